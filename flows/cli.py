@@ -1,0 +1,269 @@
+"""`scrubline` command line: parse arguments, call one function, print its result.
+
+Errors become one line on stderr (a bad policy: one line per problem) and a non-zero exit:
+1 for a Scrubline error (bad input, bad policy, missing key), 2 for bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from typing import Any
+
+from redaction.errors import PolicyError, ScrublineError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not usage + message
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _policy(path: str):
+    from redaction.detect import build_registry
+    from redaction.policy import load_policy
+
+    policy = load_policy(path)
+    build_registry(policy)
+    return policy
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from redaction.io import discover_inputs
+
+    # Fail before Prefect starts: a bad policy or a missing input costs no server start-up.
+    _policy(args.policy)
+    discover_inputs(args.inputs)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.prefect_setup import prepare_prefect
+
+    prepare_prefect()
+    from flows.redact import redact_dataset
+
+    summary = redact_dataset(
+        inputs=[str(p) for p in args.inputs],
+        policy=args.policy,
+        out=args.out,
+        batch_size=args.batch_size,
+        workers=args.workers,
+        show_progress=not args.no_progress and sys.stderr.isatty(),
+    )
+    if args.json:
+        print(json.dumps(summary, indent=2, sort_keys=True))
+    else:
+        from redaction.pipeline import Counters, RunSummary
+
+        print(
+            RunSummary(
+                run_id=summary["run_id"],
+                policy_name=summary["policy"]["name"],
+                policy_version=summary["policy"]["version"],
+                policy_hash=summary["policy"]["sha256"],
+                out=summary["out"],
+                inputs=summary["inputs"],
+                counters=Counters.from_dict(summary),
+                started_at=summary["started_at"],
+                seconds=summary["seconds"],
+            ).format_text()
+        )
+    return 0
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from redaction.anonymize import Anonymizer
+    from redaction.detect import Detector
+
+    policy = _policy(args.policy)
+    language = args.language or policy.primary_language
+    if language not in policy.languages:
+        raise PolicyError(
+            f"{args.policy}: language '{language}' is not in the policy "
+            f"(languages: {', '.join(policy.languages)})"
+        )
+    outcome = Detector(policy).detect([args.text], [language])[0]
+    if isinstance(outcome, Exception):
+        raise outcome
+    redacted, applied = Anonymizer(policy).anonymize(args.text, outcome)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "redacted": redacted,
+                    "findings": [
+                        {"start": r.start, "end": r.end, "entity_type": r.entity_type,
+                         "score": r.score, "action": r.action}
+                        for r in applied
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return 0
+    rows = [
+        (r.entity_type, f"{r.start}-{r.end}", f"{r.score:.2f}", r.action, args.text[r.start : r.end])
+        for r in applied
+    ]
+    print(_table(("entity", "span", "score", "action", "text"), rows) if rows else "no PII found")
+    print()
+    print(redacted)
+    return 0
+
+
+def cmd_policy_validate(args: argparse.Namespace) -> int:
+    policy = _policy(args.file)
+    print(f"{args.file}: valid ({policy.name} {policy.version}, sha256 {policy.content_hash()})")
+    return 0
+
+
+def cmd_policy_show(args: argparse.Namespace) -> int:
+    from redaction.detect import build_registry
+
+    policy = _policy(args.file)
+    registry = build_registry(policy)
+    finders: dict[str, set[str]] = {}
+    for recognizer in registry.recognizers:
+        for entity in recognizer.supported_entities:
+            finders.setdefault(entity, set()).add(recognizer.name)
+    print(f"{policy.name} {policy.version}  sha256 {policy.content_hash()}")
+    if policy.description:
+        print(policy.description)
+    print("languages: " + ", ".join(f"{k} ({v.model})" for k, v in policy.languages.items()))
+    print()
+    rows = []
+    for entity, rule in sorted(policy.entities.items()):
+        params = {
+            k: v
+            for k, v in rule.model_dump(exclude={"threshold", "action"}).items()
+            if v is not None
+        }
+        rows.append(
+            (
+                entity,
+                f"{rule.threshold:.2f}",
+                rule.action.value,
+                ", ".join(f"{k}={v}" for k, v in params.items()) or "-",
+                ", ".join(sorted(finders.get(entity, {"SpacyRecognizer"}))),
+            )
+        )
+    print(_table(("entity", "threshold", "action", "options", "found by"), rows))
+    f = policy.fields
+    print()
+    print(f"id field: {f.id}")
+    print(f"keep:  {', '.join(f.keep) or '-'}")
+    print(f"drop:  {', '.join(f.drop) or '-'}")
+    print(f"scan:  {', '.join(f.scan) or '-'}  (every other string field is scanned too)")
+    print(f"nested values: {f.nested.value}")
+    if policy.allow_list:
+        print(f"allow list: {len(policy.allow_list)} words")
+    for deny in policy.deny_lists:
+        print(f"deny list: {len(deny.words)} words as {deny.entity}")
+    used = sorted(
+        {a.value for a in policy.actions_used()} & {"hash", "pseudonymize", "encrypt"}
+    )
+    if used:
+        keys = policy.keys
+        names = {"hash": keys.hash, "pseudonymize": keys.pseudonym, "encrypt": keys.encrypt}
+        print("keys: " + ", ".join(f"{a} <- ${names[a]}" for a in used))
+    return 0
+
+
+def cmd_decrypt(args: argparse.Namespace) -> int:
+    from redaction.anonymize import decrypt_text
+    from redaction.keys import resolve_key
+
+    policy = _policy(args.policy)
+    key = resolve_key(policy.keys.encrypt, create=False)
+    if args.text is not None:
+        print(decrypt_text(args.text, key))
+        return 0
+    from redaction.decrypt import decrypt_dataset
+
+    written = decrypt_dataset(args.input, args.out, key)
+    print(f"decrypted {written} records into {args.out}")
+    return 0
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
+    cells = [tuple(str(c) for c in header)] + [tuple(str(c) for c in row) for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"'{value}' must not be negative")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="scrubline", description="Prepare private text for LLM annotation.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="redact input files per a policy (Prefect flow)")
+    run.add_argument("inputs", nargs="+", help="JSONL, CSV or Parquet files, or folders")
+    run.add_argument("--policy", required=True, help="policy YAML file")
+    run.add_argument("--out", required=True, help="output folder (records/, quarantine/)")
+    run.add_argument("--batch-size", type=_positive, default=500)
+    run.add_argument("--workers", type=_positive, default=0, help="worker processes (0: every core)")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument("--json", action="store_true", help="print the summary as JSON")
+    run.set_defaults(func=cmd_run)
+
+    scan = sub.add_parser("scan", help="show what a policy would redact in a text, and how")
+    scan.add_argument("text")
+    scan.add_argument("--policy", required=True)
+    scan.add_argument("--language", help="language code (default: the policy's first)")
+    scan.add_argument("--json", action="store_true")
+    scan.set_defaults(func=cmd_scan)
+
+    policy = sub.add_parser("policy", help="check and explain policies")
+    policy_sub = policy.add_subparsers(dest="policy_command", required=True, parser_class=_Parser)
+    validate = policy_sub.add_parser("validate", help="validate a policy file")
+    validate.add_argument("file")
+    validate.set_defaults(func=cmd_policy_validate)
+    show = policy_sub.add_parser("show", help="the effective rules of a policy, as a table")
+    show.add_argument("file")
+    show.set_defaults(func=cmd_policy_show)
+
+    decrypt = sub.add_parser(
+        "decrypt", help="reverse encrypt-action tokens (needs the policy's encryption key)"
+    )
+    decrypt.add_argument("--policy", required=True)
+    group = decrypt.add_mutually_exclusive_group(required=True)
+    group.add_argument("--text", help="a text holding <ENC:...> tokens")
+    group.add_argument("--input", help="a redacted records folder or Parquet/JSONL file")
+    decrypt.add_argument("--out", help="JSONL file to write decrypted records to (with --input)")
+    decrypt.set_defaults(func=cmd_decrypt)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "input", None) and not args.out:
+        parser.error("--out is required with --input")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except PolicyError as exc:
+        for problem in exc.problems:
+            print(f"scrubline: error: {problem}", file=sys.stderr)
+        return 1
+    except ScrublineError as exc:
+        print(f"scrubline: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("scrubline: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

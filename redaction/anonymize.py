@@ -1,0 +1,315 @@
+"""Anonymization: decide what each finding becomes, per the policy's action for its entity type.
+
+Presidio's AnonymizerEngine applies the operators. Presidio's own `replace`, `redact`, `mask`
+and `keep` are used as they are; Scrubline adds three keyed operators:
+
+* `hmac_hash`: HMAC-SHA256 under the policy's hash key (Presidio's `hash` is an unkeyed digest,
+  which a dictionary attack reverses for names and phone numbers).
+* `pseudonymize`: the same value always gets the same surrogate, `<PERSON_3>`, across records,
+  runs and processes with the same key. The store maps keyed digests to numbers; it never holds
+  a raw value.
+* `encrypt_token`: AES-256-GCM (authenticated, so a wrong key is detected rather than yielding
+  garbage) wrapped in a token `<ENC:PERSON:...>` that `scrubline decrypt` finds and reverses.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+import sqlite3
+import threading
+import time
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from presidio_anonymizer import AnonymizerEngine
+from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
+from presidio_anonymizer.operators import Operator, OperatorType
+
+from .detect import Finding, resolve_overlaps
+from .errors import RedactionError, SecretError, TransientError
+from .home import scrubline_home
+from .keys import Key, resolve_key
+from .policy import Action, EntityRule, Policy
+
+ENCRYPTED_TOKEN = re.compile(r"<ENC:([A-Z][A-Z0-9_]*):([A-Za-z0-9_-]+)>")
+
+
+def normalize_value(value: str) -> str:
+    """Equal up to case, Unicode form and spacing: 'John  Smith' and 'JOHN SMITH' are one person."""
+    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+def keyed_digest(key: bytes, entity_type: str, value: str) -> str:
+    message = f"{entity_type}\x00{normalize_value(value)}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+class PseudonymStore:
+    """Durable map from keyed digest to surrogate number, per key and entity type.
+
+    SQLite in WAL mode under $SCRUBLINE_HOME, safe with several worker processes: numbers are
+    assigned inside an IMMEDIATE transaction. Only digests and numbers are stored.
+    """
+
+    def __init__(self, path: Path | None = None):
+        self.path = path or scrubline_home() / "pseudonyms.sqlite3"
+        self._local = threading.local()
+        self._cache: dict[tuple[str, str, str], int] = {}
+        with self._connect() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS pseudonyms ("
+                " key_id TEXT NOT NULL, entity TEXT NOT NULL, digest TEXT NOT NULL,"
+                " n INTEGER NOT NULL, PRIMARY KEY (key_id, entity, digest))"
+            )
+            db.execute(
+                "CREATE UNIQUE INDEX IF NOT EXISTS pseudonym_numbers ON pseudonyms(key_id, entity, n)"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    def number(self, key_id: str, entity: str, digest: str) -> int:
+        cache_key = (key_id, entity, digest)
+        cached = self._cache.get(cache_key)
+        if cached is not None:
+            return cached
+        db = self._connect()
+        for attempt in range(5):
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    row = db.execute(
+                        "SELECT n FROM pseudonyms WHERE key_id=? AND entity=? AND digest=?",
+                        cache_key,
+                    ).fetchone()
+                    if row is None:
+                        (top,) = db.execute(
+                            "SELECT COALESCE(MAX(n), 0) FROM pseudonyms WHERE key_id=? AND entity=?",
+                            (key_id, entity),
+                        ).fetchone()
+                        n = top + 1
+                        db.execute(
+                            "INSERT INTO pseudonyms (key_id, entity, digest, n) VALUES (?,?,?,?)",
+                            (*cache_key, n),
+                        )
+                    else:
+                        (n,) = row
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 4:
+                    raise TransientError(f"{self.path}: pseudonym store is busy") from None
+                time.sleep(0.05 * (attempt + 1))
+        self._cache[cache_key] = n
+        return n
+
+
+class HmacHash(Operator):
+    """Keyed HMAC-SHA256 of the value, shown as `<ENTITY:hexdigest>`."""
+
+    def operate(self, text: str, params: dict | None = None) -> str:
+        params = params or {}
+        digest = keyed_digest(params["key"], params["entity_type"], text)
+        return f"<{params['entity_type']}:{digest[: params.get('digest_chars', 16)]}>"
+
+    def validate(self, params: dict | None = None) -> None:
+        if not params or not isinstance(params.get("key"), bytes):
+            raise SecretError("hash: no key given to the hash operator")
+
+    def operator_name(self) -> str:
+        return "hmac_hash"
+
+    def operator_type(self) -> OperatorType:
+        return OperatorType.Anonymize
+
+
+class Pseudonymize(Operator):
+    """`<PERSON_3>`: one number per distinct (normalized) value, stable across runs."""
+
+    def operate(self, text: str, params: dict | None = None) -> str:
+        params = params or {}
+        key: Key = params["key"]
+        entity = params["entity_type"]
+        material = key.derive("pseudonym")
+        n = params["store"].number(key.key_id, entity, keyed_digest(material, entity, text))
+        return params["placeholder"].format(entity=entity, n=n)
+
+    def validate(self, params: dict | None = None) -> None:
+        if not params or not isinstance(params.get("key"), Key) or "store" not in params:
+            raise SecretError("pseudonymize: no key or store given to the operator")
+
+    def operator_name(self) -> str:
+        return "pseudonymize"
+
+    def operator_type(self) -> OperatorType:
+        return OperatorType.Anonymize
+
+
+class EncryptToken(Operator):
+    """AES-256-GCM with the entity type as associated data, as `<ENC:ENTITY:base64url>`."""
+
+    def operate(self, text: str, params: dict | None = None) -> str:
+        params = params or {}
+        entity = params["entity_type"]
+        nonce = os.urandom(12)
+        sealed = AESGCM(params["key"]).encrypt(nonce, text.encode("utf-8"), entity.encode())
+        token = base64.urlsafe_b64encode(nonce + sealed).decode("ascii").rstrip("=")
+        return f"<ENC:{entity}:{token}>"
+
+    def validate(self, params: dict | None = None) -> None:
+        if not params or not isinstance(params.get("key"), bytes) or len(params["key"]) != 32:
+            raise SecretError("encrypt: no 256-bit key given to the encrypt operator")
+
+    def operator_name(self) -> str:
+        return "encrypt_token"
+
+    def operator_type(self) -> OperatorType:
+        return OperatorType.Anonymize
+
+
+def decrypt_text(text: str, key: Key) -> str:
+    """Replace every `<ENC:...>` token in text by its plaintext. Wrong key: SecretError."""
+    aes = AESGCM(key.derive("encrypt"))
+
+    def reveal(match: re.Match[str]) -> str:
+        entity, token = match.group(1), match.group(2)
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        try:
+            return aes.decrypt(raw[:12], raw[12:], entity.encode()).decode("utf-8")
+        except (InvalidTag, ValueError):
+            raise SecretError(
+                f"cannot decrypt an {entity} token with key {key.name} (key id {key.key_id}): "
+                "wrong key, or the token was altered"
+            ) from None
+
+    return ENCRYPTED_TOKEN.sub(reveal, text)
+
+
+@dataclass(frozen=True, slots=True)
+class Redaction:
+    """What was done to one finding: offsets in the original text, never the value."""
+
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    action: str
+
+
+def _operator_config(entity: str, rule: EntityRule, keys: dict[str, Key], store) -> OperatorConfig:
+    action = rule.action
+    if action is Action.REPLACE:
+        placeholder = (rule.placeholder or "<{entity}>").replace("{entity}", entity)
+        return OperatorConfig("replace", {"new_value": placeholder})
+    if action is Action.REDACT:
+        return OperatorConfig("redact", {})
+    if action is Action.MASK:
+        return OperatorConfig(
+            "mask",
+            {
+                "masking_char": rule.masking_char or "*",
+                "chars_to_mask": rule.chars_to_mask or 10_000,
+                "from_end": bool(rule.from_end),
+            },
+        )
+    if action is Action.HASH:
+        return OperatorConfig(
+            "hmac_hash",
+            {
+                "key": keys["hash"].derive("hash"),
+                "entity_type": entity,
+                "digest_chars": rule.digest_chars or 16,
+            },
+        )
+    if action is Action.PSEUDONYMIZE:
+        return OperatorConfig(
+            "pseudonymize",
+            {
+                "key": keys["pseudonym"],
+                "entity_type": entity,
+                "store": store,
+                "placeholder": rule.placeholder or "<{entity}_{n}>",
+            },
+        )
+    if action is Action.ENCRYPT:
+        return OperatorConfig(
+            "encrypt_token", {"key": keys["encrypt"].derive("encrypt"), "entity_type": entity}
+        )
+    return OperatorConfig("keep", {})
+
+
+def policy_keys(policy: Policy, *, create: bool = True) -> dict[str, Key]:
+    """The keys the policy's actions need, resolved from the environment or key files."""
+    needed = {
+        Action.HASH: "hash",
+        Action.PSEUDONYMIZE: "pseudonym",
+        Action.ENCRYPT: "encrypt",
+    }
+    keys: dict[str, Key] = {}
+    for action in policy.actions_used():
+        purpose = needed.get(action)
+        if purpose:
+            keys[purpose] = resolve_key(getattr(policy.keys, purpose), create=create)
+    return keys
+
+
+class Anonymizer:
+    """Applies the policy's action to findings. One per process; reuse for every batch."""
+
+    def __init__(self, policy: Policy, keys: dict[str, Key] | None = None, store=None):
+        self.policy = policy
+        keys = keys if keys is not None else policy_keys(policy)
+        if Action.PSEUDONYMIZE in policy.actions_used() and store is None:
+            store = PseudonymStore()
+        self.engine = AnonymizerEngine()
+        for operator in (HmacHash, Pseudonymize, EncryptToken):
+            self.engine.add_anonymizer(operator)
+        self.operators = {
+            entity: _operator_config(entity, rule, keys, store)
+            for entity, rule in policy.entities.items()
+        }
+        self.actions = {entity: rule.action.value for entity, rule in policy.entities.items()}
+        self.kept = frozenset(e for e, rule in policy.entities.items() if rule.action is Action.KEEP)
+
+    def anonymize(self, text: str, findings: Sequence[Finding]) -> tuple[str, list[Redaction]]:
+        """The redacted text and what was done, one Redaction per span after overlaps merge."""
+        findings = resolve_overlaps(
+            [f for f in findings if f.entity_type in self.operators], self.kept
+        )
+        if not findings:
+            return text, []
+        results = [RecognizerResult(f.entity_type, f.start, f.end, f.score) for f in findings]
+        try:
+            engine_result = self.engine.anonymize(
+                text=text,
+                analyzer_results=results,
+                operators=self.operators,
+                merge_entities_with_spaces=False,
+            )
+        except SecretError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - never let an operator's message through
+            raise RedactionError(f"anonymization failed ({type(exc).__name__})") from None
+        applied = [
+            Redaction(f.start, f.end, f.entity_type, f.score, self.actions[f.entity_type])
+            for f in findings
+        ]
+        return engine_result.text, applied

@@ -1,0 +1,280 @@
+"""Detection: find PII spans in texts, following a policy. Knows nothing of what is done with them.
+
+Presidio's AnalyzerEngine runs on NLP artifacts computed in batches with spaCy's `nlp.pipe`
+(one pipe call per language per batch, never one `analyze()` NLP pass per record), with only
+the spaCy components detection needs loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+from presidio_analyzer import (
+    AnalyzerEngine,
+    Pattern,
+    PatternRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.nlp_engine.ner_model_configuration import MODEL_TO_PRESIDIO_ENTITY_MAPPING
+
+from . import recognizers as coded
+from .errors import MissingDependencyError, PolicyError, RedactionError
+from .offline import configure_offline
+from .policy import Policy
+
+logger = logging.getLogger(__name__)
+
+# Components never needed for detection: dependency parsing and sentence splitting.
+_NEVER = ("parser", "senter")
+# Components only the lemmatizer needs (part-of-speech rules).
+_FOR_LEMMAS = ("tok2vec", "tagger", "morphologizer", "attribute_ruler", "lemmatizer")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One detected span, in offsets of the original text. Holds no text.
+
+    Findings of one text may overlap; anonymization resolves them (it knows the actions).
+    """
+
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    recognizer: str
+
+
+def resolve_overlaps(findings: Sequence[Finding], kept: frozenset[str] = frozenset()) -> list[Finding]:
+    """Merge overlapping findings into one each, so every character is handled once.
+
+    The merged span covers the union (no fragment of any member survives). Its type and score
+    are those of the highest-scoring member whose type is not in `kept` (a finding the policy
+    keeps, such as a date, never shields an overlapping phone number), the longer span winning a
+    tie; only when every member is kept does the merged finding keep.
+    """
+
+    def rank(f: Finding) -> tuple[bool, float, int, str]:
+        return (f.entity_type not in kept, f.score, f.end - f.start, f.entity_type)
+
+    ordered = sorted(findings, key=lambda f: (f.start, -f.end))
+    merged: list[Finding] = []
+    for finding in ordered:
+        if merged and finding.start < merged[-1].end:
+            last = merged[-1]
+            best = max((last, finding), key=rank)
+            merged[-1] = Finding(
+                start=last.start,
+                end=max(last.end, finding.end),
+                entity_type=best.entity_type,
+                score=best.score,
+                recognizer=best.recognizer,
+            )
+        else:
+            merged.append(finding)
+    return merged
+
+
+def installed_spacy_models() -> list[str]:
+    return sorted(spacy.util.get_installed_models())
+
+
+class ScrublineNlpEngine(SpacyNlpEngine):
+    """spaCy engine built from the policy: no downloads, only the components detection needs."""
+
+    def __init__(self, policy: Policy):
+        super().__init__(
+            models=[
+                {"lang_code": lang, "model_name": spec.model}
+                for lang, spec in policy.languages.items()
+            ],
+            ner_model_configuration=NerModelConfiguration(),
+        )
+        self._policy = policy
+        self._uses_lemmas: dict[str, bool] = {}
+
+    def load(self) -> None:
+        self.nlp = {}
+        mapped = set(MODEL_TO_PRESIDIO_ENTITY_MAPPING)
+        ignore: set[str] = set()
+        for lang, spec in self._policy.languages.items():
+            name = spec.model
+            if not (spacy.util.is_package(name) or Path(name).exists()):
+                raise MissingDependencyError(
+                    f"languages.{lang}.model: spaCy model '{name}' is not installed "
+                    f"(installed: {', '.join(installed_spacy_models()) or 'none'})"
+                )
+            exclude = list(_NEVER) if spec.lemmatizer else list(_NEVER + _FOR_LEMMAS)
+            nlp = spacy.load(name, exclude=exclude)
+            if "ner" not in nlp.pipe_names:
+                raise MissingDependencyError(
+                    f"languages.{lang}.model: spaCy model '{name}' has no 'ner' component"
+                )
+            nlp.max_length = spec.max_chars
+            self.nlp[lang] = nlp
+            self._uses_lemmas[lang] = "lemmatizer" in nlp.pipe_names
+            # Labels Presidio has no entity for (CARDINAL, MONEY, MISC...) are dropped quietly
+            # instead of logging a warning per document.
+            ignore |= {label for label in nlp.get_pipe("ner").labels if label not in mapped}
+        self.ner_model_configuration = NerModelConfiguration(labels_to_ignore=sorted(ignore))
+
+    def _doc_to_nlp_artifact(self, doc, language):
+        artifacts = super()._doc_to_nlp_artifact(doc, language)
+        if not self._uses_lemmas.get(language, True):
+            # Without a lemmatizer spaCy leaves lemmas empty; the lower-cased token is the
+            # nearest stand-in, and Presidio's context matching is by substring.
+            artifacts.lemmas = [token.lower_ for token in doc]
+            artifacts.keywords = artifacts.set_keywords(self, artifacts.lemmas, language)
+        return artifacts
+
+
+def _policy_recognizers(policy: Policy) -> list:
+    built = []
+    for spec in policy.recognizers:
+        patterns = [Pattern(p.name, p.regex, p.score) for p in spec.patterns]
+        for lang in spec.languages or tuple(policy.languages):
+            built.append(
+                PatternRecognizer(
+                    supported_entity=spec.entity,
+                    name=spec.name,
+                    patterns=patterns,
+                    context=list(spec.context) or None,
+                    supported_language=lang,
+                )
+            )
+    for index, deny in enumerate(policy.deny_lists):
+        for lang in policy.languages:
+            built.append(
+                PatternRecognizer(
+                    supported_entity=deny.entity,
+                    name=f"deny_list_{index}_{deny.entity.lower()}",
+                    deny_list=list(deny.words),
+                    deny_list_score=deny.score,
+                    supported_language=lang,
+                )
+            )
+    for name in policy.coded_recognizers:
+        cls = coded.get(name)
+        for lang in policy.languages:
+            built.append(cls(supported_language=lang))
+    return built
+
+
+def build_registry(policy: Policy, nlp_engine=None) -> RecognizerRegistry:
+    """Presidio's predefined recognizers for the policy languages plus the policy's own.
+
+    Raises PolicyError when an entity in the policy has no recognizer, listing those that exist.
+    """
+    configure_offline()
+    languages = list(policy.languages)
+    registry = RecognizerRegistry(supported_languages=languages)
+    registry.load_predefined_recognizers(languages=languages, nlp_engine=nlp_engine)
+    for recognizer in _policy_recognizers(policy):
+        registry.add_recognizer(recognizer)
+    supported: set[str] = set()
+    for recognizer in registry.recognizers:
+        supported.update(recognizer.supported_entities)
+    if nlp_engine is None:
+        # Without a loaded model the NER entities are the engine's mapping targets.
+        supported.update(MODEL_TO_PRESIDIO_ENTITY_MAPPING.values())
+    missing = sorted(set(policy.entities) - supported)
+    if missing:
+        known = ", ".join(sorted(supported))
+        problems = tuple(f"entities.{name}: no recognizer finds {name} (known: {known})" for name in missing)
+        raise PolicyError("\n".join(problems), problems)
+    return registry
+
+
+class Detector:
+    """Finds PII in texts per the policy. Load once per process; reuse for every batch."""
+
+    def __init__(self, policy: Policy, nlp_batch_size: int = 64):
+        configure_offline()
+        self.policy = policy
+        self.nlp_batch_size = nlp_batch_size
+        self.nlp_engine = ScrublineNlpEngine(policy)
+        self.nlp_engine.load()
+        registry = build_registry(policy, self.nlp_engine)
+        self.analyzer = AnalyzerEngine(
+            registry=registry,
+            nlp_engine=self.nlp_engine,
+            supported_languages=list(policy.languages),
+        )
+        # Only ask each language for entities it has a recognizer for (Presidio warns per call
+        # about the others).
+        self.entities = {
+            lang: sorted(
+                set(policy.entities)
+                & {
+                    entity
+                    for recognizer in registry.get_recognizers(language=lang, all_fields=True)
+                    for entity in recognizer.supported_entities
+                }
+            )
+            for lang in policy.languages
+        }
+        self.thresholds = {name: rule.threshold for name, rule in policy.entities.items()}
+        self.floor = min(self.thresholds.values())
+        self.allow_list = list(policy.allow_list) or None
+
+    def _analyze(self, text: str, language: str, artifacts) -> list[Finding]:
+        if not self.entities[language]:
+            return []  # an empty list would mean "every entity" to Presidio
+        results: list[RecognizerResult] = self.analyzer.analyze(
+            text=text,
+            language=language,
+            entities=self.entities[language],
+            score_threshold=self.floor,
+            allow_list=self.allow_list,
+            nlp_artifacts=artifacts,
+        )
+        findings = [
+            Finding(
+                start=r.start,
+                end=r.end,
+                entity_type=r.entity_type,
+                score=round(float(r.score), 4),
+                recognizer=str((r.recognition_metadata or {}).get("recognizer_name", "")),
+            )
+            for r in results
+            if r.score >= self.thresholds.get(r.entity_type, 1.1) and r.end > r.start
+        ]
+        return sorted(findings, key=lambda f: (f.start, f.end, f.entity_type))
+
+    def detect(
+        self, texts: Sequence[str], languages: Sequence[str] | None = None
+    ) -> list[list[Finding] | RedactionError]:
+        """Findings for each text, in order; a RedactionError in place of a text that failed.
+
+        Texts are grouped by language and run through `nlp.pipe` together. If the batch fails,
+        each text is retried alone so one bad text fails only itself.
+        """
+        languages = languages or [self.policy.primary_language] * len(texts)
+        out: list[list[Finding] | RedactionError | None] = [None] * len(texts)
+        by_lang: dict[str, list[int]] = {}
+        for index, lang in enumerate(languages):
+            by_lang.setdefault(lang, []).append(index)
+        for lang, indexes in by_lang.items():
+            try:
+                self._detect_group(texts, lang, indexes, out)
+            except Exception:  # noqa: BLE001 - isolate the failing text below
+                for index in indexes:
+                    if out[index] is None:
+                        try:
+                            self._detect_group(texts, lang, [index], out)
+                        except Exception as exc:  # noqa: BLE001
+                            out[index] = RedactionError(
+                                f"detection failed ({type(exc).__name__})"
+                            )
+        return out  # type: ignore[return-value]
+
+    def _detect_group(self, texts, lang, indexes, out) -> None:
+        group = [texts[i] for i in indexes]
+        stream = self.nlp_engine.process_batch(group, lang, batch_size=self.nlp_batch_size)
+        for index, (text, artifacts) in zip(indexes, stream, strict=True):
+            out[index] = self._analyze(text, lang, artifacts)

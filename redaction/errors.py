@@ -1,0 +1,78 @@
+"""One exception family for Scrubline.
+
+Every error is picklable (Prefect and process pools move exceptions between processes) and
+keeps its inputs as attributes. Messages name a file, a record id or a key path, never a value
+taken from a record.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ScrublineError(Exception):
+    """Base of every error Scrubline raises on purpose."""
+
+    #: Whether retrying the same operation may succeed (Prefect retries only transient errors).
+    transient: bool = False
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __reduce__(self):
+        return (self.__class__, (self.message,))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class TransientError(ScrublineError):
+    """An I/O hiccup worth retrying (a locked database, a busy file system)."""
+
+    transient = True
+
+
+class PolicyError(ScrublineError, ValueError):
+    """The policy is invalid: the run stops before any record is read."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.problems = tuple(problems) or (message,)
+
+    def __reduce__(self):
+        return (self.__class__, (self.message, self.problems))
+
+
+class InputError(ScrublineError, ValueError):
+    """An input path cannot be read as records (missing, unknown format)."""
+
+
+class RedactionError(ScrublineError, RuntimeError):
+    """Detection or anonymization failed for a record; the record is quarantined."""
+
+
+class SecretError(ScrublineError, KeyError):
+    """A key is missing, malformed or wrong."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self.message
+
+
+class AuditIntegrityError(ScrublineError):
+    """The audit log does not verify."""
+
+
+class MissingDependencyError(ScrublineError, ImportError):
+    """An optional package or a spaCy model is not installed."""
+
+
+class QuarantineReason(StrEnum):
+    """Why a record was set aside. Counted per reason in every run summary."""
+
+    MALFORMED = "malformed"  # not parseable as a record (bad JSON, wrong column count)
+    NOT_AN_OBJECT = "not_an_object"  # JSON that is not an object
+    MISSING_ID = "missing_id"  # no usable value in the policy's id field
+    UNDECODABLE = "undecodable"  # bytes that are not valid UTF-8
+    DETECTION_ERROR = "detection_error"  # the analyzer failed on one of its texts
+    REDACTION_ERROR = "redaction_error"  # an operator failed on one of its findings

@@ -1,0 +1,47 @@
+"""Coded recognizers, registered by name.
+
+Pattern and deny-list recognizers are declared in the policy with no code. A recognizer that
+needs code (a checksum, a parser) is one file in this package, subclasses Presidio's
+`PatternRecognizer` or `EntityRecognizer`, and registers itself with `@register("name")`;
+a policy turns it on by listing that name under `coded_recognizers`. Lookup is explicit: never
+by scanning subclasses, so what runs does not depend on import order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from presidio_analyzer import EntityRecognizer
+
+from ..errors import PolicyError
+
+_REGISTRY: dict[str, type[EntityRecognizer]] = {}
+
+
+def register(name: str) -> Callable[[type[EntityRecognizer]], type[EntityRecognizer]]:
+    def decorate(cls: type[EntityRecognizer]) -> type[EntityRecognizer]:
+        if name in _REGISTRY and _REGISTRY[name] is not cls:
+            raise ValueError(f"recognizer name '{name}' is already registered")
+        _REGISTRY[name] = cls
+        return cls
+
+    return decorate
+
+
+def registered() -> dict[str, type[EntityRecognizer]]:
+    _load_builtin()
+    return dict(_REGISTRY)
+
+
+def get(name: str) -> type[EntityRecognizer]:
+    _load_builtin()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY)) or "(none)"
+        raise PolicyError(f"no coded recognizer named '{name}' (known: {known})") from None
+
+
+def _load_builtin() -> None:
+    # The modules register themselves on import; the list is explicit.
+    from . import street_address  # noqa: F401
