@@ -289,6 +289,14 @@ class Anonymizer:
         self.actions = {entity: rule.action.value for entity, rule in policy.entities.items()}
         self.kept = frozenset(e for e, rule in policy.entities.items() if rule.action is Action.KEEP)
 
+    def _number_in_reading_order(self, text: str, findings: Sequence[Finding]) -> None:
+        # Presidio applies operators from the end of the text backwards; assigning new
+        # pseudonym numbers first, front to back, makes the first person met <PERSON_1>.
+        for finding in findings:
+            config = self.operators[finding.entity_type]
+            if config.operator_name == "pseudonymize":
+                Pseudonymize().operate(text[finding.start : finding.end], config.params)
+
     def anonymize(self, text: str, findings: Sequence[Finding]) -> tuple[str, list[Redaction]]:
         """The redacted text and what was done, one Redaction per span after overlaps merge."""
         findings = resolve_overlaps(
@@ -296,6 +304,7 @@ class Anonymizer:
         )
         if not findings:
             return text, []
+        self._number_in_reading_order(text, findings)
         results = [RecognizerResult(f.entity_type, f.start, f.end, f.score) for f in findings]
         try:
             engine_result = self.engine.anonymize(

