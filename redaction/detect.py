@@ -25,7 +25,7 @@ from presidio_analyzer.nlp_engine.ner_model_configuration import MODEL_TO_PRESID
 
 from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RedactionError
-from .offline import configure_offline
+from .runtime import configure_runtime
 from .policy import Policy
 
 logger = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ def build_registry(policy: Policy, nlp_engine=None) -> RecognizerRegistry:
 
     Raises PolicyError when an entity in the policy has no recognizer, listing those that exist.
     """
-    configure_offline()
+    configure_runtime()
     languages = list(policy.languages)
     registry = RecognizerRegistry(supported_languages=languages)
     registry.load_predefined_recognizers(languages=languages, nlp_engine=nlp_engine)
@@ -194,7 +194,7 @@ class Detector:
     """Finds PII in texts per the policy. Load once per process; reuse for every batch."""
 
     def __init__(self, policy: Policy, nlp_batch_size: int = 64):
-        configure_offline()
+        configure_runtime()
         self.policy = policy
         self.nlp_batch_size = nlp_batch_size
         self.nlp_engine = ScrublineNlpEngine(policy)

@@ -24,8 +24,8 @@ from .anonymize import Anonymizer, PseudonymStore
 from .detect import Detector
 from .errors import RedactionError
 from .keys import Key
-from .offline import configure_offline
 from .policy import Action, Policy
+from .runtime import configure_runtime
 
 # Values that identify a person on their own: a redaction must remove these.
 DIRECT_IDENTIFIERS = (
@@ -211,7 +211,7 @@ def evaluate_vanilla_presidio(
     checked on every record: the text left outside the anonymizer's `items` must equal the text
     outside the analyzer spans, whitespace aside; a mismatch raises RuntimeError.
     """
-    configure_offline()
+    configure_runtime()
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import SpacyNlpEngine
     from presidio_anonymizer import AnonymizerEngine
@@ -241,13 +241,17 @@ def _share(value: float | None) -> str:
 
 
 def format_table(results: dict[str, EvaluationResult]) -> str:
-    """Systems side by side: per entity type the span count, fully and partly removed shares,
-    then the share of non-PII words kept. `*` marks direct identifiers."""
+    """Systems side by side: per entity type the span count, then the fully and partly removed
+    shares for each system; last, the share of non-PII words each kept. `*` marks direct
+    identifiers. Counts differing between systems (different records) are shown as a/b."""
     names = list(results)
     seen = {t for r in results.values() for t in r.per_type}
     types = [t for t in DIRECT_IDENTIFIERS if t in seen] + sorted(seen - set(DIRECT_IDENTIFIERS))
-    widths = [max(len(name), 15) for name in names]
-    label_width = max([len(t) + 2 for t in types] + [len("non-PII words kept"), 11])
+    label_width = max([len(t) + 2 for t in types] + [len("non-PII words kept")])
+    widths = [max(len(name), 16) for name in names]
+
+    def counted(values: set[int]) -> str:
+        return "/".join(str(v) for v in sorted(values))
 
     def row(label: str, count: str, cells: list[tuple[str, str]]) -> str:
         parts = [f"{label:<{label_width}} {count:>6}"]
@@ -255,17 +259,15 @@ def format_table(results: dict[str, EvaluationResult]) -> str:
             parts.append(f"{full:>{width - 8}} {partly:>7}")
         return " | ".join(parts).rstrip()
 
-    lines = [
-        row("", "", [("", "")] * len(names)).replace("|", " ") if False else "",
-    ]
-    header = [f"{'':<{label_width}} {'':>6}"] + [f"{name:>{w}}" for name, w in zip(names, widths, strict=True)]
-    lines = [" | ".join(header)]
-    lines.append(row("entity type", "spans", [("full", "partly")] * len(names)))
-    lines.append("-" * len(lines[-1]))
+    header = " | ".join(
+        [" " * (label_width + 7)] + [f"{name:^{w}}" for name, w in zip(names, widths, strict=True)]
+    )
+    lines = [header.rstrip(), row("entity type", "spans", [("full", "partly")] * len(names))]
+    rule = "-" * len(lines[-1])
+    lines.append(rule)
     for entity_type in types:
-        counts = {results[name].coverage(entity_type).spans for name in names}
-        count = "/".join(str(c) for c in sorted(counts))
         mark = "* " if entity_type in DIRECT_IDENTIFIERS else "  "
+        count = counted({results[name].coverage(entity_type).spans for name in names})
         cells = [
             (
                 _share(results[name].fully_removed_share(entity_type)),
@@ -274,18 +276,12 @@ def format_table(results: dict[str, EvaluationResult]) -> str:
             for name in names
         ]
         lines.append(row(mark + entity_type, count, cells))
-    lines.append("-" * len(lines[1]))
-    words = {results[name].words_total for name in names}
-    lines.append(
-        row(
-            "non-PII words kept",
-            "/".join(str(w) for w in sorted(words)),
-            [(_share(results[name].words_kept_share), "") for name in names],
-        )
-    )
+    lines.append(rule)
+    words = counted({results[name].words_total for name in names})
+    kept = [(_share(results[name].words_kept_share), "") for name in names]
+    lines.append(row("non-PII words kept", words, kept))
     if any(results[name].failed_records for name in names):
-        lines.append(
-            row("failed records", "", [(str(results[name].failed_records), "") for name in names])
-        )
+        failed = [(str(results[name].failed_records), "") for name in names]
+        lines.append(row("failed records", "", failed))
     lines.append("* direct identifier; full: every letter and digit removed; partly: some removed")
     return "\n".join(lines)

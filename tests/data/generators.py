@@ -332,6 +332,7 @@ class _Text:
         self.parts: list[str] = []
         self.length = 0
         self.spans: list[dict] = []
+        self.fillers: set[str] = set()
 
     def add(self, piece: str) -> None:
         self.parts.append(piece)
@@ -450,7 +451,8 @@ class _Fake:
         def digits(k: int) -> str:
             return "".join(rng.choice("0123456789") for _ in range(k))
 
-        letter = rng.choice("ABCDEFGHJKLMNPRSTWY")
+        letters = "ABCDEFGHJKLMNPRSTWY"
+        letter, second = rng.choice(letters), rng.choice(letters)
         return rng.choice(
             (
                 f"{letter}{digits(7)}",  # California
@@ -459,7 +461,7 @@ class _Fake:
                 f"{letter}{digits(3)}-{digits(4)}-{digits(4)}",  # Illinois printed
                 digits(9),  # New York
                 digits(8),  # Texas
-                f"{letter}{letter}{digits(6)}",  # two letters + 6
+                f"{letter}{second}{digits(6)}",  # two letters + 6
             )
         )
 
@@ -531,7 +533,10 @@ class _Fake:
                     phrase = phrase[0].upper() + phrase[1:]
                 self.render(phrase, style, out)
             elif name == "FILLER":
-                out.add(self.rng.choice(_FILLERS[style]))
+                unused = [f for f in _FILLERS[style] if f not in out.fillers]
+                filler = self.rng.choice(unused)
+                out.fillers.add(filler)
+                out.add(filler)
             else:
                 raise KeyError(f"unknown template slot {name!r}")
             pos = match.end()

