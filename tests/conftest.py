@@ -24,6 +24,8 @@ os.environ.pop("PREFECT_API_URL", None)
 os.environ["HF_HUB_OFFLINE"] = "1"
 
 REPO = Path(__file__).resolve().parents[1]
+# API URL -> PREFECT_HOME of each server the session started, so tests can inspect its database.
+PREFECT_SERVER_HOMES: dict[str, str] = {}
 POLICIES = REPO / "policies"
 
 
@@ -111,6 +113,7 @@ def prefect_api(tmp_path_factory):
             log.close()
             raise RuntimeError(f"Prefect server did not start:\n{(home / 'server.log').read_text()[-3000:]}")
         time.sleep(0.5)
+    PREFECT_SERVER_HOMES[url] = str(home)
     yield url
     server.terminate()
     try:
