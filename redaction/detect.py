@@ -84,6 +84,21 @@ def installed_spacy_models() -> list[str]:
     return sorted(spacy.util.get_installed_models())
 
 
+class _LazyModels(dict):
+    """language -> spaCy pipeline, loaded on first lookup."""
+
+    def __init__(self, loader):
+        super().__init__()
+        self._loader = loader
+
+    def __bool__(self) -> bool:  # Presidio tests `if not self.nlp` for "loaded"
+        return True
+
+    def __missing__(self, lang: str):
+        model = self[lang] = self._loader(lang)
+        return model
+
+
 class ScrublineNlpEngine(SpacyNlpEngine):
     """spaCy engine built from the policy: no downloads, only the components detection needs."""
 
@@ -99,9 +114,8 @@ class ScrublineNlpEngine(SpacyNlpEngine):
         self._uses_lemmas: dict[str, bool] = {}
 
     def load(self) -> None:
-        self.nlp = {}
-        mapped = set(MODEL_TO_PRESIDIO_ENTITY_MAPPING)
-        ignore: set[str] = set()
+        """Check every model is installed now; load each on first use (a run over English
+        records never pays for the French model)."""
         for lang, spec in self._policy.languages.items():
             name = spec.model
             if not (spacy.util.is_package(name) or Path(name).exists()):
@@ -109,19 +123,28 @@ class ScrublineNlpEngine(SpacyNlpEngine):
                     f"languages.{lang}.model: spaCy model '{name}' is not installed "
                     f"(installed: {', '.join(installed_spacy_models()) or 'none'})"
                 )
-            exclude = list(_NEVER) if spec.lemmatizer else list(_NEVER + _FOR_LEMMAS)
-            nlp = spacy.load(name, exclude=exclude)
-            if "ner" not in nlp.pipe_names:
-                raise MissingDependencyError(
-                    f"languages.{lang}.model: spaCy model '{name}' has no 'ner' component"
-                )
-            nlp.max_length = spec.max_chars
-            self.nlp[lang] = nlp
-            self._uses_lemmas[lang] = "lemmatizer" in nlp.pipe_names
-            # Labels Presidio has no entity for (CARDINAL, MONEY, MISC...) are dropped quietly
-            # instead of logging a warning per document.
-            ignore |= {label for label in nlp.get_pipe("ner").labels if label not in mapped}
-        self.ner_model_configuration = NerModelConfiguration(labels_to_ignore=sorted(ignore))
+        self.nlp = _LazyModels(self._load_model)
+
+    def get_supported_languages(self) -> list[str]:
+        return list(self._policy.languages)
+
+    def _load_model(self, lang: str):
+        spec = self._policy.languages[lang]
+        exclude = list(_NEVER) if spec.lemmatizer else list(_NEVER + _FOR_LEMMAS)
+        nlp = spacy.load(spec.model, exclude=exclude)
+        if "ner" not in nlp.pipe_names:
+            raise MissingDependencyError(
+                f"languages.{lang}.model: spaCy model '{spec.model}' has no 'ner' component"
+            )
+        nlp.max_length = spec.max_chars
+        self._uses_lemmas[lang] = "lemmatizer" in nlp.pipe_names
+        # Labels Presidio has no entity for (CARDINAL, MONEY, MISC...) are dropped quietly
+        # instead of logging a warning per document.
+        mapped = set(MODEL_TO_PRESIDIO_ENTITY_MAPPING)
+        ignore = set(self.ner_model_configuration.labels_to_ignore or ())
+        ignore |= {label for label in nlp.get_pipe("ner").labels if label not in mapped}
+        self.ner_model_configuration.labels_to_ignore = sorted(ignore)
+        return nlp
 
     def _doc_to_nlp_artifact(self, doc, language):
         artifacts = super()._doc_to_nlp_artifact(doc, language)
