@@ -20,6 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from presidio_analyzer import AnalyzerEngine
+from presidio_analyzer.nlp_engine import SpacyNlpEngine
+from presidio_anonymizer import AnonymizerEngine
+
 from .anonymize import Anonymizer, PseudonymStore
 from .detect import Detector
 from .errors import RedactionError
@@ -212,10 +216,6 @@ def evaluate_vanilla_presidio(
     outside the analyzer spans, whitespace aside; a mismatch raises RuntimeError.
     """
     configure_runtime()
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import SpacyNlpEngine
-    from presidio_anonymizer import AnonymizerEngine
-
     analyzer = AnalyzerEngine(
         nlp_engine=SpacyNlpEngine(models=[{"lang_code": "en", "model_name": model}])
     )
