@@ -99,7 +99,9 @@ def child_memory(n: int, folder: str, policy: str, workers: int, batch_size: int
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=10_000, help="records for the speed comparison")
     parser.add_argument("--memory-sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--policy", default=str(REPO / "policies" / "default.yaml"))
@@ -124,8 +126,10 @@ def main() -> int:
     model = policy.languages["en"].model
     path = write_input(folder, args.n)
     texts = texts_of(path, policy)
-    print(f"{args.n} records, {len(texts)} texts, {sum(map(len, texts)) / max(1, len(texts)):.0f} chars/text, "
-          f"{os.cpu_count()} cores, policy {policy.name} {policy.version}")
+    print(
+        f"{args.n} records, {len(texts)} texts, {sum(map(len, texts)) / max(1, len(texts)):.0f} chars/text, "
+        f"{os.cpu_count()} cores, policy {policy.name} {policy.version}"
+    )
 
     vanilla_s = vanilla_presidio(texts, model)
     ours_s = scrubline(path, args.policy, folder / "out", workers, args.batch_size)
@@ -148,13 +152,29 @@ def main() -> int:
         print(f"{'records':>8} {'seconds':>8} {'records/s':>10} {'parent MiB':>11} {'worker MiB':>11}")
         for n in args.memory_sizes:
             result = subprocess.run(
-                [sys.executable, __file__, "--child-memory", str(n), "--workdir", str(folder),
-                 "--policy", args.policy, "--workers", str(workers), "--batch-size", str(args.batch_size)],
-                capture_output=True, text=True, check=True,
+                [
+                    sys.executable,
+                    __file__,
+                    "--child-memory",
+                    str(n),
+                    "--workdir",
+                    str(folder),
+                    "--policy",
+                    args.policy,
+                    "--workers",
+                    str(workers),
+                    "--batch-size",
+                    str(args.batch_size),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
             )
             m = json.loads(result.stdout.strip().splitlines()[-1])
-            print(f"{n:>8} {m['seconds']:>8.1f} {n / m['seconds']:>10.1f} {m['parent_mib']:>11.0f} "
-                  f"{m['largest_worker_mib']:>11.0f}")
+            print(
+                f"{n:>8} {m['seconds']:>8.1f} {n / m['seconds']:>10.1f} {m['parent_mib']:>11.0f} "
+                f"{m['largest_worker_mib']:>11.0f}"
+            )
     return 0 if ratio >= 2.0 else 1
 
 

@@ -25,8 +25,8 @@ from presidio_analyzer.nlp_engine.ner_model_configuration import MODEL_TO_PRESID
 
 from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RedactionError
-from .runtime import configure_runtime
 from .policy import Policy
+from .runtime import configure_runtime
 
 logger = logging.getLogger(__name__)
 

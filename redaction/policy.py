@@ -184,9 +184,7 @@ class Keys(_Model):
     @classmethod
     def _env_name(cls, value: str) -> str:
         if not ENV_NAME.match(value):
-            raise ValueError(
-                "must be the name of an environment variable (A-Z, 0-9, _), not a key value"
-            )
+            raise ValueError("must be the name of an environment variable (A-Z, 0-9, _), not a key value")
         return value
 
 
@@ -200,9 +198,7 @@ class Policy(_Model):
     purpose: str = Field(default="", description="Why the data is processed (records of processing)")
     languages: dict[str, LanguageModel] = Field(min_length=1)
     default_language: str | None = None
-    entities: dict[Annotated[str, Field(pattern=ENTITY_NAME.pattern)], EntityRule] = Field(
-        min_length=1
-    )
+    entities: dict[Annotated[str, Field(pattern=ENTITY_NAME.pattern)], EntityRule] = Field(min_length=1)
     allow_list: tuple[str, ...] = ()
     deny_lists: tuple[DenyList, ...] = ()
     recognizers: tuple[PatternRecognizerSpec, ...] = ()
@@ -333,7 +329,9 @@ def policy_from_dict(data: Any, source: str) -> Policy:
             for err in errors
             if not (
                 err["type"] == "too_short"
-                and any(loc[: len(err["loc"])] == tuple(err["loc"]) and loc != tuple(err["loc"]) for loc in inner)
+                and any(
+                    loc[: len(err["loc"])] == tuple(err["loc"]) and loc != tuple(err["loc"]) for loc in inner
+                )
             )
         ]
         problems = tuple(f"{source}: {_format_loc(tuple(err['loc']))}: {_describe(err)}" for err in errors)

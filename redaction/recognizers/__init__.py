@@ -44,4 +44,4 @@ def get(name: str) -> type[EntityRecognizer]:
 
 def _load_builtin() -> None:
     # The modules register themselves on import; the list is explicit.
-    from . import payment_card, street_address  # noqa: F401
+    from . import driver_licence, payment_card, salutation_name, street_address  # noqa: F401

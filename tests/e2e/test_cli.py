@@ -80,22 +80,35 @@ def test_policy_show_prints_the_effective_rules(repo):
 
 def test_scan_shows_what_would_be_redacted_and_how(tmp_path, default_policy_path):
     text = "Please call Daniel Whitaker on (415) 555-0172 or mail d.whitaker@example.com"
-    result = scrubline("scan", text, "--policy", str(default_policy_path), "--json",
-                       env={"SCRUBLINE_HOME": str(tmp_path / "home")})
+    result = scrubline(
+        "scan",
+        text,
+        "--policy",
+        str(default_policy_path),
+        "--json",
+        env={"SCRUBLINE_HOME": str(tmp_path / "home")},
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert {f["entity_type"] for f in report["findings"]} >= {"PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS"}
     assert "Whitaker" not in report["redacted"] and "<PERSON_1>" in report["redacted"]
-    table = scrubline("scan", text, "--policy", str(default_policy_path), env={"SCRUBLINE_HOME": str(tmp_path / "home")})
+    table = scrubline(
+        "scan", text, "--policy", str(default_policy_path), env={"SCRUBLINE_HOME": str(tmp_path / "home")}
+    )
     assert "EMAIL_ADDRESS" in table.stdout and "replace" in table.stdout
 
 
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["run", "x.jsonl", "--out", "o"], "scrubline run: error: the following arguments are required: --policy"),
-        (["run", "x.jsonl", "--policy", "p.yaml", "--out", "o", "--batch-size", "ten"],
-         "scrubline run: error: argument --batch-size: 'ten' is not a whole number"),
+        (
+            ["run", "x.jsonl", "--out", "o"],
+            "scrubline run: error: the following arguments are required: --policy",
+        ),
+        (
+            ["run", "x.jsonl", "--policy", "p.yaml", "--out", "o", "--batch-size", "ten"],
+            "scrubline run: error: argument --batch-size: 'ten' is not a whole number",
+        ),
         (["frobnicate"], "scrubline: error: argument command: invalid choice: 'frobnicate'"),
     ],
 )
@@ -108,7 +121,9 @@ def test_bad_arguments_give_one_line_and_exit_2(args, message):
 
 def test_missing_input_and_bad_policy_are_one_line_before_prefect_starts(tmp_path, default_policy_path):
     out = tmp_path / "out"
-    result = scrubline("run", str(tmp_path / "missing.jsonl"), "--policy", str(default_policy_path), "--out", str(out))
+    result = scrubline(
+        "run", str(tmp_path / "missing.jsonl"), "--policy", str(default_policy_path), "--out", str(out)
+    )
     assert result.returncode == 1
     assert result.stderr.strip() == f"scrubline: error: {tmp_path / 'missing.jsonl'}: no such file or folder"
     result = scrubline("run", str(tmp_path), "--policy", str(tmp_path / "nope.yaml"), "--out", str(out))
@@ -121,8 +136,20 @@ def test_run_through_prefect_redacts_reconciles_and_keeps_pii_out_of_prefect(
 ):
     path, values = tickets
     out = tmp_path / "out"
-    result = scrubline("run", str(path), "--policy", str(default_policy_path), "--out", str(out),
-                       "--batch-size", "16", "--workers", "2", "--json", env=cli_env)
+    result = scrubline(
+        "run",
+        str(path),
+        "--policy",
+        str(default_policy_path),
+        "--out",
+        str(out),
+        "--batch-size",
+        "16",
+        "--workers",
+        "2",
+        "--json",
+        env=cli_env,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout)
     assert summary["records_in"] == 41
@@ -134,7 +161,8 @@ def test_run_through_prefect_redacts_reconciles_and_keeps_pii_out_of_prefect(
     # Nothing of the records reached Prefect: not its database, not the logs we printed.
     prefect_home = Path(prefect_api_home(prefect_api))
     db_text = "\n".join(
-        str(row) for table in ("log", "artifact", "task_run", "flow_run")
+        str(row)
+        for table in ("log", "artifact", "task_run", "flow_run")
         for row in sqlite3.connect(prefect_home / "prefect.db").execute(f"SELECT * FROM {table}")
     )
     printed = result.stdout + result.stderr
@@ -152,10 +180,22 @@ def prefect_api_home(api_url: str) -> str:
     return PREFECT_SERVER_HOMES[api_url]
 
 
-def test_flow_run_is_recorded_by_prefect_with_its_report(tmp_path, cli_env, tickets, default_policy_path, prefect_api):
+def test_flow_run_is_recorded_by_prefect_with_its_report(
+    tmp_path, cli_env, tickets, default_policy_path, prefect_api
+):
     path, _ = tickets
-    result = scrubline("run", str(path), "--policy", str(default_policy_path), "--out", str(tmp_path / "out"),
-                       "--workers", "1", "--json", env=cli_env)
+    result = scrubline(
+        "run",
+        str(path),
+        "--policy",
+        str(default_policy_path),
+        "--out",
+        str(tmp_path / "out"),
+        "--workers",
+        "1",
+        "--json",
+        env=cli_env,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     db = sqlite3.connect(Path(prefect_api_home(prefect_api)) / "prefect.db")
     states = db.execute(
@@ -172,13 +212,23 @@ def test_encrypted_values_decrypt_with_the_key_and_not_without(tmp_path, cli_env
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({"id": "1", "body": "Write to nora.quinn@example.org please."}) + "\n")
     out = tmp_path / "out"
-    result = scrubline("run", str(source), "--policy", str(policy), "--out", str(out), "--workers", "1", env=cli_env)
+    result = scrubline(
+        "run", str(source), "--policy", str(policy), "--out", str(out), "--workers", "1", env=cli_env
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     (row,) = ds.dataset(out / "records", format="parquet").to_table().to_pylist()
     assert "nora.quinn" not in row["body"] and "<ENC:EMAIL_ADDRESS:" in row["body"]
     decrypted = tmp_path / "clear.jsonl"
-    result = scrubline("decrypt", "--policy", str(policy), "--input", str(out / "records"), "--out", str(decrypted),
-                       env=cli_env)
+    result = scrubline(
+        "decrypt",
+        "--policy",
+        str(policy),
+        "--input",
+        str(out / "records"),
+        "--out",
+        str(decrypted),
+        env=cli_env,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(decrypted.read_text())["body"] == "Write to nora.quinn@example.org please."
     other_home = {**cli_env, "SCRUBLINE_HOME": str(tmp_path / "elsewhere")}
@@ -193,9 +243,21 @@ def test_run_with_embedded_prefect_on_a_brand_new_prefect_home(tmp_path, tickets
     env = {"SCRUBLINE_HOME": str(tmp_path / "home"), "PREFECT_HOME": str(tmp_path / "fresh-prefect")}
     clean = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     result = subprocess.run(
-        [SCRUBLINE, "run", str(path), "--policy", str(default_policy_path), "--out", str(tmp_path / "out"),
-         "--workers", "1"],
-        capture_output=True, text=True, env={**clean, **env}, timeout=300,
+        [
+            SCRUBLINE,
+            "run",
+            str(path),
+            "--policy",
+            str(default_policy_path),
+            "--out",
+            str(tmp_path / "out"),
+            "--workers",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "records in    41" in result.stdout

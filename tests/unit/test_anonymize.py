@@ -27,7 +27,9 @@ def test_replace_puts_a_typed_placeholder(scrubline_home):
     out, applied = anonymizer("replace").anonymize(TEXT, [PERSON, PHONE])
     assert out == "Call <PERSON> at <PHONE_NUMBER>."
     assert [(r.start, r.end, r.entity_type, r.action) for r in applied] == [
-        (5, 13, "PERSON", "replace"), (17, 29, "PHONE_NUMBER", "replace")]
+        (5, 13, "PERSON", "replace"),
+        (17, 29, "PHONE_NUMBER", "replace"),
+    ]
 
 
 def test_replace_with_a_custom_placeholder(scrubline_home):
@@ -50,7 +52,7 @@ def test_mask_overwrites_characters_per_options(scrubline_home):
 def test_hash_is_a_keyed_hmac_not_a_plain_digest(scrubline_home, monkeypatch):
     monkeypatch.setenv("SCRUBLINE_HASH_KEY", "11" * 32)
     out, _ = anonymizer("hash", digest_chars=64).anonymize(TEXT, [PERSON])
-    digest = out[len("Call <PERSON:"):].split(">")[0]
+    digest = out[len("Call <PERSON:") :].split(">")[0]
     key = Key("SCRUBLINE_HASH_KEY", bytes.fromhex("11" * 32)).derive("hash")
     assert digest == keyed_digest(key, "PERSON", "Jane Doe")
     assert digest == hmac.new(key, b"PERSON\x00jane doe", hashlib.sha256).hexdigest()
@@ -62,14 +64,18 @@ def test_hash_is_a_keyed_hmac_not_a_plain_digest(scrubline_home, monkeypatch):
 
 def test_pseudonyms_are_consistent_across_records_case_and_spacing(scrubline_home):
     anon = anonymizer("pseudonymize")
-    a, _ = anon.anonymize("Jane Doe met John Roe.", [Finding(0, 8, "PERSON", 0.9, "s"), Finding(13, 21, "PERSON", 0.9, "s")])
+    a, _ = anon.anonymize(
+        "Jane Doe met John Roe.", [Finding(0, 8, "PERSON", 0.9, "s"), Finding(13, 21, "PERSON", 0.9, "s")]
+    )
     b, _ = anon.anonymize("JANE  DOE called.", [Finding(0, 9, "PERSON", 0.9, "s")])
     assert a == "<PERSON_1> met <PERSON_2>."
     assert b == "<PERSON_1> called."
 
 
 def test_pseudonyms_survive_a_new_run_with_the_same_key(scrubline_home):
-    first, _ = anonymizer("pseudonymize").anonymize("Ann Lee and Bo Kim", [Finding(0, 7, "PERSON", 0.9, "s"), Finding(12, 18, "PERSON", 0.9, "s")])
+    first, _ = anonymizer("pseudonymize").anonymize(
+        "Ann Lee and Bo Kim", [Finding(0, 7, "PERSON", 0.9, "s"), Finding(12, 18, "PERSON", 0.9, "s")]
+    )
     # a new Anonymizer and a new store connection: what a second run gets
     second, _ = anonymizer("pseudonymize").anonymize("Bo Kim", [Finding(0, 6, "PERSON", 0.9, "s")])
     assert first == "<PERSON_1> and <PERSON_2>"

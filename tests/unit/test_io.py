@@ -31,8 +31,11 @@ def test_jsonl_bad_lines_become_rejects_with_reasons(tmp_path):
     batches = list(read_batches(source, 100, "id"))
     assert [r.record_id for b in batches for r in b.records] == ["1", "6"]
     assert reasons(batches) == [
-        QuarantineReason.MALFORMED, QuarantineReason.NOT_AN_OBJECT, QuarantineReason.MISSING_ID,
-        QuarantineReason.MISSING_ID, QuarantineReason.UNDECODABLE,
+        QuarantineReason.MALFORMED,
+        QuarantineReason.NOT_AN_OBJECT,
+        QuarantineReason.MISSING_ID,
+        QuarantineReason.MISSING_ID,
+        QuarantineReason.UNDECODABLE,
     ]
     assert [r.location for b in batches for r in b.rejects][0] == "line 2"
 
@@ -54,7 +57,9 @@ def test_csv_rows_with_wrong_columns_or_bad_bytes_are_rejected(tmp_path):
     batches = list(read_batches(source, 100, "id"))
     records = [r for b in batches for r in b.records]
     assert [r.data for r in records] == [
-        {"id": "1", "body": 'hello, "quoted" world'}, {"id": "4", "body": "multi\nline"}]
+        {"id": "1", "body": 'hello, "quoted" world'},
+        {"id": "4", "body": "multi\nline"},
+    ]
     assert reasons(batches) == [QuarantineReason.MALFORMED, QuarantineReason.UNDECODABLE]
 
 
@@ -108,7 +113,9 @@ def test_writers_are_atomic_and_quarantine_is_owner_only(tmp_path):
     assert pq.read_table(path).to_pylist() == [{"id": "1", "t": "x"}]
     assert records.write("s-000000", []) is None and not path.exists()
     source = Source("in.jsonl", "jsonl", 1, "0" * 64)
-    qpath = QuarantineWriter(tmp_path).write("s-000000", source, [Reject("line 1", QuarantineReason.MALFORMED, "x")])
+    qpath = QuarantineWriter(tmp_path).write(
+        "s-000000", source, [Reject("line 1", QuarantineReason.MALFORMED, "x")]
+    )
     assert stat.S_IMODE(qpath.stat().st_mode) == 0o600
     assert stat.S_IMODE(qpath.parent.stat().st_mode) == 0o700
     assert json.loads(qpath.read_text())["reason"] == "malformed"

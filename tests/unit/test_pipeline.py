@@ -37,7 +37,9 @@ def generated():
     return generate_records(60, seed=11)
 
 
-def test_redacted_output_holds_none_of_the_generated_pii(tmp_path, scrubline_home, default_policy_path, generated):
+def test_redacted_output_holds_none_of_the_generated_pii(
+    tmp_path, scrubline_home, default_policy_path, generated
+):
     records, values = generated
     source = write_jsonl(tmp_path / "in.jsonl", records)
     summary = run_pipeline([source], default_policy_path, tmp_path / "out", workers=1, batch_size=16)
@@ -53,7 +55,9 @@ def test_redacted_output_holds_none_of_the_generated_pii(tmp_path, scrubline_hom
     assert not structured, f"{len(structured)} structured identifiers leaked"
 
 
-def test_counts_reconcile_with_every_kind_of_bad_input(tmp_path, scrubline_home, default_policy_path, generated):
+def test_counts_reconcile_with_every_kind_of_bad_input(
+    tmp_path, scrubline_home, default_policy_path, generated
+):
     records, _ = generated
     bad = b'not json\n{"body": "no id"}\n[1]\n{"id": "x", "body": "bad \xff"}\n'
     source = write_jsonl(tmp_path / "in.jsonl", records[:10], bad)
@@ -65,9 +69,17 @@ def test_counts_reconcile_with_every_kind_of_bad_input(tmp_path, scrubline_home,
     assert c.records_in == 15
     assert c.redacted + c.quarantined_total == c.records_in
     assert dict(c.quarantined) == {
-        "malformed": 1, "missing_id": 1, "not_an_object": 1, "undecodable": 1, "detection_error": 1}
-    quarantined = [json.loads(line) for p in (tmp_path / "out" / "quarantine").glob("*.jsonl")
-                   for line in p.read_text().splitlines()]
+        "malformed": 1,
+        "missing_id": 1,
+        "not_an_object": 1,
+        "undecodable": 1,
+        "detection_error": 1,
+    }
+    quarantined = [
+        json.loads(line)
+        for p in (tmp_path / "out" / "quarantine").glob("*.jsonl")
+        for line in p.read_text().splitlines()
+    ]
     assert sorted(q["reason"] for q in quarantined) == sorted(c.quarantined.elements())
     detection = next(q for q in quarantined if q["reason"] == "detection_error")
     assert detection["record_id"] == "long" and detection["raw_record"] == long_record
@@ -93,10 +105,13 @@ def test_rerun_duplicates_nothing_and_a_new_batch_size_leaves_no_stale_files(
 
 def test_pseudonyms_are_consistent_across_records_and_runs(tmp_path, scrubline_home):
     policy = make_policy(entities={"PERSON": {"threshold": 0.4, "action": "pseudonymize"}})
-    a = write_jsonl(tmp_path / "a.jsonl", [
-        {"id": "1", "body": "Margaret Thornton opened the ticket."},
-        {"id": "2", "body": "Then Margaret Thornton called again about the refund."},
-    ])
+    a = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {"id": "1", "body": "Margaret Thornton opened the ticket."},
+            {"id": "2", "body": "Then Margaret Thornton called again about the refund."},
+        ],
+    )
     b = write_jsonl(tmp_path / "b.jsonl", [{"id": "3", "body": "Margaret Thornton wrote back today."}])
     run_pipeline([a], policy, tmp_path / "run1", workers=1)
     run_pipeline([b], policy, tmp_path / "run2", workers=1)
@@ -106,7 +121,9 @@ def test_pseudonyms_are_consistent_across_records_and_runs(tmp_path, scrubline_h
     assert not any("Margaret" in body for body in bodies)
 
 
-def test_parallel_workers_write_the_same_records_as_one(tmp_path, scrubline_home, default_policy_path, generated):
+def test_parallel_workers_write_the_same_records_as_one(
+    tmp_path, scrubline_home, default_policy_path, generated
+):
     records, _ = generated
     source = write_jsonl(tmp_path / "in.jsonl", records[:40])
     run_pipeline([source], default_policy_path, tmp_path / "one", workers=1, batch_size=10)
@@ -118,8 +135,10 @@ def test_parallel_workers_write_the_same_records_as_one(tmp_path, scrubline_home
 
 def test_run_works_with_the_network_blocked(tmp_path, scrubline_home, no_network):
     policy = make_policy(entities={"URL": {"threshold": 0.5, "action": "replace"}})
-    source = write_jsonl(tmp_path / "in.jsonl", [
-        {"id": "1", "body": "Mail lucy.hale@example.co.uk or see https://support.example.com/help"}])
+    source = write_jsonl(
+        tmp_path / "in.jsonl",
+        [{"id": "1", "body": "Mail lucy.hale@example.co.uk or see https://support.example.com/help"}],
+    )
     summary = run_pipeline([source], policy, tmp_path / "out", workers=1)
     (row,) = read_records(tmp_path / "out")
     assert summary.counters.redacted == 1
@@ -132,8 +151,10 @@ def test_csv_and_parquet_inputs_run_end_to_end(tmp_path, scrubline_home, default
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.csv").write_text('id,body\n1,"Email me at kim.barnes@example.net"\n')
-    pq.write_table(pa.table({"id": ["p1"], "body": ["Phone 212-555-0143 any time"], "n": [3]}),
-                   tmp_path / "in" / "b.parquet")
+    pq.write_table(
+        pa.table({"id": ["p1"], "body": ["Phone 212-555-0143 any time"], "n": [3]}),
+        tmp_path / "in" / "b.parquet",
+    )
     summary = run_pipeline([tmp_path / "in"], default_policy_path, tmp_path / "out", workers=1)
     assert summary.counters.redacted == 2
     files = sorted((tmp_path / "out" / "records").glob("*.parquet"))

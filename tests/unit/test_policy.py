@@ -43,10 +43,26 @@ def test_shipped_policies_validate_and_every_entity_has_a_recognizer(repo, name)
 
 def test_hipaa_policy_covers_the_text_detectable_safe_harbor_identifiers(repo):
     policy = load_policy(repo / "policies" / "hipaa-safe-harbor.yaml")
-    for entity in ["PERSON", "STREET_ADDRESS", "US_ZIP_CODE", "DATE_TIME", "AGE_OVER_89", "PHONE_NUMBER",
-                   "FAX_NUMBER", "EMAIL_ADDRESS", "US_SSN", "MEDICAL_RECORD_NUMBER", "HEALTH_PLAN_NUMBER",
-                   "ACCOUNT_NUMBER", "US_DRIVER_LICENSE", "VEHICLE_ID", "DEVICE_SERIAL", "URL",
-                   "IP_ADDRESS", "OTHER_ID"]:
+    for entity in [
+        "PERSON",
+        "STREET_ADDRESS",
+        "US_ZIP_CODE",
+        "DATE_TIME",
+        "AGE_OVER_89",
+        "PHONE_NUMBER",
+        "FAX_NUMBER",
+        "EMAIL_ADDRESS",
+        "US_SSN",
+        "MEDICAL_RECORD_NUMBER",
+        "HEALTH_PLAN_NUMBER",
+        "ACCOUNT_NUMBER",
+        "US_DRIVER_LICENSE",
+        "VEHICLE_ID",
+        "DEVICE_SERIAL",
+        "URL",
+        "IP_ADDRESS",
+        "OTHER_ID",
+    ]:
         assert entity in policy.entities, entity
         assert policy.entities[entity].action is not Action.KEEP
 
@@ -130,7 +146,11 @@ def test_unknown_coded_recognizer_lists_registered_names(tmp_path):
     policy = load_policy(write(tmp_path, data))
     with pytest.raises(PolicyError) as info:
         build_registry(policy)
-    assert "no coded recognizer named 'moon_address' (known: payment_card, street_address)" in str(info.value)
+    assert (
+        "no coded recognizer named 'moon_address' "
+        "(known: driver_licence, payment_card, salutation_name, street_address)"
+        in str(info.value)
+    )
 
 
 def test_not_yaml_and_missing_file_are_one_clear_message(tmp_path):

@@ -8,20 +8,23 @@ from redaction.recognizers.payment_card import luhn_valid
 
 def found(name: str, text: str) -> list[str]:
     recognizer = get(name)()
-    return [text[r.start:r.end] for r in recognizer.analyze(text, recognizer.supported_entities)]
+    return [text[r.start : r.end] for r in recognizer.analyze(text, recognizer.supported_entities)]
 
 
 def test_registry_is_explicit_and_named():
-    assert set(registered()) == {"street_address", "payment_card"}
+    assert set(registered()) == {"street_address", "payment_card", "driver_licence", "salutation_name"}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("He lives at 1234 Maple Grove Ave, Suite 5, Boston.", "1234 Maple Grove Ave, Suite 5"),
-    ("Flat 12, 5 Chamberlain Mall, London", "Flat 12, 5 Chamberlain Mall"),
-    ("ship to 55 W 5th St", "55 W 5th St"),
-    ("742 Evergreen TERRACE apt 3b", "742 Evergreen TERRACE apt 3b"),
-    ("PO Box 1234", "PO Box 1234"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("He lives at 1234 Maple Grove Ave, Suite 5, Boston.", "1234 Maple Grove Ave, Suite 5"),
+        ("Flat 12, 5 Chamberlain Mall, London", "Flat 12, 5 Chamberlain Mall"),
+        ("ship to 55 W 5th St", "55 W 5th St"),
+        ("742 Evergreen TERRACE apt 3b", "742 Evergreen TERRACE apt 3b"),
+        ("PO Box 1234", "PO Box 1234"),
+    ],
+)
 def test_street_addresses_are_found(text, expected):
     assert expected in found("street_address", text)
 
@@ -31,7 +34,9 @@ def test_ordinary_phrases_with_numbers_are_not_addresses(text):
     assert found("street_address", text) == []
 
 
-@pytest.mark.parametrize("number", ["4111 1111 1111 1111", "2221-0000-0000-0009", "378282246310005", "5555555555554444"])
+@pytest.mark.parametrize(
+    "number", ["4111 1111 1111 1111", "2221-0000-0000-0009", "378282246310005", "5555555555554444"]
+)
 def test_luhn_valid_cards_from_every_network_are_found(number):
     assert found("payment_card", f"card {number} on file") == [number]
 
@@ -43,3 +48,44 @@ def test_checksum_invalid_or_unknown_issuer_numbers_do_not_match(number):
 
 def test_luhn():
     assert luhn_valid("79927398713") and not luhn_valid("79927398710")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Dear Ada Pryce,\nthanks for writing", ["Ada Pryce"]),
+        ("Thanks,\nMarcus O'Neill", ["Marcus O'Neill"]),
+        ("Best regards,\n  Jean-Luc McDonald\nAcme Inc", ["Jean-Luc McDonald"]),
+        ("Pt: Jonas Weber, 54y, follow-up", ["Jonas Weber"]),
+        ("hey Maria, any news?", ["Maria"]),
+        ("Mr. Smith called twice", ["Smith"]),
+        ("Name: Li Wei\nPhone: none", ["Li Wei"]),
+    ],
+)
+def test_names_after_greetings_honorifics_labels_and_sign_offs(text, expected):
+    assert found("salutation_name", text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Hi team, the build is green", "Regards,\nSupport", "Hello there", "Dear Customer,"]
+)
+def test_greetings_to_groups_or_roles_are_not_names(text):
+    assert found("salutation_name", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("DL# 12345678", "12345678"),
+        ("ssn on file | dl 58322370 | check pending", "58322370"),
+        ("my driver's license is A123-4567-8901.", "A123-4567-8901"),
+        ("license number D1234567", "D1234567"),
+    ],
+)
+def test_labelled_driver_licence_numbers_are_found_without_their_label(text, expected):
+    assert found("driver_licence", text) == [expected]
+
+
+@pytest.mark.parametrize("text", ["licence no. 123", "the license agreement", "DL is down"])
+def test_short_or_missing_licence_numbers_do_not_match(text):
+    assert found("driver_licence", text) == []

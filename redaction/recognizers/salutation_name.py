@@ -1,0 +1,56 @@
+"""Person names after a greeting, an honorific, a sign-off or a form label.
+
+spaCy's small model often labels a name in "Dear Ada Pryce," or a signature line as an
+organisation, or misses a lone first name after "Hi". The cue makes the name certain: the
+capitalized words after it are a PERSON unless they are a known non-name ("Hi team").
+"""
+
+from __future__ import annotations
+
+from . import register
+from .labelled import LabelledPattern, LabelledValueRecognizer
+
+# A capitalized name word, with O'Neill, McDonald and Jean-Luc forms.
+_WORD = r"(?:Ma?c|O['’]|D['’])?[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*"
+# Given name, optional initial, up to two more name words.
+_NAME = rf"(?P<value>{_WORD}(?:[ \t]+[A-Z]\.)?(?:[ \t]+(?:{_WORD}|[A-Z]{{2,}})){{0,2}})"
+
+_GREETING = r"(?i:dear|hi|hello|hey|hiya|greetings|good\s+(?:morning|afternoon|evening)|morning)"
+_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|M)\.?"
+_LABEL = (
+    r"(?i:name|full\s+name|patient|pt|client|customer|caller|contact|attn|attention|signed|"
+    r"reported\s+by|submitted\s+by|requested\s+by|assigned\s+to|cc|from)"
+)
+_SIGN_OFF = (
+    r"(?i:regards|kind\s+regards|best\s+regards|warm\s+regards|best|thanks|thank\s+you|many\s+thanks|"
+    r"cheers|sincerely|yours\s+(?:truly|sincerely)|cordially|best\s+wishes|--)"
+)
+
+NOT_NAMES = frozenset(
+    """team all everyone everybody there folks guys friends friend customer customers sir madam
+    support again both you again so the a an and or for my our your this that it i we they he she
+    thanks thank please hello hi dear regards best cheers sincerely ok okay yes no not just mr mrs
+    ms dr monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday morning
+    afternoon evening night january february march april may june july august september october
+    november december admin administrator manager sales billing service desk helpdesk user
+    patient client caller name""".split()
+)
+
+
+@register("salutation_name")
+class SalutationNameRecognizer(LabelledValueRecognizer):
+    ENTITY = "PERSON"
+    NAME = "salutation_name"
+    PATTERNS = (
+        LabelledPattern("greeting + name", rf"\b{_GREETING}[ \t]*,?[ \t]+{_NAME}", 0.6),
+        LabelledPattern("honorific + name", rf"\b{_HONORIFIC}[ \t]+{_NAME}", 0.7),
+        LabelledPattern("label + name", rf"\b{_LABEL}[ \t]*[:#][ \t]*{_NAME}", 0.7),
+        LabelledPattern(
+            "sign-off line + name line",
+            rf"^[ \t]*{_SIGN_OFF}[ \t]*[,.!]?[ \t]*\r?\n[ \t]*{_NAME}[ \t]*$",
+            0.7,
+        ),
+    )
+
+    def validate_value(self, value: str) -> bool:
+        return value.split()[0].lower().strip(".") not in NOT_NAMES
