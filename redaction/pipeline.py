@@ -21,10 +21,10 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from .anonymize import Anonymizer, policy_keys
+from .anonymize import Anonymizer, Redaction, policy_keys
 from .detect import Detector, Finding
 from .errors import InputError, QuarantineReason, RedactionError, ScrublineError
-from .fields import FieldPlan, fill_record, split_record
+from .fields import FieldPlan, display_path, fill_record, split_record
 from .io import (
     Batch,
     QuarantineWriter,
@@ -109,8 +109,11 @@ class BatchRedactor:
                 return value.lower()
         return self.policy.primary_language
 
-    def redact(self, batch: Batch) -> tuple[list[dict[str, Any]], list[Reject], Counters]:
-        """Redacted rows, rejects (the reader's and this stage's), and counters. Writes nothing."""
+    def redact(self, batch: Batch) -> BatchResult:
+        """Redacted rows, rejects (the reader's and this stage's), what was done, and counters.
+
+        Writes nothing.
+        """
         counters = Counters(records_in=len(batch), batches=1)
         rejects = list(batch.rejects)
         plans = []
@@ -125,6 +128,7 @@ class BatchRedactor:
         outcomes = self.detector.detect(texts, languages) if texts else []
 
         rows: list[dict[str, Any]] = []
+        done: list[RecordRedactions] = []
         id_field = self.policy.fields.id
         for record, copy, slots, dropped, offset in plans:
             found = outcomes[offset : offset + len(slots)]
@@ -135,7 +139,7 @@ class BatchRedactor:
                 )
                 continue
             try:
-                redacted_texts, entity_counts = self._anonymize_slots(slots, found)
+                redacted_texts, applied = self._anonymize_slots(slots, found)
             except RedactionError:
                 rejects.append(
                     Reject(record.location, QuarantineReason.REDACTION_ERROR, record.data, record.record_id)
@@ -144,33 +148,53 @@ class BatchRedactor:
             row = fill_record(copy, slots, redacted_texts)
             row[id_field] = record.record_id
             rows.append(row)
+            done.append(RecordRedactions(record.record_id, record.location, applied))
             counters.redacted += 1
             counters.values_dropped += dropped
-            counters.entities.update(entity_counts)
+            counters.entities.update(redaction.entity_type for _, redaction in applied)
         for reject in rejects:
             counters.quarantined[reject.reason.value] += 1
-        return rows, rejects, counters
+        return BatchResult(rows, rejects, done, counters)
 
-    def _anonymize_slots(self, slots, found: list[list[Finding]]) -> tuple[list[str | None], Counter[str]]:
-        texts: list[str | None] = []
-        counts: Counter[str] = Counter()
+    def _anonymize_slots(
+        self, slots, found: list[list[Finding]]
+    ) -> tuple[list[Any], list[tuple[str, Redaction]]]:
+        values: list[Any] = []
+        done: list[tuple[str, Redaction]] = []
         for slot, findings in zip(slots, found, strict=True):
             new_text, applied = self.anonymizer.anonymize(slot.text, findings)
-            counts.update(r.entity_type for r in applied)
+            done.extend((display_path(slot.path), redaction) for redaction in applied)
             if slot.numeric:
                 # A number, date or decimal cannot hold a placeholder: it is removed when anything
                 # in it is PII (other than kept findings), and keeps its value and type otherwise.
-                texts.append(None if any(r.action != "keep" for r in applied) else slot.original)
+                values.append(None if any(r.action != "keep" for r in applied) else slot.original)
             else:
-                texts.append(new_text)
-        return texts, counts
+                values.append(new_text)
+        return values, done
 
     def process(self, batch: Batch) -> Counters:
         """Redact one batch and write its records and quarantine files."""
-        rows, rejects, counters = self.redact(batch)
-        self.records.write(batch.key, rows)
-        self.quarantine.write(batch.key, batch.source, rejects)
-        return counters
+        result = self.redact(batch)
+        self.records.write(batch.key, result.rows)
+        self.quarantine.write(batch.key, batch.source, result.rejects)
+        return result.counters
+
+
+@dataclass(slots=True)
+class RecordRedactions:
+    """What was done to one record: (value path, Redaction) pairs, offsets only, no values."""
+
+    record_id: str
+    location: str
+    redactions: list[tuple[str, Redaction]]
+
+
+@dataclass(slots=True)
+class BatchResult:
+    rows: list[dict[str, Any]]
+    rejects: list[Reject]
+    redacted: list[RecordRedactions]
+    counters: Counters
 
 
 # --- worker processes --------------------------------------------------------------------------

@@ -185,3 +185,21 @@ def test_no_pii_in_summary_or_logs(tmp_path, scrubline_home, default_policy_path
         if len(value) >= 6:
             assert value not in outside
             assert hashlib.sha256(value.encode()).hexdigest() not in outside
+
+
+def test_batch_result_records_each_redaction_by_path_and_original_offsets(tmp_path, scrubline_home):
+    from redaction.io import discover_inputs, read_batches
+    from redaction.pipeline import BatchRedactor
+
+    text = "Mail ivy.stone@example.com today"
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "1", "thread": [{"text": text}]}])
+    policy = make_policy()
+    (batch,) = read_batches(discover_inputs([source])[0], 10, "id")
+    result = BatchRedactor(policy, tmp_path / "out").redact(batch)
+    (record,) = result.redacted
+    assert record.record_id == "1" and record.location == "line 1"
+    (path, redaction), *_ = record.redactions
+    assert path == "thread[0].text"
+    assert text[redaction.start : redaction.end] == "ivy.stone@example.com"
+    assert (redaction.entity_type, redaction.action) == ("EMAIL_ADDRESS", "replace")
+    assert "ivy" not in repr(record)
