@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from typing import Any
 
@@ -36,7 +35,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     # Fail before Prefect starts: a bad policy or a missing input costs no server start-up.
     _policy(args.policy)
     discover_inputs(args.inputs)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.prefect_setup import prepare_prefect
 
     prepare_prefect()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -26,8 +25,7 @@ def _is_locked(exc: BaseException) -> bool:
 
 
 def prepare_prefect(attempts: int = 5) -> None:
-    """Telemetry off; with an embedded (ephemeral) server, migrate its database up front."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    """With an embedded (ephemeral) server, migrate its database up front."""
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()

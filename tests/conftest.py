@@ -19,6 +19,7 @@ _SESSION_DIR = Path(tempfile.mkdtemp(prefix="scrubline-tests-"))
 os.environ["SCRUBLINE_HOME"] = str(_SESSION_DIR / "scrubline-home")
 os.environ["PREFECT_HOME"] = str(_SESSION_DIR / "prefect-home")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_LOGGING_TO_API_ENABLED"] = "false"
 os.environ.pop("PREFECT_API_URL", None)
 os.environ["HF_HUB_OFFLINE"] = "1"
