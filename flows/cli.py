@@ -51,21 +51,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, indent=2, sort_keys=True))
     else:
-        from redaction.pipeline import Counters, RunSummary
+        from redaction.pipeline import RunSummary
 
-        print(
-            RunSummary(
-                run_id=summary["run_id"],
-                policy_name=summary["policy"]["name"],
-                policy_version=summary["policy"]["version"],
-                policy_hash=summary["policy"]["sha256"],
-                out=summary["out"],
-                inputs=summary["inputs"],
-                counters=Counters.from_dict(summary),
-                started_at=summary["started_at"],
-                seconds=summary["seconds"],
-            ).format_text()
-        )
+        print(RunSummary.from_dict(summary).format_text())
     return 0
 
 

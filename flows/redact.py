@@ -71,7 +71,6 @@ def redact_batches(
 ) -> dict[str, Any]:
     """Redact every batch of every source into `out`; return the counters (counts only)."""
     loaded = load_policy(policy)
-    total = sum(1 for _ in sources)
     progress = None
     bar = None
     if show_progress:
@@ -88,7 +87,7 @@ def redact_batches(
             bar.close()
     get_run_logger().info(
         "redacted %d sources: %d records in, %d redacted, %d quarantined",
-        total,
+        len(sources),
         counters.records_in,
         counters.redacted,
         counters.quarantined_total,
@@ -117,7 +116,7 @@ def finalise_run(
         policy_version=policy_info["version"],
         policy_hash=policy_info["sha256"],
         out=out,
-        inputs=[{"path": s.path, "format": s.format, "size": s.size, "sha256": s.sha256} for s in sources],
+        inputs=[source.describe() for source in sources],
         counters=Counters.from_dict(counters),
         started_at=started_at,
         seconds=seconds,

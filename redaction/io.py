@@ -52,6 +52,10 @@ class Source:
     def source_id(self) -> str:
         return hashlib.sha256(f"{self.path}\x00{self.sha256}".encode()).hexdigest()[:16]
 
+    def describe(self) -> dict[str, Any]:
+        """What a run summary or audit event records of an input: never its content."""
+        return {"path": self.path, "format": self.format, "size": self.size, "sha256": self.sha256}
+
 
 @dataclass(slots=True)
 class RawRecord:

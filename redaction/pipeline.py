@@ -309,6 +309,20 @@ class RunSummary:
             **self.counters.to_dict(),
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunSummary:
+        return cls(
+            run_id=data["run_id"],
+            policy_name=data["policy"]["name"],
+            policy_version=data["policy"]["version"],
+            policy_hash=data["policy"]["sha256"],
+            out=data["out"],
+            inputs=data["inputs"],
+            counters=Counters.from_dict(data),
+            started_at=data["started_at"],
+            seconds=data["seconds"],
+        )
+
     def format_text(self) -> str:
         c = self.counters
         lines = [
@@ -404,9 +418,7 @@ def run_pipeline(
         policy_version=policy.version,
         policy_hash=policy.content_hash(),
         out=str(out),
-        inputs=[
-            {"path": s.path, "format": s.format, "size": s.size, "sha256": s.sha256} for s in sources
-        ],
+        inputs=[source.describe() for source in sources],
         counters=counters,
         started_at=started_at,
         seconds=time.perf_counter() - started,

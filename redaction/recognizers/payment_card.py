@@ -7,9 +7,10 @@ a known issuer prefix, and keeps only Luhn-valid numbers.
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
 from . import register
+from .declared import DeclaredPatternRecognizer
 
 
 def luhn_valid(digits: str) -> bool:
@@ -25,8 +26,9 @@ def luhn_valid(digits: str) -> bool:
 
 
 @register("payment_card")
-class PaymentCardRecognizer(PatternRecognizer):
+class PaymentCardRecognizer(DeclaredPatternRecognizer):
     ENTITY = "CREDIT_CARD"
+    NAME = "payment_card"
     # Issuer prefixes: Visa 4, Mastercard 51-55 and 2221-2720, Amex 34/37, Discover 6011/64-65,
     # Diners 36/38/300-305, JCB 35, UnionPay 62, Maestro 50/56-69.
     PATTERNS = [
@@ -37,15 +39,6 @@ class PaymentCardRecognizer(PatternRecognizer):
         ),
     ]
     CONTEXT = ["card", "credit", "debit", "visa", "mastercard", "amex", "cc", "payment", "pan"]
-
-    def __init__(self, supported_language: str = "en", supported_entity: str | None = None):
-        super().__init__(
-            supported_entity=supported_entity or self.ENTITY,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=supported_language,
-            name="payment_card",
-        )
 
     def validate_result(self, pattern_text: str) -> bool:
         digits = "".join(ch for ch in pattern_text if ch.isdigit())

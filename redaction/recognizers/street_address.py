@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
 
 from . import register
+from .declared import DeclaredPatternRecognizer
 
 # Street types: USPS Publication 28, appendix C1 (primary names and common abbreviations), plus
 # UK forms. Kept apart from any generator's vocabulary so evaluation figures stay honest.
@@ -47,10 +48,13 @@ _NAME_WORD = r"(?:[A-Z][A-Za-z'.-]*|\d+(?:st|nd|rd|th))"
 
 
 @register("street_address")
-class StreetAddressRecognizer(PatternRecognizer):
+class StreetAddressRecognizer(DeclaredPatternRecognizer):
     """`1234 Maple Grove Ave, Suite 5` and `Flat 2, 10 Downing Street` style addresses."""
 
     ENTITY = "STREET_ADDRESS"
+    NAME = "street_address"
+    # Case matters for street names; the patterns turn it off where it does not.
+    FLAGS = re.DOTALL | re.MULTILINE
     PATTERNS = [
         Pattern(
             "number + street + suffix",
@@ -65,15 +69,3 @@ class StreetAddressRecognizer(PatternRecognizer):
         ),
     ]
     CONTEXT = ["address", "street", "live", "lives", "living", "located", "ship", "mail", "deliver"]
-
-    def __init__(self, supported_language: str = "en", supported_entity: str | None = None):
-        super().__init__(
-            supported_entity=supported_entity or self.ENTITY,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=supported_language,
-            name="street_address",
-            # Case matters for street names; the patterns turn it off where it does not.
-            global_regex_flags=re.DOTALL | re.MULTILINE,
-        )
-
