@@ -8,6 +8,7 @@ the spaCy components detection needs loaded.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +23,11 @@ from presidio_analyzer import (
 )
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from presidio_analyzer.nlp_engine.ner_model_configuration import MODEL_TO_PRESIDIO_ENTITY_MAPPING
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RedactionError
+from .names import AMBIGUOUS, STOP_WORDS, WORD, truecase
 from .policy import Policy
 from .runtime import configure_runtime
 
@@ -80,6 +83,41 @@ def resolve_overlaps(findings: Sequence[Finding], kept: frozenset[str] = frozens
     return merged
 
 
+def propagate_names(
+    texts: Sequence[str], found: Sequence[list[Finding]], score: float = 0.6
+) -> list[list[Finding]]:
+    """Add a PERSON finding wherever a name found in any text of the record recurs, in any case.
+
+    The full name and each distinctive part of it (not a stop word, at least 3 letters) are
+    searched for as whole words in every text of the record.
+    """
+    parts: set[str] = set()
+    for text, findings in zip(texts, found, strict=True):
+        for finding in findings:
+            if finding.entity_type != "PERSON":
+                continue
+            name = text[finding.start : finding.end]
+            for token in WORD.findall(name):
+                lower = token.lower()
+                if len(lower) >= 3 and lower not in STOP_WORDS and lower not in AMBIGUOUS:
+                    parts.add(lower)
+    if not parts:
+        return [list(f) for f in found]
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True)) + r")(?!\w)",
+        re.IGNORECASE,
+    )
+    out = []
+    for text, findings in zip(texts, found, strict=True):
+        extra = [
+            Finding(m.start(), m.end(), "PERSON", score, "name_propagation")
+            for m in pattern.finditer(text)
+            if not any(f.start <= m.start() and m.end() <= f.end for f in findings)
+        ]
+        out.append(list(findings) + extra)
+    return out
+
+
 def installed_spacy_models() -> list[str]:
     return sorted(spacy.util.get_installed_models())
 
@@ -104,10 +142,7 @@ class ScrublineNlpEngine(SpacyNlpEngine):
 
     def __init__(self, policy: Policy):
         super().__init__(
-            models=[
-                {"lang_code": lang, "model_name": spec.model}
-                for lang, spec in policy.languages.items()
-            ],
+            models=[{"lang_code": lang, "model_name": spec.model} for lang, spec in policy.languages.items()],
             ner_model_configuration=NerModelConfiguration(),
         )
         self._policy = policy
@@ -145,6 +180,20 @@ class ScrublineNlpEngine(SpacyNlpEngine):
         ignore |= {label for label in nlp.get_pipe("ner").labels if label not in mapped}
         self.ner_model_configuration.labels_to_ignore = sorted(ignore)
         return nlp
+
+    def process_batch(self, texts, language, batch_size=1, n_process=1, as_tuples=False):
+        """(text, artifacts) per text; with truecasing on, spaCy sees the truecased copy.
+
+        The copy has the same length word for word, so the artifacts' offsets fit the original
+        text, which is what the pattern recognizers and the caller get.
+        """
+        if as_tuples or n_process != 1:
+            raise ValueError("ScrublineNlpEngine.process_batch takes plain texts in one process")
+        texts = [str(text) for text in texts]
+        shown = [truecase(t) for t in texts] if self._policy.detection.truecase else texts
+        docs = self.nlp[language].pipe(shown, batch_size=batch_size)
+        for text, doc in zip(texts, docs, strict=True):
+            yield text, self._doc_to_nlp_artifact(doc, language)
 
     def _doc_to_nlp_artifact(self, doc, language):
         artifacts = super()._doc_to_nlp_artifact(doc, language)
@@ -188,6 +237,12 @@ def _policy_recognizers(policy: Policy) -> list:
     return built
 
 
+_PHONE_CONTEXT = {
+    "en": ["phone", "number", "telephone", "tel", "cell", "cellphone", "mobile", "call", "fax", "ext"],
+    "fr": ["téléphone", "tél", "tel", "portable", "mobile", "numéro", "appeler", "joindre", "fax", "fixe"],
+}
+
+
 def build_registry(policy: Policy, nlp_engine=None) -> RecognizerRegistry:
     """Presidio's predefined recognizers for the policy languages plus the policy's own.
 
@@ -197,6 +252,16 @@ def build_registry(policy: Policy, nlp_engine=None) -> RecognizerRegistry:
     languages = list(policy.languages)
     registry = RecognizerRegistry(supported_languages=languages)
     registry.load_predefined_recognizers(languages=languages, nlp_engine=nlp_engine)
+    # Presidio's phone recognizer runs one phonenumbers pass per region: use the policy's.
+    registry.remove_recognizer("PhoneRecognizer")
+    for lang in languages:
+        registry.add_recognizer(
+            PhoneRecognizer(
+                supported_language=lang,
+                supported_regions=list(policy.detection.phone_regions),
+                context=_PHONE_CONTEXT.get(lang),
+            )
+        )
     for recognizer in _policy_recognizers(policy):
         registry.add_recognizer(recognizer)
     supported: set[str] = set()
@@ -291,9 +356,7 @@ class Detector:
                         try:
                             self._detect_group(texts, lang, [index], out)
                         except Exception as exc:  # noqa: BLE001
-                            out[index] = RedactionError(
-                                f"detection failed ({type(exc).__name__})"
-                            )
+                            out[index] = RedactionError(f"detection failed ({type(exc).__name__})")
         return out  # type: ignore[return-value]
 
     def _detect_group(self, texts, lang, indexes, out) -> None:

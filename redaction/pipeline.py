@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .anonymize import Anonymizer, Redaction, policy_keys
-from .detect import Detector, Finding
+from .detect import Detector, Finding, propagate_names
 from .errors import InputError, QuarantineReason, RedactionError, ScrublineError
 from .fields import FieldPlan, display_path, fill_record, split_record
 from .io import (
@@ -36,9 +36,13 @@ from .io import (
     remove_stale_outputs,
 )
 from .keys import Key
+from .language import LanguageIdentifier
 from .policy import Policy, load_policy
 
 logger = logging.getLogger(__name__)
+
+# Added to every redacted record: the language its texts were processed in (for routing).
+LANGUAGE_COLUMN = "_language"
 
 
 @dataclass
@@ -98,15 +102,24 @@ class BatchRedactor:
         self.detector = Detector(policy)
         self.anonymizer = Anonymizer(policy, keys)
         self.plan = FieldPlan(policy.fields)
+        self.identifier = (
+            LanguageIdentifier(tuple(policy.languages), policy.primary_language)
+            if policy.detection.detect_language and len(policy.languages) > 1
+            else None
+        )
         self.records = RecordsWriter(out)
         self.quarantine = QuarantineWriter(out)
 
-    def _language(self, data: dict[str, Any]) -> str:
+    def _language(self, data: dict[str, Any], texts: list[str]) -> str:
+        """The record's language: its language field when the policy names one and it holds a
+        policy language, else language identification over its texts, else the default."""
         field_name = self.policy.fields.language
         if field_name:
             value = data.get(field_name)
             if isinstance(value, str) and value.lower() in self.policy.languages:
                 return value.lower()
+        if self.identifier is not None:
+            return self.identifier.identify(texts)
         return self.policy.primary_language
 
     def redact(self, batch: Batch) -> BatchResult:
@@ -121,8 +134,8 @@ class BatchRedactor:
         languages: list[str] = []
         for record in batch.records:
             copy, slots, dropped = split_record(record.data, self.plan)
-            language = self._language(record.data)
-            plans.append((record, copy, slots, dropped, len(texts)))
+            language = self._language(record.data, [slot.text for slot in slots])
+            plans.append((record, copy, slots, dropped, len(texts), language))
             texts.extend(slot.text for slot in slots)
             languages.extend([language] * len(slots))
         outcomes = self.detector.detect(texts, languages) if texts else []
@@ -130,7 +143,7 @@ class BatchRedactor:
         rows: list[dict[str, Any]] = []
         done: list[RecordRedactions] = []
         id_field = self.policy.fields.id
-        for record, copy, slots, dropped, offset in plans:
+        for record, copy, slots, dropped, offset, language in plans:
             found = outcomes[offset : offset + len(slots)]
             failed = next((o for o in found if isinstance(o, RedactionError)), None)
             if failed is not None:
@@ -138,6 +151,8 @@ class BatchRedactor:
                     Reject(record.location, QuarantineReason.DETECTION_ERROR, record.data, record.record_id)
                 )
                 continue
+            if self.policy.detection.propagate_names:
+                found = propagate_names([slot.text for slot in slots], found)
             try:
                 redacted_texts, applied = self._anonymize_slots(slots, found)
             except RedactionError:
@@ -147,8 +162,9 @@ class BatchRedactor:
                 continue
             row = fill_record(copy, slots, redacted_texts)
             row[id_field] = record.record_id
+            row[LANGUAGE_COLUMN] = language
             rows.append(row)
-            done.append(RecordRedactions(record.record_id, record.location, applied))
+            done.append(RecordRedactions(record.record_id, record.location, language, applied))
             counters.redacted += 1
             counters.values_dropped += dropped
             counters.entities.update(redaction.entity_type for _, redaction in applied)
@@ -186,6 +202,7 @@ class RecordRedactions:
 
     record_id: str
     location: str
+    language: str
     redactions: list[tuple[str, Redaction]]
 
 

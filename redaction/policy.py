@@ -173,6 +173,38 @@ class FieldRules(_Model):
         return self
 
 
+class Detection(_Model):
+    """How detection goes beyond the recognizers' defaults."""
+
+    phone_regions: tuple[str, ...] = Field(
+        default=("US", "GB", "FR"),
+        min_length=1,
+        description="Regions whose phone number formats are recognized (ISO 3166 codes)",
+    )
+    detect_language: bool = Field(
+        default=True,
+        description="Pick each record's language (and spaCy model) by language identification",
+    )
+    truecase: bool = Field(
+        default=True, description="Show the NER model caseless text with names capitalized"
+    )
+    propagate_names: bool = Field(
+        default=True, description="Redact a name found once everywhere it recurs in the record"
+    )
+
+    @field_validator("phone_regions")
+    @classmethod
+    def _known_regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        import phonenumbers
+
+        unknown = [r for r in value if r not in phonenumbers.SUPPORTED_REGIONS]
+        if unknown:
+            raise ValueError(
+                f"unknown phone region(s) {', '.join(unknown)} (use ISO 3166 codes such as US, GB, FR)"
+            )
+        return value
+
+
 class Keys(_Model):
     """Names of the environment variables holding each key (never the keys themselves)."""
 
@@ -205,6 +237,7 @@ class Policy(_Model):
     coded_recognizers: tuple[str, ...] = Field(
         default=(), description="Names of recognizers in redaction/recognizers/ to turn on"
     )
+    detection: Detection = Detection()
     fields: FieldRules = FieldRules()
     keys: Keys = Keys()
 

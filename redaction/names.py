@@ -1,0 +1,137 @@
+"""Person names beyond what the NER model sees: a name lexicon, truecasing, propagation.
+
+* The lexicon is the first-name dictionary shipped with `gender-guesser` (Jörg Michael's list of
+  about 48,000 names with per-country frequencies), not Faker's lists, so evaluation on
+  Faker-generated text stays honest. Names that are also common words ("will", "may", "grace")
+  are left out: they would redact ordinary words.
+* Truecasing: spaCy's small models find names by their capitals. In caseless text ("hey its
+  maria garcia", "JOHN SMITH CALLED") the NER model is shown a copy with lexicon names
+  capitalized (every other word lower-cased). The copy has the same length, word for word, so
+  entity offsets apply to the original text unchanged.
+* Propagation: a name found once in a record is found wherever it recurs in that record, in any
+  case ("Maria Garcia ... MARIA said").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
+
+# gender-guesser's country columns (data/nam_dict.txt, column 30 onwards) that matter here.
+_COUNTRIES = ("great_britain", "ireland", "usa", "italy", "malta", "portugal", "spain", "france", "belgium")
+_ALL_COUNTRIES = """great_britain ireland usa italy malta portugal spain france belgium luxembourg
+the_netherlands east_frisia germany austria swiss iceland denmark norway sweden finland estonia latvia
+lithuania poland czech_republic slovakia hungary romania bulgaria bosniaand croatia kosovo macedonia
+montenegro serbia slovenia albania greece russia belarus moldova ukraine armenia azerbaijan georgia
+the_stans turkey arabia israel china india japan korea vietnam other_countries""".split()
+_MIN_FREQUENCY = 3  # the list's scale: 1 (rare) .. 13 (very common) per country
+
+# First names that are ordinary English or French words, months or titles.
+AMBIGUOUS = frozenset(
+    """will may june april august grace hope faith joy rose mark bill art sue pat ray don jack
+    dawn eve summer autumn winter spring page chance hunter sky river rich frank earl guy max
+    bob dean gene van victor carol holly ivy iris lily daisy ruby pearl amber crystal angel
+    sunny star sandy rocky rusty buddy baby love happy honey candy sugar cash hans chase cole
+    miles wade lane drew reed heath clay dale glen heather brook rob nick les sol per jan
+    ma pa la le de du des un une the and or for to in on at by an as is it its me my no so up we
+    pierre rene jean claude marie louise france paris florence lorraine chantal dominique
+    violet olive hazel jade scarlett sage ash forest storm rain sonny major prince king duke
+    case golden young black white brown green gray grey long short little small""".split()
+)
+
+# Words after which a lower-case lexicon name is a name ("hi maria", "its tom", "cc: sarah").
+CUES = frozenset(
+    """hi hey hello dear thanks thx ty cheers regards its it's im i'm from cc with and to by
+    mr mrs ms dr miss mx bonjour salut merci cordialement madame monsieur mme mlle m""".split()
+)
+
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def _french_stop_words() -> frozenset[str]:
+    # Importing spacy.lang.fr compiles its tokenizer exceptions (about 2.5 s per process);
+    # the stop list is a plain word list in its own file, read as text.
+    source = resources.files("spacy").joinpath("lang/fr/stop_words.py").read_text(encoding="utf-8")
+    found = re.search(r'"""(.*?)"""', source, re.DOTALL)
+    if found is None:  # layout changed: pay for the import
+        from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP
+
+        return frozenset(FR_STOP)
+    return frozenset(found.group(1).split())
+
+
+STOP_WORDS = frozenset(EN_STOP) | _french_stop_words()
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Lower-cased first names common in the countries above, minus ambiguous words."""
+    data = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_text(encoding="utf-8")
+    columns = [_ALL_COUNTRIES.index(c) for c in _COUNTRIES]
+    names: set[str] = set()
+    for line in data.splitlines():
+        if not line or line[0] in "#=":
+            continue
+        parts = line.split()
+        if len(parts) < 2:
+            continue
+        values = line[30:]
+        best = 0
+        for column in columns:
+            if column < len(values) and values[column] != " ":
+                char = values[column]
+                best = max(best, int(char, 16) if char.isalnum() else 0)
+        if best < _MIN_FREQUENCY:
+            continue
+        for variant in {parts[1].replace("+", r) for r in ("", " ", "-")}:
+            if " " not in variant:
+                names.add(variant.lower())
+    return frozenset(n for n in names if len(n) >= 3 and n not in AMBIGUOUS and n not in STOP_WORDS)
+
+
+def _is_caseless(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 8:
+        return False
+    upper = sum(c.isupper() for c in letters)
+    return upper == 0 or upper / len(letters) > 0.6
+
+
+def truecase(text: str) -> str:
+    """A same-length copy of text where lexicon names are capitalized for the NER model.
+
+    In caseless text every word is lower-cased except lexicon names and the word after one
+    (a surname); elsewhere only lower-case lexicon names after a cue word are capitalized.
+    """
+    names = first_names()
+    caseless = _is_caseless(text)
+    if not caseless and not any(c.islower() for c in text):
+        return text
+    out = list(text)
+    previous_word = ""
+    previous_was_name = False
+    for match in WORD.finditer(text):
+        word = match.group(0)
+        lower = word.lower()
+        is_name = False
+        if caseless:
+            if lower in names:
+                new, is_name = lower.capitalize(), True
+            elif previous_was_name and lower not in STOP_WORDS and lower not in AMBIGUOUS and len(lower) > 1:
+                new = lower.capitalize()
+            else:
+                new = lower
+        elif word.islower() and lower in names and previous_word in CUES:
+            new, is_name = word.capitalize(), True
+        elif word.islower() and previous_was_name and lower not in STOP_WORDS and lower not in AMBIGUOUS:
+            new = word.capitalize()
+        else:
+            new = word
+        if len(new) == len(word):  # a few Unicode letters change length when case changes
+            out[match.start() : match.end()] = new
+        previous_word = lower
+        previous_was_name = is_name
+    return "".join(out)
