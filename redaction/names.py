@@ -28,6 +28,7 @@ lithuania poland czech_republic slovakia hungary romania bulgaria bosniaand croa
 montenegro serbia slovenia albania greece russia belarus moldova ukraine armenia azerbaijan georgia
 the_stans turkey arabia israel china india japan korea vietnam other_countries""".split()
 _MIN_FREQUENCY = 3  # the list's scale: 1 (rare) .. 13 (very common) per country
+_MIN_WORLD_FREQUENCY = 5
 
 # First names that are ordinary English or French words, months or titles.
 AMBIGUOUS = frozenset(
@@ -67,11 +68,16 @@ STOP_WORDS = frozenset(EN_STOP) | _french_stop_words()
 
 
 @lru_cache(maxsize=1)
-def first_names() -> frozenset[str]:
-    """Lower-cased first names common in the countries above, minus ambiguous words."""
+def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """(names common in the countries above, names common anywhere else), lower-cased."""
     data = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_text(encoding="utf-8")
     columns = [_ALL_COUNTRIES.index(c) for c in _COUNTRIES]
-    names: set[str] = set()
+    near: set[str] = set()
+    world: set[str] = set()
+
+    def frequency(char: str) -> int:
+        return int(char, 16) if char.isalnum() else 0
+
     for line in data.splitlines():
         if not line or line[0] in "#=":
             continue
@@ -79,17 +85,31 @@ def first_names() -> frozenset[str]:
         if len(parts) < 2:
             continue
         values = line[30:]
-        best = 0
-        for column in columns:
-            if column < len(values) and values[column] != " ":
-                char = values[column]
-                best = max(best, int(char, 16) if char.isalnum() else 0)
-        if best < _MIN_FREQUENCY:
+        here = max((frequency(values[c]) for c in columns if c < len(values)), default=0)
+        anywhere = max((frequency(ch) for ch in values), default=0)
+        target = near if here >= _MIN_FREQUENCY else world if anywhere >= _MIN_WORLD_FREQUENCY else None
+        if target is None:
             continue
         for variant in {parts[1].replace("+", r) for r in ("", " ", "-")}:
             if " " not in variant:
-                names.add(variant.lower())
-    return frozenset(n for n in names if len(n) >= 3 and n not in AMBIGUOUS and n not in STOP_WORDS)
+                target.add(variant.lower())
+
+    def usable(names: set[str]) -> frozenset[str]:
+        return frozenset(n for n in names if len(n) >= 3 and n not in AMBIGUOUS and n not in STOP_WORDS)
+
+    return usable(near), usable(world - near)
+
+
+def first_names() -> frozenset[str]:
+    """Names common in English- and French-speaking and neighbouring countries: safe to
+    capitalize wherever they stand in caseless text."""
+    return _lexicon()[0]
+
+
+def world_first_names() -> frozenset[str]:
+    """Names common elsewhere in the world. Some are words here ("can", "son"), so they are
+    capitalized only after a cue word ("hi aisha")."""
+    return _lexicon()[1]
 
 
 def _is_caseless(text: str) -> bool:
@@ -107,6 +127,7 @@ def truecase(text: str) -> str:
     (a surname); elsewhere only lower-case lexicon names after a cue word are capitalized.
     """
     names = first_names()
+    world = world_first_names()
     caseless = _is_caseless(text)
     if not caseless and not any(c.islower() for c in text):
         return text
@@ -118,13 +139,13 @@ def truecase(text: str) -> str:
         lower = word.lower()
         is_name = False
         if caseless:
-            if lower in names:
+            if lower in names or (lower in world and previous_word in CUES):
                 new, is_name = lower.capitalize(), True
             elif previous_was_name and lower not in STOP_WORDS and lower not in AMBIGUOUS and len(lower) > 1:
                 new = lower.capitalize()
             else:
                 new = lower
-        elif word.islower() and lower in names and previous_word in CUES:
+        elif word.islower() and (lower in names or lower in world) and previous_word in CUES:
             new, is_name = word.capitalize(), True
         elif word.islower() and previous_was_name and lower not in STOP_WORDS and lower not in AMBIGUOUS:
             new = word.capitalize()
