@@ -44,4 +44,11 @@ def get(name: str) -> type[EntityRecognizer]:
 
 def _load_builtin() -> None:
     # The modules register themselves on import; the list is explicit.
-    from . import driver_licence, payment_card, salutation_name, street_address  # noqa: F401
+    from . import (  # noqa: F401
+        driver_licence,
+        fr_nir,
+        fr_siren,
+        payment_card,
+        salutation_name,
+        street_address,
+    )

@@ -12,7 +12,9 @@ def found(name: str, text: str) -> list[str]:
 
 
 def test_registry_is_explicit_and_named():
-    assert set(registered()) == {"street_address", "payment_card", "driver_licence", "salutation_name"}
+    assert set(registered()) == {
+        "street_address", "payment_card", "driver_licence", "salutation_name", "fr_nir", "fr_siren", "fr_siret"
+    }
 
 
 @pytest.mark.parametrize(
