@@ -59,6 +59,8 @@ class PseudonymStore:
     assigned inside an IMMEDIATE transaction. Only digests and numbers are stored.
     """
 
+    CACHE_LIMIT = 50_000
+
     def __init__(self, path: Path | None = None):
         self.path = path or scrubline_home() / "pseudonyms.sqlite3"
         self._local = threading.local()
@@ -118,6 +120,8 @@ class PseudonymStore:
                 if "locked" not in str(exc) or attempt == 4:
                     raise TransientError(f"{self.path}: pseudonym store is busy") from None
                 time.sleep(0.05 * (attempt + 1))
+        if len(self._cache) >= self.CACHE_LIMIT:
+            self._cache.clear()  # bounded memory on long runs; misses go to SQLite
         self._cache[cache_key] = n
         return n
 

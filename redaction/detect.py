@@ -361,6 +361,10 @@ class Detector:
 
     def _detect_group(self, texts, lang, indexes, out) -> None:
         group = [texts[i] for i in indexes]
-        stream = self.nlp_engine.process_batch(group, lang, batch_size=self.nlp_batch_size)
-        for index, (text, artifacts) in zip(indexes, stream, strict=True):
-            out[index] = self._analyze(text, lang, artifacts)
+        # Strings spaCy interns while reading these texts (every new name, number, address)
+        # are freed when the zone closes: without it the vocabulary, and the worker's memory,
+        # grow with the input. No spaCy object outlives the zone: findings hold offsets only.
+        with self.nlp_engine.nlp[lang].memory_zone():
+            stream = self.nlp_engine.process_batch(group, lang, batch_size=self.nlp_batch_size)
+            for index, (text, artifacts) in zip(indexes, stream, strict=True):
+                out[index] = self._analyze(text, lang, artifacts)
