@@ -171,6 +171,14 @@ def cmd_decrypt(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from redaction.evaluate import evaluate_file
+
+    report = evaluate_file(args.data, _policy(args.policy), vanilla=args.vanilla)
+    print(json.dumps(report.to_dict(), indent=2) if args.json else report.format_text())
+    return 0
+
+
 def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
     cells = [tuple(str(c) for c in header)] + [tuple(str(c) for c in row) for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
@@ -228,6 +236,15 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--input", help="a redacted records folder or Parquet/JSONL file")
     decrypt.add_argument("--out", help="JSONL file to write decrypted records to (with --input)")
     decrypt.set_defaults(func=cmd_decrypt)
+
+    evaluate = sub.add_parser(
+        "eval", help="measure how much labelled PII a policy removes and how many other words it keeps"
+    )
+    evaluate.add_argument("data", help='labelled JSONL: {"id", "text", "spans": [{start, end, type}]}')
+    evaluate.add_argument("--policy", required=True)
+    evaluate.add_argument("--vanilla", action="store_true", help="also measure vanilla Presidio")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(func=cmd_eval)
     return parser
 
 
