@@ -27,7 +27,7 @@ from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RedactionError
-from .names import AMBIGUOUS, STOP_WORDS, WORD, truecase
+from .names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, WORD, first_names, truecase
 from .policy import Policy
 from .runtime import configure_runtime
 
@@ -115,6 +115,46 @@ def propagate_names(
             if not any(f.start <= m.start() and m.end() <= f.end for f in findings)
         ]
         out.append(list(findings) + extra)
+    return out
+
+
+_NER_TYPES = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "NRP"})
+_LABEL_LINE = re.compile(r"^[ \t]*([^:\n]{1,40}?)[ \t]*:", re.MULTILINE)
+
+
+def _tidy_ner_findings(text: str, findings: list[Finding]) -> list[Finding]:
+    """Correct the small NER models' commonest mistakes, which cost annotators words.
+
+    * Greeting and title words at the edges of a name or place ("Bonjour Marie", "Cher") are
+      trimmed off; nothing left, nothing reported.
+    * A form label ("Titulaire :", "Motif :"), the text before the first colon of a line when
+      it is at most four words, is not a name or a place, unless it is a lexicon first name (a
+      chat speaker, "kayla: hi").
+    Only spaCy's findings are touched; pattern and checksum recognizers are trusted as they are.
+    """
+    labels = [(m.start(1), m.end(1)) for m in _LABEL_LINE.finditer(text) if len(m.group(1).split()) <= 4]
+    names = first_names()
+    out = []
+    for finding in findings:
+        if finding.recognizer != "SpacyRecognizer" or finding.entity_type not in _NER_TYPES:
+            out.append(finding)
+            continue
+        words = list(WORD.finditer(text, finding.start, finding.end))
+        while words and (
+            words[0].group(0).lower() in NOT_NAME_WORDS or words[0].group(0).lower() in STOP_WORDS
+        ):
+            words.pop(0)
+        while words and (
+            words[-1].group(0).lower() in NOT_NAME_WORDS or words[-1].group(0).lower() in STOP_WORDS
+        ):
+            words.pop()
+        if not words:
+            continue
+        start, end = words[0].start(), words[-1].end()
+        in_label = any(ls <= start and end <= le for ls, le in labels)
+        if in_label and not any(w.group(0).lower() in names for w in words):
+            continue
+        out.append(Finding(start, end, finding.entity_type, finding.score, finding.recognizer))
     return out
 
 
@@ -332,6 +372,7 @@ class Detector:
             for r in results
             if r.score >= self.thresholds.get(r.entity_type, 1.1) and r.end > r.start
         ]
+        findings = _tidy_ner_findings(text, findings)
         return sorted(findings, key=lambda f: (f.start, f.end, f.entity_type))
 
     def detect(

@@ -38,9 +38,19 @@ AMBIGUOUS = frozenset(
     sunny star sandy rocky rusty buddy baby love happy honey candy sugar cash hans chase cole
     miles wade lane drew reed heath clay dale glen heather brook rob nick les sol per jan
     ma pa la le de du des un une the and or for to in on at by an as is it its me my no so up we
-    pierre rene jean claude marie louise france paris florence lorraine chantal dominique
+    france paris florence lorraine
     violet olive hazel jade scarlett sage ash forest storm rain sonny major prince king duke
     case golden young black white brown green gray grey long short little small""".split()
+)
+
+# Greetings, titles and politeness words that the NER models often take for a name or a place
+# when they open a line ("Bonjour Marie", "Cher client", "Cheers,"). Never names on their own.
+NOT_NAME_WORDS = frozenset(
+    """bonjour bonsoir salut coucou allo allô merci cher chère chers chères madame monsieur
+    mademoiselle messieurs mesdames cordialement bien bonne bon excellente amicalement
+    hello hi hey dear thanks thank cheers regards best sincerely kind warm yours greetings
+    mr mrs ms miss dr prof mme mlle m sir madam team customer client patient
+    ok okay yes yeah yep nope sorry lol thx pls please sure""".split()
 )
 
 # Words after which a lower-case lexicon name is a name ("hi maria", "its tom", "cc: sarah").

@@ -48,6 +48,7 @@ def _load_builtin() -> None:
         driver_licence,
         fr_nir,
         fr_siren,
+        name_lexicon,
         payment_card,
         salutation_name,
         street_address,

@@ -1,0 +1,141 @@
+"""Person names from a first-name lexicon, in any casing, with the surname that follows.
+
+The NER model misses names where there is no sentence around them: CSV cells, list items,
+chat speaker labels ("kayla: hi"), sign-offs, address blocks, and names in lower or upper case.
+A first name from the lexicon (`redaction.names`, built from gender-guesser's dictionary, never
+from the evaluation generator's lists) marks a name; the initials and surname-shaped words
+right after it (same casing), and an upper-case surname right before it ("DUPONT Jean"), join it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+
+from ..names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, first_names, world_first_names
+from . import register
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?|[^\w\s]|\n")
+
+# Words that look like surnames after a first name but end the name instead.
+_NOT_SURNAME = frozenset(
+    """street st road rd avenue ave lane ln drive dr court way place square close rue avenue boulevard
+    chemin allée impasse quai route via calle phone tel email mail fax mobile cell dob ssn nhs
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday
+    called said says wrote asked emailed phoned mentioned confirmed reported replied
+    ltd llc inc plc corp co sa sarl sas gmbh""".split()
+)
+
+
+def _shape(token: str) -> str:
+    if token.isupper():
+        return "upper"
+    if token[:1].isupper():
+        return "title"
+    return "lower"
+
+
+@register("name_lexicon")
+class NameLexiconRecognizer(EntityRecognizer):
+    """First names from a name lexicon (any casing), with their surnames."""
+
+    ENTITY = "PERSON"
+    NAME = "name_lexicon"
+    SCORE_FULL = 0.6  # first name + surname
+    SCORE_SINGLE = 0.5  # a first name alone
+
+    def __init__(self, supported_language: str = "en", supported_entity: str | None = None):
+        super().__init__(
+            supported_entities=[supported_entity or self.ENTITY],
+            supported_language=supported_language,
+            name=self.NAME,
+        )
+
+    def load(self) -> None:
+        self._near = first_names()
+        self._world = world_first_names()
+
+    def _is_first_name(self, word: str, previous: str) -> bool:
+        lower = word.lower()
+        if len(lower) < 3 or lower in AMBIGUOUS or lower in STOP_WORDS or lower in NOT_NAME_WORDS:
+            return False
+        if lower in self._near:
+            return True
+        # Names common elsewhere but words here ("can", "son") only when capitalized.
+        return lower in self._world and word[:1].isupper() and previous not in {"", "."}
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        entity = self.supported_entities[0]
+        if entities and entity not in entities:
+            return []
+        if not hasattr(self, "_near"):
+            self.load()
+        tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        results = []
+        index = 0
+        while index < len(tokens):
+            word, start, end = tokens[index]
+            previous = tokens[index - 1][0] if index else ""
+            if not word[:1].isalpha() or not self._is_first_name(word.rstrip("."), previous):
+                index += 1
+                continue
+            shape = _shape(word)
+            # An upper-case surname written first ("DUPONT Jean").
+            if index and shape != "upper":
+                before, b_start, _ = tokens[index - 1]
+                if (
+                    before.isalpha()
+                    and before.isupper()
+                    and len(before) > 1
+                    and before.lower() not in STOP_WORDS
+                    and before.lower() not in NOT_NAME_WORDS
+                ):
+                    start = b_start
+            score = self.SCORE_SINGLE
+            following = index + 1
+            # Lower-case text: one surname at most (the next lower-case word may be anything).
+            limit = 1 if shape == "lower" else 3
+            added = 0
+            while following < len(tokens) and added < limit:
+                if (
+                    tokens[following - 1][0].endswith(".")
+                    and following - 1 != index
+                    and not (len(tokens[following - 1][0]) == 2)
+                ):
+                    break  # the name ended a sentence
+                nxt = tokens[following][0]
+                bare = nxt.rstrip(".")
+                initial = len(bare) == 1 and bare.isalpha() and nxt.endswith(".")
+                if initial or (
+                    nxt[:1].isalpha()
+                    and _shape(nxt) == shape
+                    and len(bare) > 1
+                    and bare.lower() not in STOP_WORDS
+                    and bare.lower() not in NOT_NAME_WORDS
+                    and bare.lower() not in _NOT_SURNAME
+                ):
+                    end = tokens[following][2] - (0 if initial else len(nxt) - len(bare))
+                    score = self.SCORE_FULL
+                    following += 1
+                    added += 0 if initial else 1
+                    continue
+                break
+            results.append(
+                RecognizerResult(
+                    entity,
+                    start,
+                    end,
+                    score,
+                    analysis_explanation=AnalysisExplanation(
+                        recognizer=self.name, original_score=score, pattern_name="lexicon name"
+                    ),
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    },
+                )
+            )
+            index = following
+        return results
