@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import phonenumbers
 import spacy
 from presidio_analyzer import (
     AnalyzerEngine,
+    EntityRecognizer,
     Pattern,
     PatternRecognizer,
     RecognizerRegistry,
@@ -277,6 +279,28 @@ def _policy_recognizers(policy: Policy) -> list:
     return built
 
 
+class PolicyPhoneRecognizer(PhoneRecognizer):
+    """Presidio's phonenumbers-based recognizer, with a per-region strictness.
+
+    Regions in `possible_regions` accept any number of a possible length and prefix for the
+    region (phonenumbers' POSSIBLE leniency) instead of only numbers valid for it: French
+    overseas departments (0590 Guadeloupe, 0262 Réunion...) are dialled in the French national
+    plan but validate only as their own regions.
+    """
+
+    def __init__(self, *, possible_regions=(), **kwargs):
+        super().__init__(**kwargs)
+        self.possible_regions = frozenset(possible_regions)
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = []
+        for region in self.supported_regions:
+            leniency = phonenumbers.Leniency.POSSIBLE if region in self.possible_regions else self.leniency
+            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
+                results.append(self._get_recognizer_result(match, text, region, nlp_artifacts))
+        return EntityRecognizer.remove_duplicates(results)
+
+
 _PHONE_CONTEXT = {
     "en": ["phone", "number", "telephone", "tel", "cell", "cellphone", "mobile", "call", "fax", "ext"],
     "fr": ["téléphone", "tél", "tel", "portable", "mobile", "numéro", "appeler", "joindre", "fax", "fixe"],
@@ -296,9 +320,10 @@ def build_registry(policy: Policy, nlp_engine=None) -> RecognizerRegistry:
     registry.remove_recognizer("PhoneRecognizer")
     for lang in languages:
         registry.add_recognizer(
-            PhoneRecognizer(
+            PolicyPhoneRecognizer(
                 supported_language=lang,
                 supported_regions=list(policy.detection.phone_regions),
+                possible_regions=policy.detection.phone_possible_regions,
                 context=_PHONE_CONTEXT.get(lang),
             )
         )

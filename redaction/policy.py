@@ -181,6 +181,13 @@ class Detection(_Model):
         min_length=1,
         description="Regions whose phone number formats are recognized (ISO 3166 codes)",
     )
+    phone_possible_regions: tuple[str, ...] = Field(
+        default=("FR",),
+        description=(
+            "Regions (among phone_regions) where a number of possible length and prefix counts, "
+            "valid or not: France, so overseas departments dialled in the national plan are found"
+        ),
+    )
     detect_language: bool = Field(
         default=True,
         description="Pick each record's language (and spaCy model) by language identification",
@@ -192,7 +199,7 @@ class Detection(_Model):
         default=True, description="Redact a name found once everywhere it recurs in the record"
     )
 
-    @field_validator("phone_regions")
+    @field_validator("phone_regions", "phone_possible_regions")
     @classmethod
     def _known_regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         import phonenumbers

@@ -11,7 +11,7 @@ from .labelled import LabelledPattern, LabelledValueRecognizer
 
 _LABEL = (
     r"(?i:\b(?:d\.?l\.?|dl\s*(?:no\.?|number|#)|driver'?s?\s+licen[cs]e|driving\s+licen[cs]e"
-    r"|licen[cs]e)(?:\s*(?:no\.?|number|num|#))?\s*[:#.]?\s*(?:is\s+)?)"
+    r"|licen[cs]e)(?:\s*(?:no\.?|number|num|#))?\s*[:#.|]?\s*(?:is\s+)?)"
 )
 # 1-2 letters optional, then digits with optional dash/space groups (A123-4567-8901, 123456789).
 _VALUE = r"(?P<value>[A-Za-z]{0,2}\d{3,}(?:[- ]\d{3,}){0,3}[A-Za-z]?)\b"
