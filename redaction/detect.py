@@ -29,7 +29,7 @@ from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RedactionError
-from .names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, WORD, first_names, truecase
+from .names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, WORD, is_first_name, truecase
 from .policy import Policy
 from .runtime import configure_runtime
 
@@ -135,7 +135,6 @@ def _tidy_ner_findings(text: str, findings: list[Finding]) -> list[Finding]:
     Only spaCy's findings are touched; pattern and checksum recognizers are trusted as they are.
     """
     labels = [(m.start(1), m.end(1)) for m in _LABEL_LINE.finditer(text) if len(m.group(1).split()) <= 4]
-    names = first_names()
     out = []
     for finding in findings:
         if finding.recognizer != "SpacyRecognizer" or finding.entity_type not in _NER_TYPES:
@@ -154,7 +153,7 @@ def _tidy_ner_findings(text: str, findings: list[Finding]) -> list[Finding]:
             continue
         start, end = words[0].start(), words[-1].end()
         in_label = any(ls <= start and end <= le for ls, le in labels)
-        if in_label and not any(w.group(0).lower() in names for w in words):
+        if in_label and not any(is_first_name(w.group(0)) for w in words):
             continue
         out.append(Finding(start, end, finding.entity_type, finding.score, finding.recognizer))
     return out

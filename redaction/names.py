@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -105,7 +106,8 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
                 target.add(variant.lower())
 
     def usable(names: set[str]) -> frozenset[str]:
-        return frozenset(n for n in names if len(n) >= 3 and n not in AMBIGUOUS and n not in STOP_WORDS)
+        folded = {fold(n) for n in names}
+        return frozenset(n for n in folded if len(n) >= 3 and n not in AMBIGUOUS and n not in STOP_WORDS)
 
     return usable(near), usable(world - near)
 
@@ -120,6 +122,16 @@ def world_first_names() -> frozenset[str]:
     """Names common elsewhere in the world. Some are words here ("can", "son"), so they are
     capitalized only after a cue word ("hi aisha")."""
     return _lexicon()[1]
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: the lexicon spells "Élodie" as "elodie"."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def is_first_name(word: str) -> bool:
+    return fold(word) in first_names()
 
 
 def _is_caseless(text: str) -> bool:
@@ -147,15 +159,16 @@ def truecase(text: str) -> str:
     for match in WORD.finditer(text):
         word = match.group(0)
         lower = word.lower()
+        folded = fold(word)
         is_name = False
         if caseless:
-            if lower in names or (lower in world and previous_word in CUES):
+            if folded in names or (folded in world and previous_word in CUES):
                 new, is_name = lower.capitalize(), True
             elif previous_was_name and lower not in STOP_WORDS and lower not in AMBIGUOUS and len(lower) > 1:
                 new = lower.capitalize()
             else:
                 new = lower
-        elif word.islower() and (lower in names or lower in world) and previous_word in CUES:
+        elif word.islower() and (folded in names or folded in world) and previous_word in CUES:
             new, is_name = word.capitalize(), True
         elif word.islower() and previous_was_name and lower not in STOP_WORDS and lower not in AMBIGUOUS:
             new = word.capitalize()

@@ -13,7 +13,7 @@ import re
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from ..names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, first_names, world_first_names
+from ..names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, first_names, fold, world_first_names
 from . import register
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?|[^\w\s]|\n")
@@ -58,7 +58,7 @@ class NameLexiconRecognizer(EntityRecognizer):
         self._world = world_first_names()
 
     def _is_first_name(self, word: str, previous: str) -> bool:
-        lower = word.lower()
+        lower = fold(word)
         if len(lower) < 3 or lower in AMBIGUOUS or lower in STOP_WORDS or lower in NOT_NAME_WORDS:
             return False
         if lower in self._near:
@@ -78,7 +78,10 @@ class NameLexiconRecognizer(EntityRecognizer):
         while index < len(tokens):
             word, start, end = tokens[index]
             previous = tokens[index - 1][0] if index else ""
-            if not word[:1].isalpha() or not self._is_first_name(word.rstrip("."), previous):
+            glued = (start and (text[start - 1].isalnum() or text[start - 1] in "@._")) or (
+                end < len(text) and (text[end].isdigit() or text[end] in "@_")
+            )
+            if glued or not word[:1].isalpha() or not self._is_first_name(word.rstrip("."), previous):
                 index += 1
                 continue
             shape = _shape(word)
@@ -110,7 +113,8 @@ class NameLexiconRecognizer(EntityRecognizer):
                 initial = len(bare) == 1 and bare.isalpha() and nxt.endswith(".")
                 if initial or (
                     nxt[:1].isalpha()
-                    and _shape(nxt) == shape
+                    # same casing as the first name, or an upper-case surname ("Julie ROSSI")
+                    and (_shape(nxt) == shape or (shape == "title" and _shape(nxt) == "upper"))
                     and len(bare) > 1
                     and bare.lower() not in STOP_WORDS
                     and bare.lower() not in NOT_NAME_WORDS

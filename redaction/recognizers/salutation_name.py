@@ -11,19 +11,28 @@ from . import register
 from .labelled import LabelledPattern, LabelledValueRecognizer
 
 # A capitalized name word, with O'Neill, McDonald and Jean-Luc forms.
-_WORD = r"(?:Ma?c|O['’]|D['’])?[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*"
-# Given name, optional initial, up to two more name words.
-_NAME = rf"(?P<value>{_WORD}(?:[ \t]+[A-Z]\.)?(?:[ \t]+(?:{_WORD}|[A-Z]{{2,}})){{0,2}})"
+_WORD = r"(?:Ma?c|O['’]|D['’])?[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:['’-][A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*"
+_UPPER = r"[A-ZÀ-ÖØ-Þ]{2,}(?:['’-][A-ZÀ-ÖØ-Þ]+)*"
+# Given name or upper-case surname (French "DUPONT Jean"), optional initial, up to two more words.
+_NAME = rf"(?P<value>(?:{_WORD}|{_UPPER})(?:[ \t]+[A-Z]\.)?(?:[ \t]+(?:{_WORD}|{_UPPER})){{0,2}})"
 
-_GREETING = r"(?i:dear|hi|hello|hey|hiya|greetings|good\s+(?:morning|afternoon|evening)|morning)"
-_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|M)\.?"
+_GREETING = (
+    r"(?i:dear|hi|hello|hey|hiya|greetings|good\s+(?:morning|afternoon|evening)|morning|"
+    r"bonjour|bonsoir|salut|coucou|cher|chère)"
+)
+_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|M|Madame|Monsieur|Mademoiselle|Docteur|Pr)\.?"
 _LABEL = (
     r"(?i:name|full\s+name|patient|pt|client|customer|caller|contact|attn|attention|signed|"
-    r"reported\s+by|submitted\s+by|requested\s+by|assigned\s+to|cc|from)"
+    r"reported\s+by|submitted\s+by|requested\s+by|assigned\s+to|cc|from|account\s+holder|holder|"
+    r"cardholder|ship\s+to|bill\s+to|deliver\s+to|next\s+of\s+kin|"
+    r"nom|prénom|nom\s+complet|patiente?|titulaire|expéditeur|destinataire|interlocuteur|demandeur|"
+    r"facturer\s+à|livrer\s+à|de|à|signé|contact\s+client|médecin|docteur)"
 )
 _SIGN_OFF = (
     r"(?i:regards|kind\s+regards|best\s+regards|warm\s+regards|best|thanks|thank\s+you|many\s+thanks|"
-    r"cheers|sincerely|yours\s+(?:truly|sincerely)|cordially|best\s+wishes|--)"
+    r"cheers|sincerely|yours\s+(?:truly|sincerely)|cordially|best\s+wishes|--|"
+    r"cordialement|bien\s+à\s+vous|bien\s+cordialement|sincères\s+salutations|salutations|merci|"
+    r"bonne\s+journée|amicalement|à\s+bientôt)"
 )
 
 NOT_NAMES = frozenset(
@@ -33,7 +42,8 @@ NOT_NAMES = frozenset(
     ms dr monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday morning
     afternoon evening night january february march april may june july august september october
     november december admin administrator manager sales billing service desk helpdesk user
-    patient client caller name""".split()
+    patient client caller name phone email address tel téléphone adresse courriel date statut status
+    message note notes subject objet ref référence account compte carte card""".split()
 )
 
 
@@ -44,7 +54,7 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
     PATTERNS = (
         LabelledPattern("greeting + name", rf"\b{_GREETING}[ \t]*,?[ \t]+{_NAME}", 0.6),
         LabelledPattern("honorific + name", rf"\b{_HONORIFIC}[ \t]+{_NAME}", 0.7),
-        LabelledPattern("label + name", rf"\b{_LABEL}[ \t]*[:#][ \t]*{_NAME}", 0.7),
+        LabelledPattern("label + name", rf"\b{_LABEL}[ \t]*[:#=|][ \t]*(?:\r?\n[ \t]*)?{_NAME}", 0.7),
         LabelledPattern(
             "sign-off line + name line",
             rf"^[ \t]*{_SIGN_OFF}[ \t]*[,.!]?[ \t]*\r?\n[ \t]*{_NAME}[ \t]*$",

@@ -1,8 +1,23 @@
-"""Street addresses in running text: a house number, a street name and a street-type word.
+"""Street addresses in running text: US, UK and French forms, on one line or as a block.
 
-spaCy's small English model tags few street addresses and Presidio has no address recognizer,
-so `12 Oak Street, Apt 4` would reach annotators whole. Issue 3 grows this into a measured
-multi-format recognizer; this one covers the common US/UK "number name suffix [unit]" form.
+spaCy's small models tag few street addresses and Presidio has no address recognizer, so
+`12 Oak Street, Apt 4` would reach annotators whole. The patterns here cover
+
+- US/UK "number [direction] name type [direction] [unit]": `1600 Pennsylvania Ave NW`,
+  `55 W 5th St`, `742 EVERGREEN TERRACE apt 3b`, and in lower case `12 oak street` (a common
+  type, or a rarer one with a unit, a postal code or a house-number-like number; otherwise only
+  with context words), never with a function word or unit in the name (`5 miles down the road`);
+- a unit before the street: `Flat 4\n12 High Street`, `Apt 3B, 55 W 5th St`,
+  `Unit 7, Riverside Industrial Estate`; PO boxes and US military addresses;
+- French "number [bis], type name": `12 bis, rue de la Paix`, `3 avenue Victor Hugo`,
+  `8, place de la Concorde`, and a street named without a number (`rue de Rivoli`);
+- the rest of a block when a postal code follows: `..., Washington, DC 20500`,
+  `...\\nLondon NW1 6XE`, `...\\n75002 Paris`, so the town goes with it.
+
+Measured against `pyap` (and `usaddress` as a validator) in benchmarks/address_parsers.py: the
+patterns cover more with fewer false positives and at a fraction of the time, so no parser runs
+here. Words within a line are joined by spaces or tabs only; a line break is allowed only where
+a block has one, so a match never runs on into the next sentence of a message.
 """
 
 from __future__ import annotations
@@ -12,6 +27,7 @@ import re
 from presidio_analyzer import Pattern
 
 from . import register
+from . import street_types_fr as fr
 from .declared import DeclaredPatternRecognizer
 
 # Street types: USPS Publication 28, appendix C1 (primary names and common abbreviations), plus
@@ -31,7 +47,7 @@ hl hills hls hollow holw inlet inlt island is islands iss isle junction jct junc
 keys kys knoll knl knolls knls lake lk lakes lks land landing lndg lane ln light lgt lights lgts
 loaf lf lock lck locks lcks lodge ldg loop mall manor mnr manors mnrs meadow mdw meadows mdws mews
 mill ml mills mls mission msn motorway mtwy mount mt mountain mtn mountains mtns neck nck orchard
-orch oval park parks parkway pkwy parkways pkwys pass passage psge path pike pine pne pines pnes
+orch oval overpass opas park parks parkway pkwy parkways pkwys pass passage psge path pike pine pne pines pnes
 place pl plain pln plains plns plaza plz point pt points pts port prt ports prts prairie pr
 radial radl ramp ranch rnch rapid rpd rapids rpds rest rst ridge rdg ridges rdgs river riv road rd
 roads rds route rte row rue run shoal shl shoals shls shore shr shores shrs skyway skwy spring spg
@@ -41,31 +57,322 @@ trailer trlr tunnel tunl turnpike tpke underpass upas union un unions uns valley
 viaduct via view vw views vws village vlg villages vlgs ville vl vista vis walk walks wall way
 ways well wl wells wls close gate wynd
 """
-_SUFFIXES = "|".join(sorted(set(_USPS.split()), key=len, reverse=True))
-_UNIT = r"(?i:,?\s+(?:apt\.?|apartment|suite|ste\.?|unit|#|flat|floor|fl\.?|room|rm\.?)\s*[\w-]+)?"
-# Street names are capitalized ("Maple Grove") or ordinal ("5th"); suffixes match in any case.
-_NAME_WORD = r"(?:[A-Z][A-Za-z'.-]*|\d+(?:st|nd|rd|th))"
+# Royal Mail thoroughfare descriptors that Publication 28 lacks.
+_UK = "parade rise quay wharf yard chase croft grange broadway embankment"
+# USPS abbreviations that are also English words never count in lower case ("Apple is").
+_NOT_LOWER = {"is", "iss", "un", "via", "ft"}
+# Types common enough in lower case ("12 oak street") to be trusted there.
+_LOWER_CASE_TYPES = """
+street st avenue ave road rd boulevard blvd lane ln drive terrace place way highway hwy parkway
+pkwy crescent square grove gardens mews alley plaza court circle
+"""
+# Words that are never part of a street name: "at 10 am on the way", "5 MILES DOWN THE ROAD".
+_NEVER_NAME = """
+the a an and or of to in on at for from by with into onto down up per my your his her our their
+its this that these those is are was were am pm
+"""
+# ... nor, written in lower case, of a street name: units, counted things, quantifiers.
+_NEVER_LOWER_NAME = """
+mile miles km kms kilometers kilometres meters metres feet foot yards hour hours hrs minute minutes
+mins second seconds secs day days week weeks month months year years time times people percent mph
+lane lanes way ways side story storey stories bed bedroom bath car door seat star step point more
+less other many few very just only about around than then when where while after before again
+also not no yes one two three four five six seven eight nine ten different same separate back
+front dead wrong right left next last first
+"""
+# A number after these words is not a house number ("Chapter 3 The Road", "Top 10 Key Points").
+_NOT_HOUSE_NUMBER = """
+chapter chap part page pages pp vol volume step phase level season episode ep act scene version
+ver release item section figure fig table line gate platform channel bus flight route highway
+hwy interstate track disc round week day year grade class size ward exit junction top issue
+ticket order invoice case ref id
+"""
+_STATE_CODES = """
+AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM
+NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI FM MH PW AA AE AP
+"""
+_STATE_NAMES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
+    "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|"
+    "Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New[ \t]+Hampshire|"
+    "New[ \t]+Jersey|New[ \t]+Mexico|New[ \t]+York|North[ \t]+Carolina|North[ \t]+Dakota|Ohio|"
+    "Oklahoma|Oregon|Pennsylvania|Rhode[ \t]+Island|South[ \t]+Carolina|South[ \t]+Dakota|"
+    "Tennessee|Texas|Utah|Vermont|Virginia|Washington|West[ \t]+Virginia|Wisconsin|Wyoming|"
+    "District[ \t]+of[ \t]+Columbia|Puerto[ \t]+Rico|Guam"
+)
+
+
+def alternation(words) -> str:
+    """A regex matching any of the words, as a trie: `r(?:ue(?:lle)?|oute)`, longest first.
+
+    A flat alternation of two hundred street types is tried word by word at every position;
+    the trie fails on the first letter that no word has.
+    """
+    trie: dict = {}
+    for word in set(words):
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return body + "?" if len(branches) == 1 and len(body) == 1 else f"(?:{body})?"
+        return body
+
+    return build(trie)
+
+
+# --- building blocks -------------------------------------------------------------------------
+_UP = r"\p{Lu}"
+_LOW = r"\p{Ll}"
+_IN_WORD = r"[\p{L}\p{M}'’-]"  # letters, apostrophes and hyphens: "O'Neill", "Saint-Germain"
+_END = r"(?![\w'’-])"  # end of a word
+_BREAK = r"(?:[ \t]*,[ \t]*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*)"  # between the lines of a block
+_GAP = rf"(?:{_BREAK}|[ \t]+)"
+
+STATE = rf"(?:{alternation(_STATE_CODES.split())}|{_STATE_NAMES}){_END}"
+ZIP = r"\d{5}(?:-\d{4})?(?![\w-])"
+# Any postcode-shaped token; inside a block the shape is enough.
+UK_POSTCODE_SHAPE = r"(?i:[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2})(?![\w-])"
+TOWN = rf"{_UP}[\p{{L}}\p{{M}}'’.-]*(?:[ \t]+{_UP}[\p{{L}}\p{{M}}'’.-]*){{0,3}}"
+_TOWN_WORD = rf"(?!(?i:cedex){_END}){_UP}{_IN_WORD}*"
+# In lower case a town of several words ("sainte benjamin") must end its line or sentence.
+TOWN_FR = (
+    rf"(?:{_TOWN_WORD}(?:[ \t]+(?:(?i:sur|sous|en|lès|les|le|la|de|du|des|aux|au)[ \t]+)?{_TOWN_WORD}){{0,3}}"
+    rf"|{_LOW}{_IN_WORD}+(?:[ \t]+{_LOW}{_IN_WORD}+){{1,2}}(?=[ \t]*(?:[,.;:!?)]|\r?\n|$))|{_LOW}{_IN_WORD}+)"
+)
+
+# Any case, for blocks written in lower case ("port daniel, de 12435"): a postal code must follow.
+_TOWN_ANY_CASE = r"\p{L}[\p{L}\p{M}'’.-]*(?:[ \t]+\p{L}[\p{L}\p{M}'’.-]*){0,3}"
+_US_TAIL = rf"(?:{_TOWN_ANY_CASE}(?:[ \t]*,[ \t]*|[ \t]+)(?i:{STATE})[ \t]+{ZIP}|{TOWN}[ \t]*,[ \t]*{STATE})"
+_UK_TAIL = rf"(?:{_TOWN_ANY_CASE}{_GAP}){{0,2}}{UK_POSTCODE_SHAPE}"
+_FR_TAIL = rf"\d{{5}}[ \t]+{TOWN_FR}(?:[ \t]+(?i:cedex)(?:[ \t]+\d{{1,2}})?)?"
+_MILITARY_TAIL = rf"(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+{ZIP}"
+# Town, state, postal code after a street: the whole block goes.
+_BLOCK_END = rf"{_GAP}(?:{_US_TAIL}|{_UK_TAIL}|{_FR_TAIL}|{_MILITARY_TAIL})"
+_TAIL = rf"(?:{_BLOCK_END})?"
+
+_TYPES = (set(_USPS.split()) | set(_UK.split())) - _NOT_LOWER
+_CAPITALIZED = [form for word in _NOT_LOWER for form in (word.upper(), word.capitalize())]
+STREET_TYPE = rf"(?:(?i:{alternation(_TYPES)})|{alternation(_CAPITALIZED)}){_END}\.?"
+_TYPE_LOWER = rf"(?:{alternation(_LOWER_CASE_TYPES.split())}){_END}\.?"
+# Plural types ("points", "views") end counted phrases too often: "53485 bonus points".
+_SINGULAR_TYPES = {w for w in _TYPES if not w.endswith("s") or w.endswith("ss") or w == "mews"}
+_SINGULAR_TYPE = rf"(?i:{alternation(_SINGULAR_TYPES)}){_END}\.?"
+
+# The lookahead (a word or "5th" follows) rejects most numbers of a table before the costlier
+# lookbehinds.
+_NUMBER = (
+    rf"\b(?=\d{{1,6}}[A-Za-z]?(?:[-/]\d{{1,5}}[A-Za-z]?)?[ \t]+(?:\p{{L}}|\d{{1,3}}(?i:st|nd|rd|th)\b))"
+    r"(?<![\w.,/:#-])"
+    rf"(?<!(?i:\b(?:{alternation(_NOT_HOUSE_NUMBER.split())}))\.?[ \t]*#?[ \t]*)"
+    r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?(?![\w-])"
+)
+_DIRECTION = r"(?i:(?:north|south)(?:east|west)?|east|west|[ns][ew]|[nsew])\.?"
+_POST_DIRECTION = rf"(?:[ \t]+(?:[NS][EW]|[NSEW]){_END}\.?)?"
+_NAME_WORD = (
+    rf"(?!(?i:{alternation(_NEVER_NAME.split())}){_END})"
+    rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,3}}(?i:st|nd|rd|th){_END})"
+)
+_LOWER_NAME_WORD = (
+    rf"(?!(?:{alternation(_NEVER_NAME.split() + _NEVER_LOWER_NAME.split())}){_END})"
+    rf"(?:{_LOW}[\p{{Ll}}\p{{M}}'’-]*|\d{{1,3}}(?:st|nd|rd|th){_END})"
+)
+# "The Avenue", "The Green": UK streets named by their type alone.
+_NAME = rf"(?:(?:The|THE)(?=[ \t]+{STREET_TYPE})|(?:{_NAME_WORD}[ \t]+){{0,2}}{_NAME_WORD})"
+_LOWER_NAME = rf"(?:{_LOWER_NAME_WORD}[ \t]+){{0,2}}{_LOWER_NAME_WORD}"
+_UNIT_ID = r"(?:\d{1,5}[A-Za-z]?|[A-Za-z]\d{0,4})(?![\w-])"
+_UNIT_WORD = alternation(
+    "apartment appartement apt appt suite ste unit flat studio floor fl room rm bldg building lot space"
+    " spc trlr dept".split()
+)
+# "Flat 4", "Apt. 3B", "Suite no. 5", "# 5B"
+_UNIT = rf"(?:\b(?i:{_UNIT_WORD})\.?[ \t]*(?:(?i:no)\.?|#)?|(?<![\w#])\#)[ \t]*{_UNIT_ID}"
+_UNITS_AFTER = rf"(?:(?:{_BREAK}|[ \t]*){_UNIT}){{0,2}}"  # "Apt 4", ", Suite 5", "\nUnit 2"
+# A home on a line of its own before a street without number ("Flat 3\nPatricia Drive"); not a
+# room or floor ("Room 5, Conference Center").
+_HOME_UNIT = (
+    rf"\b(?i:{alternation('apartment appartement apt appt suite ste unit flat studio'.split())})\.?"
+    rf"[ \t]*(?:(?i:no)\.?|#)?[ \t]*{_UNIT_ID}"
+)
+# In lower case, a rarer street type needs more than a number: a unit, a town and postal code,
+# or a number that looks like a house number: with a leading zero, or (singular types only) three
+# digits or more, not a round count, or a letter after it ("221b").
+_HOUSE_NUMBER_LIKE = r"(?=\d{3}|\d{1,5}[A-Za-z](?![\w-]))(?!\d*00(?![\w-]))"
+_LOWER_STREET = rf"(?:{_DIRECTION}[ \t]+)?{_LOWER_NAME}[ \t]+{STREET_TYPE}"
+_LOWER_SINGULAR_STREET = rf"(?:{_DIRECTION}[ \t]+)?{_LOWER_NAME}[ \t]+{_SINGULAR_TYPE}"
+
+# French: "12 bis, rue de la Paix", "3 avenue Victor Hugo", "rue du 8 Mai 1945".
+_FR_STREET = rf"(?:(?i:{alternation(fr.words(fr.STREET_TYPES))})(?![\p{{L}}\p{{M}}'’-]))"
+_FR_ABBREVIATION = (
+    rf"(?:(?i:{alternation(fr.words(fr.ABBREVIATIONS))}){_END}\.?"
+    rf"|(?i:{alternation(fr.words(fr.ABBREVIATIONS_WITH_STOP))})\.)"
+)
+_FR_COMMON = rf"(?:(?i:{alternation(fr.words(fr.COMMON_WORD_TYPES))})(?![\p{{L}}\p{{M}}'’-]))"
+_FR_REPEAT = rf"(?i:{alternation(fr.words(fr.NUMBER_REPEATS))})"
+_FR_NUMBER = (
+    rf"\b(?=\d{{1,4}}[ \t,]*\p{{L}})(?<![\w.,/:#-])\d{{1,4}}(?:[ \t]?{_FR_REPEAT}|[A-Da-d])?(?![\w-])"
+)
+# A number with "bis" or a comma after it is a house number for sure: "8, place de la Concorde".
+_FR_MARKED_NUMBER = (
+    rf"\b(?=\d{{1,4}}[ \t,]*\p{{L}})(?<![\w.,/:#-])\d{{1,4}}"
+    rf"(?:[ \t]?{_FR_REPEAT}(?![\w-])[ \t]*,?|(?:[A-Da-d])?[ \t]*,)"
+)
+_FR_PARTICLE = rf"(?:(?i:{alternation(fr.PARTICLES)})(?:(?<=['’])|[ \t]+))"
+_FR_CAP_WORD = rf"(?:{_UP}{_LOW}{{0,2}}\.|{_UP}{_IN_WORD}*)"
+_FR_DATE = rf"(?:\d{{1,2}}(?:er)?[ \t]+(?i:{alternation(fr.words(fr.MONTHS))})(?:[ \t]+\d{{4}})?{_END})"
+_FR_LOWER_WORD = rf"(?!(?:{alternation(fr.words(fr.STOP_WORDS))})(?![\p{{L}}\p{{M}}'’-])){_LOW}{_IN_WORD}*"
+_FR_WORD = rf"(?:{_FR_DATE}|{_FR_CAP_WORD}|{_FR_LOWER_WORD})"
+_FR_JOIN_CAPITALS = r"(?i:et|sur|sous|en|lès)"
+_FR_NAME = (
+    rf"{_FR_PARTICLE}?{_FR_WORD}"
+    rf"(?:[ \t]+{_FR_PARTICLE}?{_FR_WORD}|[ \t]+{_FR_JOIN_CAPITALS}[ \t]+{_FR_CAP_WORD}){{0,4}}"
+)
+_FR_CAPITALIZED_NAME = (
+    rf"{_FR_PARTICLE}?(?:{_FR_DATE}|{_FR_CAP_WORD})"
+    rf"(?:[ \t]+{_FR_PARTICLE}?(?:{_FR_DATE}|{_FR_CAP_WORD})"
+    rf"|[ \t]+{_FR_JOIN_CAPITALS}[ \t]+{_FR_CAP_WORD}){{0,4}}"
+)
+_FR_UNITS_AFTER = (
+    r"(?:[ \t]*,?[ \t]*(?:(?i:appartement|appt|apt|bâtiment|bât|bat|escalier|esc|porte|logement)\.?"
+    rf"[ \t]*(?:n°|(?i:no)\.?)?[ \t]*{_UNIT_ID}"
+    rf"|[ \t]*,?[ \t]*\d{{1,2}}(?i:e|è|ème|eme|er)[ \t]+(?i:étage|etage){_END})){{0,2}}"
+)
+_NOT_IN_WORD = r"(?<![\p{L}\p{M}\d'’-])"
+# A line or phrase before a French street: "Résidence Les Pins", "Bât. B, escalier 4", "3e étage".
+_FR_COMPLEMENT = (
+    rf"(?:\b(?i:résidence|residence|rés)\.?[ \t]+{_FR_NAME}"
+    rf"|\b(?i:bâtiment|batiment|bât|bat|escalier|esc|porte|appartement|appt|apt|logement)\.?[ \t]*"
+    rf"(?:n°|(?i:no)\.?)?[ \t]*{_UNIT_ID}|\b\d{{1,2}}(?i:e|è|ème|eme|er)[ \t]+(?i:étage|etage){_END})"
+)
 
 
 @register("street_address")
 class StreetAddressRecognizer(DeclaredPatternRecognizer):
-    """`1234 Maple Grove Ave, Suite 5` and `Flat 2, 10 Downing Street` style addresses."""
+    """US, UK and French street addresses, with the unit, town and postal code around them."""
 
     ENTITY = "STREET_ADDRESS"
     NAME = "street_address"
     # Case matters for street names; the patterns turn it off where it does not.
     FLAGS = re.DOTALL | re.MULTILINE
+    # Each pattern starts with a digit, a unit word or a street type after a word boundary, so
+    # the regex engine skips most positions of a long text at once.
     PATTERNS = [
         Pattern(
-            "number + street + suffix",
-            rf"\b(?:(?i:flat|apartment|apt\.?|unit|suite)\s*[\w-]+,?\s+)?\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?\s+(?:(?:[NSEW]|North|South|East|West)\.?\s+)?"
-            rf"(?:{_NAME_WORD}\s+){{1,3}}(?i:{_SUFFIXES})\b\.?{_UNIT}",
+            "number + street + type",
+            rf"{_NUMBER}[ \t]+(?:{_DIRECTION}[ \t]+)?{_NAME}[ \t]+{STREET_TYPE}"
+            rf"{_POST_DIRECTION}{_UNITS_AFTER}{_TAIL}",
             0.6,
+        ),
+        Pattern(
+            # A unit first makes any numbered street an address: "Apt 3B, 55 W 5th St", "Flat 4\n12
+            # high street", "appartement 4, 3 place d'Italie".
+            "unit + number + street",
+            rf"{_UNIT}(?:{_GAP}(?:{_NUMBER}[ \t]+(?:{_DIRECTION}[ \t]+)?(?:{_NAME}|{_LOWER_NAME})[ \t]+"
+            rf"{STREET_TYPE}{_POST_DIRECTION}{_UNITS_AFTER}"
+            rf"|{_FR_NUMBER}[ \t]*,?[ \t]*(?:{_FR_STREET}|{_FR_ABBREVIATION}|{_FR_COMMON})[ \t]*{_FR_NAME}"
+            rf"{_FR_UNITS_AFTER})){_TAIL}",
+            0.6,
+        ),
+        Pattern(
+            "unit line + street without number",
+            rf"{_HOME_UNIT}{_BREAK}(?:{_NAME}|{_LOWER_NAME})[ \t]+{STREET_TYPE}{_POST_DIRECTION}{_TAIL}",
+            0.6,
+        ),
+        Pattern(
+            "number + street + type, lower case",
+            rf"{_NUMBER}[ \t]+(?:{_DIRECTION}[ \t]+)?{_LOWER_NAME}[ \t]+{_TYPE_LOWER}{_UNITS_AFTER}{_TAIL}",
+            0.45,
+        ),
+        Pattern(
+            "house number + street + rarer type, lower case",
+            rf"(?=\d)(?:{_HOUSE_NUMBER_LIKE}{_NUMBER}[ \t]+{_LOWER_SINGULAR_STREET}{_UNITS_AFTER}{_TAIL}"
+            rf"|(?=0\d){_NUMBER}[ \t]+{_LOWER_STREET}{_UNITS_AFTER}{_TAIL}"
+            rf"|{_NUMBER}[ \t]+{_LOWER_STREET}(?:(?:(?:{_BREAK}|[ \t]*){_UNIT}){{1,2}}{_TAIL}|{_BLOCK_END}))",
+            0.45,
+        ),
+        Pattern(
+            # Counted things ("2 hard drives") look the same; context words decide.
+            "number + street + rarer type, lower case, needs context",
+            rf"{_NUMBER}[ \t]+{_LOWER_STREET}",
+            0.3,
         ),
         Pattern(
             "PO box",
-            r"(?i)\bp\.?\s?o\.?\s+box\s+\d{1,8}\b",
+            rf"\b(?i:p\.?[ \t]?o\.?|post[ \t]+office)[ \t]+(?i:box)[ \t]+\d{{1,8}}(?![\w-]){_TAIL}",
             0.6,
         ),
+        Pattern(
+            "US military",
+            rf"\b(?:(?:PSC|CMR|Unit)[ \t]+\d{{1,5}},?[ \t]+Box[ \t]+\d{{1,5}}(?:{_GAP}{_MILITARY_TAIL})?"
+            rf"|(?:USNS|USNV|USS|USCGC)[ \t]+{_UP}{_IN_WORD}*{_GAP}{_MILITARY_TAIL})",
+            0.6,
+        ),
+        Pattern(
+            # The complement makes any French street form an address, numbered or not.
+            "French complement + street",
+            rf"{_FR_COMPLEMENT}(?:[ \t]*,[ \t]*{_FR_COMPLEMENT}){{0,2}}{_GAP}(?:{_FR_NUMBER}[ \t]*,?[ \t]*)?"
+            rf"(?:{_FR_STREET}|{_FR_ABBREVIATION}|{_FR_COMMON})[ \t]*{_FR_NAME}{_FR_UNITS_AFTER}{_TAIL}",
+            0.6,
+        ),
+        Pattern(
+            "French number + street",
+            rf"(?:{_FR_NUMBER}[ \t]*,?[ \t]*(?:{_FR_STREET}|{_FR_ABBREVIATION})"
+            rf"|{_FR_MARKED_NUMBER}[ \t]*{_FR_COMMON})[ \t]*{_FR_NAME}{_FR_UNITS_AFTER}{_TAIL}",
+            0.6,
+        ),
+        Pattern(
+            # "2 cours de Python" is a count of lessons, "12 cours Mirabeau" and "531 cours de Clerc"
+            # are addresses.
+            "French number + common-word type + capitalized name",
+            rf"(?:{_HOUSE_NUMBER_LIKE}{_FR_NUMBER}[ \t]+{_FR_COMMON}"
+            rf"|{_FR_NUMBER}[ \t]+(?!(?i:cours?[ \t]+(?:de|du|des)[ \t]|cours?[ \t]+d['’])){_FR_COMMON})"
+            rf"[ \t]+{_FR_CAPITALIZED_NAME}{_FR_UNITS_AFTER}{_TAIL}",
+            0.5,
+        ),
+        Pattern(
+            "French number + common-word type + postal code and town",
+            rf"{_FR_NUMBER}[ \t]*,?[ \t]*{_FR_COMMON}[ \t]+{_FR_NAME}{_FR_UNITS_AFTER}{_BLOCK_END}",
+            0.6,
+        ),
+        Pattern(
+            "French number + common-word type, needs context",
+            rf"{_FR_NUMBER}[ \t]+{_FR_COMMON}[ \t]+{_FR_NAME}{_FR_UNITS_AFTER}{_TAIL}",
+            0.3,
+        ),
+        Pattern(
+            "French street without number",
+            rf"\b{_NOT_IN_WORD}(?:{_FR_STREET}[ \t]+{_FR_CAPITALIZED_NAME}{_FR_UNITS_AFTER}{_TAIL}"
+            rf"|(?:{_FR_STREET}|{_FR_COMMON})[ \t]+{_FR_NAME}{_BLOCK_END})",
+            0.5,
+        ),
+        Pattern(
+            "French street without number, lower case, needs context",
+            rf"\b{_NOT_IN_WORD}{_FR_STREET}[ \t]+{_FR_NAME}",
+            0.3,
+        ),
     ]
-    CONTEXT = ["address", "street", "live", "lives", "living", "located", "ship", "mail", "deliver"]
+    CONTEXT = [
+        "address",
+        "street",
+        "live",
+        "lives",
+        "living",
+        "located",
+        "ship",
+        "deliver",
+        "delivery",
+        "home",
+        "adresse",
+        "habite",
+        "domicile",
+        "livraison",
+        "livrer",
+        "envoyer",
+        "demeurant",
+    ]
