@@ -28,7 +28,7 @@ the_netherlands east_frisia germany austria swiss iceland denmark norway sweden 
 lithuania poland czech_republic slovakia hungary romania bulgaria bosniaand croatia kosovo macedonia
 montenegro serbia slovenia albania greece russia belarus moldova ukraine armenia azerbaijan georgia
 the_stans turkey arabia israel china india japan korea vietnam other_countries""".split()
-_MIN_FREQUENCY = 3  # the list's scale: 1 (rare) .. 13 (very common) per country
+_MIN_FREQUENCY = 1  # the list's scale: 1 (rare) .. 13 (very common) per country
 _MIN_WORLD_FREQUENCY = 5
 
 # First names that are ordinary English or French words, months or titles.
@@ -39,7 +39,7 @@ AMBIGUOUS = frozenset(
     sunny star sandy rocky rusty buddy baby love happy honey candy sugar cash hans chase cole
     miles wade lane drew reed heath clay dale glen heather brook rob nick les sol per jan
     ma pa la le de du des un une the and or for to in on at by an as is it its me my no so up we
-    france paris florence lorraine
+    france paris florence lorraine come
     violet olive hazel jade scarlett sage ash forest storm rain sonny major prince king duke
     case golden young black white brown green gray grey long short little small""".split()
 )
@@ -79,8 +79,9 @@ STOP_WORDS = frozenset(EN_STOP) | _french_stop_words()
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
-    """(names common in the countries above, names common anywhere else), lower-cased."""
+def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(names found in the countries above, names common anywhere else, names that are also
+    common words), folded."""
     data = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_text(encoding="utf-8")
     columns = [_ALL_COUNTRIES.index(c) for c in _COUNTRIES]
     near: set[str] = set()
@@ -109,7 +110,8 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
         folded = {fold(n) for n in names}
         return frozenset(n for n in folded if len(n) >= 3 and n not in AMBIGUOUS and n not in STOP_WORDS)
 
-    return usable(near), usable(world - near)
+    ambiguous = frozenset({fold(n) for n in near | world} & AMBIGUOUS)
+    return usable(near), usable(world - near), ambiguous
 
 
 def first_names() -> frozenset[str]:
@@ -128,6 +130,11 @@ def fold(word: str) -> str:
     """Lower case without accents: the lexicon spells "Élodie" as "elodie"."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def ambiguous_first_names() -> frozenset[str]:
+    """Names that are also words ("June", "Heather", "Frank"): a name only with a surname."""
+    return _lexicon()[2]
 
 
 def is_first_name(word: str) -> bool:

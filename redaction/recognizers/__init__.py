@@ -50,6 +50,7 @@ def _load_builtin() -> None:
         fr_siren,
         name_lexicon,
         payment_card,
+        postal_code,
         salutation_name,
         street_address,
     )

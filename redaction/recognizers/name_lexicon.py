@@ -13,7 +13,15 @@ import re
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from ..names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, first_names, fold, world_first_names
+from ..names import (
+    AMBIGUOUS,
+    NOT_NAME_WORDS,
+    STOP_WORDS,
+    ambiguous_first_names,
+    first_names,
+    fold,
+    world_first_names,
+)
 from . import register
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?|[^\w\s]|\n")
@@ -56,6 +64,19 @@ class NameLexiconRecognizer(EntityRecognizer):
     def load(self) -> None:
         self._near = first_names()
         self._world = world_first_names()
+        self._ambiguous = ambiguous_first_names()
+
+    def _surname_shaped(self, token: str, shape: str) -> bool:
+        bare = token.rstrip(".")
+        return (
+            token[:1].isalpha()
+            # same casing as the first name, or an upper-case surname ("Julie ROSSI")
+            and (_shape(token) == shape or (shape == "title" and _shape(token) == "upper"))
+            and len(bare) > 1
+            and bare.lower() not in STOP_WORDS
+            and bare.lower() not in NOT_NAME_WORDS
+            and bare.lower() not in _NOT_SURNAME
+        )
 
     def _is_first_name(self, word: str, previous: str) -> bool:
         lower = fold(word)
@@ -81,10 +102,21 @@ class NameLexiconRecognizer(EntityRecognizer):
             glued = (start and (text[start - 1].isalnum() or text[start - 1] in "@._")) or (
                 end < len(text) and (text[end].isdigit() or text[end] in "@_")
             )
-            if glued or not word[:1].isalpha() or not self._is_first_name(word.rstrip("."), previous):
+            shape = _shape(word)
+            if glued or not word[:1].isalpha():
                 index += 1
                 continue
-            shape = _shape(word)
+            if not self._is_first_name(word.rstrip("."), previous):
+                # "June Turner", "FRANK MEADOWS": a name that is also a word, with a surname.
+                nxt = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+                if not (
+                    shape != "lower"
+                    and fold(word) in self._ambiguous
+                    and not word.endswith(".")
+                    and self._surname_shaped(nxt, shape)
+                ):
+                    index += 1
+                    continue
             # An upper-case surname written first ("DUPONT Jean").
             if index and shape != "upper":
                 before, b_start, _ = tokens[index - 1]
@@ -111,15 +143,7 @@ class NameLexiconRecognizer(EntityRecognizer):
                 nxt = tokens[following][0]
                 bare = nxt.rstrip(".")
                 initial = len(bare) == 1 and bare.isalpha() and nxt.endswith(".")
-                if initial or (
-                    nxt[:1].isalpha()
-                    # same casing as the first name, or an upper-case surname ("Julie ROSSI")
-                    and (_shape(nxt) == shape or (shape == "title" and _shape(nxt) == "upper"))
-                    and len(bare) > 1
-                    and bare.lower() not in STOP_WORDS
-                    and bare.lower() not in NOT_NAME_WORDS
-                    and bare.lower() not in _NOT_SURNAME
-                ):
+                if initial or self._surname_shaped(nxt, shape):
                     end = tokens[following][2] - (0 if initial else len(nxt) - len(bare))
                     score = self.SCORE_FULL
                     following += 1

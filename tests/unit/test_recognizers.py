@@ -13,7 +13,15 @@ def found(name: str, text: str) -> list[str]:
 
 def test_registry_is_explicit_and_named():
     assert set(registered()) == {
-        "street_address", "payment_card", "driver_licence", "salutation_name", "fr_nir", "fr_siren", "fr_siret"
+        "street_address",
+        "payment_card",
+        "driver_licence",
+        "salutation_name",
+        "fr_nir",
+        "fr_siren",
+        "fr_siret",
+        "name_lexicon",
+        "postal_code",
     }
 
 
