@@ -51,7 +51,8 @@ NOT_NAME_WORDS = frozenset(
     mademoiselle messieurs mesdames cordialement bien bonne bon excellente amicalement
     hello hi hey dear thanks thank cheers regards best sincerely kind warm yours greetings
     mr mrs ms miss dr prof mme mlle m sir madam team customer client patient
-    ok okay yes yeah yep nope sorry lol thx pls please sure""".split()
+    ok okay yes yeah yep nope sorry lol thx pls please sure
+    mel tel fax iban rib bic swift siret siren nir tva ssn dob mrn nhs oui non si""".split()
 )
 
 # Words after which a lower-case lexicon name is a name ("hi maria", "its tom", "cc: sarah").
@@ -110,7 +111,7 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         folded = {fold(n) for n in names}
         return frozenset(n for n in folded if len(n) >= 3 and n not in AMBIGUOUS and n not in STOP_WORDS)
 
-    ambiguous = frozenset({fold(n) for n in near | world} & AMBIGUOUS)
+    ambiguous = frozenset(({fold(n) for n in near | world} & AMBIGUOUS) - STOP_WORDS)
     return usable(near), usable(world - near), ambiguous
 
 

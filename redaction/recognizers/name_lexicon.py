@@ -33,8 +33,13 @@ _NOT_SURNAME = frozenset(
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday
     called said says wrote asked emailed phoned mentioned confirmed reported replied
-    ltd llc inc plc corp co sa sarl sas gmbh""".split()
+    ltd llc inc plc corp co sa sarl sas gmbh fr us uk gb eu""".split()
 )
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.6
 
 
 def _shape(token: str) -> str:
@@ -74,7 +79,7 @@ class NameLexiconRecognizer(EntityRecognizer):
             and (_shape(token) == shape or (shape == "title" and _shape(token) == "upper"))
             and len(bare) > 1
             and bare.lower() not in STOP_WORDS
-            and bare.lower() not in NOT_NAME_WORDS
+            and fold(bare) not in NOT_NAME_WORDS
             and bare.lower() not in _NOT_SURNAME
         )
 
@@ -110,7 +115,7 @@ class NameLexiconRecognizer(EntityRecognizer):
                 # "June Turner", "FRANK MEADOWS": a name that is also a word, with a surname.
                 nxt = tokens[index + 1][0] if index + 1 < len(tokens) else ""
                 if not (
-                    shape != "lower"
+                    shape == "title"
                     and fold(word) in self._ambiguous
                     and not word.endswith(".")
                     and self._surname_shaped(nxt, shape)
@@ -130,8 +135,9 @@ class NameLexiconRecognizer(EntityRecognizer):
                     start = b_start
             score = self.SCORE_SINGLE
             following = index + 1
-            # Lower-case text: one surname at most (the next lower-case word may be anything).
-            limit = 1 if shape == "lower" else 3
+            # Caseless text: one surname at most (the next word may be anything).
+            caseless = shape == "lower" or (shape == "upper" and _mostly_upper(text))
+            limit = 1 if caseless else 3
             added = 0
             while following < len(tokens) and added < limit:
                 if (
