@@ -55,10 +55,21 @@ NOT_NAME_WORDS = frozenset(
     mel tel fax iban rib bic swift siret siren nir tva ssn dob mrn nhs oui non si""".split()
 )
 
+# The ambiguous words that are names at all (not "the", "de", "and").
+AMBIGUOUS_NAMES = AMBIGUOUS - frozenset(
+    "ma pa la le de du des un une the and or for to in on at by an as is it its me my no so up we".split()
+)
+
 # Words after which a lower-case lexicon name is a name ("hi maria", "its tom", "cc: sarah").
 CUES = frozenset(
     """hi hey hello dear thanks thx ty cheers regards its it's im i'm from cc with and to by
     mr mrs ms dr miss mx bonjour salut merci cordialement madame monsieur mme mlle m""".split()
+)
+
+# Words right before a name in almost every use: a name that is also a word counts after them.
+STRONG_CUES = frozenset(
+    """hi hey hello dear dr mr mrs ms miss mx prof with bonjour salut cher chère mme mlle m
+    madame monsieur docteur""".split()
 )
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -111,7 +122,7 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         folded = {fold(n) for n in names}
         return frozenset(n for n in folded if len(n) >= 3 and n not in AMBIGUOUS and n not in STOP_WORDS)
 
-    ambiguous = frozenset(({fold(n) for n in near | world} & AMBIGUOUS) - STOP_WORDS)
+    ambiguous = frozenset({fold(n) for n in near | world} & AMBIGUOUS_NAMES)
     return usable(near), usable(world - near), ambiguous
 
 

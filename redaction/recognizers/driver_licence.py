@@ -23,6 +23,6 @@ class DriverLicenceRecognizer(LabelledValueRecognizer):
     NAME = "driver_licence"
     PATTERNS = (LabelledPattern("labelled licence number", _LABEL + _VALUE, 0.7),)
 
-    def validate_value(self, value: str) -> bool:
+    def validate_value(self, value: str, pattern: LabelledPattern) -> bool:
         digits = sum(ch.isdigit() for ch in value)
         return 5 <= digits <= 16

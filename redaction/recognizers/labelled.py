@@ -38,7 +38,7 @@ class LabelledValueRecognizer(EntityRecognizer):
     def load(self) -> None:
         pass
 
-    def validate_value(self, value: str) -> bool:
+    def validate_value(self, value: str, pattern: LabelledPattern) -> bool:
         """Override to reject matches (a stop word, a failed checksum)."""
         return True
 
@@ -50,7 +50,7 @@ class LabelledValueRecognizer(EntityRecognizer):
         for pattern, compiled in self._compiled:
             for match in compiled.finditer(text):
                 start, end = match.span("value")
-                if start < 0 or end <= start or not self.validate_value(match.group("value")):
+                if start < 0 or end <= start or not self.validate_value(match.group("value"), pattern):
                     continue
                 explanation = AnalysisExplanation(
                     recognizer=self.name, original_score=pattern.score, pattern_name=pattern.name

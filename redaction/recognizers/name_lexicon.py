@@ -17,6 +17,7 @@ from ..names import (
     AMBIGUOUS,
     NOT_NAME_WORDS,
     STOP_WORDS,
+    STRONG_CUES,
     ambiguous_first_names,
     first_names,
     fold,
@@ -73,6 +74,8 @@ class NameLexiconRecognizer(EntityRecognizer):
 
     def _surname_shaped(self, token: str, shape: str) -> bool:
         bare = token.rstrip(".")
+        if shape == "title" and _shape(bare) == "title" and fold(bare) in self._ambiguous:
+            return True  # surnames that are words: "Louis May", "Ada Rose"
         return (
             token[:1].isalpha()
             # same casing as the first name, or an upper-case surname ("Julie ROSSI")
@@ -112,14 +115,15 @@ class NameLexiconRecognizer(EntityRecognizer):
                 index += 1
                 continue
             if not self._is_first_name(word.rstrip("."), previous):
-                # "June Turner", "FRANK MEADOWS": a name that is also a word, with a surname.
+                # A name that is also a word ("June", "Frank", "carol") counts after a strong cue
+                # ("hi carol", "DEAR DR HEATHER"), or in title case with a surname ("June Turner").
                 nxt = tokens[index + 1][0] if index + 1 < len(tokens) else ""
-                if not (
-                    shape == "title"
-                    and fold(word) in self._ambiguous
-                    and not word.endswith(".")
-                    and self._surname_shaped(nxt, shape)
-                ):
+                ambiguous = fold(word.rstrip(".")) in self._ambiguous
+                cued = fold(previous.rstrip(".")) in STRONG_CUES
+                with_surname = (
+                    shape == "title" and not word.endswith(".") and self._surname_shaped(nxt, shape)
+                )
+                if not (ambiguous and (cued or with_surname)):
                     index += 1
                     continue
             # An upper-case surname written first ("DUPONT Jean").
@@ -134,18 +138,19 @@ class NameLexiconRecognizer(EntityRecognizer):
                 ):
                     start = b_start
             score = self.SCORE_SINGLE
+            end = (
+                start + len(word.rstrip("."))
+                if start == tokens[index][1]
+                else tokens[index][2] - (len(word) - len(word.rstrip(".")))
+            )
             following = index + 1
             # Caseless text: one surname at most (the next word may be anything).
             caseless = shape == "lower" or (shape == "upper" and _mostly_upper(text))
             limit = 1 if caseless else 3
             added = 0
             while following < len(tokens) and added < limit:
-                if (
-                    tokens[following - 1][0].endswith(".")
-                    and following - 1 != index
-                    and not (len(tokens[following - 1][0]) == 2)
-                ):
-                    break  # the name ended a sentence
+                if tokens[following - 1][0].endswith(".") and len(tokens[following - 1][0]) != 2:
+                    break  # the name ended a sentence (an initial "K." does not)
                 nxt = tokens[following][0]
                 bare = nxt.rstrip(".")
                 initial = len(bare) == 1 and bare.isalpha() and nxt.endswith(".")

@@ -7,6 +7,7 @@ capitalized words after it are a PERSON unless they are a known non-name ("Hi te
 
 from __future__ import annotations
 
+from ..names import NOT_NAME_WORDS, ambiguous_first_names, first_names, fold, world_first_names
 from . import register
 from .labelled import LabelledPattern, LabelledValueRecognizer
 
@@ -56,11 +57,22 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
         LabelledPattern("honorific + name", rf"\b{_HONORIFIC}[ \t]+{_NAME}", 0.7),
         LabelledPattern("label + name", rf"\b{_LABEL}[ \t]*[:#=|][ \t]*(?:\r?\n[ \t]*)?{_NAME}", 0.7),
         LabelledPattern(
+            "chat speaker", r"^[ \t]*(?:\[[0-9:]+\][ \t]*)?(?P<value>[^\W\d_]{3,})[ \t]?:[ \t]", 0.6
+        ),
+        LabelledPattern(
             "sign-off line + name line",
             rf"^[ \t]*{_SIGN_OFF}[ \t]*[,.!]?[ \t]*\r?\n[ \t]*{_NAME}[ \t]*$",
             0.7,
         ),
     )
 
-    def validate_value(self, value: str) -> bool:
-        return value.split()[0].lower().strip(".") not in NOT_NAMES
+    def validate_value(self, value: str, pattern: LabelledPattern) -> bool:
+        first = value.split()[0].strip(".")
+        if first.lower() in NOT_NAMES or fold(first) in NOT_NAME_WORDS:
+            return False
+        if pattern.name == "chat speaker":
+            # "Victor: ..." is a person, "Statut: ..." a label: only known first names.
+            folded = fold(first)
+            known = first_names() | world_first_names() | ambiguous_first_names()
+            return folded in known
+        return True
