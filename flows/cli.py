@@ -78,8 +78,13 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 {
                     "redacted": redacted,
                     "findings": [
-                        {"start": r.start, "end": r.end, "entity_type": r.entity_type,
-                         "score": r.score, "action": r.action}
+                        {
+                            "start": r.start,
+                            "end": r.end,
+                            "entity_type": r.entity_type,
+                            "score": r.score,
+                            "action": r.action,
+                        }
                         for r in applied
                     ],
                 },
@@ -104,36 +109,43 @@ def cmd_policy_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_policy_show(args: argparse.Namespace) -> int:
-    from redaction.detect import build_registry
+    from redaction.explain import explain_policy
 
     policy = _policy(args.file)
-    registry = build_registry(policy)
-    finders: dict[str, set[str]] = {}
-    for recognizer in registry.recognizers:
-        for entity in recognizer.supported_entities:
-            finders.setdefault(entity, set()).add(recognizer.name)
+    lines = explain_policy(policy)
     print(f"{policy.name} {policy.version}  sha256 {policy.content_hash()}")
     if policy.description:
         print(policy.description)
     print("languages: " + ", ".join(f"{k} ({v.model})" for k, v in policy.languages.items()))
     print()
-    rows = []
-    for entity, rule in sorted(policy.entities.items()):
-        params = {
-            k: v
-            for k, v in rule.model_dump(exclude={"threshold", "action"}).items()
-            if v is not None
-        }
-        rows.append(
-            (
-                entity,
-                f"{rule.threshold:.2f}",
-                rule.action.value,
-                ", ".join(f"{k}={v}" for k, v in params.items()) or "-",
-                ", ".join(sorted(finders.get(entity, {"SpacyRecognizer"}))),
-            )
+    rows = [
+        (
+            line.entity,
+            f"{line.threshold:.2f}",
+            line.action,
+            line.options or "-",
+            ", ".join(r.name for r in line.recognizers),
         )
+        for line in lines
+    ]
     print(_table(("entity", "threshold", "action", "options", "found by"), rows))
+    print()
+    print("A finding counts when its score reaches the entity's threshold (0..1); overlapping")
+    print("findings merge into one redaction. How each recognizer finds values:")
+    seen: dict[str, str] = {}
+    for line in lines:
+        for recognizer in line.recognizers:
+            seen.setdefault(recognizer.name, f"{recognizer.how} [{', '.join(recognizer.languages)}]")
+    width = max((len(name) for name in seen), default=0)
+    for name, how in sorted(seen.items()):
+        print(f"  {name:<{width}}  {how}")
+    d = policy.detection
+    possible = ", ".join(d.phone_possible_regions) or "-"
+    on = {True: "on", False: "off"}
+    print()
+    print(f"phone regions: {', '.join(d.phone_regions)} (any possible number: {possible})")
+    print(f"language identification: {on[d.detect_language]}; truecasing for NER: {on[d.truecase]}")
+    print(f"name propagation within a record: {on[d.propagate_names]}")
     f = policy.fields
     print()
     print(f"id field: {f.id}")
@@ -145,9 +157,7 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
         print(f"allow list: {len(policy.allow_list)} words")
     for deny in policy.deny_lists:
         print(f"deny list: {len(deny.words)} words as {deny.entity}")
-    used = sorted(
-        {a.value for a in policy.actions_used()} & {"hash", "pseudonymize", "encrypt"}
-    )
+    used = sorted({a.value for a in policy.actions_used()} & {"hash", "pseudonymize", "encrypt"})
     if used:
         keys = policy.keys
         names = {"hash": keys.hash, "pseudonymize": keys.pseudonym, "encrypt": keys.encrypt}

@@ -19,6 +19,7 @@ _PRESIDIO = {
     "SpacyRecognizer": "spaCy named-entity model of the record's language",
     "EmailRecognizer": "e-mail address pattern, domain checked against the bundled public suffix list",
     "PhoneRecognizer": "phonenumbers (Google libphonenumber) for the policy's phone regions",
+    "PolicyPhoneRecognizer": "phonenumbers (Google libphonenumber) for the policy's phone regions",
     "CreditCardRecognizer": "card number patterns of the main networks, Luhn checksum",
     "IbanRecognizer": "IBAN pattern per country, ISO 7064 checksum",
     "IpRecognizer": "IPv4 and IPv6 patterns",
