@@ -99,3 +99,35 @@ def test_labelled_driver_licence_numbers_are_found_without_their_label(text, exp
 @pytest.mark.parametrize("text", ["licence no. 123", "the license agreement", "DL is down"])
 def test_short_or_missing_licence_numbers_do_not_match(text):
     assert found("driver_licence", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('"Jason Taylor","Flat 19A"', ["Jason Taylor"]),
+        ("the account is in the name of philip r. morris lol", ["philip r. morris"]),
+        ("[10:43] kayla: +1 312 555 0189", ["kayla"]),
+        ("Josephine A. Davies (billing)", ["Josephine A. Davies"]),
+        ("DUPONT Jean a appelé", ["DUPONT Jean"]),
+        ("Élodie AUGER;premium", ["Élodie AUGER"]),
+        ("Next of kin June Turner, by phone", ["June Turner"]),
+        ("Medication review for Randall Haynes. Denies chest pain", ["Randall Haynes"]),
+        ("you are chatting with carol. great", ["carol"]),
+    ],
+)
+def test_lexicon_names_in_any_casing_with_their_surnames(text, expected):
+    assert found("name_lexicon", text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will you call me back?",
+        "We moved it to June 5",
+        "I can help my son",
+        "IBAN FR76 3000 6000",
+        "Mél : a@b.fr",
+    ],
+)
+def test_words_that_are_also_names_are_not_names_alone(text):
+    assert found("name_lexicon", text) == []
