@@ -140,6 +140,8 @@ def world_first_names() -> frozenset[str]:
 
 def fold(word: str) -> str:
     """Lower case without accents: the lexicon spells "Élodie" as "elodie"."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

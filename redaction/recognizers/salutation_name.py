@@ -7,6 +7,8 @@ capitalized words after it are a PERSON unless they are a known non-name ("Hi te
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..names import NOT_NAME_WORDS, ambiguous_first_names, first_names, fold, world_first_names
 from . import register
 from .labelled import LabelledPattern, LabelledValueRecognizer
@@ -72,7 +74,10 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
             return False
         if pattern.name == "chat speaker":
             # "Victor: ..." is a person, "Statut: ..." a label: only known first names.
-            folded = fold(first)
-            known = first_names() | world_first_names() | ambiguous_first_names()
-            return folded in known
+            return fold(first) in _known_first_names()
         return True
+
+
+@lru_cache(maxsize=1)
+def _known_first_names() -> frozenset[str]:
+    return first_names() | world_first_names() | ambiguous_first_names()
