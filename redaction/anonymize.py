@@ -59,7 +59,7 @@ class PseudonymStore:
     assigned inside an IMMEDIATE transaction. Only digests and numbers are stored.
     """
 
-    CACHE_LIMIT = 50_000
+    CACHE_LIMIT = 10_000
 
     def __init__(self, path: Path | None = None):
         self.path = path or scrubline_home() / "pseudonyms.sqlite3"
