@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from redaction.errors import PolicyError  # noqa: E402
 from redaction.evaluate import DIRECT_IDENTIFIERS, EvaluationResult, evaluate_policy, kept_types  # noqa: E402
 from redaction.policy import Policy, load_policy  # noqa: E402
 from tests.data.generators import generate_labelled  # noqa: E402
@@ -93,7 +94,13 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     for name, variant in variants(policy):
-        result = evaluate_policy(records, variant)
+        try:
+            result = evaluate_policy(records, variant)
+        except PolicyError as exc:
+            # The recognizer was the only one finding some entities: without it they go undetected.
+            orphans = {problem.split("entities.", 1)[1].split(":", 1)[0] for problem in exc.problems}
+            entities = {k: v for k, v in variant.entities.items() if k not in orphans}
+            result = evaluate_policy(records, variant.model_copy(update={"entities": entities}))
         row = f"{name:<34}"
         for lang in languages:
             values = figures(result.for_language(lang), keep)
