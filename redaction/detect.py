@@ -134,6 +134,8 @@ def _tidy_ner_findings(text: str, findings: list[Finding]) -> list[Finding]:
       chat speaker, "kayla: hi").
     Only spaCy's findings are touched; pattern and checksum recognizers are trusted as they are.
     """
+    if not any(f.recognizer == "SpacyRecognizer" and f.entity_type in _NER_TYPES for f in findings):
+        return findings  # most texts: nothing to tidy, no label scan
     labels = [(m.start(1), m.end(1)) for m in _LABEL_LINE.finditer(text) if len(m.group(1).split()) <= 4]
     out = []
     for finding in findings:
