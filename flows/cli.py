@@ -46,6 +46,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         out=args.out,
         batch_size=args.batch_size,
         workers=args.workers,
+        executor=args.executor,
+        dask_address=args.dask_address,
         show_progress=not args.no_progress and sys.stderr.isatty(),
     )
     if args.json:
@@ -217,6 +219,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", required=True, help="output folder (records/, quarantine/)")
     run.add_argument("--batch-size", type=_positive, default=500)
     run.add_argument("--workers", type=_positive, default=0, help="worker processes (0: every core)")
+    run.add_argument(
+        "--executor",
+        choices=("processes", "dask"),
+        default="processes",
+        help="processes: a worker pool on this machine (default); dask: a Dask cluster",
+    )
+    run.add_argument(
+        "--dask-address",
+        help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (with --executor dask)",
+    )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     run.set_defaults(func=cmd_run)

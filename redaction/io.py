@@ -102,7 +102,8 @@ def discover_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
         path = Path(raw)
         if path.is_dir():
             found.extend(
-                p for p in sorted(path.rglob("*"))
+                p
+                for p in sorted(path.rglob("*"))
                 if p.is_file() and p.suffix.lower() in FORMATS and not p.name.startswith(".")
             )
         elif path.is_file():
@@ -120,9 +121,7 @@ def discover_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
             f"(looked for {', '.join(sorted(FORMATS))})"
         )
     unique = sorted({p.resolve() for p in found})
-    return [
-        Source(str(p), FORMATS[p.suffix.lower()], p.stat().st_size, _sha256(p)) for p in unique
-    ]
+    return [Source(str(p), FORMATS[p.suffix.lower()], p.stat().st_size, _sha256(p)) for p in unique]
 
 
 def _record_id(data: dict[str, Any], id_field: str) -> str | None:
@@ -136,95 +135,150 @@ def _record_id(data: dict[str, Any], id_field: str) -> str | None:
 
 
 class _Batcher:
-    """Cuts a stream of parsed inputs into batches of `size` inputs."""
+    """Collects the parsed inputs of one batch."""
 
-    def __init__(self, source: Source, size: int, id_field: str):
+    def __init__(self, source: Source, size: int, id_field: str, index: int = 0):
         self.source, self.size, self.id_field = source, size, id_field
-        self.batch = Batch(source, 0)
+        self.batch = Batch(source, index)
 
-    def add_record(self, location: str, data: Any, raw: bytes | str | dict) -> Batch | None:
+    def add_record(self, location: str, data: Any, raw: bytes | str | dict) -> None:
         if not isinstance(data, dict):
-            return self.add_reject(Reject(location, QuarantineReason.NOT_AN_OBJECT, raw))
+            self.add_reject(Reject(location, QuarantineReason.NOT_AN_OBJECT, raw))
+            return
         record_id = _record_id(data, self.id_field)
         if record_id is None:
-            return self.add_reject(Reject(location, QuarantineReason.MISSING_ID, raw))
+            self.add_reject(Reject(location, QuarantineReason.MISSING_ID, raw))
+            return
         self.batch.records.append(RawRecord(location, record_id, data))
-        return self._cut()
 
-    def add_reject(self, reject: Reject) -> Batch | None:
+    def add_reject(self, reject: Reject) -> None:
         self.batch.rejects.append(reject)
-        return self._cut()
-
-    def _cut(self) -> Batch | None:
-        if len(self.batch) < self.size:
-            return None
-        full, self.batch = self.batch, Batch(self.source, self.batch.index + 1)
-        return full
-
-    def last(self) -> Batch | None:
-        return self.batch if len(self.batch) else None
 
 
-def _read_jsonl(source: Source, batcher: _Batcher) -> Iterator[Batch]:
+@dataclass(frozen=True, slots=True)
+class BatchRef:
+    """Where batch `index` of a source starts, so any process can read that batch alone.
+
+    A reference, never content: what tasks and worker processes pass around. `offset` is the byte
+    offset (JSONL, CSV) or row offset (Parquet) of the batch's first input, `number` the line or
+    row number just before it, `size` the batch size the source was planned with.
+    """
+
+    source: Source
+    index: int
+    offset: int
+    number: int
+    size: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.source.source_id}-{self.index:06d}"
+
+
+# Each format has a unit iterator: from a position (offset, number) it yields
+# (offset after the unit, number of the unit, unit) for every input unit (a non-blank line, a
+# CSV row, a Parquet row). Planning walks the units without parsing records; reading parses them.
+
+
+def _jsonl_units(source: Source, offset: int, number: int) -> Iterator[tuple[int, int, bytes]]:
     with open(source.path, "rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            location = f"line {number}"
-            try:
-                text = line.decode("utf-8")
-            except UnicodeDecodeError:
-                full = batcher.add_reject(Reject(location, QuarantineReason.UNDECODABLE, line))
-            else:
-                try:
-                    data = json.loads(text)
-                except ValueError:
-                    full = batcher.add_reject(Reject(location, QuarantineReason.MALFORMED, text))
-                else:
-                    full = batcher.add_record(location, data, text)
-            if full:
-                yield full
+        handle.seek(offset)
+        for line in handle:
+            offset += len(line)
+            number += 1
+            if line.strip():
+                yield offset, number, line
 
 
-def _read_csv(source: Source, batcher: _Batcher) -> Iterator[Batch]:
-    # surrogateescape keeps undecodable bytes visible (as lone surrogates) so the row that holds
-    # them is quarantined instead of the whole file failing.
-    with open(source.path, encoding="utf-8", errors="surrogateescape", newline="") as handle:
-        reader = csv.reader(handle)
+def _jsonl_parse(batcher: _Batcher, number: int, line: bytes) -> None:
+    location = f"line {number}"
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        batcher.add_reject(Reject(location, QuarantineReason.UNDECODABLE, line))
+        return
+    try:
+        data = json.loads(text)
+    except ValueError:
+        batcher.add_reject(Reject(location, QuarantineReason.MALFORMED, text))
+        return
+    batcher.add_record(location, data, text)
+
+
+def _csv_header(source: Source) -> tuple[list[str] | None, int]:
+    """The header row and the byte offset just after it (None for an empty file)."""
+    with open(source.path, "rb") as handle:
+        consumed = [0]
+        reader = csv.reader(_counted_lines(handle, consumed))
         try:
             header = next(reader)
         except StopIteration:
-            return
+            return None, 0
         except csv.Error:
             raise InputError(f"{source.path}: header row is not valid CSV") from None
-        if _has_surrogates(header):
-            raise InputError(f"{source.path}: header row is not valid UTF-8")
-        row_number = 0
+    if _has_surrogates(header):
+        raise InputError(f"{source.path}: header row is not valid UTF-8")
+    return header, consumed[0]
+
+
+def _counted_lines(handle, consumed: list[int]) -> Iterator[str]:
+    # Decoding line by line is the same as decoding the file: a UTF-8 character never spans a
+    # newline byte. surrogateescape keeps undecodable bytes visible (as lone surrogates) so the
+    # row holding them is quarantined instead of the whole file failing. The csv reader pulls
+    # one physical line at a time and never reads ahead, so `consumed` is exact after each row.
+    for line in handle:
+        consumed[0] += len(line)
+        yield line.decode("utf-8", errors="surrogateescape")
+
+
+def _csv_units(source: Source, offset: int, number: int) -> Iterator[tuple[int, int, Any]]:
+    if offset == 0:
+        header, offset = _csv_header(source)
+        if header is None:
+            return
+    with open(source.path, "rb") as handle:
+        handle.seek(offset)
+        consumed = [offset]
+        reader = csv.reader(_counted_lines(handle, consumed))
         while True:
-            row_number += 1
-            location = f"row {row_number}"
+            number += 1
             try:
                 row = next(reader)
             except StopIteration:
-                break
-            except csv.Error:
-                full = batcher.add_reject(Reject(location, QuarantineReason.MALFORMED, ""))
-                if full:
-                    yield full
+                return
+            except csv.Error as exc:
+                yield consumed[0], number, exc
                 continue
-            if not any(cell.strip() for cell in row):
-                continue
-            raw = _join_csv(row)
-            if _has_surrogates(row):
-                full = batcher.add_reject(
-                    Reject(location, QuarantineReason.UNDECODABLE, raw.encode("utf-8", "surrogateescape"))
-                )
-            elif len(row) != len(header):
-                full = batcher.add_reject(Reject(location, QuarantineReason.MALFORMED, raw))
-            else:
-                full = batcher.add_record(location, dict(zip(header, row, strict=True)), raw)
-            if full:
-                yield full
+            if any(cell.strip() for cell in row):
+                yield consumed[0], number, row
+
+
+def _csv_parser(source: Source):
+    header, _ = _csv_header(source)
+
+    def parse(batcher: _Batcher, number: int, row: Any) -> None:
+        location = f"row {number}"
+        if isinstance(row, csv.Error):
+            batcher.add_reject(Reject(location, QuarantineReason.MALFORMED, ""))
+            return
+        raw = _join_csv(row)
+        if _has_surrogates(row):
+            batcher.add_reject(
+                Reject(location, QuarantineReason.UNDECODABLE, raw.encode("utf-8", "surrogateescape"))
+            )
+        elif len(row) != len(header):
+            batcher.add_reject(Reject(location, QuarantineReason.MALFORMED, raw))
+        else:
+            batcher.add_record(location, dict(zip(header, row, strict=True)), raw)
+
+    return parse
+
+
+def _open_parquet(source: Source) -> pq.ParquetFile:
+    try:
+        return pq.ParquetFile(source.path)
+    except (pa.ArrowInvalid, OSError):
+        raise InputError(f"{source.path}: not a readable Parquet file") from None
 
 
 def _has_surrogates(cells: list[str]) -> bool:
@@ -237,30 +291,65 @@ def _join_csv(row: list[str]) -> str:
     return buffer.getvalue()
 
 
-def _read_parquet(source: Source, batcher: _Batcher) -> Iterator[Batch]:
-    try:
-        parquet = pq.ParquetFile(source.path)
-    except (pa.ArrowInvalid, OSError):
-        raise InputError(f"{source.path}: not a readable Parquet file") from None
-    row = 0
-    for arrow_batch in parquet.iter_batches(batch_size=batcher.size):
-        for data in arrow_batch.to_pylist():
-            row += 1
-            full = batcher.add_record(f"row {row}", data, data)
-            if full:
-                yield full
+def plan_batches(source: Source, batch_size: int) -> list[BatchRef]:
+    """Cut a source into batches of `batch_size` inputs without parsing its records.
+
+    Batch k of a file always covers the same inputs, so outputs named after it are overwritten,
+    never duplicated, by a re-run.
+    """
+    if batch_size < 1:
+        raise InputError(f"batch size must be at least 1, got {batch_size}")
+    if source.format == "parquet":
+        rows = _open_parquet(source).metadata.num_rows
+        return [
+            BatchRef(source, index, start, start, batch_size)
+            for index, start in enumerate(range(0, rows, batch_size))
+        ]
+    units = _jsonl_units if source.format == "jsonl" else _csv_units
+    refs: list[BatchRef] = []
+    offset, number, count = 0, 0, 0
+    for next_offset, next_number, _ in units(source, 0, 0):
+        if count % batch_size == 0:
+            refs.append(BatchRef(source, len(refs), offset, number, batch_size))
+        count += 1
+        offset, number = next_offset, next_number
+    return refs
 
 
-_READERS = {"jsonl": _read_jsonl, "csv": _read_csv, "parquet": _read_parquet}
+def read_batch(ref: BatchRef, id_field: str) -> Batch:
+    """The records and rejects of one planned batch, read on their own."""
+    batcher = _Batcher(ref.source, ref.size, id_field, ref.index)
+    source = ref.source
+    if source.format == "parquet":
+        parquet = _open_parquet(source)
+        stop = ref.offset + ref.size
+        first_row = 0
+        for group in range(parquet.num_row_groups):
+            group_rows = parquet.metadata.row_group(group).num_rows
+            if first_row + group_rows > ref.offset and first_row < stop:
+                table = parquet.read_row_group(group)
+                start = max(ref.offset - first_row, 0)
+                for i, data in enumerate(table.slice(start, stop - first_row - start).to_pylist()):
+                    batcher.add_record(f"row {first_row + start + i + 1}", data, data)
+            first_row += group_rows
+            if first_row >= stop:
+                break
+        return batcher.batch
+    if source.format == "jsonl":
+        units, parse = _jsonl_units, _jsonl_parse
+    else:
+        units, parse = _csv_units, _csv_parser(source)
+    for _, number, unit in units(source, ref.offset, ref.number):
+        parse(batcher, number, unit)
+        if len(batcher.batch) >= ref.size:
+            break
+    return batcher.batch
 
 
 def read_batches(source: Source, batch_size: int, id_field: str) -> Iterator[Batch]:
     """Batches of the source's records and rejects, in file order."""
-    batcher = _Batcher(source, batch_size, id_field)
-    yield from _READERS[source.format](source, batcher)
-    last = batcher.last()
-    if last is not None:
-        yield last
+    for ref in plan_batches(source, batch_size):
+        yield read_batch(ref, id_field)
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -303,6 +392,37 @@ def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.table(columns)
 
 
+def write_records_file(path: str | os.PathLike[str], rows: list[dict[str, Any]]) -> None:
+    """Redacted rows as one Parquet file (zstd)."""
+    pq.write_table(rows_to_table(rows), path, compression="zstd")
+
+
+def write_quarantine_file(path: str | os.PathLike[str], source: Source, rejects: list[Reject]) -> None:
+    """Rejected inputs with their reason, one JSON line each, owner-only (they hold raw content)."""
+    folder = Path(path).parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(folder, 0o700)
+    lines = []
+    for reject in rejects:
+        entry: dict[str, Any] = {
+            "source": source.path,
+            "location": reject.location,
+            "reason": reject.reason.value,
+            "record_id": reject.record_id,
+        }
+        if isinstance(reject.raw, bytes):
+            entry["raw_hex"] = reject.raw.hex()
+        elif isinstance(reject.raw, dict):
+            entry["raw_record"] = reject.raw
+        else:
+            entry["raw"] = reject.raw
+        lines.append(json.dumps(entry, ensure_ascii=False, default=str))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
 class RecordsWriter:
     """Redacted records as a Parquet dataset: `OUT/records/<source>-<batch>.parquet`."""
 
@@ -317,8 +437,7 @@ class RecordsWriter:
         if not rows:
             path.unlink(missing_ok=True)
             return None
-        table = rows_to_table(rows)
-        _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+        _atomic_write(path, lambda tmp: write_records_file(tmp, rows))
         return path
 
 
@@ -341,44 +460,5 @@ class QuarantineWriter:
             return None
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(self.folder, 0o700)
-        lines = []
-        for reject in rejects:
-            entry: dict[str, Any] = {
-                "source": source.path,
-                "location": reject.location,
-                "reason": reject.reason.value,
-                "record_id": reject.record_id,
-            }
-            if isinstance(reject.raw, bytes):
-                entry["raw_hex"] = reject.raw.hex()
-            elif isinstance(reject.raw, dict):
-                entry["raw_record"] = reject.raw
-            else:
-                entry["raw"] = reject.raw
-            lines.append(json.dumps(entry, ensure_ascii=False, default=str))
-
-        def write(tmp: str) -> None:
-            os.chmod(tmp, 0o600)
-            Path(tmp).write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-        _atomic_write(path, write)
+        _atomic_write(path, lambda tmp: write_quarantine_file(tmp, source, rejects))
         return path
-
-
-def remove_stale_outputs(out: str | os.PathLike[str], source: Source, batches: int) -> int:
-    """Delete outputs of earlier runs over the same source beyond its last batch.
-
-    A re-run with a larger batch size writes fewer batches; without this its old tail would
-    duplicate records.
-    """
-    removed = 0
-    for folder, suffix in (("records", ".parquet"), ("quarantine", ".jsonl")):
-        for path in (Path(out) / folder).glob(f"{source.source_id}-*{suffix}"):
-            try:
-                index = int(path.name[len(source.source_id) + 1 :].split(".")[0])
-            except ValueError:
-                continue
-            if index >= batches:
-                path.unlink(missing_ok=True)
-                removed += 1
-    return removed

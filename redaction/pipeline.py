@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 import uuid
 from collections import Counter
@@ -27,17 +28,19 @@ from .errors import InputError, QuarantineReason, RedactionError, ScrublineError
 from .fields import FieldPlan, display_path, fill_record, split_record
 from .io import (
     Batch,
-    QuarantineWriter,
-    RecordsWriter,
+    BatchRef,
     Reject,
     Source,
     discover_inputs,
-    read_batches,
-    remove_stale_outputs,
+    plan_batches,
+    read_batch,
+    write_quarantine_file,
+    write_records_file,
 )
 from .keys import Key
 from .language import LanguageIdentifier
 from .policy import Policy, load_policy
+from .state import BatchMarker, OutputFile, OutputLock, OutputState
 
 logger = logging.getLogger(__name__)
 
@@ -95,9 +98,14 @@ class Counters:
 
 
 class BatchRedactor:
-    """Redacts batches per the policy and writes their output. Build once per process."""
+    """Redacts batches per the policy (writes nothing). Build once per process: the model loads once.
 
-    def __init__(self, policy: Policy, out: str | os.PathLike[str], keys: dict[str, Key] | None = None):
+    `out` is accepted for compatibility and unused.
+    """
+
+    def __init__(
+        self, policy: Policy, out: str | os.PathLike[str] | None = None, keys: dict[str, Key] | None = None
+    ):
         self.policy = policy
         self.detector = Detector(policy)
         self.anonymizer = Anonymizer(policy, keys)
@@ -107,8 +115,6 @@ class BatchRedactor:
             if policy.detection.detect_language and len(policy.languages) > 1
             else None
         )
-        self.records = RecordsWriter(out)
-        self.quarantine = QuarantineWriter(out)
 
     def _language(self, data: dict[str, Any], texts: list[str]) -> str:
         """The record's language: its language field when the policy names one and it holds a
@@ -188,13 +194,6 @@ class BatchRedactor:
                 values.append(new_text)
         return values, done
 
-    def process(self, batch: Batch) -> Counters:
-        """Redact one batch and write its records and quarantine files."""
-        result = self.redact(batch)
-        self.records.write(batch.key, result.rows)
-        self.quarantine.write(batch.key, batch.source, result.rejects)
-        return result.counters
-
 
 @dataclass(slots=True)
 class RecordRedactions:
@@ -214,22 +213,130 @@ class BatchResult:
     counters: Counters
 
 
-# --- worker processes --------------------------------------------------------------------------
-
-_worker: BatchRedactor | None = None
+# --- one batch, start to finish ----------------------------------------------------------------
 
 
-def _init_worker(policy: Policy, out: str, keys: dict[str, Key]) -> None:
+class Job:
+    """What every worker must know of a run. Picklable; holds no key material and no records.
+
+    A plain class, not a dataclass: orchestrators (Prefect, Dask) walk dataclass parameters
+    looking for futures, and the policy model is no collection to walk.
+    """
+
+    __slots__ = ("policy", "out", "run_id", "audit")
+
+    def __init__(self, policy: Policy, out: str, run_id: str, audit: bool = True):
+        self.policy = policy
+        self.out = out
+        self.run_id = run_id
+        self.audit = audit
+
+    def __getstate__(self):
+        return (self.policy, self.out, self.run_id, self.audit)
+
+    def __setstate__(self, state) -> None:
+        self.policy, self.out, self.run_id, self.audit = state
+
+
+@dataclass
+class BatchOutcome:
+    """What a batch task returns: counts and timings only."""
+
+    batch_key: str
+    counters: Counters
+    seconds: float  # reading, redacting, writing and auditing the batch, in its worker
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"batch_key": self.batch_key, "counters": self.counters.to_dict(), "seconds": self.seconds}
+
+
+class BatchWorker:
+    """Reads, redacts and commits batches by reference (see `redaction.state` for the protocol).
+
+    Build once per process: the spaCy model loads once, and the audit log opens once.
+    """
+
+    def __init__(self, job: Job, keys: dict[str, Key] | None = None):
+        self.job = job
+        self.redactor = BatchRedactor(job.policy, keys=keys)
+        self.state = OutputState(job.out)
+        self.policy_hash = job.policy.content_hash()
+        self._audit = None
+
+    @property
+    def audit(self):
+        if self._audit is None and self.job.audit:
+            from .audit import AuditLog
+
+            self._audit = AuditLog()
+        return self._audit
+
+    def run(self, ref: BatchRef) -> BatchOutcome:
+        started = time.perf_counter()
+        batch = read_batch(ref, self.job.policy.fields.id)
+        result = self.redactor.redact(batch)
+        writers: dict[str, Callable[[str], None]] = {}
+        rows = {"records": len(result.rows), "quarantine": len(result.rejects)}
+        if result.rows:
+            writers["records"] = lambda path: write_records_file(path, result.rows)
+        if result.rejects:
+            writers["quarantine"] = lambda path: write_quarantine_file(path, batch.source, result.rejects)
+        marker = BatchMarker(
+            batch_key=ref.key,
+            source=ref.source.describe(),
+            index=ref.index,
+            batch_size=ref.size,
+            policy_hash=self.policy_hash,
+            run_id=self.job.run_id,
+            counters=result.counters.to_dict(),
+            seconds=time.perf_counter() - started,
+        )
+        audit = self.audit
+        on_commit = None
+        if audit is not None:
+            from .audit import ExportRecord, batch_events
+
+            def on_commit(files: list[OutputFile]) -> None:
+                exports = [ExportRecord(f.kind, f.path, f.sha256, f.rows) for f in files]
+                events = batch_events(audit.record_key(), batch, result, exports)
+                audit.append_batch(self.job.run_id, ref.key, events)
+
+        self.state.commit_batch(marker, writers, rows, on_commit)
+        return BatchOutcome(ref.key, result.counters, time.perf_counter() - started)
+
+
+_worker: BatchWorker | None = None
+_cached: dict[tuple[str, str, str], BatchWorker] = {}
+
+
+def _init_worker(job: Job, keys: dict[str, Key]) -> None:
     global _worker
     logging.basicConfig(level=logging.WARNING)
-    _worker = BatchRedactor(policy, out, keys)
+    _worker = BatchWorker(job, keys)
 
 
-def _process_in_worker(batch: Batch) -> Counters:
+def _run_in_worker(ref: BatchRef) -> BatchOutcome:
     assert _worker is not None, "worker not initialised"
-    counters = _worker.process(batch)
-    _release_free_memory()
-    return counters
+    try:
+        return _worker.run(ref)
+    finally:
+        _release_free_memory()
+
+
+def run_batch_here(job: Job, ref: BatchRef) -> BatchOutcome:
+    """Run one batch in this process with a worker cached per run (Dask workers, task runners).
+
+    Keys must already exist (the run's start created them): a worker never makes a key.
+    """
+    cache_key = (job.policy.content_hash(), job.out, job.run_id)
+    worker = _cached.get(cache_key)
+    if worker is None:
+        _cached.clear()  # one run at a time per process: free the previous run's model
+        worker = _cached[cache_key] = BatchWorker(job, policy_keys(job.policy, create=False))
+    try:
+        return worker.run(ref)
+    finally:
+        _release_free_memory()
 
 
 def _load_malloc_trim():
@@ -260,25 +367,26 @@ def default_workers() -> int:
 
 
 class BatchProcessor:
-    """Runs `BatchRedactor.process` over batches, in this process or a pool of worker processes.
+    """Runs batches in this process (workers=1) or in a pool of worker processes.
 
     Workers come from a 'forkserver' (never fork a process that may hold Prefect's threads)
     that has imported the core once, so each worker starts without re-importing spaCy and
-    Presidio; each loads the spaCy model once. At most `2 * workers` batches are in flight.
+    Presidio; each loads the spaCy model once. `submit` is thread-safe: Prefect tasks running in
+    threads hand their batch to the pool and wait for it.
     """
 
-    def __init__(self, policy: Policy, out: str | os.PathLike[str], workers: int = 1):
-        self.policy = policy
-        self.out = str(out)
+    def __init__(self, job: Job, workers: int = 1):
+        self.job = job
         self.workers = max(1, workers)
         # Keys are resolved (and key files created) once, here, not racing in every worker.
-        self.keys = policy_keys(policy)
-        self._local: BatchRedactor | None = None
+        self.keys = policy_keys(job.policy)
+        self._local: BatchWorker | None = None
+        self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> BatchProcessor:
         if self.workers == 1:
-            self._local = BatchRedactor(self.policy, self.out, self.keys)
+            self._local = BatchWorker(self.job, self.keys)
         else:
             context = get_context("forkserver")
             context.set_forkserver_preload(["redaction.pipeline"])
@@ -286,7 +394,7 @@ class BatchProcessor:
                 max_workers=self.workers,
                 mp_context=context,
                 initializer=_init_worker,
-                initargs=(self.policy, self.out, self.keys),
+                initargs=(self.job, self.keys),
             )
         return self
 
@@ -295,33 +403,109 @@ class BatchProcessor:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, Counters]]:
-        """Process batches, yielding each with its counters as it completes."""
-        if self._local is not None:
-            for batch in batches:
-                counters = self._local.process(batch)
+    def submit(self, ref: BatchRef) -> Future[BatchOutcome]:
+        if self._pool is not None:
+            return self._pool.submit(_run_in_worker, ref)
+        assert self._local is not None, "use BatchProcessor as a context manager"
+        future: Future[BatchOutcome] = Future()
+        with self._lock:  # one model, one batch at a time
+            try:
+                outcome = self._local.run(ref)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+                future.set_exception(exc)
+            else:
+                future.set_result(outcome)
+            finally:
                 _release_free_memory()
-                yield batch, counters
-            return
-        assert self._pool is not None, "use BatchProcessor as a context manager"
-        pending: dict[Future[Counters], Batch] = {}
-        limit = 2 * self.workers
-        for batch in batches:
-            pending[self._pool.submit(_process_in_worker, batch)] = batch
-            while len(pending) >= limit:
-                yield from self._collect(pending)
-        while pending:
-            yield from self._collect(pending)
+        return future
 
-    @staticmethod
-    def _collect(pending: dict[Future[Counters], Batch]) -> Iterator[tuple[Batch, Counters]]:
-        done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-        for future in done:
-            batch = pending.pop(future)
-            yield batch, future.result()
+    def run(self, refs: Iterable[BatchRef]) -> Iterator[BatchOutcome]:
+        """Process batches, yielding each outcome as it completes; at most 2 x workers in flight."""
+        pending: set[Future[BatchOutcome]] = set()
+        limit = 2 * self.workers
+        for ref in refs:
+            pending.add(self.submit(ref))
+            while len(pending) >= limit:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (future.result() for future in done)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (future.result() for future in done)
 
 
 # --- the run -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RunPlan:
+    """What a run will do, as references: batches to redact, batches and sources already done."""
+
+    sources: list[Source]
+    todo: list[BatchRef]
+    batches: dict[str, int]  # source_id -> number of batches, for every source not skipped
+    skipped: list[Source] = field(default_factory=list)  # unchanged since a completed run
+    reused: Counters = field(default_factory=Counters)  # batches an interrupted run committed
+    resumes: list[str] = field(default_factory=list)  # the run ids those batches came from
+    recovered: tuple[int, int] = (0, 0)  # (promoted, discarded) pending batches
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sources": len(self.sources),
+            "sources_skipped": len(self.skipped),
+            "batches": sum(self.batches.values()),
+            "batches_todo": len(self.todo),
+            "batches_reused": self.reused.batches,
+            "resumes": self.resumes,
+        }
+
+
+def plan_run(
+    sources: list[Source],
+    policy: Policy,
+    out: str | os.PathLike[str],
+    batch_size: int,
+    *,
+    exported: Callable[[str, str], bool] | None = None,
+) -> RunPlan:
+    """Recover an interrupted run's pending batches, skip unchanged sources, cut the rest.
+
+    `exported(path, sha256)` asks the audit log whether a pending output was committed.
+    """
+    state = OutputState(out)
+    recovered = state.recover(exported)
+    policy_hash = policy.content_hash()
+    plan = RunPlan(sources=sources, todo=[], batches={}, recovered=recovered)
+    resumes: set[str] = set()
+    for source in sources:
+        if state.done_source(source, policy_hash, batch_size) is not None:
+            plan.skipped.append(source)
+            continue
+        refs = plan_batches(source, batch_size)
+        plan.batches[source.source_id] = len(refs)
+        for ref in refs:
+            marker = state.done_batch(ref, policy_hash)
+            if marker is None:
+                plan.todo.append(ref)
+            else:
+                plan.reused.add(Counters.from_dict(marker.counters))
+                resumes.add(marker.run_id)
+    plan.resumes = sorted(resumes)
+    return plan
+
+
+def complete_sources(
+    plan: RunPlan, policy: Policy, out: str | os.PathLike[str], batch_size: int, run_id: str
+) -> int:
+    """Mark every planned source done (all its batches committed) and remove stale outputs."""
+    state = OutputState(out)
+    policy_hash = policy.content_hash()
+    removed = 0
+    for source in plan.sources:
+        if source.source_id in plan.batches:
+            removed += state.complete_source(
+                source, policy_hash, batch_size, plan.batches[source.source_id], run_id
+            )
+    return removed
 
 
 @dataclass
@@ -335,6 +519,10 @@ class RunSummary:
     counters: Counters
     started_at: str
     seconds: float
+    batch_seconds: float = 0.0  # sum over batches of the time spent in their workers
+    workers: int = 1
+    executor: str = "local"
+    plan: dict[str, Any] = field(default_factory=dict)
 
     @property
     def records_per_second(self) -> float:
@@ -348,6 +536,10 @@ class RunSummary:
             "inputs": self.inputs,
             "started_at": self.started_at,
             "seconds": round(self.seconds, 3),
+            "batch_seconds": round(self.batch_seconds, 3),
+            "workers": self.workers,
+            "executor": self.executor,
+            "plan": self.plan,
             "records_per_second": round(self.records_per_second, 1),
             "reconciled": self.counters.reconciles(),
             **self.counters.to_dict(),
@@ -365,13 +557,29 @@ class RunSummary:
             counters=Counters.from_dict(data),
             started_at=data["started_at"],
             seconds=data["seconds"],
+            batch_seconds=data.get("batch_seconds", 0.0),
+            workers=data.get("workers", 1),
+            executor=data.get("executor", "local"),
+            plan=data.get("plan", {}),
         )
 
     def format_text(self) -> str:
         c = self.counters
-        lines = [
-            f"Scrubline run {self.run_id}",
-            f"  policy        {self.policy_name} {self.policy_version} (sha256 {self.policy_hash[:12]})",
+        plan = self.plan
+        lines = [f"Scrubline run {self.run_id}"]
+        lines.append(
+            f"  policy        {self.policy_name} {self.policy_version} (sha256 {self.policy_hash[:12]})"
+        )
+        if plan.get("sources_skipped"):
+            lines.append(
+                f"  unchanged     {plan['sources_skipped']} input file(s) skipped (done by an earlier run)"
+            )
+        if plan.get("batches_reused"):
+            lines.append(
+                f"  resumed       {plan['batches_reused']} batch(es) committed by interrupted run(s) "
+                f"{', '.join(r[:12] for r in plan.get('resumes', []))} kept"
+            )
+        lines += [
             f"  records in    {c.records_in}",
             f"  redacted      {c.redacted}",
             f"  quarantined   {c.quarantined_total}"
@@ -400,35 +608,6 @@ class RunSummary:
 ProgressCallback = Callable[[int], None]
 
 
-def redact_sources(
-    sources: list[Source],
-    policy: Policy,
-    out: str | os.PathLike[str],
-    *,
-    batch_size: int = 500,
-    workers: int = 1,
-    progress: ProgressCallback | None = None,
-) -> Counters:
-    """Redact every source into `out`; return the counters. One pool for all sources."""
-    total = Counters()
-    per_source: Counter[str] = Counter()
-
-    def batches() -> Iterator[Batch]:
-        for source in sources:
-            for batch in read_batches(source, batch_size, policy.fields.id):
-                per_source[source.source_id] = batch.index + 1
-                yield batch
-
-    with BatchProcessor(policy, out, workers) as processor:
-        for batch, counters in processor.run(batches()):
-            total.add(counters)
-            if progress is not None:
-                progress(len(batch))
-    for source in sources:
-        remove_stale_outputs(out, source, per_source[source.source_id])
-    return total
-
-
 def run_pipeline(
     inputs: Iterable[str | os.PathLike[str]],
     policy: Policy | str | os.PathLike[str],
@@ -437,40 +616,76 @@ def run_pipeline(
     batch_size: int = 500,
     workers: int | None = None,
     progress: ProgressCallback | None = None,
+    audit: bool = True,
+    run_id: str | None = None,
 ) -> RunSummary:
     """Read every input, redact it per the policy, write `out/records` and `out/quarantine`.
 
-    The policy is validated and the inputs discovered before anything is read or written.
+    Without Prefect: the same core the `redact-dataset` flow composes. The policy is validated
+    and the inputs discovered before anything is read or written; an interrupted run over the
+    same output resumes; unchanged inputs are skipped.
     """
     if batch_size < 1:
         raise InputError(f"batch size must be at least 1, got {batch_size}")
     policy = policy if isinstance(policy, Policy) else load_policy(policy)
     sources = discover_inputs(inputs)
-    started = time.perf_counter()
-    started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    counters = redact_sources(
-        sources,
-        policy,
-        out,
-        batch_size=batch_size,
-        workers=workers or default_workers(),
-        progress=progress,
-    )
-    summary = RunSummary(
-        run_id=uuid.uuid4().hex,
-        policy_name=policy.name,
-        policy_version=policy.version,
-        policy_hash=policy.content_hash(),
-        out=str(out),
-        inputs=[source.describe() for source in sources],
-        counters=counters,
-        started_at=started_at,
-        seconds=time.perf_counter() - started,
-    )
-    write_summary(summary)
-    if not counters.reconciles():  # a bug, never expected: say so loudly
-        raise ScrublineError(f"{out}: run counts do not reconcile: {counters.to_dict()}")
+    workers = workers or default_workers()
+    run_id = run_id or uuid.uuid4().hex
+    Path(out).mkdir(parents=True, exist_ok=True)
+    with OutputLock(out):
+        started = time.perf_counter()
+        started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        log = open_audit() if audit else None
+        plan = plan_run(sources, policy, out, batch_size, exported=log.has_export if log else None)
+        if log is not None:
+            log.run_started(
+                run_id,
+                policy=policy,
+                parameters={"batch_size": batch_size, "workers": workers, "out": str(out)},
+                inputs=[s.describe() for s in sources],
+                resumes=plan.resumes or None,
+            )
+        counters = Counters()
+        batch_seconds = 0.0
+        job = Job(policy, str(out), run_id, audit)
+        with BatchProcessor(job, workers) as processor:
+            for outcome in processor.run(plan.todo):
+                counters.add(outcome.counters)
+                batch_seconds += outcome.seconds
+                if progress is not None:
+                    progress(outcome.counters.records_in)
+        complete_sources(plan, policy, out, batch_size, run_id)
+        summary = RunSummary(
+            run_id=run_id,
+            policy_name=policy.name,
+            policy_version=policy.version,
+            policy_hash=policy.content_hash(),
+            out=str(out),
+            inputs=[source.describe() for source in sources],
+            counters=counters,
+            started_at=started_at,
+            seconds=time.perf_counter() - started,
+            batch_seconds=batch_seconds,
+            workers=workers,
+            plan=plan.to_dict(),
+        )
+        finish_run(summary, log)
     return summary
+
+
+def open_audit():
+    from .audit import AuditLog
+
+    return AuditLog()
+
+
+def finish_run(summary: RunSummary, log) -> None:
+    """Write summary.json and the audit log's run-finished event; fail loudly if counts differ."""
+    write_summary(summary)
+    if log is not None:
+        log.run_finished(summary.run_id, summary.to_dict())
+    if not summary.counters.reconciles():  # a bug, never expected: say so loudly
+        raise ScrublineError(f"{summary.out}: run counts do not reconcile: {summary.counters.to_dict()}")
 
 
 def write_summary(summary: RunSummary) -> Path:
