@@ -85,10 +85,10 @@ def validate_policy(policy: str) -> dict[str, str]:
 
 
 @task(name="discover-inputs", persist_result=False, cache_policy=NO_CACHE)
-def discover(inputs: list[str], settle_seconds: int = 0) -> list[Source]:
+def discover(inputs: list[str], settle_seconds: int = 0, allow_empty: bool = False) -> list[Source]:
     """The input files; in a landing zone, files modified in the last `settle_seconds` are left
     for the next run (they may still be being written)."""
-    sources = discover_inputs(inputs)
+    sources = discover_inputs(inputs, allow_empty=allow_empty)
     if settle_seconds <= 0:
         return sources
     cutoff = time.time() - settle_seconds
@@ -232,6 +232,7 @@ def redact_dataset(
     executor: Literal["processes", "dask"] = "processes",
     dask_address: str | None = None,
     settle_seconds: Annotated[int, Field(ge=0)] = 0,
+    allow_empty: bool = False,
     audit: bool = True,
     show_progress: bool = False,
 ) -> dict[str, Any]:
@@ -239,13 +240,15 @@ def redact_dataset(
     `out/records` and `out/quarantine`.
 
     Files already processed with the same policy and unchanged (by content hash) are skipped;
-    an interrupted run over the same `out` is resumed. workers=0 uses every core.
+    an interrupted run over the same `out` is resumed. workers=0 uses every core. For a landing
+    zone: `settle_seconds` leaves files modified that recently for the next run, `allow_empty`
+    makes an empty folder a run with nothing to do instead of an error.
     """
     workers = workers or default_workers()
     run_id = (_flow_run_id() or os.urandom(16).hex()).replace("-", "")
     policy_info = validate_policy(policy)
     loaded = load_policy(policy)
-    sources = discover(inputs, settle_seconds)
+    sources = discover(inputs, settle_seconds, allow_empty)
     Path(out).mkdir(parents=True, exist_ok=True)
     with OutputLock(out):
         started = time.perf_counter()

@@ -95,8 +95,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def discover_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
-    """Files named, and the record files (by extension) found under folders named, sorted."""
+def discover_inputs(paths: Iterable[str | os.PathLike[str]], *, allow_empty: bool = False) -> list[Source]:
+    """Files named, and the record files (by extension) found under folders named, sorted.
+
+    allow_empty: folders holding no record file are not an error (a landing zone between
+    deliveries); a path that does not exist always is.
+    """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -115,7 +119,7 @@ def discover_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
             found.append(path)
         else:
             raise InputError(f"{path}: no such file or folder")
-    if not found:
+    if not found and not allow_empty:
         raise InputError(
             f"no input files found in {', '.join(str(p) for p in paths)} "
             f"(looked for {', '.join(sorted(FORMATS))})"
