@@ -216,7 +216,7 @@ class OutputState:
         for marker_temp in sorted(self.batches.glob(f".*.json{PENDING}")) if self.batches.exists() else []:
             data = _read_json(marker_temp)
             marker = BatchMarker.from_dict(data) if data else None
-            complete = marker is not None and all(
+            complete = marker is not None and bool(marker.files) and all(
                 pending_path(Path(f.path)).exists()
                 and exported is not None
                 and exported(f.path, f.sha256)
