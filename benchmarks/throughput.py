@@ -12,6 +12,13 @@ Both systems get the same generated support-ticket records (tests/data/generator
 
 Peak memory is measured in a fresh process per size (the parent's and the largest worker's
 peak RSS), to show it does not grow with the input.
+
+Flow mode (`--flow 20000`): end to end through Prefect, against a real local Prefect server the
+benchmark starts (or $PREFECT_API_URL). `scrubline run` with 1 worker and with every core, on the
+same generated file, in one invocation; then the same flow with the audit log off (the audit's
+cost) and, with `--dask`, on a local Dask cluster. For each: records/s over the flow run
+(Prefect's own start and end times), the sum of batch work (time each batch spent in its
+worker), and the Prefect overhead = flow run - batch work / workers, as a share of the flow run.
 """
 
 from __future__ import annotations
@@ -155,7 +162,16 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--workdir", help="keep generated inputs here (default: a temp folder)")
     parser.add_argument("--child-memory", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--flow", type=int, default=0, help="flow mode: records for end-to-end runs (e.g. 20000)"
+    )
+    parser.add_argument("--dask", action="store_true", help="flow mode: also run on a local Dask cluster")
+    parser.add_argument("--flow-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.flow_child:
+        return flow_child(json.loads(args.flow_child))
+    if args.flow:
+        return flow_mode(args)
 
     os.environ.setdefault("SCRUBLINE_HOME", tempfile.mkdtemp(prefix="scrubline-bench-home-"))
     from redaction.pipeline import default_workers
@@ -233,6 +249,187 @@ def memory(args, folder: Path, workers: int) -> None:
                 f"{n:>8} {m['seconds']:>8.1f} {n / m['seconds']:>10.1f} {m['parent_mib']:>11.0f} "
                 f"{m['largest_worker_mib']:>11.0f}"
             )
+
+
+# --- flow mode ---------------------------------------------------------------------------------
+
+
+def _start_prefect_server(home: Path) -> tuple[subprocess.Popen, str]:
+    import socket
+    import urllib.request
+
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    subprocess.run(
+        [sys.executable, "-c", "from flows.prefect_setup import prepare_prefect; prepare_prefect()"],
+        env=env,
+        check=True,
+        cwd=REPO,
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = open(home / "server.log", "w")  # noqa: SIM115 - lives as long as the server
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "prefect",
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-ui",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=home,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2):
+                return server, url
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise RuntimeError("Prefect server did not start")
+
+
+def _flow_run_seconds(api_url: str, run_id: str) -> float:
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    flow_run_id = f"{run_id[:8]}-{run_id[8:12]}-{run_id[12:16]}-{run_id[16:20]}-{run_id[20:]}"
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_flow_run(flow_run_id)
+
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        flow_run = asyncio.run(read())
+    return (flow_run.end_time - flow_run.start_time).total_seconds()
+
+
+def flow_child(params: dict) -> int:
+    """Run the flow in this process with the given parameters; print its summary as JSON."""
+    from flows.prefect_setup import prepare_prefect
+
+    prepare_prefect()
+    from flows.redact import redact_dataset
+
+    print(json.dumps(redact_dataset(**params)))
+    return 0
+
+
+def flow_mode(args) -> int:
+    os.environ.setdefault("SCRUBLINE_HOME", tempfile.mkdtemp(prefix="scrubline-bench-home-"))
+    from redaction.pipeline import default_workers
+
+    workers = args.workers or default_workers()
+    folder = Path(args.workdir or tempfile.mkdtemp(prefix="scrubline-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = write_input(folder, args.flow)
+    home = Path(tempfile.mkdtemp(prefix="scrubline-bench-prefect-"))
+    server, api_url = (
+        (None, os.environ["PREFECT_API_URL"])
+        if os.environ.get("PREFECT_API_URL")
+        else _start_prefect_server(home)
+    )
+    env = {**os.environ, "PREFECT_API_URL": api_url}
+    print(f"flow mode: {args.flow} records, {os.cpu_count()} cores, batch size {args.batch_size}")
+    print(f"Prefect server: {api_url}")
+    scrubline_cli = str(Path(sys.executable).parent / "scrubline")
+    variants = [
+        ("scrubline run, 1 worker", "cli", {"workers": 1}),
+        (f"scrubline run, {workers} workers", "cli", {"workers": workers}),
+        (f"flow, {workers} workers, audit off", "child", {"workers": workers, "audit": False}),
+    ]
+    if args.dask:
+        variants.append(
+            (f"scrubline run, Dask {workers} workers", "cli", {"workers": workers, "executor": "dask"})
+        )
+    results = []
+    try:
+        for index, (name, how, options) in enumerate(variants):
+            out = folder / f"flow-out-{index}"
+            if out.exists():
+                import shutil
+
+                shutil.rmtree(out)
+            started = time.perf_counter()
+            if how == "cli":
+                command = [
+                    scrubline_cli,
+                    "run",
+                    str(path),
+                    "--policy",
+                    args.policy,
+                    "--out",
+                    str(out),
+                    "--batch-size",
+                    str(args.batch_size),
+                    "--workers",
+                    str(options["workers"]),
+                    "--executor",
+                    options.get("executor", "processes"),
+                    "--json",
+                    "--no-progress",
+                ]
+            else:
+                params = {
+                    "inputs": [str(path)],
+                    "policy": args.policy,
+                    "out": str(out),
+                    "batch_size": args.batch_size,
+                    **options,
+                }
+                command = [sys.executable, __file__, "--flow-child", json.dumps(params)]
+            result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO)
+            wall = time.perf_counter() - started
+            if result.returncode != 0:
+                print(result.stderr[-3000:])
+                return 1
+            summary = json.loads(result.stdout.strip().splitlines()[-1] if how == "child" else result.stdout)
+            assert summary["reconciled"] and summary["records_in"] == args.flow
+            flow_s = _flow_run_seconds(api_url, summary["run_id"])
+            work = summary["batch_seconds"] / summary["workers"]
+            results.append((name, wall, flow_s, summary["batch_seconds"], summary["workers"], work))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+    print()
+    print(f"{'variant':<36} {'command s':>9} {'flow s':>7} {'rec/s':>7} {'batch work s':>12} {'overhead':>9}")
+    for name, wall, flow_s, batch_s, _, work in results:
+        overhead = (flow_s - work) / flow_s
+        rate = args.flow / flow_s
+        print(f"{name:<36} {wall:>9.1f} {flow_s:>7.1f} {rate:>7.1f} {batch_s:>12.1f} {overhead:>8.1%}")
+    one, parallel, no_audit = results[0][2], results[1][2], results[2][2]
+    speedup = one / parallel
+    overhead_parallel = (results[1][2] - results[1][5]) / results[1][2]
+    overhead_one = (results[0][2] - results[0][5]) / results[0][2]
+    audit_cost = (parallel - no_audit) / no_audit
+    print()
+    print(f"parallel ({workers} workers) vs 1 worker: {speedup:.2f}x (target >= 1.7)")
+    print(
+        f"Prefect overhead: {overhead_one:.1%} with 1 worker, {overhead_parallel:.1%} with {workers}", end=""
+    )
+    print(" (target < 15%)")
+    print(
+        f"audit log cost: {audit_cost:+.1%} of the run ({parallel:.1f} s with, {no_audit:.1f} s without;",
+        end="",
+    )
+    print(" target < 10%)")
+    ok = speedup >= 1.7 and max(overhead_one, overhead_parallel) < 0.15 and audit_cost < 0.10
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
