@@ -174,6 +174,17 @@ def test_run_through_prefect_redacts_reconciles_and_keeps_pii_out_of_prefect(
             assert value not in printed, "a PII value reached the console"
             assert hashlib.sha256(value.encode()).hexdigest() not in db_text
 
+    # Nor the audit log, the run state, the summary, or any file of the Prefect home (database,
+    # write-ahead log, server log), as bytes: neither a value nor its plain sha256.
+    audit = Path(cli_env["SCRUBLINE_HOME"]) / "audit"
+    stores = [*audit.rglob("*"), *(out / "_state").rglob("*"), out / "summary.json", *prefect_home.rglob("*")]
+    assert any(p.name.endswith(".sqlite3") for p in audit.rglob("*")), "the run wrote no audit log"
+    blob = b"\n".join(p.read_bytes() for p in stores if p.is_file())
+    for value in values:
+        if len(value) >= 6:
+            assert value.encode() not in blob, "a PII value reached a store outside the data plane"
+            assert hashlib.sha256(value.encode()).hexdigest().encode() not in blob
+
 
 def prefect_api_home(api_url: str) -> str:
     """The PREFECT_HOME of the session's server (see conftest.prefect_api)."""

@@ -56,7 +56,7 @@ def run(env, *args, timeout=600):
 
 
 def test_kill_9_mid_run_then_rerun_gives_exactly_the_uninterrupted_output(
-    tmp_path, cli_env, default_policy_path
+    tmp_path, cli_env, default_policy_path, monkeypatch
 ):
     records, _ = generate_records(400, seed=41)
     source = write_jsonl(tmp_path / "in" / "tickets.jsonl", records)
@@ -91,6 +91,22 @@ def test_kill_9_mid_run_then_rerun_gives_exactly_the_uninterrupted_output(
     assert resumed["reconciled"]
     assert output_rows(out) == output_rows(tmp_path / "reference")
     assert not list(out.rglob(".*.pending")), "no pending file may survive a completed run"
+
+    # Output and audit agree after the crash: every output file is the one the log recorded,
+    # the log verifies, and it shows the killed run as started but never finished.
+    monkeypatch.setenv("SCRUBLINE_HOME", cli_env["SCRUBLINE_HOME"])
+    from redaction.audit import AuditLog
+    from redaction.state import file_sha256
+
+    log = AuditLog()
+    assert log.verify().ok
+    outputs = [*(out / "records").glob("*.parquet"), *(out / "quarantine").glob("*.jsonl")]
+    assert outputs and all(log.has_export(str(p), file_sha256(p)) for p in outputs)
+    runs = scrubline("audit", "runs", "--json", env=cli_env)
+    assert runs.returncode == 0, runs.stderr
+    listed = json.loads(runs.stdout)
+    assert len(listed) == 3  # reference, killed, resumed
+    log.close()
 
 
 def test_rerun_writes_nothing_twice_and_a_changed_file_replaces_its_old_output(
