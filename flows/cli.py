@@ -12,6 +12,7 @@ import logging
 import sys
 from typing import Any
 
+from flows.audit_cli import register as register_audit
 from redaction.errors import PolicyError, ScrublineError
 
 
@@ -267,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--vanilla", action="store_true", help="also measure vanilla Presidio")
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(func=cmd_eval)
+    register_audit(sub)
     return parser
 
 

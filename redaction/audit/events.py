@@ -1,0 +1,289 @@
+"""Audit events: what is recorded about a run, its records and its outputs, never a raw value.
+
+Record ids are stored as keyed HMACs (so `scrubline audit record ID` can find a record's history
+from its id, while the log alone reveals nothing); each record's input and output are stored as
+keyed digests of their canonical JSON, which proves which content went in and came out without
+holding it; each redaction as its value path, offsets, entity type, score and action. A plain
+sha256 would not do: record ids, names and phone numbers are few enough to be found by hashing
+guesses, which a key prevents.
+
+`batch_events` runs in the worker processes, where the raw data is; what it returns holds only
+digests and offsets and is cheap to pickle back to the writer.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import hmac
+import importlib.metadata
+import json
+import socket
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..keys import Key
+
+RUN_STARTED = "run_started"
+RECORD_TRANSFORMED = "record_transformed"
+RECORD_QUARANTINED = "record_quarantined"
+RECORD_ROUTED = "record_routed"
+BATCH_EXPORTED = "batch_exported"
+RUN_FINISHED = "run_finished"
+EVENT_TYPES = (
+    RUN_STARTED,
+    RECORD_TRANSFORMED,
+    RECORD_QUARANTINED,
+    RECORD_ROUTED,
+    BATCH_EXPORTED,
+    RUN_FINISHED,
+)
+RECORD_EVENTS = (RECORD_TRANSFORMED, RECORD_QUARANTINED, RECORD_ROUTED)
+EXPORT_KINDS = ("records", "quarantine")
+
+# Distinct subkeys of the audit key, one per use (Key.derive).
+RECORD_ID_PURPOSE = "audit-record-id"
+RECORD_DIGEST_PURPOSE = "audit-record-digest"
+RUN_DIGEST_PURPOSE = "audit-run-digest"
+CHECKPOINT_PURPOSE = "audit-checkpoint"
+
+RECORD_ID_CHARS = 32
+
+
+def canonical(value: Any) -> str:
+    """The one JSON text of a value: sorted keys, no spaces (what is hashed and stored)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class RecordHasher:
+    """Keyed digests of record ids and contents under the audit key's subkeys."""
+
+    def __init__(self, key: Key):
+        self._ids = hmac.new(key.derive(RECORD_ID_PURPOSE), digestmod=hashlib.sha256)
+        self._contents = hmac.new(key.derive(RECORD_DIGEST_PURPOSE), digestmod=hashlib.sha256)
+
+    def record_id(self, record_id: str) -> str:
+        mac = self._ids.copy()
+        mac.update(str(record_id).encode("utf-8", "surrogatepass"))
+        return mac.hexdigest()[:RECORD_ID_CHARS]
+
+    def content(self, data: Any) -> str:
+        mac = self._contents.copy()
+        mac.update(canonical(data).encode("utf-8", "surrogatepass"))
+        return mac.hexdigest()
+
+
+def record_hmac(key: Key, record_id: str) -> str:
+    """How a record id is stored in the log (and looked up by `scrubline audit record`)."""
+    return RecordHasher(key).record_id(record_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRecord:
+    """One output file written for a batch: the file's sha256, never its content."""
+
+    kind: str  # "records" | "quarantine"
+    path: str
+    sha256: str
+    rows: int
+
+    def __post_init__(self) -> None:
+        if self.kind not in EXPORT_KINDS:
+            raise ValueError(f"export kind must be one of {', '.join(EXPORT_KINDS)}, got {self.kind!r}")
+
+    @classmethod
+    def from_file(cls, kind: str, path: str | Path, rows: int) -> ExportRecord:
+        """Describe a file just written (hashes it)."""
+        return cls(kind, normalize_path(path), sha256_file(path), rows)
+
+
+def normalize_path(path: str | Path) -> str:
+    return str(Path(path).resolve())
+
+
+@dataclass(slots=True)
+class BatchEvents:
+    """The audit events of one batch, bodies already canonical JSON. Holds no raw value."""
+
+    batch_key: str
+    entries: list[tuple[str, str]] = field(default_factory=list)  # (event type, canonical body)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _redaction_body(path: str, redaction: Any) -> dict[str, Any]:
+    return {
+        "field": path,
+        "start": redaction.start,
+        "end": redaction.end,
+        "entity_type": redaction.entity_type,
+        "score": round(float(redaction.score), 3),
+        "action": redaction.action,
+    }
+
+
+def batch_events(
+    key: Key,
+    batch: Any,
+    result: Any,
+    exports: list[ExportRecord],
+    routes: dict[str, str | None] | None = None,
+) -> BatchEvents:
+    """The events of one redacted batch: one per record transformed, quarantined and routed,
+    one per output file.
+
+    `batch` is a `redaction.io.Batch`, `result` the `BatchResult` of redacting it (rows in the
+    order of `result.redacted`); `routes` maps a record id to its queue, None when a routing
+    rule filtered it out. Runs where the raw data is (worker processes).
+    """
+    hasher = RecordHasher(key)
+    batch_key = batch.key
+    # By location, not id: ids may repeat within a file, a location cannot.
+    raw_by_location = {record.location: record.data for record in batch.records}
+    entries: list[tuple[str, str]] = []
+    id_macs: dict[str, str] = {}
+
+    def mac(record_id: str) -> str:
+        found = id_macs.get(record_id)
+        if found is None:
+            found = id_macs[record_id] = hasher.record_id(record_id)
+        return found
+
+    if len(result.rows) != len(result.redacted):
+        raise ValueError(
+            f"batch {batch_key}: {len(result.rows)} rows for {len(result.redacted)} redacted records"
+        )
+    for done, row in zip(result.redacted, result.rows, strict=True):
+        raw = raw_by_location.get(done.location)
+        body = {
+            "batch": batch_key,
+            "record": mac(done.record_id),
+            "location": done.location,
+            "language": done.language,
+            "input": hasher.content(raw) if raw is not None else None,
+            "output": hasher.content(row),
+            "redactions": [_redaction_body(path, redaction) for path, redaction in done.redactions],
+        }
+        entries.append((RECORD_TRANSFORMED, canonical(body)))
+    for reject in result.rejects:
+        body = {
+            "batch": batch_key,
+            "record": mac(reject.record_id) if reject.record_id is not None else None,
+            "location": reject.location,
+            "reason": getattr(reject.reason, "value", str(reject.reason)),
+        }
+        entries.append((RECORD_QUARANTINED, canonical(body)))
+    for record_id, queue in (routes or {}).items():
+        body = {"batch": batch_key, "record": mac(record_id), "queue": queue, "filtered": queue is None}
+        entries.append((RECORD_ROUTED, canonical(body)))
+    for export in exports:
+        body = {
+            "batch": batch_key,
+            "kind": export.kind,
+            "path": normalize_path(export.path),
+            "sha256": export.sha256,
+            "rows": export.rows,
+        }
+        entries.append((BATCH_EXPORTED, canonical(body)))
+    return BatchEvents(batch_key, entries)
+
+
+# --- run_started -------------------------------------------------------------------------------
+
+
+def policy_snapshot(policy: Any) -> dict[str, Any]:
+    """The policy's rules as the audit keeps them: enough for a report without the YAML.
+
+    Word lists (allow and deny lists) are counted, not copied: a deny list may name people.
+    """
+    entities = {}
+    for name, rule in sorted(policy.entities.items()):
+        dumped = rule.model_dump(mode="json")
+        options = {k: v for k, v in dumped.items() if k not in {"threshold", "action"} and v is not None}
+        entities[name] = {"threshold": rule.threshold, "action": rule.action.value, "options": options}
+    return {
+        "name": policy.name,
+        "version": policy.version,
+        "sha256": policy.content_hash(),
+        "schema_version": policy.schema_version,
+        "description": policy.description,
+        "purpose": policy.purpose,
+        "languages": {code: model.model for code, model in policy.languages.items()},
+        "entities": entities,
+        "recognizers": [
+            {"name": spec.name, "entity": spec.entity, "patterns": len(spec.patterns)}
+            for spec in policy.recognizers
+        ],
+        "coded_recognizers": list(policy.coded_recognizers),
+        "deny_lists": [{"entity": deny.entity, "words": len(deny.words)} for deny in policy.deny_lists],
+        "allow_list_words": len(policy.allow_list),
+        "fields": policy.fields.model_dump(mode="json"),
+        "detection": policy.detection.model_dump(mode="json"),
+    }
+
+
+@lru_cache(maxsize=1)
+def code_version() -> dict[str, str | None]:
+    """The installed Scrubline version and, for a source checkout, its git commit.
+
+    The commit is read from the .git folder's files (no git process, no network).
+    """
+    try:
+        version = importlib.metadata.version("scrubline")
+    except importlib.metadata.PackageNotFoundError:
+        version = None
+    return {"scrubline": version, "git_commit": _git_commit(Path(__file__).resolve().parents[2])}
+
+
+def _git_commit(root: Path) -> str | None:
+    try:
+        git = root / ".git"
+        if git.is_file():  # a worktree: "gitdir: <path>"
+            text = git.read_text(encoding="utf-8").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            git = (root / text.split(":", 1)[1].strip()).resolve()
+        if not git.is_dir():
+            return None
+        head = (git / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref:"):
+            return head or None
+        ref = head.split(":", 1)[1].strip()
+        common = git
+        if (git / "commondir").is_file():
+            common = (git / (git / "commondir").read_text(encoding="utf-8").strip()).resolve()
+        for base in (git, common):
+            if (base / ref).is_file():
+                return (base / ref).read_text(encoding="utf-8").strip() or None
+        packed = common / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text(encoding="utf-8").splitlines():
+                parts = line.split()
+                if len(parts) == 2 and parts[1] == ref:
+                    return parts[0]
+    except OSError:
+        return None
+    return None
+
+
+def who_and_where() -> tuple[str | None, str | None]:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        user = None
+    try:
+        host = socket.gethostname()
+    except OSError:
+        host = None
+    return user, host
