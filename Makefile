@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint samples clean
+.PHONY: install chromium demo test lint samples clean
 
 $(STAMP): pyproject.toml requirements/models.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,11 +16,16 @@ $(STAMP): pyproject.toml requirements/models.txt
 
 install: $(STAMP)
 
+# The audit report test renders HTML in headless Chromium (Debian's package).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
 demo: install
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/scrubline run samples/ \
 		--policy policies/default.yaml --out out/demo
 
-test: install
+test: install chromium
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q
 
 lint: install

@@ -523,6 +523,7 @@ class RunSummary:
     workers: int = 1
     executor: str = "local"
     plan: dict[str, Any] = field(default_factory=dict)
+    audit_digest: str | None = None  # the audit log's signed digest of this run (kept apart from it)
 
     @property
     def records_per_second(self) -> float:
@@ -540,6 +541,7 @@ class RunSummary:
             "workers": self.workers,
             "executor": self.executor,
             "plan": self.plan,
+            "audit_digest": self.audit_digest,
             "records_per_second": round(self.records_per_second, 1),
             "reconciled": self.counters.reconciles(),
             **self.counters.to_dict(),
@@ -561,6 +563,7 @@ class RunSummary:
             workers=data.get("workers", 1),
             executor=data.get("executor", "local"),
             plan=data.get("plan", {}),
+            audit_digest=data.get("audit_digest"),
         )
 
     def format_text(self) -> str:
@@ -680,10 +683,11 @@ def open_audit():
 
 
 def finish_run(summary: RunSummary, log) -> None:
-    """Write summary.json and the audit log's run-finished event; fail loudly if counts differ."""
-    write_summary(summary)
+    """Write the audit log's run-finished event and summary.json (with the run's signed digest, a
+    copy outside the log that exposes a rolled-back log); fail loudly if counts differ."""
     if log is not None:
-        log.run_finished(summary.run_id, summary.to_dict())
+        summary.audit_digest = log.run_finished(summary.run_id, summary.to_dict())
+    write_summary(summary)
     if not summary.counters.reconciles():  # a bug, never expected: say so loudly
         raise ScrublineError(f"{summary.out}: run counts do not reconcile: {summary.counters.to_dict()}")
 
