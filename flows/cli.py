@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from flows.audit_cli import register as register_audit
+from flows.queue_cli import register as register_queue_commands
 from redaction.errors import PolicyError, ScrublineError
 
 
@@ -269,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(func=cmd_eval)
     register_audit(sub)
+    register_queue_commands(sub)
     return parser
 
 

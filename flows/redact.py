@@ -158,6 +158,8 @@ def _report_artifacts(summary: RunSummary, data: dict[str, Any]) -> None:
         {"measure": "quarantined", "value": data["quarantined"]},
         *({"measure": f"quarantined: {k}", "value": v} for k, v in data["quarantined_by_reason"].items()),
         *({"measure": f"entity: {k}", "value": v} for k, v in data["entities_by_type"].items()),
+        {"measure": "filtered (routing)", "value": data["filtered"]},
+        *({"measure": f"queue: {k}", "value": v} for k, v in data["queues"].items()),
         {"measure": "input files skipped (unchanged)", "value": data["plan"].get("sources_skipped", 0)},
         {"measure": "batches redacted", "value": data["batches"]},
         {"measure": "batches kept from interrupted runs", "value": data["plan"].get("batches_reused", 0)},
@@ -177,9 +179,9 @@ def _report_artifacts(summary: RunSummary, data: dict[str, Any]) -> None:
         f"Policy **{summary.policy_name} {summary.policy_version}** (sha256 `{summary.policy_hash[:12]}`), "
         f"{summary.workers} worker(s), executor `{summary.executor}`.",
         "",
-        "| records in | redacted | quarantined | reconciled | records/s |",
-        "|---:|---:|---:|:---:|---:|",
-        f"| {data['records_in']} | {data['redacted']} | {data['quarantined']} | "
+        "| records in | redacted | filtered | quarantined | reconciled | records/s |",
+        "|---:|---:|---:|---:|:---:|---:|",
+        f"| {data['records_in']} | {data['redacted']} | {data['filtered']} | {data['quarantined']} | "
         f"{'yes' if data['reconciled'] else '**NO**'} | {data['records_per_second']} |",
         "",
         "## Entities by type",
@@ -188,6 +190,10 @@ def _report_artifacts(summary: RunSummary, data: dict[str, Any]) -> None:
         "|---|---:|---|",
         *(f"| {name} | {count} | {'█' * max(1, round(20 * count / top))} |" for name, count in entities),
     ]
+    if data["queues"] or data["filtered"]:
+        lines += ["", "## Annotation queues", "", "| queue | records |", "|---|---:|"]
+        lines += [f"| {k} | {v} |" for k, v in data["queues"].items()]
+        lines += [f"| (filtered by a routing rule) | {data['filtered']} |"] if data["filtered"] else []
     if data["quarantined_by_reason"]:
         lines += ["", "## Quarantined by reason", "", "| reason | count |", "|---|---:|"]
         lines += [f"| {k} | {v} |" for k, v in data["quarantined_by_reason"].items()]

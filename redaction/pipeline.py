@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
+
+import pyarrow.parquet as pq
 
 from .anonymize import Anonymizer, Redaction, policy_keys
 from .detect import Detector, Finding, propagate_names
@@ -40,6 +41,8 @@ from .io import (
 from .keys import Key
 from .language import LanguageIdentifier
 from .policy import Policy, load_policy
+from .queues.items import QUEUE_COLUMN
+from .routing import Router
 from .state import BatchMarker, OutputFile, OutputLock, OutputState
 
 logger = logging.getLogger(__name__)
@@ -53,8 +56,10 @@ class Counters:
     """What a stage did. Every count a person sees is built from these."""
 
     records_in: int = 0
-    redacted: int = 0
+    redacted: int = 0  # redacted and routed to a queue (written)
+    filtered: int = 0  # redacted, then left out by a routing rule (not written)
     quarantined: Counter[str] = field(default_factory=Counter)
+    queues: Counter[str] = field(default_factory=Counter)  # queue -> records routed to it
     entities: Counter[str] = field(default_factory=Counter)
     values_dropped: int = 0
     batches: int = 0
@@ -66,20 +71,24 @@ class Counters:
     def add(self, other: Counters) -> None:
         self.records_in += other.records_in
         self.redacted += other.redacted
+        self.filtered += other.filtered
         self.quarantined.update(other.quarantined)
+        self.queues.update(other.queues)
         self.entities.update(other.entities)
         self.values_dropped += other.values_dropped
         self.batches += other.batches
 
     def reconciles(self) -> bool:
-        return self.records_in == self.redacted + self.quarantined_total
+        return self.records_in == self.redacted + self.filtered + self.quarantined_total
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "records_in": self.records_in,
             "redacted": self.redacted,
+            "filtered": self.filtered,
             "quarantined": self.quarantined_total,
             "quarantined_by_reason": dict(sorted(self.quarantined.items())),
+            "queues": dict(sorted(self.queues.items())),
             "entities_by_type": dict(sorted(self.entities.items())),
             "values_dropped": self.values_dropped,
             "batches": self.batches,
@@ -90,7 +99,9 @@ class Counters:
         return cls(
             records_in=data["records_in"],
             redacted=data["redacted"],
+            filtered=data.get("filtered", 0),
             quarantined=Counter(data["quarantined_by_reason"]),
+            queues=Counter(data.get("queues", {})),
             entities=Counter(data["entities_by_type"]),
             values_dropped=data["values_dropped"],
             batches=data["batches"],
@@ -223,19 +234,20 @@ class Job:
     looking for futures, and the policy model is no collection to walk.
     """
 
-    __slots__ = ("policy", "out", "run_id", "audit")
+    __slots__ = ("policy", "out", "run_id", "audit", "queues")
 
-    def __init__(self, policy: Policy, out: str, run_id: str, audit: bool = True):
+    def __init__(self, policy: Policy, out: str, run_id: str, audit: bool = True, queues: bool = True):
         self.policy = policy
         self.out = out
         self.run_id = run_id
         self.audit = audit
+        self.queues = queues  # route records and enqueue them for annotation
 
     def __getstate__(self):
-        return (self.policy, self.out, self.run_id, self.audit)
+        return (self.policy, self.out, self.run_id, self.audit, self.queues)
 
     def __setstate__(self, state) -> None:
-        self.policy, self.out, self.run_id, self.audit = state
+        self.policy, self.out, self.run_id, self.audit, self.queues = state
 
 
 @dataclass
@@ -251,9 +263,10 @@ class BatchOutcome:
 
 
 class BatchWorker:
-    """Reads, redacts and commits batches by reference (see `redaction.state` for the protocol).
+    """Reads, redacts, routes and commits batches by reference (see `redaction.state` for the
+    commit protocol), then enqueues the written records for annotation.
 
-    Build once per process: the spaCy model loads once, and the audit log opens once.
+    Build once per process: the spaCy model loads once, the audit log and queue store open once.
     """
 
     def __init__(self, job: Job, keys: dict[str, Key] | None = None):
@@ -261,7 +274,9 @@ class BatchWorker:
         self.redactor = BatchRedactor(job.policy, keys=keys)
         self.state = OutputState(job.out)
         self.policy_hash = job.policy.content_hash()
+        self.router = Router(job.policy.routing, job.policy) if job.queues else None
         self._audit = None
+        self._queues = None
 
     @property
     def audit(self):
@@ -271,14 +286,48 @@ class BatchWorker:
             self._audit = AuditLog()
         return self._audit
 
+    @property
+    def queue_store(self):
+        if self._queues is None and self.job.queues:
+            from .queues import SQLiteQueueStore
+
+            self._queues = SQLiteQueueStore()
+        return self._queues
+
+    def route(
+        self, source: Source, result: BatchResult
+    ) -> tuple[list[dict[str, Any]], dict[str, str | None]]:
+        """The rows to write (routed ones, with their queue in `_queue`) and every decision."""
+        if self.router is None:
+            return result.rows, {}
+        rows: list[dict[str, Any]] = []
+        routes: dict[str, str | None] = {}
+        counters = result.counters
+        for row, done in zip(result.rows, result.redacted, strict=True):
+            decision = self.router.route(row, done.redactions, source.path)
+            routes[done.record_id] = decision.queue
+            row[QUEUE_COLUMN] = decision.queue
+            if decision.queue is None:
+                counters.redacted -= 1
+                counters.filtered += 1
+            else:
+                counters.queues[decision.queue] += 1
+                rows.append(row)
+        return rows, routes
+
+    def enqueue(self, marker: BatchMarker) -> None:
+        if self.queue_store is not None:
+            enqueue_batch(self.queue_store, self.job.policy, marker)
+
     def run(self, ref: BatchRef) -> BatchOutcome:
         started = time.perf_counter()
         batch = read_batch(ref, self.job.policy.fields.id)
         result = self.redactor.redact(batch)
+        written, routes = self.route(ref.source, result)
         writers: dict[str, Callable[[str], None]] = {}
-        rows = {"records": len(result.rows), "quarantine": len(result.rejects)}
-        if result.rows:
-            writers["records"] = lambda path: write_records_file(path, result.rows)
+        rows = {"records": len(written), "quarantine": len(result.rejects)}
+        if written:
+            writers["records"] = lambda path: write_records_file(path, written)
         if result.rejects:
             writers["quarantine"] = lambda path: write_quarantine_file(path, batch.source, result.rejects)
         marker = BatchMarker(
@@ -298,20 +347,40 @@ class BatchWorker:
 
             def on_commit(files: list[OutputFile]) -> None:
                 exports = [ExportRecord(f.kind, f.path, f.sha256, f.rows) for f in files]
-                events = batch_events(audit.record_key(), batch, result, exports)
+                events = batch_events(audit.record_key(), batch, result, exports, routes or None)
                 audit.append_batch(self.job.run_id, ref.key, events)
 
-        self.state.commit_batch(marker, writers, rows, on_commit)
+        self.state.commit_batch(marker, writers, rows, on_commit, self.enqueue)
         return BatchOutcome(ref.key, result.counters, time.perf_counter() - started)
+
+
+def enqueue_batch(store, policy: Policy, marker: BatchMarker) -> int:
+    """Enqueue the records a committed batch wrote, as written (idempotent: items already in
+    the store are left alone, so a redone batch adds nothing)."""
+    from .queues import enqueue_rows
+
+    added = 0
+    for output in marker.files:
+        if output.kind == "records":
+            added += enqueue_rows(
+                store,
+                pq.read_table(output.path).to_pylist(),
+                id_field=policy.fields.id,
+                source_id=marker.batch_key.rsplit("-", 1)[0],
+                batch_key=marker.batch_key,
+                policy=policy,
+            )
+    return added
 
 
 _worker: BatchWorker | None = None
 _cached: dict[tuple[str, str, str], BatchWorker] = {}
 
 
-def _init_worker(job: Job, keys: dict[str, Key]) -> None:
+def _init_worker(job: Job, keys: dict[str, Key], own_process: bool = True) -> None:
     global _worker
-    logging.basicConfig(level=logging.WARNING)
+    if own_process:
+        logging.basicConfig(level=logging.WARNING)
     _worker = BatchWorker(job, keys)
 
 
@@ -380,13 +449,16 @@ class BatchProcessor:
         self.workers = max(1, workers)
         # Keys are resolved (and key files created) once, here, not racing in every worker.
         self.keys = policy_keys(job.policy)
-        self._local: BatchWorker | None = None
-        self._lock = threading.Lock()
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: ProcessPoolExecutor | ThreadPoolExecutor | None = None
 
     def __enter__(self) -> BatchProcessor:
         if self.workers == 1:
-            self._local = BatchWorker(self.job, self.keys)
+            # One worker in this process, on one thread of its own: the model, the audit log
+            # and the queue store are used from the thread that made them, whichever thread
+            # (a Prefect task) hands it a batch.
+            self._pool = ThreadPoolExecutor(
+                max_workers=1, initializer=_init_worker, initargs=(self.job, self.keys, False)
+            )
         else:
             context = get_context("forkserver")
             context.set_forkserver_preload(["redaction.pipeline"])
@@ -404,20 +476,8 @@ class BatchProcessor:
             self._pool = None
 
     def submit(self, ref: BatchRef) -> Future[BatchOutcome]:
-        if self._pool is not None:
-            return self._pool.submit(_run_in_worker, ref)
-        assert self._local is not None, "use BatchProcessor as a context manager"
-        future: Future[BatchOutcome] = Future()
-        with self._lock:  # one model, one batch at a time
-            try:
-                outcome = self._local.run(ref)
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
-                future.set_exception(exc)
-            else:
-                future.set_result(outcome)
-            finally:
-                _release_free_memory()
-        return future
+        assert self._pool is not None, "use BatchProcessor as a context manager"
+        return self._pool.submit(_run_in_worker, ref)
 
     def run(self, refs: Iterable[BatchRef]) -> Iterator[BatchOutcome]:
         """Process batches, yielding each outcome as it completes; at most 2 x workers in flight."""
@@ -466,13 +526,21 @@ def plan_run(
     batch_size: int,
     *,
     exported: Callable[[str, str], bool] | None = None,
+    queues: bool = True,
 ) -> RunPlan:
     """Recover an interrupted run's pending batches, skip unchanged sources, cut the rest.
 
-    `exported(path, sha256)` asks the audit log whether a pending output was committed.
+    `exported(path, sha256)` asks the audit log whether a pending output was committed; a
+    batch recovered that way is enqueued here (with `queues`), as its worker would have.
     """
     state = OutputState(out)
-    recovered = state.recover(exported)
+
+    def enqueue(marker: BatchMarker) -> None:
+        from .queues import SQLiteQueueStore
+
+        enqueue_batch(SQLiteQueueStore(), policy, marker)
+
+    recovered = state.recover(exported, enqueue if queues else None)
     policy_hash = policy.content_hash()
     plan = RunPlan(sources=sources, todo=[], batches={}, recovered=recovered)
     resumes: set[str] = set()
@@ -591,7 +659,10 @@ class RunSummary:
                 if c.quarantined
                 else ""
             ),
-            f"  reconciled    {'yes' if c.reconciles() else 'NO'} (in = redacted + quarantined)",
+            f"  filtered      {c.filtered} (left out by a routing rule)",
+            f"  reconciled    {'yes' if c.reconciles() else 'NO'} (in = redacted + filtered + quarantined)",
+            "  queues        "
+            + (", ".join(f"{name}: {count}" for name, count in sorted(c.queues.items())) or "(none)"),
             "  entities found by type:",
         ]
         width = max((len(k) for k in c.entities), default=0)
@@ -620,6 +691,7 @@ def run_pipeline(
     workers: int | None = None,
     progress: ProgressCallback | None = None,
     audit: bool = True,
+    queues: bool = True,
     run_id: str | None = None,
 ) -> RunSummary:
     """Read every input, redact it per the policy, write `out/records` and `out/quarantine`.
@@ -639,7 +711,9 @@ def run_pipeline(
         started = time.perf_counter()
         started_at = datetime.now(UTC).isoformat(timespec="seconds")
         log = open_audit() if audit else None
-        plan = plan_run(sources, policy, out, batch_size, exported=log.has_export if log else None)
+        plan = plan_run(
+            sources, policy, out, batch_size, exported=log.has_export if log else None, queues=queues
+        )
         if log is not None:
             log.run_started(
                 run_id,
@@ -650,7 +724,7 @@ def run_pipeline(
             )
         counters = Counters()
         batch_seconds = 0.0
-        job = Job(policy, str(out), run_id, audit)
+        job = Job(policy, str(out), run_id, audit, queues)
         with BatchProcessor(job, workers) as processor:
             for outcome in processor.run(plan.todo):
                 counters.add(outcome.counters)

@@ -20,9 +20,18 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .errors import PolicyError
+from .routing import RoutingPolicy
 
 SCHEMA_VERSION = 1
 
@@ -247,6 +256,17 @@ class Policy(_Model):
     detection: Detection = Detection()
     fields: FieldRules = FieldRules()
     keys: Keys = Keys()
+    routing: RoutingPolicy = RoutingPolicy()
+
+    @field_validator("routing")
+    @classmethod
+    def _routing_fits_entities(cls, value: RoutingPolicy, info: ValidationInfo) -> RoutingPolicy:
+        entities = info.data.get("entities")
+        if entities is not None:  # else entities failed and are reported on their own
+            problems = value.problems_with(entities)
+            if problems:
+                raise ValueError("; ".join(problems))
+        return value
 
     @field_validator("schema_version")
     @classmethod

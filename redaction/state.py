@@ -50,6 +50,14 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
+def _holds(final: Path, sha256: str) -> bool:
+    """The output is there, pending or already renamed into place, with this content."""
+    for path in (pending_path(final), final):
+        if path.exists():
+            return file_sha256(path) == sha256
+    return False
+
+
 def pending_path(final: Path) -> Path:
     return final.with_name(f".{final.name}{PENDING}")
 
@@ -164,12 +172,15 @@ class OutputState:
         writers: dict[str, Callable[[str], None]],
         rows: dict[str, int],
         audit: Callable[[list[OutputFile]], None] | None = None,
+        after_outputs: Callable[[BatchMarker], None] | None = None,
     ) -> BatchMarker:
         """Write a batch's outputs and marker by the commit protocol (see the module docstring).
 
         `writers[kind](path)` writes that output to `path`; kinds absent from `writers` have no
         output in this batch (an older file of that name is removed). `audit(files)` appends
-        the batch's audit events and must raise if it cannot.
+        the batch's audit events and must raise if it cannot. `after_outputs(marker)` runs once
+        the outputs are in place and before the marker is (enqueueing them for annotation): a
+        crash in between redoes the batch, so it must be idempotent.
         """
         pending: list[tuple[Path, Path]] = []
         try:
@@ -195,37 +206,53 @@ class OutputState:
                 for temp, _ in pending:
                     temp.unlink(missing_ok=True)
                 raise
-        self._promote(marker, pending)
+        self._promote(marker, pending, after_outputs)
         return marker
 
-    def _promote(self, marker: BatchMarker, pending: list[tuple[Path, Path]]) -> None:
+    def _promote(
+        self,
+        marker: BatchMarker,
+        pending: list[tuple[Path, Path]],
+        after_outputs: Callable[[BatchMarker], None] | None = None,
+    ) -> None:
         written = {f.kind for f in marker.files}
         for kind in KINDS:
             if kind not in written:  # this batch has no such output now: drop an older one
                 self.output_path(kind, marker.batch_key).unlink(missing_ok=True)
-        for temp, final in pending:  # the marker is last: its rename commits the batch
-            os.replace(temp, final)
+        *outputs, (marker_temp, marker_final) = pending
+        for temp, final in outputs:
+            if temp.exists() or not final.exists():  # recovery: it may already be in place
+                os.replace(temp, final)
+        if after_outputs is not None:
+            after_outputs(marker)
+        os.replace(marker_temp, marker_final)  # the marker is last: its rename commits the batch
 
-    def recover(self, exported: Callable[[str, str], bool] | None) -> tuple[int, int]:
+    def recover(
+        self,
+        exported: Callable[[str, str], bool] | None,
+        after_outputs: Callable[[BatchMarker], None] | None = None,
+    ) -> tuple[int, int]:
         """Finish or undo batches a crash interrupted; returns (promoted, discarded).
 
         `exported(path, sha256)` says whether the audit log recorded that output; without an
-        audit log nothing pending was committed, so everything pending is discarded.
+        audit log nothing pending was committed, so everything pending is discarded. Promoted
+        batches go through `after_outputs` as in `commit_batch`.
         """
         promoted = discarded = 0
         for marker_temp in sorted(self.batches.glob(f".*.json{PENDING}")) if self.batches.exists() else []:
             data = _read_json(marker_temp)
             marker = BatchMarker.from_dict(data) if data else None
-            complete = marker is not None and bool(marker.files) and all(
-                pending_path(Path(f.path)).exists()
-                and exported is not None
-                and exported(f.path, f.sha256)
-                and file_sha256(pending_path(Path(f.path))) == f.sha256
-                for f in marker.files
+            complete = (
+                marker is not None
+                and bool(marker.files)
+                and all(
+                    exported is not None and exported(f.path, f.sha256) and _holds(Path(f.path), f.sha256)
+                    for f in marker.files
+                )
             )
             if complete:
                 pairs = [(pending_path(Path(f.path)), Path(f.path)) for f in marker.files]
-                self._promote(marker, [*pairs, (marker_temp, final_path(marker_temp))])
+                self._promote(marker, [*pairs, (marker_temp, final_path(marker_temp))], after_outputs)
                 promoted += 1
             else:
                 marker_temp.unlink(missing_ok=True)

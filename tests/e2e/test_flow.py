@@ -204,7 +204,8 @@ def test_run_report_artifacts_hold_counts_and_no_pii(tmp_path, cli_env, default_
     table = json.loads(by_key["redaction-summary"].data)
     assert {"measure": "records in", "value": 30} in table
     report = by_key["redaction-report"].data
-    assert "| 30 | 30 | 0 | yes |" in report and "PERSON" in report
+    assert "| 30 | 30 | 0 | 0 | yes |" in report and "PERSON" in report
+    assert "## Annotation queues" in report and "annotation" in report
     text = json.dumps([a.data for a in found]) + json.dumps([a.description for a in found])
     leaked = [v for v in values if v in text]
     assert not leaked, f"{len(leaked)} PII values in the run's artifacts"

@@ -1,0 +1,235 @@
+"""What a queue store holds and the interface every backend implements.
+
+An item is one redacted record offered for annotation. Its `text` is the record's annotatable
+text fields joined by a blank line (`fields` maps each back to its path), `spans` mark the
+redaction placeholders in that text (label `REDACTED:<ENTITY>`) so annotators see what was
+removed, and `predictions` are the pre-labeller's entities with their confidence.
+
+Item states: `held` (waiting for a reviewer's release), `pending` (has a free annotator slot),
+`leased` (every slot is taken by a live lease or a finished annotation), `done` (`overlap`
+distinct annotators acknowledged it). Gold items (known answers, for quality control) sit in
+their own state, `gold`, are never done, and are served to every annotator once.
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ScrublineError
+from ..routing import QueueSettings
+
+PLACEHOLDER_PREFIX = "REDACTED:"
+
+
+class QueueError(ScrublineError, ValueError):
+    """A queue operation cannot be done as asked (unknown queue, bad file, bad format)."""
+
+
+class ItemState:
+    HELD = "held"
+    PENDING = "pending"
+    LEASED = "leased"
+    DONE = "done"
+    GOLD = "gold"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A labelled character range of an item's text; `score` for predictions only."""
+
+    start: int
+    end: int
+    label: str
+    score: float | None = None
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.label.startswith(PLACEHOLDER_PREFIX)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"start": self.start, "end": self.end, "label": self.label}
+        if self.score is not None:
+            out["score"] = round(self.score, 6)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Span:
+        label = data.get("label", data.get("type"))
+        score = data.get("score")
+        return cls(int(data["start"]), int(data["end"]), str(label), None if score is None else float(score))
+
+
+def spans_to_json(spans: Iterable[Span]) -> str:
+    return json.dumps([s.to_dict() for s in spans], separators=(",", ":"))
+
+
+def spans_from_json(text: str | None) -> list[Span]:
+    return [Span.from_dict(d) for d in json.loads(text or "[]")]
+
+
+@dataclass(frozen=True, slots=True)
+class TextField:
+    """Where one record field sits in the item's text."""
+
+    path: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class NewItem:
+    """An item to enqueue."""
+
+    item_id: str
+    queue: str
+    text: str
+    record: dict[str, Any]
+    record_id: str
+    fields: list[TextField] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)  # placeholders
+    predictions: list[Span] = field(default_factory=list)
+    confidence: float | None = None  # least confident prediction; 1.0 when none; None: no pre-labeller
+    model: str | None = None  # the pre-labeller that made the predictions
+    source_id: str = ""
+    batch_key: str = ""
+
+
+@dataclass(slots=True)
+class QueueItem(NewItem):
+    """An item as a store returns it."""
+
+    state: str = ItemState.PENDING
+    seq: int = 0
+    priority: float = 0.0
+    gold: bool = False  # internal: exports never reveal it
+
+
+@dataclass(frozen=True, slots=True)
+class GoldItem:
+    """A text with known answers, mixed into pulls to measure annotators."""
+
+    text: str
+    answers: tuple[Span, ...]
+    gold_id: str | None = None  # derived from the text when omitted
+    # Shown like any item's, so a gold item does not stand out in a batch.
+    spans: tuple[Span, ...] = ()
+    predictions: tuple[Span, ...] = ()
+    confidence: float | None = None
+    model: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """One annotator's completed spans for one item (placeholders excluded)."""
+
+    item_id: str
+    annotator: str
+    spans: tuple[Span, ...]
+
+
+@dataclass
+class QueueStats:
+    queue: str
+    items: int = 0  # regular items, every state
+    pending: int = 0
+    held: int = 0
+    leased: int = 0  # live leases (an item with overlap k can have up to k)
+    done: int = 0
+    gold: int = 0
+    annotations: int = 0
+    annotators: dict[str, dict[str, int]] = field(default_factory=dict)  # name -> leased/done/nacked
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "queue": self.queue,
+            "items": self.items,
+            "pending": self.pending,
+            "held": self.held,
+            "leased": self.leased,
+            "done": self.done,
+            "gold": self.gold,
+            "annotations": self.annotations,
+            "annotators": self.annotators,
+        }
+
+
+class QueueStore(abc.ABC):
+    """Durable annotation queues. SQLite is the embedded default; a server backend
+    (PostgreSQL: `SELECT ... FOR UPDATE SKIP LOCKED` for claims) implements the same methods."""
+
+    @abc.abstractmethod
+    def configure(self, queues: Mapping[str, QueueSettings], placeholder_labels: Sequence[str] = ()) -> None:
+        """Record (or update) the settings of these queues, and the placeholder labels the
+        policy can write (exports declare them); pulls and exports read them."""
+
+    @abc.abstractmethod
+    def placeholder_labels(self) -> list[str]:
+        """Every placeholder label configured so far, sorted."""
+
+    @abc.abstractmethod
+    def settings(self) -> dict[str, QueueSettings]:
+        """Every configured queue's settings, by name."""
+
+    @abc.abstractmethod
+    def enqueue(self, items: Iterable[NewItem]) -> int:
+        """Add items; an item id already present is left as it is. Returns how many were new."""
+
+    @abc.abstractmethod
+    def pull(self, queue: str, annotator: str, n: int, lease_seconds: int | None = None) -> list[QueueItem]:
+        """Lease up to n items to an annotator: never one this annotator holds, finished or
+        refused, never more annotators per item than the queue's overlap; gold items mixed in
+        at the queue's gold rate."""
+
+    @abc.abstractmethod
+    def ack(self, annotator: str, item_ids: Sequence[str]) -> list[str]:
+        """Mark this annotator's leases done. Returns the ids acknowledged."""
+
+    @abc.abstractmethod
+    def nack(self, annotator: str, item_ids: Sequence[str]) -> list[str]:
+        """Give leases back; the item is not offered to this annotator again. Returns the ids."""
+
+    @abc.abstractmethod
+    def release(self, queue: str, item_ids: Sequence[str] | None = None, to: str | None = None) -> int:
+        """Held items (all, or these) become pending, in `to`, the queue's release_to, or itself."""
+
+    @abc.abstractmethod
+    def held(self, queue: str, n: int) -> list[QueueItem]:
+        """Held items, oldest first, for a reviewer to read (no lease taken)."""
+
+    @abc.abstractmethod
+    def items(self, item_ids: Sequence[str]) -> list[QueueItem]:
+        """These items, in the order given (unknown ids are left out)."""
+
+    @abc.abstractmethod
+    def stats(self) -> dict[str, QueueStats]:
+        """Counts per queue."""
+
+    @abc.abstractmethod
+    def add_gold(self, queue: str, golds: Iterable[GoldItem]) -> int:
+        """Add gold items to a queue. Returns how many were new."""
+
+    @abc.abstractmethod
+    def gold_answers(self, queue: str) -> dict[str, tuple[Span, ...]]:
+        """Gold item id -> known answer spans."""
+
+    @abc.abstractmethod
+    def save_annotations(self, annotations: Iterable[Annotation]) -> tuple[int, list[str]]:
+        """Store completed annotations (one per item and annotator, the last one wins) and mark
+        the annotator's share of the item done. Returns (saved, unknown item ids)."""
+
+    @abc.abstractmethod
+    def annotations(self, queue: str) -> list[Annotation]:
+        """Every stored annotation of the queue's items, gold ones included."""
+
+    def close(self) -> None:  # noqa: B027 - optional for backends without resources
+        """Release connections."""
+
+    def __enter__(self) -> QueueStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

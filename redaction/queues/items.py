@@ -1,0 +1,285 @@
+"""From redacted rows to queue items: text, placeholder spans, pre-annotations, priority.
+
+`enqueue_rows` is what the pipeline calls after writing a batch. Item ids are
+sha256(source id, record id): the same input file re-run gives the same ids, and the store
+ignores ids it already holds, so re-running the pipeline duplicates nothing (and keeps the first
+version of an item, with its annotations).
+
+Placeholders are found in the redacted text from the policy's rules: for each entity, the
+text its action writes (`<EMAIL_ADDRESS>`, `<PERSON_3>` for pseudonyms, `<PERSON:1a2b...>` for
+keyed hashes, `<ENC:PERSON:...>` for encryption, runs of the masking character for masks). A
+span is labelled `REDACTED:<ENTITY>`; when several entities write the same text (a shared custom
+placeholder, one masking character) it is `REDACTED:ANY`. `redact` leaves nothing to mark.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..fields import Decision, FieldPlan, display_path
+from ..policy import Action, Policy
+from ..routing import PrelabelKind, QueueSettings
+from .base import PLACEHOLDER_PREFIX, GoldItem, NewItem, QueueError, QueueStore, Span, TextField
+from .prelabel import get_prelabeller
+
+QUEUE_COLUMN = "_queue"  # written by the pipeline: the routing decision (null: filtered)
+FIELD_SEPARATOR = "\n\n"
+ANY = "ANY"
+
+
+def item_id_for(source_id: str, record_id: str) -> str:
+    return hashlib.sha256(f"item\x00{source_id}\x00{record_id}".encode()).hexdigest()[:32]
+
+
+class PlaceholderFinder:
+    """Finds the text the policy's actions wrote in place of PII."""
+
+    def __init__(self, policy: Policy):
+        by_pattern: dict[str, set[str]] = {}
+        for entity, rule in policy.entities.items():
+            pattern = self._pattern(entity, rule)
+            if pattern is not None:
+                by_pattern.setdefault(pattern, set()).add(entity)
+        # Longest patterns first, so a specific form wins over a shorter one at the same place.
+        ordered = sorted(by_pattern.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+        self.labels: list[str] = []
+        parts = []
+        for index, (pattern, entities) in enumerate(ordered):
+            parts.append(f"(?P<p{index}>{pattern})")
+            entity = next(iter(entities)) if len(entities) == 1 else ANY
+            self.labels.append(PLACEHOLDER_PREFIX + entity)
+        self.regex = re.compile("|".join(parts)) if parts else None
+
+    @staticmethod
+    def _pattern(entity: str, rule) -> str | None:
+        action = rule.action
+        if action is Action.REPLACE:
+            return re.escape((rule.placeholder or "<{entity}>").replace("{entity}", entity))
+        if action is Action.PSEUDONYMIZE:
+            template = (rule.placeholder or "<{entity}_{n}>").replace("{entity}", entity)
+            return r"\d+".join(re.escape(piece) for piece in template.split("{n}"))
+        if action is Action.HASH:
+            return re.escape(f"<{entity}:") + f"[0-9a-f]{{{rule.digest_chars or 16}}}>"
+        if action is Action.ENCRYPT:
+            return re.escape(f"<ENC:{entity}:") + r"[A-Za-z0-9_\-]+>"
+        if action is Action.MASK:
+            return re.escape(rule.masking_char or "*") + "{2,}"
+        return None  # redact leaves nothing; keep changes nothing
+
+    @property
+    def all_labels(self) -> list[str]:
+        return sorted(set(self.labels))
+
+    def find(self, text: str) -> list[Span]:
+        if self.regex is None or not text:
+            return []
+        spans = []
+        for match in self.regex.finditer(text):
+            group = match.lastgroup
+            assert group is not None
+            spans.append(Span(match.start(), match.end(), self.labels[int(group[1:])]))
+        return spans
+
+
+def compose_text(row: Mapping[str, Any], plan: FieldPlan, id_field: str) -> tuple[str, list[TextField]]:
+    """The row's annotatable text: every non-empty string value the policy does not keep as it
+    is (the scanned ones), in field order, joined by a blank line; internal columns (`_...`)
+    and the id are left out."""
+    pieces: list[str] = []
+    fields: list[TextField] = []
+    offset = 0
+
+    def walk(value: Any, path: tuple[str | int, ...]) -> None:
+        nonlocal offset
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, (*path, str(key)))
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(inner, (*path, index))
+        elif isinstance(value, str) and value.strip():
+            if plan.decide(path) is Decision.KEEP:
+                return
+            if pieces:
+                offset += len(FIELD_SEPARATOR)
+            pieces.append(value)
+            fields.append(TextField(display_path(path), offset, offset + len(value)))
+            offset += len(value)
+
+    for key, value in row.items():
+        if key == id_field or key.startswith("_"):
+            continue
+        walk(value, (key,))
+    return FIELD_SEPARATOR.join(pieces), fields
+
+
+class ItemBuilder:
+    """Builds queue items for one policy. Build once per process (the pre-labeller loads once)."""
+
+    def __init__(self, policy: Policy):
+        self.policy = policy
+        self.plan = FieldPlan(policy.fields)
+        self.placeholders = PlaceholderFinder(policy)
+        self.queues = policy.routing.queues
+
+    def settings(self, queue: str) -> QueueSettings:
+        settings = self.queues.get(queue)
+        if settings is None:
+            raise QueueError(
+                f"policy '{self.policy.name}' declares no queue '{queue}' (queues: {', '.join(self.queues)})"
+            )
+        return settings
+
+    def build(
+        self, rows: Sequence[Mapping[str, Any]], *, id_field: str, source_id: str, batch_key: str
+    ) -> list[NewItem]:
+        items: list[NewItem] = []
+        languages: list[str] = []
+        for row in rows:
+            queue = row.get(QUEUE_COLUMN)
+            if queue is None:  # filtered by a routing rule
+                continue
+            self.settings(queue)
+            record_id = str(row[id_field])
+            text, fields = compose_text(row, self.plan, id_field)
+            items.append(
+                NewItem(
+                    item_id=item_id_for(source_id, record_id),
+                    queue=queue,
+                    text=text,
+                    record=dict(row),
+                    record_id=record_id,
+                    fields=fields,
+                    spans=self.placeholders.find(text),
+                    source_id=source_id,
+                    batch_key=batch_key,
+                )
+            )
+            languages.append(str(row.get("_language") or self.policy.primary_language))
+        self.prelabel(items, languages)
+        return items
+
+    def predict(
+        self, queue: str, texts: Sequence[str], languages: Sequence[str], avoid: Sequence[Sequence[Span]]
+    ) -> list[tuple[list[Span], float | None, str | None]]:
+        """(predictions, confidence, model) per text, from the queue's pre-labeller (confidence
+        None when the queue has none)."""
+        settings = self.settings(queue)
+        if settings.prelabel is PrelabelKind.NONE or not texts:
+            return [([], None, None) for _ in texts]
+        labeller = get_prelabeller(settings.prelabel.value, self.policy)
+        found = labeller.predict(texts, languages, avoid, set(settings.labels))
+        return [(result.spans, result.confidence, labeller.model) for result in found]
+
+    def prelabel(self, items: Sequence[NewItem], languages: Sequence[str]) -> None:
+        by_queue: dict[str, list[int]] = {}
+        for index, item in enumerate(items):
+            by_queue.setdefault(item.queue, []).append(index)
+        for queue, indexes in by_queue.items():
+            found = self.predict(
+                queue,
+                [items[i].text for i in indexes],
+                [languages[i] for i in indexes],
+                [items[i].spans for i in indexes],
+            )
+            for index, (predictions, confidence, model) in zip(indexes, found, strict=True):
+                items[index].predictions = predictions
+                items[index].confidence = confidence
+                items[index].model = model
+
+    def gold(self, queue: str, records: Iterable[Mapping[str, Any]], source: str) -> list[GoldItem]:
+        """Gold items from labelled records {"text", "spans": [{start, end, label|type}],
+        "language"?} (the `scrubline eval` format), with placeholders and pre-annotations like the
+        queue's other items. Their ids derive from the text and look like any item id: a record's
+        own "id" is not used, so nothing in an export tells a gold item apart."""
+        self.settings(queue)
+        texts: list[str] = []
+        answers: list[tuple[Span, ...]] = []
+        languages: list[str] = []
+        for number, record in enumerate(records, 1):
+            where = f"{source}: record {number}"
+            try:
+                text = record["text"]
+                spans = tuple(Span.from_dict(s) for s in record.get("spans", ()))
+            except (KeyError, TypeError, ValueError):
+                raise QueueError(f"{where}: needs 'text' and 'spans' [{{start, end, label}}]") from None
+            if not isinstance(text, str) or not text:
+                raise QueueError(f"{where}: 'text' must be a non-empty string")
+            for span in spans:
+                if not 0 <= span.start < span.end <= len(text):
+                    raise QueueError(f"{where}: span {span.start}-{span.end} is outside the text")
+            texts.append(text)
+            answers.append(spans)
+            languages.append(str(record.get("language") or self.policy.primary_language))
+        placeholders = [self.placeholders.find(text) for text in texts]
+        found = self.predict(queue, texts, languages, placeholders)
+        return [
+            GoldItem(text, spans, None, tuple(marks), tuple(predictions), confidence, model)
+            for text, spans, marks, (predictions, confidence, model) in zip(
+                texts, answers, placeholders, found, strict=True
+            )
+        ]
+
+
+_BUILDERS: dict[str, ItemBuilder] = {}
+
+
+def builder_for(policy: Policy) -> ItemBuilder:
+    key = policy.content_hash()
+    if key not in _BUILDERS:
+        _BUILDERS[key] = ItemBuilder(policy)
+    return _BUILDERS[key]
+
+
+def enqueue_rows(
+    store: QueueStore,
+    rows: list[dict],
+    *,
+    id_field: str,
+    source_id: str,
+    batch_key: str,
+    policy: Policy,
+) -> int:
+    """Enqueue the redacted rows of one written batch; returns how many items were new.
+
+    Each row carries its routing decision in the `_queue` column (null or absent: filtered, not
+    enqueued). Idempotent: an item id the store holds is left as it is. The store is told the
+    policy's queue settings first, so `scrubline queue ...` needs no policy.
+    """
+    if not rows:
+        return 0
+    missing = [str(row.get(id_field)) for row in rows if QUEUE_COLUMN not in row]
+    if missing:
+        raise QueueError(
+            f"batch {batch_key}: {len(missing)} row(s) have no '{QUEUE_COLUMN}' column (route them first)"
+        )
+    builder = builder_for(policy)
+    store.configure(policy.routing.queues, builder.placeholders.all_labels)
+    items = builder.build(rows, id_field=id_field, source_id=source_id, batch_key=batch_key)
+    return store.enqueue(items)
+
+
+def read_gold_file(path: str | Path) -> list[dict[str, Any]]:
+    """Labelled JSONL records for `gold add` (the `scrubline eval` format is accepted)."""
+    path = Path(path)
+    records = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise QueueError(f"{path}: no such file") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            raise QueueError(f"{path}: line {number}: not valid JSON") from None
+        if not isinstance(record, dict):
+            raise QueueError(f"{path}: line {number}: not a JSON object")
+        records.append(record)
+    return records

@@ -1,0 +1,585 @@
+"""The embedded queue store: one SQLite file, `$SCRUBLINE_HOME/queues/queues.sqlite3`.
+
+Safe with several processes at once. The file is in WAL mode (readers never block the writer),
+and every change runs in a `BEGIN IMMEDIATE` transaction: it takes the database's single write
+lock before reading anything, so a pull's select-then-claim cannot interleave with another's and
+two annotators never claim the same slot (the equivalent of `UPDATE ... RETURNING` on one
+statement). A busy lock is retried after short random sleeps until `busy_timeout` (SQLite's own
+handler backs off too far and lets a tight loop starve the others), then TransientError. Each
+process opens its own connection (a connection inherited across fork is never reused).
+
+Leases carry an expiry time. Expired leases are reclaimed inside the next pull (or stats) of
+their queue, before candidates are chosen: the item's slot reopens, and the annotator whose
+lease expired may be offered it again (they never delivered it). An item is never offered to an
+annotator who holds it, finished it, or refused it (nack).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import TransientError
+from ..home import scrubline_home
+from ..routing import QueueOrder, QueueSettings
+from .base import (
+    Annotation,
+    GoldItem,
+    ItemState,
+    NewItem,
+    QueueError,
+    QueueItem,
+    QueueStats,
+    QueueStore,
+    Span,
+    TextField,
+    spans_from_json,
+    spans_to_json,
+)
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS queues (name TEXT PRIMARY KEY, settings TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS placeholder_labels (label TEXT PRIMARY KEY) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS items ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " item_id TEXT NOT NULL UNIQUE,"
+    " queue TEXT NOT NULL,"
+    " state TEXT NOT NULL,"
+    " priority REAL NOT NULL DEFAULT 0,"
+    " overlap INTEGER NOT NULL DEFAULT 1,"
+    " active INTEGER NOT NULL DEFAULT 0,"  # live leases
+    " done_n INTEGER NOT NULL DEFAULT 0,"  # finished annotators
+    " record_id TEXT, source_id TEXT, batch_key TEXT,"
+    " text TEXT NOT NULL, record TEXT NOT NULL, fields TEXT NOT NULL,"
+    " spans TEXT NOT NULL, predictions TEXT NOT NULL, confidence REAL, model TEXT,"
+    " gold_answer TEXT, enqueued_at REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS items_serve ON items(queue, state, priority DESC, seq)",
+    "CREATE TABLE IF NOT EXISTS assignments ("
+    " item_id TEXT NOT NULL, annotator TEXT NOT NULL, queue TEXT NOT NULL,"
+    " state TEXT NOT NULL,"  # leased | done | nacked | expired
+    " leased_at REAL, expires_at REAL, finished_at REAL,"
+    " PRIMARY KEY (item_id, annotator)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS assignments_expiry ON assignments(queue, expires_at) WHERE state = 'leased'",
+    "CREATE INDEX IF NOT EXISTS assignments_by_annotator ON assignments(queue, annotator, state)",
+    "CREATE TABLE IF NOT EXISTS annotators ("
+    " queue TEXT NOT NULL, annotator TEXT NOT NULL, served INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (queue, annotator)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS annotations ("
+    " item_id TEXT NOT NULL, annotator TEXT NOT NULL, queue TEXT NOT NULL,"
+    " spans TEXT NOT NULL, saved_at REAL NOT NULL,"
+    " PRIMARY KEY (item_id, annotator)) WITHOUT ROWID",
+)
+
+# An item's state from its counters; held and gold items keep theirs.
+_RESTATE = (
+    "UPDATE items SET state = CASE"
+    " WHEN state IN ('held', 'gold') THEN state"
+    " WHEN done_n >= overlap THEN 'done'"
+    " WHEN active + done_n >= overlap THEN 'leased'"
+    " ELSE 'pending' END"
+    " WHERE item_id = ?"
+)
+
+_ITEM_COLUMNS = (
+    "item_id, queue, text, record, record_id, fields, spans, predictions, confidence, model,"
+    " source_id, batch_key, state, seq, priority"
+)
+
+_PPM = 1_000_000
+
+
+def default_store_path() -> Path:
+    return scrubline_home() / "queues" / "queues.sqlite3"
+
+
+def priority_for(settings: QueueSettings, confidence: float | None) -> float:
+    """Higher is served first; equal priorities are served in enqueue order."""
+    if settings.order is QueueOrder.UNCERTAINTY and confidence is not None:
+        return 1.0 - confidence
+    return 0.0
+
+
+def gold_slots(served: int, n: int, rate: float) -> list[bool]:
+    """Which of the next n items an annotator is served are gold: the j-th item served is gold
+    when floor((j + 1) * rate) > floor(j * rate), so after m items exactly floor(m * rate) were
+    gold (when enough gold items exist). Integer arithmetic: no float drift, same every run."""
+    ppm = round(rate * _PPM)
+    return [((served + j + 1) * ppm) // _PPM > ((served + j) * ppm) // _PPM for j in range(n)]
+
+
+def gold_id_for(queue: str, text: str) -> str:
+    # The same shape as regular item ids: nothing in an export tells a gold item apart.
+    return hashlib.sha256(f"gold\x00{queue}\x00{text}".encode()).hexdigest()[:32]
+
+
+class SQLiteQueueStore(QueueStore):
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        busy_timeout: float = 60.0,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.path = Path(path) if path is not None else default_store_path()
+        self.busy_timeout = busy_timeout
+        self.clock = clock
+        self._db: sqlite3.Connection | None = None
+        self._pid = -1
+        with self._write() as db:
+            for statement in _SCHEMA:
+                db.execute(statement)
+
+    # --- connection and transactions ----------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # SQLite's own busy wait is kept short: `_retry` does the waiting (see there).
+            db = sqlite3.connect(self.path, timeout=0.002, isolation_level=None)
+            if self._retry(lambda: db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                self._retry(lambda: db.execute("PRAGMA journal_mode = WAL"))
+            db.execute("PRAGMA synchronous = NORMAL")
+            try:
+                self.path.chmod(0o600)
+            except OSError:
+                pass
+            self._db, self._pid = db, os.getpid()
+        return self._db
+
+    def _retry(self, operation: Callable[[], Any]) -> Any:
+        """Run an operation that may find the database locked, until the busy timeout.
+
+        SQLite's busy handler backs off up to 100 ms between polls, so a process writing in a
+        tight loop starves the others; retrying after short random sleeps gives every waiting
+        process a fair chance at the lock."""
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                return operation()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise TransientError(f"{self.path}: queue store is busy") from None
+                time.sleep(random.uniform(0.0002, 0.002))
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect()
+        self._retry(lambda: db.execute("BEGIN IMMEDIATE"))
+        try:
+            yield db
+            self._retry(lambda: db.execute("COMMIT"))
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
+
+    # --- configuration --------------------------------------------------------------------------
+
+    def configure(self, queues: Mapping[str, QueueSettings], placeholder_labels: Sequence[str] = ()) -> None:
+        rows = [(name, settings.model_dump_json()) for name, settings in queues.items()]
+        with self._write() as db:
+            db.executemany(
+                "INSERT INTO queues (name, settings) VALUES (?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET settings = excluded.settings",
+                rows,
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO placeholder_labels (label) VALUES (?)",
+                [(x,) for x in placeholder_labels],
+            )
+
+    def placeholder_labels(self) -> list[str]:
+        return [x for (x,) in self._connect().execute("SELECT label FROM placeholder_labels ORDER BY label")]
+
+    def settings(self) -> dict[str, QueueSettings]:
+        rows = self._connect().execute("SELECT name, settings FROM queues ORDER BY name").fetchall()
+        return {name: QueueSettings.model_validate_json(text) for name, text in rows}
+
+    def _settings_of(self, db: sqlite3.Connection, queue: str) -> QueueSettings:
+        row = db.execute("SELECT settings FROM queues WHERE name = ?", (queue,)).fetchone()
+        if row is None:
+            known = [name for (name,) in db.execute("SELECT name FROM queues ORDER BY name")]
+            raise QueueError(
+                f"{self.path}: no queue named '{queue}' (queues: {', '.join(known) or 'none yet'})"
+            )
+        return QueueSettings.model_validate_json(row[0])
+
+    # --- items ----------------------------------------------------------------------------------
+
+    def enqueue(self, items: Iterable[NewItem]) -> int:
+        now = self.clock()
+        with self._write() as db:
+            settings: dict[str, QueueSettings] = {}
+            rows = []
+            for item in items:
+                if item.queue not in settings:
+                    settings[item.queue] = self._settings_of(db, item.queue)
+                queue = settings[item.queue]
+                rows.append(
+                    (
+                        item.item_id,
+                        item.queue,
+                        ItemState.HELD if queue.hold else ItemState.PENDING,
+                        priority_for(queue, item.confidence),
+                        queue.overlap,
+                        item.record_id,
+                        item.source_id,
+                        item.batch_key,
+                        item.text,
+                        json.dumps(item.record, ensure_ascii=False, default=str),
+                        json.dumps([[f.path, f.start, f.end] for f in item.fields]),
+                        spans_to_json(item.spans),
+                        spans_to_json(item.predictions),
+                        item.confidence,
+                        item.model,
+                        now,
+                    )
+                )
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO items (item_id, queue, state, priority, overlap, record_id,"
+                " source_id, batch_key, text, record, fields, spans, predictions, confidence, model,"
+                " enqueued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            return db.total_changes - before
+
+    @staticmethod
+    def _item(row: Sequence[Any]) -> QueueItem:
+        (item_id, queue, text, record, record_id, fields, spans, predictions, confidence, model,
+         source_id, batch_key, state, seq, priority) = row  # fmt: skip
+        return QueueItem(
+            item_id=item_id,
+            queue=queue,
+            text=text,
+            record=json.loads(record),
+            record_id=record_id or "",
+            fields=[TextField(p, s, e) for p, s, e in json.loads(fields)],
+            spans=spans_from_json(spans),
+            predictions=spans_from_json(predictions),
+            confidence=confidence,
+            model=model,
+            source_id=source_id or "",
+            batch_key=batch_key or "",
+            state=state,
+            seq=seq,
+            priority=priority,
+            gold=state == ItemState.GOLD,
+        )
+
+    def items(self, item_ids: Sequence[str]) -> list[QueueItem]:
+        db = self._connect()
+        found: dict[str, QueueItem] = {}
+        ids = list(dict.fromkeys(item_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in db.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE item_id IN ({marks})", chunk):
+                item = self._item(row)
+                found[item.item_id] = item
+        return [found[i] for i in ids if i in found]
+
+    def held(self, queue: str, n: int) -> list[QueueItem]:
+        db = self._connect()
+        self._settings_of(db, queue)
+        rows = db.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE queue = ? AND state = 'held' ORDER BY seq LIMIT ?",
+            (queue, n),
+        ).fetchall()
+        return [self._item(row) for row in rows]
+
+    # --- leases ---------------------------------------------------------------------------------
+
+    def _reclaim(self, db: sqlite3.Connection, queue: str | None, now: float) -> int:
+        where = "state = 'leased' AND expires_at <= ?" + (" AND queue = ?" if queue else "")
+        params: tuple[Any, ...] = (now, queue) if queue else (now,)
+        expired = db.execute(f"SELECT item_id, annotator FROM assignments WHERE {where}", params).fetchall()
+        if not expired:
+            return 0
+        db.executemany(
+            "UPDATE assignments SET state = 'expired', finished_at = ? WHERE item_id = ? AND annotator = ?",
+            [(now, item_id, annotator) for item_id, annotator in expired],
+        )
+        db.executemany("UPDATE items SET active = active - 1 WHERE item_id = ?", [(i,) for i, _ in expired])
+        db.executemany(_RESTATE, [(i,) for i, _ in expired])
+        return len(expired)
+
+    def pull(self, queue: str, annotator: str, n: int, lease_seconds: int | None = None) -> list[QueueItem]:
+        if n < 1:
+            return []
+        if not annotator:
+            raise QueueError("an annotator name is required to pull")
+        with self._write() as db:
+            settings = self._settings_of(db, queue)
+            now = self.clock()
+            self._reclaim(db, queue, now)
+            expires = now + (lease_seconds or settings.lease_seconds)
+            not_mine = (
+                "NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = items.item_id"
+                " AND a.annotator = ? AND a.state != 'expired')"
+            )
+            regular = [
+                item_id
+                for (item_id,) in db.execute(
+                    f"SELECT item_id FROM items WHERE queue = ? AND state = 'pending' AND {not_mine}"
+                    " ORDER BY priority DESC, seq LIMIT ?",
+                    (queue, annotator, n),
+                )
+            ]
+            chosen = self._mix_gold(db, queue, annotator, n, settings.gold_rate, regular, not_mine)
+            if not chosen:
+                return []
+            db.executemany(
+                "INSERT INTO assignments (item_id, annotator, queue, state, leased_at, expires_at)"
+                " VALUES (?, ?, ?, 'leased', ?, ?)"
+                " ON CONFLICT(item_id, annotator) DO UPDATE SET state = 'leased',"
+                " leased_at = excluded.leased_at, expires_at = excluded.expires_at, finished_at = NULL",
+                [(item_id, annotator, queue, now, expires) for item_id in chosen],
+            )
+            db.executemany("UPDATE items SET active = active + 1 WHERE item_id = ?", [(i,) for i in chosen])
+            db.executemany(_RESTATE, [(i,) for i in chosen])
+            db.execute(
+                "INSERT INTO annotators (queue, annotator, served) VALUES (?, ?, ?)"
+                " ON CONFLICT(queue, annotator) DO UPDATE SET served = served + excluded.served",
+                (queue, annotator, len(chosen)),
+            )
+            return self.items(chosen)  # same connection: read inside this transaction
+
+    def _mix_gold(
+        self,
+        db: sqlite3.Connection,
+        queue: str,
+        annotator: str,
+        n: int,
+        rate: float,
+        regular: list[str],
+        not_mine: str,
+    ) -> list[str]:
+        if rate <= 0 or not regular:
+            return regular
+        row = db.execute(
+            "SELECT served FROM annotators WHERE queue = ? AND annotator = ?", (queue, annotator)
+        ).fetchone()
+        served = row[0] if row else 0
+        golds = [
+            item_id
+            for (item_id,) in db.execute(
+                f"SELECT item_id FROM items WHERE queue = ? AND state = 'gold' AND {not_mine}",
+                (queue, annotator),
+            )
+        ]
+        # Each annotator meets the gold items in their own, fixed order.
+        golds.sort(key=lambda g: hashlib.sha256(f"{annotator}\x00{g}".encode()).digest())
+        out: list[str] = []
+        regular_left = iter(regular)
+        for is_gold in gold_slots(served, n, rate):
+            if is_gold and golds:
+                out.append(golds.pop(0))
+                continue
+            nxt = next(regular_left, None)
+            if nxt is None:  # never hand out a batch of gold alone
+                break
+            out.append(nxt)
+        return out
+
+    def _finish(self, annotator: str, item_ids: Sequence[str], outcome: str) -> list[str]:
+        done: list[str] = []
+        now = self.clock()
+        with self._write() as db:
+            for item_id in dict.fromkeys(item_ids):
+                row = db.execute(
+                    "SELECT state FROM assignments WHERE item_id = ? AND annotator = ?", (item_id, annotator)
+                ).fetchone()
+                if row is None or row[0] not in ("leased", "expired"):
+                    continue
+                was_live = row[0] == "leased"
+                db.execute(
+                    "UPDATE assignments SET state = ?, finished_at = ? WHERE item_id = ? AND annotator = ?",
+                    (outcome, now, item_id, annotator),
+                )
+                db.execute(
+                    "UPDATE items SET active = active - ?, done_n = done_n + ? WHERE item_id = ?",
+                    (1 if was_live else 0, 1 if outcome == "done" else 0, item_id),
+                )
+                db.execute(_RESTATE, (item_id,))
+                done.append(item_id)
+        return done
+
+    def ack(self, annotator: str, item_ids: Sequence[str]) -> list[str]:
+        return self._finish(annotator, item_ids, "done")
+
+    def nack(self, annotator: str, item_ids: Sequence[str]) -> list[str]:
+        return self._finish(annotator, item_ids, "nacked")
+
+    def release(self, queue: str, item_ids: Sequence[str] | None = None, to: str | None = None) -> int:
+        with self._write() as db:
+            source = self._settings_of(db, queue)
+            target_name = to or source.release_to or queue
+            target = self._settings_of(db, target_name)
+            if target.hold and target_name != queue:
+                raise QueueError(f"cannot release into '{target_name}': it holds its items too")
+            if item_ids is None:
+                rows = db.execute(
+                    "SELECT item_id, confidence FROM items WHERE queue = ? AND state = 'held'", (queue,)
+                ).fetchall()
+            else:
+                rows = []
+                for item_id in dict.fromkeys(item_ids):
+                    row = db.execute(
+                        "SELECT item_id, confidence FROM items WHERE item_id = ? AND queue = ?"
+                        " AND state = 'held'",
+                        (item_id, queue),
+                    ).fetchone()
+                    if row is not None:
+                        rows.append(row)
+            db.executemany(
+                "UPDATE items SET queue = ?, state = 'pending', priority = ?, overlap = ? WHERE item_id = ?",
+                [
+                    (target_name, priority_for(target, conf), target.overlap, item_id)
+                    for item_id, conf in rows
+                ],
+            )
+            db.executemany(_RESTATE, [(item_id,) for item_id, _ in rows])
+            return len(rows)
+
+    # --- counts ---------------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, QueueStats]:
+        with self._write() as db:
+            self._reclaim(db, None, self.clock())
+            out = {name: QueueStats(name) for (name,) in db.execute("SELECT name FROM queues ORDER BY name")}
+            for queue, state, count in db.execute(
+                "SELECT queue, state, COUNT(*) FROM items GROUP BY queue, state"
+            ):
+                stats = out.setdefault(queue, QueueStats(queue))
+                if state == ItemState.GOLD:
+                    stats.gold = count
+                    continue
+                stats.items += count
+                if state == ItemState.PENDING:
+                    stats.pending = count
+                elif state == ItemState.HELD:
+                    stats.held = count
+                elif state == ItemState.DONE:
+                    stats.done = count
+            for queue, annotator, state, count in db.execute(
+                "SELECT queue, annotator, state, COUNT(*) FROM assignments"
+                " WHERE state != 'expired' GROUP BY queue, annotator, state"
+            ):
+                stats = out.setdefault(queue, QueueStats(queue))
+                per = stats.annotators.setdefault(annotator, {"leased": 0, "done": 0, "nacked": 0})
+                per[state] = count
+                if state == "leased":
+                    stats.leased += count
+            for queue, count in db.execute("SELECT queue, COUNT(*) FROM annotations GROUP BY queue"):
+                out.setdefault(queue, QueueStats(queue)).annotations = count
+        return out
+
+    # --- gold and annotations -------------------------------------------------------------------
+
+    def add_gold(self, queue: str, golds: Iterable[GoldItem]) -> int:
+        now = self.clock()
+        with self._write() as db:
+            self._settings_of(db, queue)
+            rows = []
+            for gold in golds:
+                for span in gold.answers:
+                    if not 0 <= span.start < span.end <= len(gold.text):
+                        raise QueueError(
+                            f"gold item {gold.gold_id or '(no id)'}: span {span.start}-{span.end} is "
+                            f"outside its text ({len(gold.text)} characters)"
+                        )
+                gold_id = gold.gold_id or gold_id_for(queue, gold.text)
+                rows.append(
+                    (
+                        gold_id,
+                        queue,
+                        gold_id,
+                        gold.text,
+                        json.dumps([["text", 0, len(gold.text)]]),
+                        spans_to_json(gold.spans),
+                        spans_to_json(gold.predictions),
+                        gold.confidence,
+                        gold.model,
+                        spans_to_json(gold.answers),
+                        now,
+                    )
+                )
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO items (item_id, queue, state, priority, overlap, record_id, text,"
+                " record, fields, spans, predictions, confidence, model, gold_answer, enqueued_at)"
+                " VALUES (?, ?, 'gold', 0, 1, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            return db.total_changes - before
+
+    def gold_answers(self, queue: str) -> dict[str, tuple[Span, ...]]:
+        rows = self._connect().execute(
+            "SELECT item_id, gold_answer FROM items WHERE queue = ? AND state = 'gold'", (queue,)
+        )
+        return {item_id: tuple(spans_from_json(answer)) for item_id, answer in rows}
+
+    def save_annotations(self, annotations: Iterable[Annotation]) -> tuple[int, list[str]]:
+        saved = 0
+        unknown: list[str] = []
+        now = self.clock()
+        with self._write() as db:
+            for note in annotations:
+                row = db.execute("SELECT queue FROM items WHERE item_id = ?", (note.item_id,)).fetchone()
+                if row is None:
+                    unknown.append(note.item_id)
+                    continue
+                queue = row[0]
+                spans = [s for s in note.spans if not s.is_placeholder]
+                db.execute(
+                    "INSERT INTO annotations (item_id, annotator, queue, spans, saved_at) VALUES (?,?,?,?,?)"
+                    " ON CONFLICT(item_id, annotator) DO UPDATE SET spans = excluded.spans,"
+                    " saved_at = excluded.saved_at, queue = excluded.queue",
+                    (note.item_id, note.annotator, queue, spans_to_json(spans), now),
+                )
+                saved += 1
+                assignment = db.execute(
+                    "SELECT state FROM assignments WHERE item_id = ? AND annotator = ?",
+                    (note.item_id, note.annotator),
+                ).fetchone()
+                if assignment is not None and assignment[0] == "done":
+                    continue
+                was_live = assignment is not None and assignment[0] == "leased"
+                db.execute(
+                    "INSERT INTO assignments (item_id, annotator, queue, state, finished_at)"
+                    " VALUES (?, ?, ?, 'done', ?) ON CONFLICT(item_id, annotator) DO UPDATE SET"
+                    " state = 'done', finished_at = excluded.finished_at",
+                    (note.item_id, note.annotator, queue, now),
+                )
+                db.execute(
+                    "UPDATE items SET active = active - ?, done_n = done_n + 1 WHERE item_id = ?",
+                    (1 if was_live else 0, note.item_id),
+                )
+                db.execute(_RESTATE, (note.item_id,))
+        return saved, unknown
+
+    def annotations(self, queue: str) -> list[Annotation]:
+        rows = self._connect().execute(
+            "SELECT item_id, annotator, spans FROM annotations WHERE queue = ? ORDER BY item_id, annotator",
+            (queue,),
+        )
+        return [
+            Annotation(item_id, annotator, tuple(spans_from_json(spans)))
+            for item_id, annotator, spans in rows
+        ]

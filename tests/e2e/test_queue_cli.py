@@ -1,0 +1,261 @@
+"""`scrubline queue ...` end to end: generated tickets redacted and routed by the real pipeline
+stage, enqueued, pulled by two annotators in two tool formats, annotated (simulated), imported,
+and measured; held items released after review. Every command runs as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from redaction.policy import load_policy
+from redaction.queues import SQLiteQueueStore, enqueue_rows
+from tests.data.queue_data import redact_generated, simulate_annotation
+
+pytestmark = pytest.mark.e2e
+
+
+def scrubline(home, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SCRUBLINE_HOME": str(home)}
+    result = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "queue", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory, repo):
+    """A policy with overlap 2 and gold items at 25%, and a store filled from a real run."""
+    home = tmp_path_factory.mktemp("home")
+    work = tmp_path_factory.mktemp("work")
+    data = yaml.safe_load((repo / "policies" / "default.yaml").read_text())
+    data["routing"]["queues"]["annotation"].update(overlap=2, gold_rate=0.25)
+    policy_path = work / "policy.yaml"
+    policy_path.write_text(yaml.safe_dump(data))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCRUBLINE_HOME", str(home))
+        policy = load_policy(policy_path)
+        source, batches, router = redact_generated(policy, work / "data", n=40, seed=2)
+        store = SQLiteQueueStore()
+        for key, rows, _ in batches:
+            enqueue_rows(store, rows, id_field="id", source_id=source.source_id, batch_key=key, policy=policy)
+        store.close()
+    gold = work / "gold.jsonl"
+    gold.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "text": text,
+                    "spans": [
+                        {"start": text.index(city), "end": text.index(city) + len(city), "type": "LOCATION"}
+                    ],
+                }
+            )
+            + "\n"
+            for text, city in [
+                ("The parcel left Chicago on time.", "Chicago"),
+                ("Our office in Denver is closed today.", "Denver"),
+                ("We will ship it from Boston tomorrow.", "Boston"),
+                ("Please call the Seattle team back.", "Seattle"),
+            ]
+        )
+    )
+    return home, work, policy_path, router
+
+
+def test_queue_workflow_from_pull_to_agreement(setup):
+    home, work, policy_path, router = setup
+    listing = scrubline(home, "list", "--json")
+    queues = json.loads(listing.stdout)
+    assert queues["annotation"]["overlap"] == 2 and queues["privacy-review"]["hold"] is True
+    assert (
+        queues["annotation"]["items"] + queues["privacy-review"]["items"] == 40 == sum(router.counts.values())
+    )
+
+    added = scrubline(
+        home, "gold", "add", str(work / "gold.jsonl"), "--queue", "annotation", "--policy", str(policy_path)
+    )
+    assert "4 gold items added to annotation" in added.stdout
+
+    # Two annotators, two tools; overlap 2: both get the same regular items, one gold in four.
+    scrubline(
+        home,
+        "pull",
+        "--queue",
+        "annotation",
+        "--annotator",
+        "alice",
+        "--n",
+        "12",
+        "--format",
+        "label-studio",
+        "--out",
+        str(work / "alice.json"),
+    )
+    scrubline(
+        home,
+        "pull",
+        "--queue",
+        "annotation",
+        "--annotator",
+        "bob",
+        "--n",
+        "12",
+        "--format",
+        "prodigy",
+        "--out",
+        str(work / "bob.jsonl"),
+    )
+    alice_tasks = json.loads((work / "alice.json").read_text())
+    bob_tasks = [json.loads(line) for line in (work / "bob.jsonl").read_text().splitlines()]
+    assert len(alice_tasks) == len(bob_tasks) == 12
+    assert (work / "alice.json.label_config.xml").read_text().startswith("<View>")
+    stats = json.loads(scrubline(home, "stats", "--json").stdout)["annotation"]
+    assert stats["leased"] == 24 and stats["gold"] == 4
+    assert stats["annotators"]["alice"]["leased"] == 12
+
+    # Simulated annotators complete their batches in each tool's export format.
+    rng = random.Random(1)
+    store = SQLiteQueueStore(home / "queues" / "queues.sqlite3")
+    items = {item.item_id: item for item in store.items([t["data"]["item_id"] for t in alice_tasks])}
+    items.update({item.item_id: item for item in store.items([t["meta"]["item_id"] for t in bob_tasks])})
+    gold = store.gold_answers("annotation")
+
+    def answer(item_id: str):
+        return list(gold[item_id]) if item_id in gold else simulate_annotation(items[item_id], rng)
+
+    for number, task in enumerate(alice_tasks, 1):
+        spans = answer(task["data"]["item_id"])
+        task["id"] = number
+        task["annotations"] = [
+            {
+                "id": number,
+                "completed_by": 1,
+                "result": [
+                    {
+                        "id": f"r{i}",
+                        "from_name": "label",
+                        "to_name": "text",
+                        "type": "labels",
+                        "value": {"start": s.start, "end": s.end, "labels": [s.label]},
+                    }
+                    for i, s in enumerate(spans)
+                ],
+            }
+        ]
+    (work / "alice-done.json").write_text(json.dumps(alice_tasks))
+    for task in bob_tasks:
+        task["spans"] = [
+            {"start": s.start, "end": s.end, "label": s.label} for s in answer(task["meta"]["item_id"])
+        ]
+        task["answer"] = "accept"
+    (work / "bob-done.jsonl").write_text("".join(json.dumps(t) + "\n" for t in bob_tasks))
+
+    imported = scrubline(
+        home, "import", str(work / "alice-done.json"), "--format", "label-studio", "--annotator", "alice"
+    )
+    assert "12 annotations imported" in imported.stdout
+    scrubline(home, "import", str(work / "bob-done.jsonl"), "--format", "prodigy", "--annotator", "bob")
+    stats = json.loads(scrubline(home, "stats", "--json").stdout)["annotation"]
+    assert stats["leased"] == 0 and stats["done"] == 9 and stats["annotations"] == 24
+
+    plot = work / "agreement.png"
+    report = json.loads(scrubline(home, "agreement", "annotation", "--json", "--plot", str(plot)).stdout)
+    assert report["unit"] == "token" and report["items"] == 9
+    assert report["pairs"][0]["a"] == "alice" and report["pairs"][0]["b"] == "bob"
+    assert -1 <= report["pairs"][0]["cohen_kappa"] <= 1
+    assert report["krippendorff_alpha"] is not None and report["fleiss_raters"] == 2
+    assert (
+        report["annotators"]["alice"]["gold_items"] == 3 and report["annotators"]["alice"]["gold_f1"] == 1.0
+    )
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+    text = scrubline(home, "agreement", "annotation").stdout
+    assert "Cohen's kappa per pair" in text and "alice / bob" in text
+
+
+def test_held_items_are_reviewed_then_released(setup):
+    home, work, _, router = setup
+    held = router.counts["privacy-review"]
+    assert held > 0
+    out = work / "review.parquet"
+    reviewed = scrubline(
+        home,
+        "pull",
+        "--queue",
+        "privacy-review",
+        "--held",
+        "--n",
+        "100",
+        "--format",
+        "parquet",
+        "--out",
+        str(out),
+    )
+    assert f"{held} held items (no lease)" in reviewed.stdout
+    ids = SQLiteQueueStore(home / "queues" / "queues.sqlite3").held("privacy-review", 100)
+    released = scrubline(home, "release", "--queue", "privacy-review", ids[0].item_id)
+    assert "1 items released from privacy-review to annotation" in released.stdout
+    rest = scrubline(home, "release", "--queue", "privacy-review", "--all")
+    assert f"{held - 1} items released" in rest.stdout
+    assert json.loads(scrubline(home, "stats", "--json").stdout)["privacy-review"]["held"] == 0
+
+
+def test_ack_and_nack_take_an_exported_batch(setup):
+    home, work, _, _ = setup
+    batch = work / "carol.jsonl"
+    scrubline(
+        home,
+        "pull",
+        "--queue",
+        "annotation",
+        "--annotator",
+        "carol",
+        "--n",
+        "3",
+        "--format",
+        "doccano",
+        "--out",
+        str(batch),
+    )
+    first = json.loads(batch.read_text().splitlines()[0])["item_id"]
+    nacked = scrubline(home, "nack", "--annotator", "carol", first)
+    assert "1 of 1 items returned for carol" in nacked.stdout
+    acked = scrubline(home, "ack", "--annotator", "carol", "--batch", str(batch), "--format", "doccano")
+    assert "2 of 3 items acknowledged for carol" in acked.stdout
+    assert "1 were not leased to carol" in acked.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["pull", "--queue", "nope", "--annotator", "a", "--format", "doccano", "--out", "x.jsonl"],
+            "no queue named 'nope'",
+        ),
+        (
+            ["pull", "--queue", "annotation", "--format", "doccano", "--out", "x.jsonl"],
+            "--annotator is required",
+        ),
+        (["import", "missing.jsonl", "--format", "prodigy"], "missing.jsonl: no such file"),
+        (["import", "missing.jsonl"], "say which format it is with --format"),
+        (["release", "--queue", "privacy-review"], "name the items to release, or --all"),
+        (["agreement", "nope"], "no queue named 'nope'"),
+    ],
+)
+def test_errors_are_one_line_and_exit_1(setup, args, message):
+    home, _, _, _ = setup
+    result = scrubline(home, *args, check=False)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("scrubline: error: ")
+    assert message in result.stderr
