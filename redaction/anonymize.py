@@ -71,9 +71,7 @@ class PseudonymStore:
                 " key_id TEXT NOT NULL, entity TEXT NOT NULL, digest TEXT NOT NULL,"
                 " n INTEGER NOT NULL, PRIMARY KEY (key_id, entity, digest))"
             )
-            db.execute(
-                "CREATE UNIQUE INDEX IF NOT EXISTS pseudonym_numbers ON pseudonyms(key_id, entity, n)"
-            )
+            db.execute("CREATE UNIQUE INDEX IF NOT EXISTS pseudonym_numbers ON pseudonyms(key_id, entity, n)")
 
     def _connect(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -287,8 +285,7 @@ class Anonymizer:
         for operator in (HmacHash, Pseudonymize, EncryptToken):
             self.engine.add_anonymizer(operator)
         self.operators = {
-            entity: _operator_config(entity, rule, keys, store)
-            for entity, rule in policy.entities.items()
+            entity: _operator_config(entity, rule, keys, store) for entity, rule in policy.entities.items()
         }
         self.actions = {entity: rule.action.value for entity, rule in policy.entities.items()}
         self.kept = frozenset(e for e, rule in policy.entities.items() if rule.action is Action.KEEP)
@@ -303,9 +300,7 @@ class Anonymizer:
 
     def anonymize(self, text: str, findings: Sequence[Finding]) -> tuple[str, list[Redaction]]:
         """The redacted text and what was done, one Redaction per span after overlaps merge."""
-        findings = resolve_overlaps(
-            [f for f in findings if f.entity_type in self.operators], self.kept
-        )
+        findings = resolve_overlaps([f for f in findings if f.entity_type in self.operators], self.kept)
         if not findings:
             return text, []
         self._number_in_reading_order(text, findings)
@@ -322,7 +317,6 @@ class Anonymizer:
         except Exception as exc:  # noqa: BLE001 - never let an operator's message through
             raise RedactionError(f"anonymization failed ({type(exc).__name__})") from None
         applied = [
-            Redaction(f.start, f.end, f.entity_type, f.score, self.actions[f.entity_type])
-            for f in findings
+            Redaction(f.start, f.end, f.entity_type, f.score, self.actions[f.entity_type]) for f in findings
         ]
         return engine_result.text, applied

@@ -85,9 +85,7 @@ def explain_policy(policy: Policy) -> list[EntityLine]:
     spacy_entities = {"PERSON", "LOCATION", "ORGANIZATION", "DATE_TIME", "NRP"}
     out = []
     for entity, rule in sorted(policy.entities.items()):
-        options = {
-            k: v for k, v in rule.model_dump(exclude={"threshold", "action"}).items() if v is not None
-        }
+        options = {k: v for k, v in rule.model_dump(exclude={"threshold", "action"}).items() if v is not None}
         recognizers = dict(by_entity.get(entity, {}))
         if entity in spacy_entities and "SpacyRecognizer" not in recognizers:
             recognizers["SpacyRecognizer"] = RecognizerLine(
