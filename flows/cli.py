@@ -166,6 +166,20 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
         keys = policy.keys
         names = {"hash": keys.hash, "pseudonymize": keys.pseudonym, "encrypt": keys.encrypt}
         print("keys: " + ", ".join(f"{a} <- ${names[a]}" for a in used))
+    routing = policy.routing
+    print()
+    print("annotation queues:")
+    for name, queue in routing.queues.items():
+        held = f", held until released to {queue.release_to or 'annotation'}" if queue.hold else ""
+        print(
+            f"  {name}: order {queue.order.value}, pre-labels {queue.prelabel.value}, "
+            f"overlap {queue.overlap}, gold rate {queue.gold_rate}{held}"
+        )
+    print("routing rules (first match wins):")
+    for rule in routing.rules:
+        match = rule.match.model_dump(exclude_none=True, exclude_defaults=True)
+        print(f"  {rule.name}: {json.dumps(match, sort_keys=True)} -> {rule.queue}")
+    print(f"  otherwise -> {routing.default_queue}")
     return 0
 
 
