@@ -205,6 +205,27 @@ def _report_artifacts(summary: RunSummary, data: dict[str, Any]) -> None:
     create_markdown_artifact(key="redaction-report", markdown="\n".join(lines), description="Run report")
 
 
+def _load_secret_blocks(blocks: dict[str, str]) -> None:
+    """Put keys held in Prefect Secret blocks into this process's environment, where the core
+    (and the worker processes it starts) look for them. A missing block is a clear error."""
+    if not blocks:
+        return
+    from prefect.blocks.system import Secret
+
+    for variable, block in blocks.items():
+        if not variable.isidentifier():
+            raise ScrublineError(f"secret_blocks: '{variable}' is not an environment variable name")
+        try:
+            value = Secret.load(block).get()
+        except ValueError:
+            raise ScrublineError(
+                f"secret_blocks.{variable}: no Prefect Secret block named '{block}' "
+                "(create it with prefect.blocks.system.Secret(value=...).save(name))"
+            ) from None
+        os.environ[variable] = str(value)
+    get_run_logger().info("keys loaded from Prefect Secret blocks for: %s", ", ".join(sorted(blocks)))
+
+
 def _flow_run_id() -> str | None:
     context = get_run_context()
     flow_run = getattr(context, "flow_run", None)
@@ -240,6 +261,7 @@ def redact_dataset(
     settle_seconds: Annotated[int, Field(ge=0)] = 0,
     allow_empty: bool = False,
     audit: bool = True,
+    secret_blocks: dict[str, str] | None = None,
     show_progress: bool = False,
 ) -> dict[str, Any]:
     """Redact records from files or folders (e.g. a landing zone) per a policy into
@@ -249,7 +271,12 @@ def redact_dataset(
     an interrupted run over the same `out` is resumed. workers=0 uses every core. For a landing
     zone: `settle_seconds` leaves files modified that recently for the next run, `allow_empty`
     makes an empty folder a run with nothing to do instead of an error.
+
+    `secret_blocks` maps key environment variables to Prefect Secret blocks holding the keys
+    (e.g. {"SCRUBLINE_AUDIT_KEY": "scrubline-audit-key"}): loaded before anything else, never
+    logged, and handed to the worker processes through their environment.
     """
+    _load_secret_blocks(secret_blocks or {})
     workers = workers or default_workers()
     run_id = (_flow_run_id() or os.urandom(16).hex()).replace("-", "")
     policy_info = validate_policy(policy)

@@ -38,7 +38,7 @@ from .io import (
     write_quarantine_file,
     write_records_file,
 )
-from .keys import Key
+from .keys import Key, resolve_key
 from .language import LanguageIdentifier
 from .policy import Policy, load_policy
 from .queues.items import QUEUE_COLUMN
@@ -271,6 +271,7 @@ class BatchWorker:
 
     def __init__(self, job: Job, keys: dict[str, Key] | None = None):
         self.job = job
+        self.keys = keys or {}
         self.redactor = BatchRedactor(job.policy, keys=keys)
         self.state = OutputState(job.out)
         self.policy_hash = job.policy.content_hash()
@@ -283,7 +284,7 @@ class BatchWorker:
         if self._audit is None and self.job.audit:
             from .audit import AuditLog
 
-            self._audit = AuditLog()
+            self._audit = AuditLog(key=self.keys.get("audit"))
         return self._audit
 
     @property
@@ -401,7 +402,7 @@ def run_batch_here(job: Job, ref: BatchRef) -> BatchOutcome:
     worker = _cached.get(cache_key)
     if worker is None:
         _cached.clear()  # one run at a time per process: free the previous run's model
-        worker = _cached[cache_key] = BatchWorker(job, policy_keys(job.policy, create=False))
+        worker = _cached[cache_key] = BatchWorker(job, run_keys(job, create=False))
     try:
         return worker.run(ref)
     finally:
@@ -431,6 +432,16 @@ def _release_free_memory() -> None:
         _MALLOC_TRIM(0)
 
 
+def run_keys(job: Job, *, create: bool = True) -> dict[str, Key]:
+    """The keys a run's workers need: the policy's, and the audit key when the run is audited."""
+    keys = policy_keys(job.policy, create=create)
+    if job.audit:
+        from .audit.store import AUDIT_KEY_ENV
+
+        keys["audit"] = resolve_key(AUDIT_KEY_ENV, create=create)
+    return keys
+
+
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -448,7 +459,7 @@ class BatchProcessor:
         self.job = job
         self.workers = max(1, workers)
         # Keys are resolved (and key files created) once, here, not racing in every worker.
-        self.keys = policy_keys(job.policy)
+        self.keys = run_keys(job)
         self._pool: ProcessPoolExecutor | ThreadPoolExecutor | None = None
 
     def __enter__(self) -> BatchProcessor:

@@ -213,3 +213,46 @@ def test_run_report_artifacts_hold_counts_and_no_pii(tmp_path, cli_env, default_
 
 def _uuid(hex32: str) -> str:
     return f"{hex32[:8]}-{hex32[8:12]}-{hex32[12:16]}-{hex32[16:20]}-{hex32[20:]}"
+
+
+def test_keys_can_come_from_prefect_secret_blocks(tmp_path, prefect_api, monkeypatch):
+    monkeypatch.setenv("SCRUBLINE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("SCRUBLINE_AUDIT_KEY", raising=False)  # restored (absent) after the test
+    monkeypatch.delenv("SCRUBLINE_PSEUDONYM_KEY", raising=False)
+    import secrets
+
+    from prefect.blocks.system import Secret
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.redact import redact_dataset
+    from redaction.audit import AuditLog
+    from redaction.keys import Key
+
+    audit_key, pseudonym_key = secrets.token_hex(32), secrets.token_hex(32)
+    records, _ = generate_records(12, seed=49)
+    source = write_jsonl(tmp_path / "tickets.jsonl", records)
+    with temporary_settings(updates={PREFECT_API_URL: prefect_api}):
+        Secret(value=audit_key).save("test-audit-key", overwrite=True)
+        Secret(value=pseudonym_key).save("test-pseudonym-key", overwrite=True)
+        summary = redact_dataset(
+            inputs=[str(source)],
+            out=str(tmp_path / "out"),
+            workers=2,
+            secret_blocks={
+                "SCRUBLINE_AUDIT_KEY": "test-audit-key",
+                "SCRUBLINE_PSEUDONYM_KEY": "test-pseudonym-key",
+            },
+        )
+        assert summary["records_in"] == 12
+        with pytest.raises(Exception, match="no Prefect Secret block named 'absent-block'"):
+            redact_dataset(
+                inputs=[str(source)],
+                out=str(tmp_path / "out2"),
+                secret_blocks={"SCRUBLINE_AUDIT_KEY": "absent-block"},
+            )
+    # The log was written (by the flow and by its worker processes) with the block's key, and
+    # no key file was created for either key.
+    log = AuditLog(readonly=True)
+    assert log.stored_key_id() == Key("SCRUBLINE_AUDIT_KEY", bytes.fromhex(audit_key)).key_id
+    log.close()
+    assert not (tmp_path / "home" / "keys").exists() or not list((tmp_path / "home" / "keys").iterdir())
