@@ -155,6 +155,68 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fix(args: argparse.Namespace) -> int:
+    """A reviewer redacts what detection missed in a held item, with the policy's own action."""
+    from redaction.anonymize import Anonymizer
+    from redaction.detect import Finding
+    from redaction.policy import load_policy
+    from redaction.queues import QUEUE_COLUMN, QueueError
+    from redaction.queues.items import builder_for
+
+    policy = load_policy(args.policy)
+    wanted: list[tuple[str, str]] = []
+    for pair in args.redact:
+        entity, sep, text = pair.partition("=")
+        if not sep or not text:
+            raise QueueError("--redact: expected ENTITY=TEXT, got an argument without '=' or text")
+        if entity not in policy.entities:
+            raise QueueError(
+                f"--redact: '{entity}' is not an entity of the policy ({', '.join(policy.entities)})"
+            )
+        wanted.append((entity, text))
+    with _store(args) as store:
+        found = store.items([args.item_id])
+        if not found or found[0].queue != args.queue or found[0].state != "held":
+            raise QueueError(f"{args.queue}: no held item {args.item_id}")
+        item = found[0]
+        anonymizer = Anonymizer(policy)
+        redacted = 0
+
+        def fix(value):
+            nonlocal redacted
+            if isinstance(value, dict):
+                return {k: v if k == policy.fields.id else fix(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [fix(v) for v in value]
+            if not isinstance(value, str):
+                return value
+            findings = []
+            for entity, text in wanted:
+                start = value.find(text)
+                while start >= 0:
+                    findings.append(Finding(start, start + len(text), entity, 1.0, "reviewer"))
+                    start = value.find(text, start + len(text))
+            if not findings:
+                return value
+            new_value, applied = anonymizer.anonymize(value, findings)
+            redacted += len(applied)
+            return new_value
+
+        row = fix(dict(item.record))
+        if not redacted:
+            raise QueueError(f"{args.item_id}: none of the given texts occurs in the item")
+        row[QUEUE_COLUMN] = item.queue
+        (revised,) = builder_for(policy).build(
+            [row], id_field=policy.fields.id, source_id=item.source_id, batch_key=item.batch_key
+        )
+        store.revise(revised)
+        released = store.release(args.queue, [args.item_id]) if args.release else 0
+    print(
+        f"{redacted} value(s) redacted in {args.item_id}" + (" and released" if released else " (still held)")
+    )
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from redaction.queues.formats import format_for_path
 
@@ -239,6 +301,23 @@ def register(subparsers) -> None:
     release.add_argument("--all", action="store_true", help="every held item of the queue")
     release.add_argument("--to", help="queue to release into (default: the queue's release_to)")
     release.set_defaults(func=cmd_release)
+
+    fixing = sub.add_parser(
+        "fix",
+        help="redact what detection missed in a held item (the policy's action), then optionally release it",
+    )
+    fixing.add_argument("item_id")
+    fixing.add_argument("--queue", required=True, help="the holding queue, e.g. privacy-review")
+    fixing.add_argument("--policy", required=True, help="the run's policy (its action for each entity)")
+    fixing.add_argument(
+        "--redact",
+        action="append",
+        required=True,
+        metavar="ENTITY=TEXT",
+        help="a value to redact (repeatable)",
+    )
+    fixing.add_argument("--release", action="store_true", help="release the item once fixed")
+    fixing.set_defaults(func=cmd_fix)
 
     importing = sub.add_parser("import", help="import completed annotations exported by a tool")
     importing.add_argument("file")

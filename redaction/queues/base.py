@@ -193,6 +193,11 @@ class QueueStore(abc.ABC):
         """Give leases back; the item is not offered to this annotator again. Returns the ids."""
 
     @abc.abstractmethod
+    def revise(self, item: NewItem) -> bool:
+        """Replace a held item's content with a reviewer's corrected version (same item id and
+        queue); False when the item is not held. The item stays held until released."""
+
+    @abc.abstractmethod
     def release(self, queue: str, item_ids: Sequence[str] | None = None, to: str | None = None) -> int:
         """Held items (all, or these) become pending, in `to`, the queue's release_to, or itself."""
 

@@ -172,7 +172,8 @@ class ItemBuilder:
         settings = self.settings(queue)
         if settings.prelabel is PrelabelKind.NONE or not texts:
             return [([], None, None) for _ in texts]
-        labeller = get_prelabeller(settings.prelabel.value, self.policy)
+        options = {"beam_width": settings.beam_width} if settings.prelabel is PrelabelKind.SPACY else {}
+        labeller = get_prelabeller(settings.prelabel.value, self.policy, **options)
         found = labeller.predict(texts, languages, avoid, set(settings.labels))
         return [(result.spans, result.confidence, labeller.model) for result in found]
 

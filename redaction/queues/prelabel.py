@@ -90,17 +90,17 @@ def available() -> list[str]:
     return sorted(_REGISTRY)
 
 
-_INSTANCES: dict[tuple[str, str], Prelabeller] = {}
+_INSTANCES: dict[tuple, Prelabeller] = {}
 
 
-def get_prelabeller(name: str, policy: Policy) -> Prelabeller:
-    """The named pre-labeller for this policy, built once per process."""
+def get_prelabeller(name: str, policy: Policy, **options) -> Prelabeller:
+    """The named pre-labeller for this policy and options, built once per process."""
     cls = _REGISTRY.get(name)
     if cls is None:
         raise QueueError(f"no pre-labeller named '{name}' (available: {', '.join(available())})")
-    key = (name, policy.content_hash())
+    key = (name, policy.content_hash(), tuple(sorted(options.items())))
     if key not in _INSTANCES:
-        _INSTANCES[key] = cls(policy)  # type: ignore[call-arg]
+        _INSTANCES[key] = cls(policy, **options)  # type: ignore[call-arg]
     return _INSTANCES[key]
 
 
@@ -122,7 +122,7 @@ class SpacyPrelabeller(Prelabeller):
         self,
         policy: Policy,
         *,
-        beam_width: int = 16,
+        beam_width: int = 4,
         beam_density: float = 0.0001,
         min_probability: float = 0.5,
         floor: float = 0.05,

@@ -426,6 +426,25 @@ class SQLiteQueueStore(QueueStore):
     def nack(self, annotator: str, item_ids: Sequence[str]) -> list[str]:
         return self._finish(annotator, item_ids, "nacked")
 
+    def revise(self, item: NewItem) -> bool:
+        with self._write() as db:
+            changed = db.execute(
+                "UPDATE items SET text = ?, record = ?, fields = ?, spans = ?, predictions = ?,"
+                " confidence = ?, model = ? WHERE item_id = ? AND queue = ? AND state = 'held'",
+                (
+                    item.text,
+                    json.dumps(item.record, ensure_ascii=False, default=str),
+                    json.dumps([[f.path, f.start, f.end] for f in item.fields]),
+                    spans_to_json(item.spans),
+                    spans_to_json(item.predictions),
+                    item.confidence,
+                    item.model,
+                    item.item_id,
+                    item.queue,
+                ),
+            ).rowcount
+            return changed == 1
+
     def release(self, queue: str, item_ids: Sequence[str] | None = None, to: str | None = None) -> int:
         with self._write() as db:
             source = self._settings_of(db, queue)

@@ -167,3 +167,81 @@ def test_flow_to_queues_to_agreement_with_every_step_audited(tmp_path, env, repo
     shown = json.loads(ok(scrubline("audit", "show", summary["run_id"][:12], "--json", env=env)).stdout)
     assert shown["queues"] == queued
     ok(scrubline("audit", "verify", env=env))
+
+
+def test_a_reviewer_fixes_a_held_item_with_the_policy_action_then_releases_it(tmp_path, env, repo):
+    policy = yaml.safe_load((repo / "policies" / "default.yaml").read_text())
+    policy["routing"]["rules"] = [{"name": "review-everything", "match": {}, "queue": "privacy-review"}]
+    policy_path = tmp_path / "policy.yaml"
+    policy_path.write_text(yaml.safe_dump(policy))
+    record = {
+        "id": "T-1",
+        "subject": "Access",
+        "body": "The account belongs to agent codename Qwixel Zarnoth.",
+    }
+    source = tmp_path / "tickets.jsonl"
+    source.write_text(json.dumps(record) + "\n")
+    summary = json.loads(
+        ok(
+            scrubline(
+                "run",
+                str(source),
+                "--policy",
+                str(policy_path),
+                "--out",
+                str(tmp_path / "out"),
+                "--json",
+                "--no-progress",
+                env=env,
+            )
+        ).stdout
+    )
+    assert summary["queues"] == {"privacy-review": 1}
+
+    from redaction.queues import item_id_for
+    from redaction.state import OutputState
+
+    (marker,) = OutputState(tmp_path / "out").batches.glob("*.json")
+    item_id = item_id_for(marker.stem.rsplit("-", 1)[0], "T-1")
+    store_path = Path(env["SCRUBLINE_HOME"]) / "queues" / "queues.sqlite3"
+    (held,) = SQLiteQueueStore(store_path).items([item_id])
+    assert held.state == "held" and "Qwixel Zarnoth" in held.text  # a name detection missed
+
+    missing = scrubline(
+        "queue",
+        "fix",
+        item_id,
+        "--queue",
+        "privacy-review",
+        "--policy",
+        str(policy_path),
+        "--redact",
+        "PERSON=Nobody Here",
+        env=env,
+    )
+    assert missing.returncode == 1 and "none of the given texts occurs" in missing.stderr
+    assert "Nobody Here" not in missing.stderr
+
+    fixed = ok(
+        scrubline(
+            "queue",
+            "fix",
+            item_id,
+            "--queue",
+            "privacy-review",
+            "--policy",
+            str(policy_path),
+            "--redact",
+            "PERSON=Qwixel Zarnoth",
+            "--release",
+            env=env,
+        )
+    )
+    assert "1 value(s) redacted" in fixed.stdout and "released" in fixed.stdout
+    assert "Qwixel" not in fixed.stdout + fixed.stderr
+    (item,) = SQLiteQueueStore(store_path).items([item_id])
+    assert item.queue == "annotation" and item.state == "pending"
+    assert "Qwixel" not in item.text and "Qwixel" not in json.dumps(item.record)
+    assert any(
+        s.label == "REDACTED:PERSON" and item.text[s.start : s.end].startswith("<PERSON_") for s in item.spans
+    )
