@@ -8,7 +8,9 @@ Both systems get the same generated support-ticket records (tests/data/generator
   texts Scrubline scans), `analyze_iterator` with its defaults (one process), the full spaCy
   pipeline of the same model, then `AnonymizerEngine` with its default operator on each text.
 * Scrubline: `run_pipeline` as `scrubline run` uses it, minus Prefect: read JSONL, detect,
-  anonymize per the policy, write Parquet, every core (worker start-up included in the time).
+  anonymize per the policy, write Parquet, audit, route and enqueue for annotation (with the
+  policy's pre-labels), every core (worker start-up included in the time); and the same without
+  routing and enqueueing ("no queues"), the redaction alone.
 
 Peak memory is measured in a fresh process per size (the parent's and the largest worker's
 peak RSS), to show it does not grow with the input.
@@ -88,10 +90,12 @@ def vanilla_presidio(texts: list[str], model: str) -> float:
     return time.perf_counter() - started
 
 
-def scrubline(path: Path, policy_path: str, out: Path, workers: int, batch_size: int) -> float:
+def scrubline(
+    path: Path, policy_path: str, out: Path, workers: int, batch_size: int, queues: bool = True
+) -> float:
     from redaction.pipeline import run_pipeline
 
-    summary = run_pipeline([path], policy_path, out, workers=workers, batch_size=batch_size)
+    summary = run_pipeline([path], policy_path, out, workers=workers, batch_size=batch_size, queues=queues)
     assert summary.counters.reconciles()
     return summary.seconds
 
@@ -205,6 +209,7 @@ def compare(args, policy, model: str, folder: Path, workers: int) -> float:
     vanilla_s = vanilla_presidio(texts, model)
     ours_s = scrubline(path, args.policy, folder / "out", workers, args.batch_size)
     one_s = scrubline(path, args.policy, folder / "out-1", 1, args.batch_size)
+    bare_s = scrubline(path, args.policy, folder / "out-bare", workers, args.batch_size, queues=False)
     rate = lambda s: args.n / s  # noqa: E731
     print()
     print(f"{'system':<46} {'seconds':>8} {'records/s':>10} {'vs vanilla':>10}")
@@ -212,6 +217,7 @@ def compare(args, policy, model: str, folder: Path, workers: int) -> float:
         ("vanilla Presidio (BatchAnalyzerEngine + Anonymizer)", vanilla_s),
         ("scrubline, 1 worker", one_s),
         (f"scrubline, {workers} workers", ours_s),
+        (f"scrubline, {workers} workers, no queues", bare_s),
     ]
     for name, seconds in rows:
         print(f"{name:<46} {seconds:>8.1f} {rate(seconds):>10.1f} {vanilla_s / seconds:>9.2f}x")
