@@ -93,9 +93,14 @@ def vanilla_presidio(texts: list[str], model: str) -> float:
 def scrubline(
     path: Path, policy_path: str, out: Path, workers: int, batch_size: int, queues: bool = True
 ) -> float:
+    import shutil
+
     from redaction.pipeline import run_pipeline
 
+    # A fresh output folder: an earlier run's output would be skipped as unchanged (incremental).
+    shutil.rmtree(out, ignore_errors=True)
     summary = run_pipeline([path], policy_path, out, workers=workers, batch_size=batch_size, queues=queues)
+    assert summary.counters.records_in > 0
     assert summary.counters.reconciles()
     return summary.seconds
 
