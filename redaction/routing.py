@@ -79,8 +79,8 @@ class QueueSettings(_Model):
         le=64,
         description=(
             "spaCy pre-labeller: analyses kept by beam search; wider finds more candidates with "
-            "smoother confidences and costs more (per record, 2 cores shared: 1: 4.1 ms, 4: 5.5 ms, "
-            "8: 6.7 ms, 16: 10.0 ms; redaction itself is about 7 ms)"
+            "smoother confidences and costs more (per record, one core: 1: 2.1 ms, 4: 3.3 ms, "
+            "8: 4.8 ms, 16: 8.1 ms; detection and redaction take about 7 ms)"
         ),
     )
     lease_seconds: int = Field(default=3600, gt=0, description="A pulled item returns to pending after")
