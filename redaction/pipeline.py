@@ -27,6 +27,7 @@ from .anonymize import Anonymizer, Redaction, policy_keys
 from .detect import Detector, Finding, propagate_names
 from .errors import InputError, QuarantineReason, RedactionError, ScrublineError
 from .fields import FieldPlan, display_path, fill_record, split_record
+from .home import scrubline_home
 from .io import (
     Batch,
     BatchRef,
@@ -378,9 +379,12 @@ _worker: BatchWorker | None = None
 _cached: dict[tuple[str, str, str], BatchWorker] = {}
 
 
-def _init_worker(job: Job, keys: dict[str, Key], own_process: bool = True) -> None:
+def _init_worker(job: Job, keys: dict[str, Key], home: str | None = None) -> None:
     global _worker
-    if own_process:
+    if home is not None:
+        # A pool worker is forked from a forkserver started by the process's first run, with
+        # that moment's environment: point it at this run's state (pseudonyms, audit, queues).
+        os.environ["SCRUBLINE_HOME"] = home
         logging.basicConfig(level=logging.WARNING)
     _worker = BatchWorker(job, keys)
 
@@ -468,7 +472,7 @@ class BatchProcessor:
             # and the queue store are used from the thread that made them, whichever thread
             # (a Prefect task) hands it a batch.
             self._pool = ThreadPoolExecutor(
-                max_workers=1, initializer=_init_worker, initargs=(self.job, self.keys, False)
+                max_workers=1, initializer=_init_worker, initargs=(self.job, self.keys, None)
             )
         else:
             context = get_context("forkserver")
@@ -477,7 +481,7 @@ class BatchProcessor:
                 max_workers=self.workers,
                 mp_context=context,
                 initializer=_init_worker,
-                initargs=(self.job, self.keys),
+                initargs=(self.job, self.keys, str(scrubline_home().resolve())),
             )
         return self
 

@@ -203,3 +203,27 @@ def test_batch_result_records_each_redaction_by_path_and_original_offsets(tmp_pa
     assert text[redaction.start : redaction.end] == "ivy.stone@example.com"
     assert (redaction.entity_type, redaction.action) == ("EMAIL_ADDRESS", "replace")
     assert "ivy" not in repr(record)
+
+
+def test_pool_workers_use_the_current_scrubline_home_not_the_first_one(
+    tmp_path, monkeypatch, default_policy_path, generated
+):
+    # The forkserver keeps the environment of the process's first pool; each run's workers must
+    # still write pseudonyms, audit and queues under the SCRUBLINE_HOME of that run.
+    from redaction.audit import AuditLog
+    from redaction.state import file_sha256
+
+    records, _ = generated
+    source = write_jsonl(tmp_path / "in.jsonl", records[:20])
+    for name in ("first", "second"):
+        monkeypatch.setenv("SCRUBLINE_HOME", str(tmp_path / name))
+        summary = run_pipeline(
+            [source], default_policy_path, tmp_path / f"out-{name}", workers=2, batch_size=5
+        )
+        assert summary.counters.records_in == 20
+        log = AuditLog(readonly=True)
+        written = next((tmp_path / f"out-{name}" / "records").glob("*.parquet"))
+        assert log.verify().ok and log.has_export(str(written), file_sha256(written))
+        log.close()
+        assert (tmp_path / name / "queues" / "queues.sqlite3").exists()
+        assert (tmp_path / name / "pseudonyms.sqlite3").exists()
