@@ -14,7 +14,7 @@ import pyarrow.dataset as ds
 
 from .anonymize import decrypt_text
 from .errors import InputError
-from .io import _atomic_write
+from .io import atomic_write
 from .keys import Key
 
 
@@ -53,5 +53,5 @@ def decrypt_dataset(source: str | os.PathLike[str], out: str | os.PathLike[str],
         os.chmod(tmp, 0o600)
         Path(tmp).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
-    _atomic_write(Path(out), write)
+    atomic_write(Path(out), write)
     return len(lines)

@@ -359,7 +359,7 @@ def read_batches(source: Source, batch_size: int, id_field: str) -> Iterator[Bat
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _atomic_write(path: Path, write) -> None:
+def atomic_write(path: Path, write) -> Path:
     """Write through a temporary file in the same folder and rename: never half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -370,6 +370,7 @@ def _atomic_write(path: Path, write) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path
 
 
 def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
@@ -441,7 +442,7 @@ class RecordsWriter:
         if not rows:
             path.unlink(missing_ok=True)
             return None
-        _atomic_write(path, lambda tmp: write_records_file(tmp, rows))
+        atomic_write(path, lambda tmp: write_records_file(tmp, rows))
         return path
 
 
@@ -464,5 +465,5 @@ class QuarantineWriter:
             return None
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(self.folder, 0o700)
-        _atomic_write(path, lambda tmp: write_quarantine_file(tmp, source, rejects))
+        atomic_write(path, lambda tmp: write_quarantine_file(tmp, source, rejects))
         return path

@@ -784,9 +784,9 @@ def finish_run(summary: RunSummary, log) -> None:
 def write_summary(summary: RunSummary) -> Path:
     import json
 
-    from .io import _atomic_write
+    from .io import atomic_write
 
     path = Path(summary.out) / "summary.json"
     text = json.dumps(summary.to_dict(), indent=2, sort_keys=True) + "\n"
-    _atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return path

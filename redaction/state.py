@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .io import BatchRef, Source, _atomic_write
+from .io import BatchRef, Source, atomic_write
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class BatchMarker:
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     text = json.dumps(data, indent=1, sort_keys=True) + "\n"
-    _atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -187,7 +187,7 @@ class OutputState:
             for kind, write in writers.items():
                 final = self.output_path(kind, marker.batch_key)
                 temp = pending_path(final)
-                _atomic_write(temp, write)
+                atomic_write(temp, write)
                 pending.append((temp, final))
                 marker.files.append(OutputFile(kind, str(final), file_sha256(temp), rows[kind]))
             marker.finished_at = datetime.now(UTC).isoformat(timespec="seconds")

@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..io import _atomic_write
+from ..io import atomic_write
 from .queries import list_runs
 from .store import AuditLog
 
@@ -72,7 +72,7 @@ RUNS_SCHEMA = pa.schema(
 
 
 def _write(table: pa.Table, path: Path) -> None:
-    _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+    atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
 
 def export_parquet(log: AuditLog, out: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:

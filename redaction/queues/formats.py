@@ -33,12 +33,12 @@ from __future__ import annotations
 import abc
 import json
 import os
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from ..io import atomic_write
 from .base import PLACEHOLDER_PREFIX, Annotation, QueueError, QueueItem, Span
 
 ENTITY_CONTROL = "label"
@@ -49,26 +49,13 @@ ARGILLA_PLACEHOLDER_QUESTION = "redacted"
 PLACEHOLDER_AGENT = "scrubline"
 
 
-def _atomic_write(path: Path, write: Callable[[str], None]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def _write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> Path:
     def write(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8") as out:
             for record in records:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
-    return _atomic_write(path, write)
+    return atomic_write(path, write)
 
 
 def _read_json_records(path: Path) -> list[Any]:
@@ -229,7 +216,7 @@ class LabelStudio(Format):
 
     def export(self, items: Sequence[QueueItem], path: str | os.PathLike[str], labels: Sequence[str]) -> Path:
         tasks = self.records(items, labels)
-        return _atomic_write(
+        return atomic_write(
             Path(path),
             lambda tmp: Path(tmp).write_text(
                 json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8"
@@ -551,7 +538,7 @@ class Parquet(Format):
         import pyarrow.parquet as pq
 
         table = pa.Table.from_pylist(self.records(items, labels), schema=self.schema)
-        return _atomic_write(Path(path), lambda tmp: pq.write_table(table, tmp))
+        return atomic_write(Path(path), lambda tmp: pq.write_table(table, tmp))
 
     def _read(self, path: Path):
         import pyarrow.parquet as pq
