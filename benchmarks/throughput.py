@@ -265,52 +265,6 @@ def memory(args, folder: Path, workers: int) -> None:
 # --- flow mode ---------------------------------------------------------------------------------
 
 
-def _start_prefect_server(home: Path) -> tuple[subprocess.Popen, str]:
-    import socket
-    import urllib.request
-
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    env.pop("PREFECT_API_URL", None)
-    subprocess.run(
-        [sys.executable, "-c", "from flows.prefect_setup import prepare_prefect; prepare_prefect()"],
-        env=env,
-        check=True,
-        cwd=REPO,
-    )
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(home / "server.log", "w")  # noqa: SIM115 - lives as long as the server
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "prefect",
-            "server",
-            "start",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-ui",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=home,
-    )
-    url = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2):
-                return server, url
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise RuntimeError("Prefect server did not start")
-
-
 def _flow_run_seconds(api_url: str, run_id: str) -> float:
     import asyncio
 
@@ -348,11 +302,13 @@ def flow_mode(args) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     path = write_input(folder, args.flow)
     home = Path(tempfile.mkdtemp(prefix="scrubline-bench-prefect-"))
-    server, api_url = (
-        (None, os.environ["PREFECT_API_URL"])
-        if os.environ.get("PREFECT_API_URL")
-        else _start_prefect_server(home)
-    )
+    server = None
+    api_url = os.environ.get("PREFECT_API_URL")
+    if not api_url:
+        from flows.prefect_setup import LocalServer
+
+        server = LocalServer(home).__enter__()
+        api_url = server.url
     env = {**os.environ, "PREFECT_API_URL": api_url}
     print(f"flow mode: {args.flow} records, {os.cpu_count()} cores, batch size {args.batch_size}")
     print(f"Prefect server: {api_url}")
@@ -414,8 +370,7 @@ def flow_mode(args) -> int:
             results.append((name, wall, flow_s, summary["batch_seconds"], summary["workers"], work))
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            server.__exit__()
     print()
     print(f"{'variant':<36} {'command s':>9} {'flow s':>7} {'rec/s':>7} {'batch work s':>12} {'overhead':>9}")
     for name, wall, flow_s, batch_s, _, work in results:

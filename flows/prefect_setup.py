@@ -51,3 +51,85 @@ def prepare_prefect(attempts: int = 5) -> None:
                 raise
             logger.warning("Prefect database is locked; retrying migration (%d/%d)", attempt, attempts)
             time.sleep(attempt)
+
+
+class LocalServer:
+    """A real Prefect server on a free loopback port, for tests and benchmarks.
+
+    Its PREFECT_HOME's database is migrated first, alone (see `prepare_prefect`), in a
+    subprocess with that home; the server's output goes to `home/server.log`.
+    """
+
+    def __init__(self, home: Path, timeout: float = 90):
+        self.home = Path(home)
+        self.timeout = timeout
+        self.url = ""
+        self._server = None
+        self._log = None
+
+    def __enter__(self) -> LocalServer:
+        import os
+        import socket
+        import subprocess
+        import sys
+        import urllib.request
+
+        env = {**os.environ, "PREFECT_HOME": str(self.home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        env.pop("PREFECT_API_URL", None)
+        repo = Path(__file__).resolve().parents[1]
+        subprocess.run(
+            [sys.executable, "-c", "from flows.prefect_setup import prepare_prefect; prepare_prefect()"],
+            env=env,
+            check=True,
+            cwd=repo,
+        )
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self._log = open(self.home / "server.log", "w")  # noqa: SIM115 - closed in __exit__
+        self._server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "prefect",
+                "server",
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-ui",
+            ],
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            cwd=self.home,
+        )
+        self.url = f"http://127.0.0.1:{port}/api"
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                pass
+            if self._server.poll() is not None or time.monotonic() > deadline:
+                self.__exit__()
+                log = (self.home / "server.log").read_text()[-3000:]
+                raise RuntimeError(f"Prefect server did not start:\n{log}")
+            time.sleep(0.5)
+
+    def __exit__(self, *exc) -> None:
+        import subprocess
+
+        if self._server is not None:
+            self._server.terminate()
+            try:
+                self._server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self._server.kill()
+            self._server = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -66,12 +63,6 @@ def no_network(monkeypatch):
     yield
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def prefect_api(tmp_path_factory):
     """A real local Prefect server for the session; yields its API URL.
@@ -79,46 +70,9 @@ def prefect_api(tmp_path_factory):
     Its database is migrated first, alone, with retries on the first-start lock race (see
     flows/prefect_setup.py), then the server starts on a free loopback port.
     """
-    home = tmp_path_factory.mktemp("prefect-server-home")
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    env.pop("PREFECT_API_URL", None)
-    subprocess.run(
-        [sys.executable, "-c", "from flows.prefect_setup import prepare_prefect; prepare_prefect()"],
-        env=env,
-        check=True,
-        cwd=REPO,
-    )
-    port = _free_port()
-    log = open(home / "server.log", "w")  # noqa: SIM115 - closed at teardown
-    server = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-         "--port", str(port), "--no-ui"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=home,
-    )
-    url = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 90
-    import urllib.request
+    from flows.prefect_setup import LocalServer
 
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            log.close()
-            raise RuntimeError(f"Prefect server did not start:\n{(home / 'server.log').read_text()[-3000:]}")
-        time.sleep(0.5)
-    PREFECT_SERVER_HOMES[url] = str(home)
-    yield url
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    home = tmp_path_factory.mktemp("prefect-server-home")
+    with LocalServer(home) as server:
+        PREFECT_SERVER_HOMES[server.url] = str(home)
+        yield server.url

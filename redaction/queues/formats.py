@@ -348,6 +348,12 @@ class Argilla(Format):
         return [str(record["id"]) for record in _read_json_records(Path(path))]
 
 
+def _shown_spans(item: QueueItem, allowed: set[str]) -> list[Span]:
+    """Pre-annotations with a label the queue uses, and the placeholders, in text order."""
+    shown = [s for s in item.predictions if s.label in allowed] + list(item.spans)
+    return sorted(shown, key=lambda s: (s.start, s.end))
+
+
 # --- doccano -----------------------------------------------------------------------------------
 
 
@@ -360,10 +366,7 @@ class Doccano(Format):
         allowed = set(labels)
         out = []
         for item in items:
-            spans = sorted(
-                [s for s in item.predictions if s.label in allowed] + list(item.spans),
-                key=lambda s: (s.start, s.end),
-            )
+            spans = _shown_spans(item, allowed)
             out.append(
                 {
                     "text": item.text,
@@ -440,10 +443,7 @@ class Prodigy(Format):
         allowed = set(labels)
         out = []
         for item in items:
-            spans = sorted(
-                [s for s in item.predictions if s.label in allowed] + list(item.spans),
-                key=lambda s: (s.start, s.end),
-            )
+            spans = _shown_spans(item, allowed)
             task: dict[str, Any] = {
                 "text": item.text,
                 "spans": [{"start": s.start, "end": s.end, "label": s.label} for s in spans],
