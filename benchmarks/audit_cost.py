@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
                 "records", str(Path(scratch.name) / f"{batch.key}.parquet"), "0" * 64, len(result.rows)
             )
         ]
-        routes = {done.record_id: "annotate" for done in result.redacted}
+        routes = {done.record_id: ("annotate", False) for done in result.redacted}
         events = batch_events(key, batch, result, exports, routes)
         t2 = time.perf_counter()
         log.append_batch(run_id, batch.key, events)

@@ -69,7 +69,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
             r["started"][:19].replace("T", " "),
             r["status"] if not r["finished"] else r["finished"][:19].replace("T", " "),
             r["user"],
-            f"{r['policy']['name']} {r['policy']['version']}",
+            " ".join(str(v) for v in (r["policy"]["name"], r["policy"]["version"]) if v) or "-",
             r["records_in"],
             r["redacted"],
             r["quarantined"],
@@ -94,7 +94,8 @@ def _format_details(d: dict[str, Any]) -> str:
     yes_no = {True: "yes", False: "NO", None: "-"}
     reasons = c.get("quarantined_by_reason") or {}
     lines = [
-        f"run {d['run_id']}  {d['status']}",
+        f"run {d['run_id']}  {d['status']}"
+        + (f": {_failure_text(d['failure'])}" if d.get("failure") else ""),
         f"  started      {d['started']}  by {d.get('user') or '?'} on {d.get('host') or '?'}",
         f"  finished     {d['finished'] or '- (interrupted or still running)'}"
         + (f"  ({d['seconds']:.1f} s)" if d.get("seconds") is not None else ""),
@@ -117,10 +118,11 @@ def _format_details(d: dict[str, Any]) -> str:
     lines += [
         f"  records in   {c.get('records_in')}",
         f"  redacted     {c.get('redacted')}",
+        f"  held         {c.get('held', 0)} (for privacy review; {_review_text(d.get('review'))})",
         f"  filtered     {c.get('filtered', 0)}",
         f"  quarantined  {c.get('quarantined')}"
         + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items())) + ")" if reasons else ""),
-        f"  reconciled   {yes_no[d.get('reconciled')]} (in = redacted + filtered + quarantined);"
+        f"  reconciled   {yes_no[d.get('reconciled')]} (in = redacted + held + filtered + quarantined);"
         f" matches the log's events: {yes_no[d.get('matches_log')]}",
         f"  counts from  {d['counts_source']}",
         "  entities found by type:",
@@ -149,6 +151,25 @@ def _format_details(d: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _failure_text(failure: dict[str, Any]) -> str:
+    text = f"{failure.get('stage')}: {failure.get('error')}"
+    if failure.get("problems"):
+        return text + " (" + "; ".join(failure["problems"]) + ")"
+    return text + (f" ({failure['reason']})" if failure.get("reason") else "")
+
+
+def _review_text(review: dict[str, Any] | None) -> str:
+    if not review or not review.get("held"):
+        return "none held"
+    by = ", ".join(
+        f"{actor}: {n['fixed']} fixed, {n['released']} released" for actor, n in review["by_reviewer"].items()
+    )
+    return (
+        f"{review['reviewed']} reviewed, {review['released']} released, {review['still_held']} still held"
+        + (f"; by reviewer {by}" if by else "")
+    )
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from redaction.audit.queries import resolve_run, run_details
 
@@ -169,6 +190,10 @@ def _format_history(record_id: str, history: dict[str, Any]) -> str:
     ]
     current = None
     for event in events:
+        if "action_id" in event:
+            current = None
+            lines.append(_format_item_event(event))
+            continue
         if event["run_id"] != current:
             current = event["run_id"]
             run = runs[current]
@@ -198,8 +223,36 @@ def _format_history(record_id: str, history: dict[str, Any]) -> str:
                 lines.append(f"      quarantine file {output['path']} (sha256 {output['sha256']})")
         else:
             target = "filtered by a routing rule" if event.get("filtered") else f"queue {event.get('queue')}"
-            lines.append(f"  #{event['seq']} {event['ts']} routed: {target}")
+            held = " (held for privacy review)" if event.get("held") else ""
+            lines.append(f"  #{event['seq']} {event['ts']} routed: {target}{held}")
     return "\n".join(lines)
+
+
+def _format_item_event(event: dict[str, Any]) -> str:
+    """One person's action on the record's queue item, on one line."""
+    kind = event["type"].removeprefix("item_").replace("_", " ")
+    what = {
+        "pulled": lambda e: (
+            f"pulled from {e['queue']} as {e.get('format')}"
+            + (f" for {e['annotator']} (leased)" if e.get("lease") else " for review (no lease)")
+            + f", file {e.get('file')} (sha256 {str(e.get('sha256'))[:16]}...)"
+        ),
+        "acked": lambda e: f"acknowledged in {e['queue']} for {e.get('annotator')}",
+        "nacked": lambda e: f"returned (nack) in {e['queue']} for {e.get('annotator')}",
+        "fixed": lambda e: (
+            f"fixed in {e['queue']}: "
+            + ", ".join(f"{n} {entity}" for entity, n in (e.get("entities") or {}).items())
+        ),
+        "released": lambda e: (
+            f"released from {e['queue']} to {e.get('to')}"
+            + (f", written to {e['output']['path']}" if e.get("output") else "")
+        ),
+        "annotation imported": lambda e: (
+            f"annotation imported in {e['queue']} for {e.get('annotator')}: {e.get('spans')} span(s)"
+            + (" (replaced an earlier one)" if e.get("replaced") else "")
+        ),
+    }.get(kind, lambda e: kind)(event)
+    return f"  #{event['seq']} {event['ts']} {what} by {event.get('actor')}"
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -227,6 +280,18 @@ def cmd_report(args: argparse.Namespace) -> int:
         details = run_details(log, resolve_run(log, args.run))
         verification = log.verify()
     _emit(run_report(details, verification, args.format), args.out)
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from redaction.audit.queries import review_report
+    from redaction.audit.reports import render_review
+
+    with _open(args) as log:
+        report = review_report(log)
+        verification = log.verify()
+    fmt = "json" if args.json else args.format
+    _emit(render_review(report, verification, fmt), args.out)
     return 0
 
 
@@ -294,6 +359,16 @@ def register(subparsers) -> None:
     report.add_argument("--format", choices=("html", "md"), default="html")
     report.add_argument("--out", help="file to write (default: standard output)")
     report.set_defaults(func=cmd_report)
+
+    review = sub.add_parser(
+        "review",
+        parents=[common],
+        help="privacy review and disclosures: held, reviewed, released, still held by reviewer; pulls",
+    )
+    review.add_argument("--format", choices=("text", "md", "json"), default="text")
+    review.add_argument("--out", help="file to write (default: standard output)")
+    review.add_argument("--json", action="store_true", help="same as --format json")
+    review.set_defaults(func=cmd_review)
 
     export = sub.add_parser(
         "export", parents=[common], help="entries, redactions and runs as Parquet (DuckDB, pandas)"

@@ -32,6 +32,27 @@ def _policy(path: str):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        summary = _run(args)
+    except BaseException as exc:
+        # The flow records its own failures; this covers what stops the run before it starts
+        # (a bad policy, a missing input, no Prefect server). The log gets no content.
+        import uuid
+
+        from redaction.audit import record_run_failure
+
+        record_run_failure(uuid.uuid4().hex, "start", exc, policy=str(args.policy), out=str(args.out))
+        raise
+    if args.json:
+        print(json.dumps(summary, indent=2, sort_keys=True))
+    else:
+        from redaction.pipeline import RunSummary
+
+        print(RunSummary.from_dict(summary).format_text())
+    return 0
+
+
+def _run(args: argparse.Namespace) -> dict[str, Any]:
     from redaction.io import discover_inputs
 
     # Fail before Prefect starts: a bad policy or a missing input costs no server start-up.
@@ -42,7 +63,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     prepare_prefect()
     from flows.redact import redact_dataset
 
-    summary = redact_dataset(
+    return redact_dataset(
         inputs=[str(p) for p in args.inputs],
         policy=args.policy,
         out=args.out,
@@ -52,57 +73,43 @@ def cmd_run(args: argparse.Namespace) -> int:
         dask_address=args.dask_address,
         show_progress=not args.no_progress and sys.stderr.isatty(),
     )
-    if args.json:
-        print(json.dumps(summary, indent=2, sort_keys=True))
-    else:
-        from redaction.pipeline import RunSummary
-
-        print(RunSummary.from_dict(summary).format_text())
-    return 0
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from redaction.anonymize import Anonymizer
-    from redaction.detect import Detector
+    """A dry run: what `run` would write for a record holding this text; nothing is stored."""
+    from redaction.redactor import scan_text
 
     policy = _policy(args.policy)
-    language = args.language or policy.primary_language
-    if language not in policy.languages:
+    if args.language and args.language not in policy.languages:
         raise PolicyError(
-            f"{args.policy}: language '{language}' is not in the policy "
+            f"{args.policy}: language '{args.language}' is not in the policy "
             f"(languages: {', '.join(policy.languages)})"
         )
-    outcome = Detector(policy).detect([args.text], [language])[0]
-    if isinstance(outcome, Exception):
-        raise outcome
-    redacted, applied = Anonymizer(policy).anonymize(args.text, outcome)
+    result = scan_text(policy, args.text, args.language)
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "redacted": redacted,
-                    "findings": [
-                        {
-                            "start": r.start,
-                            "end": r.end,
-                            "entity_type": r.entity_type,
-                            "score": r.score,
-                            "action": r.action,
-                        }
-                        for r in applied
-                    ],
-                },
-                indent=2,
-            )
-        )
+        print(json.dumps(result.to_dict(), indent=2))
         return 0
     rows = [
         (r.entity_type, f"{r.start}-{r.end}", f"{r.score:.2f}", r.action, args.text[r.start : r.end])
-        for r in applied
+        for r in result.redactions
     ]
     print(_table(("entity", "span", "score", "action", "text"), rows) if rows else "no PII found")
     print()
-    print(redacted)
+    print(result.redacted)
+    notes = []
+    if result.new_pseudonyms:
+        notes.append(
+            f"{result.new_pseudonyms} pseudonym(s) are new: shown with the number a run would "
+            "give them now, not stored"
+        )
+    if result.temporary_keys:
+        notes.append(
+            f"key(s) {', '.join(result.temporary_keys)} do not exist yet: a throwaway key stood in "
+            "(hashes and encryption tokens will differ from a run's)"
+        )
+    if notes:
+        print()
+        print("dry run, nothing written: " + "; ".join(notes))
     return 0
 
 

@@ -19,6 +19,13 @@ def _store(args: argparse.Namespace):
     return SQLiteQueueStore(args.store) if args.store else SQLiteQueueStore()
 
 
+def _audit(args: argparse.Namespace):
+    """The audit log as the acting person (`--as`, $SCRUBLINE_ACTOR, else the OS user)."""
+    from redaction.queues.review import QueueAudit
+
+    return QueueAudit(getattr(args, "actor", None))
+
+
 def _labels(store, queue: str) -> list[str]:
     from redaction.queues import QueueError
 
@@ -97,8 +104,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_pull(args: argparse.Namespace) -> int:
     from redaction.queues import QueueError
     from redaction.queues.formats import get_format, label_studio_config
+    from redaction.queues.review import export_audited
 
     fmt = get_format(args.format)
+    audit = _audit(args)
     with _store(args) as store:
         labels = _labels(store, args.queue)
         if args.held:
@@ -108,7 +117,11 @@ def cmd_pull(args: argparse.Namespace) -> int:
                 raise QueueError("--annotator is required to pull (only --held reads without a lease)")
             items = store.pull(args.queue, args.annotator, args.n, args.lease_seconds)
         marks = store.placeholder_labels()
-    out = fmt.export(items, args.out, labels)
+    # The file becomes visible only once the disclosure is in the audit log.
+    out = export_audited(
+        fmt, items, args.out, labels, audit, annotator=None if args.held else args.annotator, held=args.held
+    )
+    audit.close()
     if fmt.name == "label-studio":
         config = Path(str(out) + ".label_config.xml")
         config.write_text(label_studio_config(labels, marks), encoding="utf-8")
@@ -130,11 +143,18 @@ def _ids(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_ack(args: argparse.Namespace) -> int:
+    from redaction.audit.events import ITEM_ACKED, ITEM_NACKED
+    from redaction.queues.review import item_ref
+
     ids = _ids(args)
+    audit = _audit(args)
     with _store(args) as store:
         done = (
             store.nack(args.annotator, ids) if args.command_name == "nack" else store.ack(args.annotator, ids)
         )
+        event = ITEM_NACKED if args.command_name == "nack" else ITEM_ACKED
+        audit.record(event, [item_ref(item) for item in store.items(done)], annotator=args.annotator)
+    audit.close()
     verb = "returned" if args.command_name == "nack" else "acknowledged"
     print(f"{len(done)} of {len(set(ids))} items {verb} for {args.annotator}")
     missed = len(set(ids)) - len(done)
@@ -145,23 +165,31 @@ def cmd_ack(args: argparse.Namespace) -> int:
 
 def cmd_release(args: argparse.Namespace) -> int:
     from redaction.queues import QueueError
+    from redaction.queues.review import release_items
 
     if not args.ids and not args.all:
         raise QueueError("name the items to release, or --all")
+    audit = _audit(args)
     with _store(args) as store:
-        released = store.release(args.queue, None if args.all else args.ids, args.to)
-        target = args.to or store.settings()[args.queue].release_to or args.queue
-    print(f"{released} items released from {args.queue} to {target}")
+        report = release_items(store, args.queue, None if args.all else args.ids, audit, to=args.to)
+    audit.close()
+    print(f"{report.released} items released from {args.queue} to {report.target} by {audit.actor}")
+    _print_written(report)
     return 0
+
+
+def _print_written(report) -> None:
+    for path, rows in report.written.items():
+        print(f"  {rows} record(s) written to {path}")
+    if report.legacy:
+        print(f"  {report.legacy} item(s) from an earlier version were already in the records output")
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
     """A reviewer redacts what detection missed in a held item, with the policy's own action."""
-    from redaction.anonymize import Anonymizer
-    from redaction.detect import Finding
     from redaction.policy import load_policy
-    from redaction.queues import QUEUE_COLUMN, QueueError
-    from redaction.queues.items import builder_for
+    from redaction.queues import QueueError
+    from redaction.queues.review import fix_item
 
     policy = load_policy(args.policy)
     wanted: list[tuple[str, str]] = []
@@ -169,64 +197,33 @@ def cmd_fix(args: argparse.Namespace) -> int:
         entity, sep, text = pair.partition("=")
         if not sep or not text:
             raise QueueError("--redact: expected ENTITY=TEXT, got an argument without '=' or text")
-        if entity not in policy.entities:
-            raise QueueError(
-                f"--redact: '{entity}' is not an entity of the policy ({', '.join(policy.entities)})"
-            )
         wanted.append((entity, text))
+    audit = _audit(args)
     with _store(args) as store:
-        found = store.items([args.item_id])
-        if not found or found[0].queue != args.queue or found[0].state != "held":
-            raise QueueError(f"{args.queue}: no held item {args.item_id}")
-        item = found[0]
-        anonymizer = Anonymizer(policy)
-        redacted = 0
-
-        def fix(value):
-            nonlocal redacted
-            if isinstance(value, dict):
-                return {k: v if k == policy.fields.id else fix(v) for k, v in value.items()}
-            if isinstance(value, list):
-                return [fix(v) for v in value]
-            if not isinstance(value, str):
-                return value
-            findings = []
-            for entity, text in wanted:
-                start = value.find(text)
-                while start >= 0:
-                    findings.append(Finding(start, start + len(text), entity, 1.0, "reviewer"))
-                    start = value.find(text, start + len(text))
-            if not findings:
-                return value
-            new_value, applied = anonymizer.anonymize(value, findings)
-            redacted += len(applied)
-            return new_value
-
-        row = fix(dict(item.record))
-        if not redacted:
-            raise QueueError(f"{args.item_id}: none of the given texts occurs in the item")
-        row[QUEUE_COLUMN] = item.queue
-        (revised,) = builder_for(policy).build(
-            [row], id_field=policy.fields.id, source_id=item.source_id, batch_key=item.batch_key
-        )
-        store.revise(revised)
-        released = store.release(args.queue, [args.item_id]) if args.release else 0
+        report = fix_item(store, policy, args.queue, args.item_id, wanted, audit, release=args.release)
+    audit.close()
+    count = sum(report.redacted.values())
+    released = report.release is not None and report.release.released
     print(
-        f"{redacted} value(s) redacted in {args.item_id}" + (" and released" if released else " (still held)")
+        f"{count} value(s) redacted in {args.item_id} by {audit.actor}"
+        + (" and released" if released else " (still held)")
     )
+    if report.release is not None:
+        _print_written(report.release)
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from redaction.queues.formats import format_for_path
+    from redaction.queues.formats import format_for_path, import_annotations, user_mapping
 
     fmt = format_for_path(args.file, args.format)
-    annotations = fmt.parse(args.file, args.annotator)
+    users = user_mapping(args.user)
     with _store(args) as store:
-        saved, unknown = store.save_annotations(annotations)
-    print(f"{saved} annotations imported from {args.file} ({fmt.name})")
-    if unknown:
-        print(f"{len(unknown)} name items this store does not hold (skipped)", file=sys.stderr)
+        report = import_annotations(store, fmt, args.file, annotator=args.annotator, users=users)
+    for line in report.summary():
+        print(line)
+    for line in report.notices():
+        print(line, file=sys.stderr)
     return 0
 
 
@@ -245,17 +242,37 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 def cmd_gold_add(args: argparse.Namespace) -> int:
     from flows.cli import _policy
+    from redaction.audit.events import GOLD_ADDED, canonical
     from redaction.queues.items import builder_for, read_gold_file
+    from redaction.queues.sqlite import gold_id_for
 
     policy = _policy(args.policy)
     records = read_gold_file(args.file)
     builder = builder_for(policy)
     golds = builder.gold(args.queue, records, str(args.file))
+    audit = _audit(args)
     with _store(args) as store:
         store.configure(policy.routing.queues, builder.placeholders.all_labels)
+        body = {
+            "actor": audit.actor,
+            "queue": args.queue,
+            "gold_items": sorted(g.gold_id or gold_id_for(args.queue, g.text) for g in golds),
+            "answers": sum(len(g.answers) for g in golds),
+        }
+        audit.log.append_review([(GOLD_ADDED, canonical(body))])
         added = store.add_gold(args.queue, golds)
+    audit.close()
     print(f"{added} gold items added to {args.queue} ({len(golds) - added} already there)")
     return 0
+
+
+def _actor_option(parser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="actor",
+        metavar="NAME",
+        help="who is acting, for the audit log (default: $SCRUBLINE_ACTOR, else your OS user name)",
+    )
 
 
 def register(subparsers) -> None:
@@ -285,6 +302,7 @@ def register(subparsers) -> None:
     pull.add_argument("--out", required=True, help="file to write")
     pull.add_argument("--lease-seconds", type=int, help="lease length (default: the queue's)")
     pull.add_argument("--held", action="store_true", help="export held items for review, without a lease")
+    _actor_option(pull)
     pull.set_defaults(func=cmd_pull)
 
     for name, verb in (("ack", "mark leased items done"), ("nack", "give leased items back")):
@@ -293,6 +311,7 @@ def register(subparsers) -> None:
         command.add_argument("--annotator", required=True)
         command.add_argument("--batch", help="an exported batch file: its items")
         command.add_argument("--format", choices=formats, help="format of --batch (implied for .parquet)")
+        _actor_option(command)
         command.set_defaults(func=cmd_ack, command_name=name)
 
     release = sub.add_parser("release", help="release held items (after privacy review)")
@@ -300,6 +319,7 @@ def register(subparsers) -> None:
     release.add_argument("ids", nargs="*", help="item ids (or --all)")
     release.add_argument("--all", action="store_true", help="every held item of the queue")
     release.add_argument("--to", help="queue to release into (default: the queue's release_to)")
+    _actor_option(release)
     release.set_defaults(func=cmd_release)
 
     fixing = sub.add_parser(
@@ -317,12 +337,24 @@ def register(subparsers) -> None:
         help="a value to redact (repeatable)",
     )
     fixing.add_argument("--release", action="store_true", help="release the item once fixed")
+    _actor_option(fixing)
     fixing.set_defaults(func=cmd_fix)
 
     importing = sub.add_parser("import", help="import completed annotations exported by a tool")
     importing.add_argument("file")
     importing.add_argument("--format", choices=formats, help="the file's format (implied for .parquet)")
-    importing.add_argument("--annotator", help="who annotated (when the file does not say)")
+    importing.add_argument(
+        "--annotator", help="credit every annotation in the file to this annotator (one person's file)"
+    )
+    importing.add_argument(
+        "--user",
+        action="append",
+        default=[],
+        metavar="TOOL_USER=NAME",
+        help="credit the tool's user (Label Studio: the numeric user id or the email) to this annotator"
+        " (repeatable); unmapped Label Studio users are credited to the item's only leaseholder",
+    )
+    _actor_option(importing)
     importing.set_defaults(func=cmd_import)
 
     agree = sub.add_parser("agreement", help="inter-annotator agreement and gold accuracy of a queue")
@@ -341,4 +373,5 @@ def register(subparsers) -> None:
     add.add_argument(
         "--policy", required=True, help="the policy (placeholders and pre-labels like other items)"
     )
+    _actor_option(add)
     add.set_defaults(func=cmd_gold_add)

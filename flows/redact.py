@@ -37,6 +37,7 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import Field
 
+from redaction.audit import record_run_failure
 from redaction.detect import build_registry
 from redaction.errors import ScrublineError
 from redaction.io import Source, discover_inputs
@@ -155,6 +156,7 @@ def _report_artifacts(summary: RunSummary, data: dict[str, Any]) -> None:
     rows = [
         {"measure": "records in", "value": data["records_in"]},
         {"measure": "redacted", "value": data["redacted"]},
+        {"measure": "held for privacy review", "value": data.get("held", 0)},
         {"measure": "quarantined", "value": data["quarantined"]},
         *({"measure": f"quarantined: {k}", "value": v} for k, v in data["quarantined_by_reason"].items()),
         *({"measure": f"entity: {k}", "value": v} for k, v in data["entities_by_type"].items()),
@@ -179,9 +181,10 @@ def _report_artifacts(summary: RunSummary, data: dict[str, Any]) -> None:
         f"Policy **{summary.policy_name} {summary.policy_version}** (sha256 `{summary.policy_hash[:12]}`), "
         f"{summary.workers} worker(s), executor `{summary.executor}`.",
         "",
-        "| records in | redacted | filtered | quarantined | reconciled | records/s |",
-        "|---:|---:|---:|---:|:---:|---:|",
-        f"| {data['records_in']} | {data['redacted']} | {data['filtered']} | {data['quarantined']} | "
+        "| records in | redacted | held | filtered | quarantined | reconciled | records/s |",
+        "|---:|---:|---:|---:|---:|:---:|---:|",
+        f"| {data['records_in']} | {data['redacted']} | {data.get('held', 0)} | {data['filtered']} | "
+        f"{data['quarantined']} | "
         f"{'yes' if data['reconciled'] else '**NO**'} | {data['records_per_second']} |",
         "",
         "## Entities by type",
@@ -277,8 +280,33 @@ def redact_dataset(
     logged, and handed to the worker processes through their environment.
     """
     _load_secret_blocks(secret_blocks or {})
-    workers = workers or default_workers()
     run_id = (_flow_run_id() or os.urandom(16).hex()).replace("-", "")
+    try:
+        return _redact(
+            run_id, inputs, policy, out, batch_size, workers, executor, dask_address,
+            settle_seconds, allow_empty, audit, show_progress,
+        )  # fmt: skip
+    except BaseException as exc:
+        if audit:  # a run that stops leaves a trace: run_failed, with its reason and no content
+            record_run_failure(run_id, "flow", exc, out=out, flow_run_id=_flow_run_id())
+        raise
+
+
+def _redact(
+    run_id: str,
+    inputs: list[str],
+    policy: str,
+    out: str,
+    batch_size: int,
+    workers: int,
+    executor: str,
+    dask_address: str | None,
+    settle_seconds: int,
+    allow_empty: bool,
+    audit: bool,
+    show_progress: bool,
+) -> dict[str, Any]:
+    workers = workers or default_workers()
     policy_info = validate_policy(policy)
     loaded = load_policy(policy)
     sources = discover(inputs, settle_seconds, allow_empty)

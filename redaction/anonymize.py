@@ -19,7 +19,9 @@ import hashlib
 import hmac
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import threading
 import time
 import unicodedata
@@ -122,6 +124,74 @@ class PseudonymStore:
             self._cache.clear()  # bounded memory on long runs; misses go to SQLite
         self._cache[cache_key] = n
         return n
+
+
+class ReadOnlyPseudonymStore:
+    """The pseudonym store as a dry run sees it: numbers already assigned are read, a value
+    never seen gets the next free number in memory only (and is counted in `new`), so a scan
+    shows what a run would write without writing anything, nor creating any file.
+
+    A store with no write-ahead log is opened `immutable` (SQLite creates no -wal/-shm file);
+    one whose log still holds changes (a writer is open, or one did not close) is read from a
+    private copy of the two files.
+    """
+
+    def __init__(self, path: Path | None = None):
+        self.path = path or scrubline_home(create=False) / "pseudonyms.sqlite3"
+        self._assigned: dict[tuple[str, str, str], int] = {}
+        self._top: dict[tuple[str, str], int] = {}
+        self.new = 0
+        self._db: sqlite3.Connection | None = None
+        self._copy: tempfile.TemporaryDirectory | None = None
+        if self.path.is_file():
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        wal = self.path.with_name(self.path.name + "-wal")
+        if not wal.exists() or wal.stat().st_size == 0:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+            return sqlite3.connect(uri, uri=True)
+        self._copy = tempfile.TemporaryDirectory(prefix="scrubline-scan-")
+        copy = Path(self._copy.name) / self.path.name
+        shutil.copyfile(self.path, copy)
+        shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+        return sqlite3.connect(copy)
+
+    def _lookup(self, sql: str, params: tuple) -> tuple | None:
+        if self._db is None:
+            return None
+        try:
+            return self._db.execute(sql, params).fetchone()
+        except sqlite3.DatabaseError:  # no table yet, or a copy taken mid-write: as if empty
+            return None
+
+    def number(self, key_id: str, entity: str, digest: str) -> int:
+        cache_key = (key_id, entity, digest)
+        if cache_key in self._assigned:
+            return self._assigned[cache_key]
+        row = self._lookup("SELECT n FROM pseudonyms WHERE key_id=? AND entity=? AND digest=?", cache_key)
+        if row is not None:
+            n = row[0]
+        else:
+            scope = (key_id, entity)
+            if scope not in self._top:
+                top = self._lookup(
+                    "SELECT COALESCE(MAX(n), 0) FROM pseudonyms WHERE key_id=? AND entity=?", scope
+                )
+                self._top[scope] = top[0] if top else 0
+            self._top[scope] += 1
+            n = self._top[scope]
+            self.new += 1
+        self._assigned[cache_key] = n
+        return n
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._copy is not None:
+            self._copy.cleanup()
+            self._copy = None
 
 
 class HmacHash(Operator):
@@ -271,6 +341,24 @@ def policy_keys(policy: Policy, *, create: bool = True) -> dict[str, Key]:
         if purpose:
             keys[purpose] = resolve_key(getattr(policy.keys, purpose), create=create)
     return keys
+
+
+def dry_run_keys(policy: Policy) -> tuple[dict[str, Key], list[str]]:
+    """The policy's keys for a dry run: the installation's where they exist, a throwaway key
+    (never written) where they do not; returns the keys and the names that were missing."""
+    keys: dict[str, Key] = {}
+    missing: list[str] = []
+    for purpose in ("hash", "pseudonym", "encrypt"):
+        action = {"hash": Action.HASH, "pseudonym": Action.PSEUDONYMIZE, "encrypt": Action.ENCRYPT}[purpose]
+        if action not in policy.actions_used():
+            continue
+        name = getattr(policy.keys, purpose)
+        try:
+            keys[purpose] = resolve_key(name, create=False)
+        except SecretError:
+            keys[purpose] = Key(name, os.urandom(32))
+            missing.append(name)
+    return keys, missing
 
 
 class Anonymizer:

@@ -35,11 +35,11 @@ from presidio_analyzer import AnalyzerEngine
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
 from presidio_anonymizer import AnonymizerEngine
 
-from .anonymize import Anonymizer, PseudonymStore
-from .detect import Detector, propagate_names
-from .errors import InputError, RedactionError
+from .anonymize import PseudonymStore
+from .errors import InputError
 from .keys import Key
 from .policy import Action, Policy
+from .redactor import TextRedactor
 from .runtime import configure_runtime
 
 # Values that identify a person on their own: a redaction must remove these.
@@ -300,32 +300,23 @@ def evaluate_policy(records: Sequence[dict], policy: Policy, batch_size: int = 6
             f"records in language(s) {', '.join(unknown)}, which the policy does not have "
             f"(languages: {', '.join(policy.languages)})"
         )
-    detector = Detector(policy, nlp_batch_size=batch_size)
     removals: list[list[tuple[int, int]]] = []
     failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="scrubline-evaluate-") as tmp:
         store = None
         if Action.PSEUDONYMIZE in policy.actions_used():
             store = PseudonymStore(Path(tmp) / "pseudonyms.sqlite3")
-        anonymizer = Anonymizer(policy, keys=_throwaway_keys(policy), store=store)
+        redactor = TextRedactor(policy, keys=_throwaway_keys(policy), store=store, nlp_batch_size=batch_size)
         for first in range(0, len(records), batch_size):
             batch = records[first : first + batch_size]
             batch_languages = languages[first : first + batch_size]
-            detected = detector.detect([record["text"] for record in batch], batch_languages)
-            for record, language, findings in zip(batch, batch_languages, detected, strict=True):
-                if isinstance(findings, RedactionError):
+            outcomes = redactor.redact([[record["text"]] for record in batch], batch_languages)
+            for language, outcome in zip(batch_languages, outcomes, strict=True):
+                if outcome.failed:
                     failed.append(language)
                     removals.append([])
                     continue
-                if policy.detection.propagate_names:
-                    findings = propagate_names([record["text"]], [findings])[0]
-                try:
-                    _, applied = anonymizer.anonymize(record["text"], findings)
-                except RedactionError:
-                    failed.append(language)
-                    removals.append([])
-                    continue
-                removals.append([(r.start, r.end) for r in applied if r.action != Action.KEEP])
+                removals.append([(r.start, r.end) for r in outcome.redactions[0] if r.action != Action.KEEP])
     result = evaluate_removals(records, removals, policy.primary_language)
     _count_failed(result, failed)
     return result

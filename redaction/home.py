@@ -9,8 +9,10 @@ import os
 from pathlib import Path
 
 
-def scrubline_home() -> Path:
-    """The state directory, created with owner-only permissions if missing."""
+def scrubline_home(*, create: bool = True) -> Path:
+    """The state directory, created with owner-only permissions if missing (unless `create` is
+    false: a dry run such as `scrubline scan` must leave no trace)."""
     home = Path(os.environ.get("SCRUBLINE_HOME") or ".scrubline").expanduser()
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if create:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
     return home

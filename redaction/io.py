@@ -402,6 +402,16 @@ def write_records_file(path: str | os.PathLike[str], rows: list[dict[str, Any]])
     pq.write_table(rows_to_table(rows), path, compression="zstd")
 
 
+def write_held_file(path: str | os.PathLike[str], rows: list[dict[str, Any]]) -> None:
+    """Redacted rows held for privacy review, as Parquet, owner-only: they are not cleared for
+    annotators until a reviewer releases them (`scrubline queue release`)."""
+    folder = Path(path).parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(folder, 0o700)
+    pq.write_table(rows_to_table(rows), path, compression="zstd")
+    os.chmod(path, 0o600)
+
+
 def write_quarantine_file(path: str | os.PathLike[str], source: Source, rejects: list[Reject]) -> None:
     """Rejected inputs with their reason, one JSON line each, owner-only (they hold raw content)."""
     folder = Path(path).parent

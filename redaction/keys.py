@@ -63,8 +63,8 @@ def _decode(value: str, origin: str) -> bytes:
     return raw
 
 
-def _key_file(name: str) -> Path:
-    return scrubline_home() / "keys" / name
+def _key_file(name: str, *, create: bool) -> Path:
+    return scrubline_home(create=create) / "keys" / name
 
 
 def resolve_key(name: str, *, create: bool = True) -> Key:
@@ -76,7 +76,7 @@ def resolve_key(name: str, *, create: bool = True) -> Key:
     value = os.environ.get(name)
     if value:
         return Key(name, _decode(value, f"environment variable {name}"))
-    path = _key_file(name)
+    path = _key_file(name, create=create)
     if path.exists():
         mode = path.stat().st_mode & 0o777
         if mode & 0o077:

@@ -23,9 +23,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from .anonymize import Anonymizer, Redaction, policy_keys
-from .detect import Detector, Finding, propagate_names
-from .errors import InputError, QuarantineReason, RedactionError, ScrublineError
+from .anonymize import Redaction, policy_keys
+from .errors import InputError, ScrublineError
 from .fields import FieldPlan, display_path, fill_record, split_record
 from .home import scrubline_home
 from .io import (
@@ -36,6 +35,7 @@ from .io import (
     discover_inputs,
     plan_batches,
     read_batch,
+    write_held_file,
     write_quarantine_file,
     write_records_file,
 )
@@ -43,6 +43,7 @@ from .keys import Key, resolve_key
 from .language import LanguageIdentifier
 from .policy import Policy, load_policy
 from .queues.items import QUEUE_COLUMN
+from .redactor import RecordOutcome, TextRedactor
 from .routing import Router
 from .state import BatchMarker, OutputFile, OutputLock, OutputState
 
@@ -57,7 +58,8 @@ class Counters:
     """What a stage did. Every count a person sees is built from these."""
 
     records_in: int = 0
-    redacted: int = 0  # redacted and routed to a queue (written)
+    redacted: int = 0  # redacted and routed to a queue that serves them (written to records/)
+    held: int = 0  # redacted and routed to a queue that holds them for review (held/, restricted)
     filtered: int = 0  # redacted, then left out by a routing rule (not written)
     quarantined: Counter[str] = field(default_factory=Counter)
     queues: Counter[str] = field(default_factory=Counter)  # queue -> records routed to it
@@ -72,6 +74,7 @@ class Counters:
     def add(self, other: Counters) -> None:
         self.records_in += other.records_in
         self.redacted += other.redacted
+        self.held += other.held
         self.filtered += other.filtered
         self.quarantined.update(other.quarantined)
         self.queues.update(other.queues)
@@ -80,12 +83,13 @@ class Counters:
         self.batches += other.batches
 
     def reconciles(self) -> bool:
-        return self.records_in == self.redacted + self.filtered + self.quarantined_total
+        return self.records_in == self.redacted + self.held + self.filtered + self.quarantined_total
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "records_in": self.records_in,
             "redacted": self.redacted,
+            "held": self.held,
             "filtered": self.filtered,
             "quarantined": self.quarantined_total,
             "quarantined_by_reason": dict(sorted(self.quarantined.items())),
@@ -100,6 +104,7 @@ class Counters:
         return cls(
             records_in=data["records_in"],
             redacted=data["redacted"],
+            held=data.get("held", 0),
             filtered=data.get("filtered", 0),
             quarantined=Counter(data["quarantined_by_reason"]),
             queues=Counter(data.get("queues", {})),
@@ -119,8 +124,9 @@ class BatchRedactor:
         self, policy: Policy, out: str | os.PathLike[str] | None = None, keys: dict[str, Key] | None = None
     ):
         self.policy = policy
-        self.detector = Detector(policy)
-        self.anonymizer = Anonymizer(policy, keys)
+        self.texts = TextRedactor(policy, keys=keys)
+        self.detector = self.texts.detector
+        self.anonymizer = self.texts.anonymizer
         self.plan = FieldPlan(policy.fields)
         self.identifier = (
             LanguageIdentifier(tuple(policy.languages), policy.primary_language)
@@ -148,37 +154,24 @@ class BatchRedactor:
         counters = Counters(records_in=len(batch), batches=1)
         rejects = list(batch.rejects)
         plans = []
-        texts: list[str] = []
-        languages: list[str] = []
         for record in batch.records:
             copy, slots, dropped = split_record(record.data, self.plan)
             language = self._language(record.data, [slot.text for slot in slots])
-            plans.append((record, copy, slots, dropped, len(texts), language))
-            texts.extend(slot.text for slot in slots)
-            languages.extend([language] * len(slots))
-        outcomes = self.detector.detect(texts, languages) if texts else []
+            plans.append((record, copy, slots, dropped, language))
+        outcomes = self.texts.redact(
+            [[slot.text for slot in slots] for _, _, slots, _, _ in plans],
+            [language for *_, language in plans],
+        )
 
         rows: list[dict[str, Any]] = []
         done: list[RecordRedactions] = []
         id_field = self.policy.fields.id
-        for record, copy, slots, dropped, offset, language in plans:
-            found = outcomes[offset : offset + len(slots)]
-            failed = next((o for o in found if isinstance(o, RedactionError)), None)
-            if failed is not None:
-                rejects.append(
-                    Reject(record.location, QuarantineReason.DETECTION_ERROR, record.data, record.record_id)
-                )
+        for (record, copy, slots, dropped, language), outcome in zip(plans, outcomes, strict=True):
+            if outcome.failure is not None:
+                rejects.append(Reject(record.location, outcome.failure, record.data, record.record_id))
                 continue
-            if self.policy.detection.propagate_names:
-                found = propagate_names([slot.text for slot in slots], found)
-            try:
-                redacted_texts, applied = self._anonymize_slots(slots, found)
-            except RedactionError:
-                rejects.append(
-                    Reject(record.location, QuarantineReason.REDACTION_ERROR, record.data, record.record_id)
-                )
-                continue
-            row = fill_record(copy, slots, redacted_texts)
+            values, applied = self._fill_slots(slots, outcome)
+            row = fill_record(copy, slots, values)
             row[id_field] = record.record_id
             row[LANGUAGE_COLUMN] = language
             rows.append(row)
@@ -190,13 +183,11 @@ class BatchRedactor:
             counters.quarantined[reject.reason.value] += 1
         return BatchResult(rows, rejects, done, counters)
 
-    def _anonymize_slots(
-        self, slots, found: list[list[Finding]]
-    ) -> tuple[list[Any], list[tuple[str, Redaction]]]:
+    @staticmethod
+    def _fill_slots(slots, outcome: RecordOutcome) -> tuple[list[Any], list[tuple[str, Redaction]]]:
         values: list[Any] = []
         done: list[tuple[str, Redaction]] = []
-        for slot, findings in zip(slots, found, strict=True):
-            new_text, applied = self.anonymizer.anonymize(slot.text, findings)
+        for slot, new_text, applied in zip(slots, outcome.texts, outcome.redactions, strict=True):
             done.extend((display_path(slot.path), redaction) for redaction in applied)
             if slot.numeric:
                 # A number, date or decimal cannot hold a placeholder: it is removed when anything
@@ -298,24 +289,33 @@ class BatchWorker:
 
     def route(
         self, source: Source, result: BatchResult
-    ) -> tuple[list[dict[str, Any]], dict[str, str | None]]:
-        """The rows to write (routed ones, with their queue in `_queue`) and every decision."""
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, tuple[str | None, bool]]]:
+        """The rows for annotation (records/), the rows held for review (held/: a queue that
+        holds its items), each with its queue in `_queue`, and every decision (queue, held)."""
         if self.router is None:
-            return result.rows, {}
+            return result.rows, [], {}
         rows: list[dict[str, Any]] = []
-        routes: dict[str, str | None] = {}
+        held: list[dict[str, Any]] = []
+        routes: dict[str, tuple[str | None, bool]] = {}
         counters = result.counters
+        queues = self.job.policy.routing.queues
         for row, done in zip(result.rows, result.redacted, strict=True):
             decision = self.router.route(row, done.redactions, source.path)
-            routes[done.record_id] = decision.queue
             row[QUEUE_COLUMN] = decision.queue
+            holds = decision.queue is not None and queues[decision.queue].hold
+            routes[done.record_id] = (decision.queue, holds)
             if decision.queue is None:
                 counters.redacted -= 1
                 counters.filtered += 1
+                continue
+            counters.queues[decision.queue] += 1
+            if holds:
+                counters.redacted -= 1
+                counters.held += 1
+                held.append(row)
             else:
-                counters.queues[decision.queue] += 1
                 rows.append(row)
-        return rows, routes
+        return rows, held, routes
 
     def enqueue(self, marker: BatchMarker) -> None:
         if self.queue_store is not None:
@@ -325,11 +325,13 @@ class BatchWorker:
         started = time.perf_counter()
         batch = read_batch(ref, self.job.policy.fields.id)
         result = self.redactor.redact(batch)
-        written, routes = self.route(ref.source, result)
+        written, held, routes = self.route(ref.source, result)
         writers: dict[str, Callable[[str], None]] = {}
-        rows = {"records": len(written), "quarantine": len(result.rejects)}
+        rows = {"records": len(written), "held": len(held), "quarantine": len(result.rejects)}
         if written:
             writers["records"] = lambda path: write_records_file(path, written)
+        if held:
+            writers["held"] = lambda path: write_held_file(path, held)
         if result.rejects:
             writers["quarantine"] = lambda path: write_quarantine_file(path, batch.source, result.rejects)
         marker = BatchMarker(
@@ -363,7 +365,7 @@ def enqueue_batch(store, policy: Policy, marker: BatchMarker) -> int:
 
     added = 0
     for output in marker.files:
-        if output.kind == "records":
+        if output.kind in ("records", "held"):
             added += enqueue_rows(
                 store,
                 pq.read_table(output.path).to_pylist(),
@@ -371,6 +373,7 @@ def enqueue_batch(store, policy: Policy, marker: BatchMarker) -> int:
                 source_id=marker.batch_key.rsplit("-", 1)[0],
                 batch_key=marker.batch_key,
                 policy=policy,
+                output=output.path,
             )
     return added
 
@@ -668,6 +671,7 @@ class RunSummary:
         lines += [
             f"  records in    {c.records_in}",
             f"  redacted      {c.redacted}",
+            f"  held          {c.held} (waiting for privacy review; not in the output until released)",
             f"  quarantined   {c.quarantined_total}"
             + (
                 " (" + ", ".join(f"{k}: {v}" for k, v in sorted(c.quarantined.items())) + ")"
@@ -675,7 +679,8 @@ class RunSummary:
                 else ""
             ),
             f"  filtered      {c.filtered} (left out by a routing rule)",
-            f"  reconciled    {'yes' if c.reconciles() else 'NO'} (in = redacted + filtered + quarantined)",
+            f"  reconciled    {'yes' if c.reconciles() else 'NO'} "
+            "(in = redacted + held + filtered + quarantined)",
             "  queues        "
             + (", ".join(f"{name}: {count}" for name, count in sorted(c.queues.items())) or "(none)"),
             "  entities found by type:",
@@ -689,6 +694,7 @@ class RunSummary:
             f"  seconds       {self.seconds:.2f}",
             f"  records/s     {self.records_per_second:.1f}",
             f"  output        {Path(self.out) / 'records'}",
+            f"  held          {Path(self.out) / 'held'} (restricted: not reviewed yet)",
             f"  quarantine    {Path(self.out) / 'quarantine'} (restricted: holds raw content)",
         ]
         return "\n".join(lines)
@@ -715,12 +721,23 @@ def run_pipeline(
     and the inputs discovered before anything is read or written; an interrupted run over the
     same output resumes; unchanged inputs are skipped.
     """
+    run_id = run_id or uuid.uuid4().hex
+    try:
+        return _run_pipeline(inputs, policy, out, batch_size, workers, progress, audit, queues, run_id)
+    except BaseException as exc:
+        if audit:  # a run that stops leaves a trace: run_failed, with its reason and no content
+            from .audit import record_run_failure
+
+            record_run_failure(run_id, "run", exc, out=str(out))
+        raise
+
+
+def _run_pipeline(inputs, policy, out, batch_size, workers, progress, audit, queues, run_id) -> RunSummary:
     if batch_size < 1:
         raise InputError(f"batch size must be at least 1, got {batch_size}")
     policy = policy if isinstance(policy, Policy) else load_policy(policy)
     sources = discover_inputs(inputs)
     workers = workers or default_workers()
-    run_id = run_id or uuid.uuid4().hex
     Path(out).mkdir(parents=True, exist_ok=True)
     with OutputLock(out):
         started = time.perf_counter()

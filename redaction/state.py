@@ -2,7 +2,10 @@
 
 Layout under `OUT/`:
 
-- `records/<source>-<batch>.parquet`, `quarantine/<source>-<batch>.jsonl`: the outputs.
+- `records/<source>-<batch>.parquet`, `held/<source>-<batch>.parquet` (restricted: routed to a
+  queue that holds its items for privacy review), `quarantine/<source>-<batch>.jsonl`: the
+  outputs. `records/<source>-<batch>.released-<id>.parquet`: held rows a reviewer released
+  (`redaction.review`); a batch committed anew drops them with its other outputs.
 - `_state/batches/<source>-<batch>.json`: the batch's commit marker (policy hash, batch size,
   counters, output files with their sha256). A batch is done when its marker is there, matches
   the run's policy and batch size, and its files exist.
@@ -39,7 +42,8 @@ from .io import BatchRef, Source, atomic_write
 logger = logging.getLogger(__name__)
 
 PENDING = ".pending"
-KINDS = {"records": ".parquet", "quarantine": ".jsonl"}
+KINDS = {"records": ".parquet", "held": ".parquet", "quarantine": ".jsonl"}
+RELEASED = ".released-"  # records/<batch>.released-<id>.parquet: held rows a reviewer released
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -219,6 +223,8 @@ class OutputState:
         for kind in KINDS:
             if kind not in written:  # this batch has no such output now: drop an older one
                 self.output_path(kind, marker.batch_key).unlink(missing_ok=True)
+        for released in self.released_files(marker.batch_key):  # releases of an older version
+            released.unlink(missing_ok=True)
         *outputs, (marker_temp, marker_final) = pending
         for temp, final in outputs:
             if temp.exists() or not final.exists():  # recovery: it may already be in place
@@ -270,6 +276,10 @@ class OutputState:
                 discarded,
             )
         return promoted, discarded
+
+    def released_files(self, batch_key: str) -> list[Path]:
+        folder = self.out / "records"
+        return sorted(folder.glob(f"{batch_key}{RELEASED}*.parquet")) if folder.exists() else []
 
     # --- sources (the landing-zone ledger) -----------------------------------------------------
 

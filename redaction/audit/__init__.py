@@ -21,7 +21,7 @@ from .events import (
     canonical,
     record_hmac,
 )
-from .store import AUDIT_KEY_ENV, AuditLog, default_audit_path
+from .store import AUDIT_KEY_ENV, AuditLog, default_audit_path, record_run_failure
 from .verification import VerifyResult
 
 __all__ = [
@@ -35,4 +35,5 @@ __all__ = [
     "canonical",
     "default_audit_path",
     "record_hmac",
+    "record_run_failure",
 ]

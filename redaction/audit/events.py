@@ -32,16 +32,30 @@ RECORD_QUARANTINED = "record_quarantined"
 RECORD_ROUTED = "record_routed"
 BATCH_EXPORTED = "batch_exported"
 RUN_FINISHED = "run_finished"
-EVENT_TYPES = (
+RUN_FAILED = "run_failed"
+# What people do with queue items after a run: disclosures (a pull hands records to a person)
+# and reviews. Each names the actor, the queue and the item's keyed record id, never content.
+ITEM_PULLED = "item_pulled"
+ITEM_ACKED = "item_acked"
+ITEM_NACKED = "item_nacked"
+ITEM_FIXED = "item_fixed"
+ITEM_RELEASED = "item_released"
+ANNOTATION_IMPORTED = "annotation_imported"
+GOLD_ADDED = "gold_added"
+RUN_EVENTS = (
     RUN_STARTED,
     RECORD_TRANSFORMED,
     RECORD_QUARANTINED,
     RECORD_ROUTED,
     BATCH_EXPORTED,
     RUN_FINISHED,
+    RUN_FAILED,
 )
-RECORD_EVENTS = (RECORD_TRANSFORMED, RECORD_QUARANTINED, RECORD_ROUTED)
-EXPORT_KINDS = ("records", "quarantine")
+ITEM_EVENTS = (ITEM_PULLED, ITEM_ACKED, ITEM_NACKED, ITEM_FIXED, ITEM_RELEASED, ANNOTATION_IMPORTED)
+REVIEW_EVENTS = (*ITEM_EVENTS, GOLD_ADDED)
+EVENT_TYPES = (*RUN_EVENTS, *REVIEW_EVENTS)
+RECORD_EVENTS = (RECORD_TRANSFORMED, RECORD_QUARANTINED, RECORD_ROUTED, *ITEM_EVENTS)
+EXPORT_KINDS = ("records", "held", "quarantine")
 
 # Distinct subkeys of the audit key, one per use (Key.derive).
 RECORD_ID_PURPOSE = "audit-record-id"
@@ -138,14 +152,15 @@ def batch_events(
     batch: Any,
     result: Any,
     exports: list[ExportRecord],
-    routes: dict[str, str | None] | None = None,
+    routes: dict[str, tuple[str | None, bool]] | None = None,
 ) -> BatchEvents:
     """The events of one redacted batch: one per record transformed, quarantined and routed,
     one per output file.
 
     `batch` is a `redaction.io.Batch`, `result` the `BatchResult` of redacting it (rows in the
-    order of `result.redacted`); `routes` maps a record id to its queue, None when a routing
-    rule filtered it out. Runs where the raw data is (worker processes).
+    order of `result.redacted`); `routes` maps a record id to (queue, held): queue None when a
+    routing rule filtered it out, held when the queue holds its items for review.
+    Runs where the raw data is (worker processes).
     """
     hasher = RecordHasher(key)
     batch_key = batch.key
@@ -184,8 +199,14 @@ def batch_events(
             "reason": getattr(reject.reason, "value", str(reject.reason)),
         }
         entries.append((RECORD_QUARANTINED, canonical(body)))
-    for record_id, queue in (routes or {}).items():
-        body = {"batch": batch_key, "record": mac(record_id), "queue": queue, "filtered": queue is None}
+    for record_id, (queue, held) in (routes or {}).items():
+        body = {
+            "batch": batch_key,
+            "record": mac(record_id),
+            "queue": queue,
+            "filtered": queue is None,
+            "held": held,
+        }
         entries.append((RECORD_ROUTED, canonical(body)))
     for export in exports:
         body = {
@@ -287,3 +308,72 @@ def who_and_where() -> tuple[str | None, str | None]:
     except OSError:
         host = None
     return user, host
+
+
+# --- disclosures and reviews ---------------------------------------------------------------
+
+
+def actor_name(given: str | None = None) -> str:
+    """Who is acting: `--as NAME`, else $SCRUBLINE_ACTOR, else the OS user; recorded as given."""
+    import os
+
+    for value in (given, os.environ.get("SCRUBLINE_ACTOR")):
+        if value and value.strip():
+            return value.strip()
+    user, _ = who_and_where()
+    return user or "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRef:
+    """A queue item an action touched: ids only (the record id is keyed before it is stored)."""
+
+    item_id: str
+    record_id: str | None
+    queue: str
+    gold: bool = False
+    details: tuple[tuple[str, Any], ...] = ()  # per-item facts (counts, names of entity types)
+
+
+def item_events(
+    key: Key, event_type: str, actor: str, items: list[ItemRef], common: dict[str, Any] | None = None
+) -> list[tuple[str, str]]:
+    """One event per item: who, which queue, which item and record (keyed), and `common` facts
+    of the action (a format, a file digest, an annotator's name), never content."""
+    if event_type not in ITEM_EVENTS:
+        raise ValueError(f"not an item event: {event_type}")
+    hasher = RecordHasher(key)
+    entries = []
+    for item in items:
+        body: dict[str, Any] = {
+            "actor": actor,
+            "item": item.item_id,
+            "queue": item.queue,
+            "record": hasher.record_id(item.record_id) if item.record_id and not item.gold else None,
+            "gold": item.gold,
+            **(common or {}),
+            **dict(item.details),
+        }
+        entries.append((event_type, canonical(body)))
+    return entries
+
+
+def failure_body(stage: str, exc: BaseException, **context: Any) -> dict[str, Any]:
+    """Why a run stopped, for `run_failed`: the error's kind and, for Scrubline's own errors
+    (whose messages name files, key paths and counts, never record content), its message.
+    Any other exception's message may quote data, so only its type is kept."""
+    from ..errors import PolicyError, ScrublineError
+
+    body: dict[str, Any] = {"stage": stage, "error": type(exc).__name__, "reason": None, **context}
+    if isinstance(exc, PolicyError):
+        body["reason"] = "invalid policy"
+        body["problems"] = list(exc.problems)
+    elif isinstance(exc, ScrublineError):
+        body["reason"] = exc.message
+    elif isinstance(exc, KeyboardInterrupt):
+        body["reason"] = "interrupted"
+    else:
+        body["reason"] = "unexpected error (its message is not recorded: it may quote record content)"
+    user, host = who_and_where()
+    body.update(user=user, host=host, code=code_version())
+    return body

@@ -11,7 +11,19 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import ScrublineError
-from .events import BATCH_EXPORTED, RECORD_ROUTED, RECORD_TRANSFORMED, RUN_FINISHED, RUN_STARTED, record_hmac
+from .events import (
+    BATCH_EXPORTED,
+    ITEM_EVENTS,
+    ITEM_FIXED,
+    ITEM_PULLED,
+    ITEM_RELEASED,
+    RECORD_ROUTED,
+    RECORD_TRANSFORMED,
+    RUN_FAILED,
+    RUN_FINISHED,
+    RUN_STARTED,
+    record_hmac,
+)
 from .store import RECORD_TYPES_SQL, AuditLog, logged_counts
 
 
@@ -30,9 +42,20 @@ def _finished_by_run(log: AuditLog) -> dict[str, tuple[int, str, dict[str, Any]]
     }
 
 
+def _failed_by_run(log: AuditLog) -> dict[str, tuple[int, str, dict[str, Any]]]:
+    return {
+        run_id: (seq, ts, json.loads(body))
+        for seq, run_id, ts, body in log.connection.execute(
+            "SELECT seq, run_id, ts, body FROM entries WHERE type = ? ORDER BY seq", (RUN_FAILED,)
+        )
+    }
+
+
 def list_runs(log: AuditLog) -> list[dict[str, Any]]:
-    """Every run in the order started: when, by whom, under which policy, with its counts."""
+    """Every run in the order started: when, by whom, under which policy, with its counts; runs
+    that stopped (a bad policy, a crash) as failed, with their reason."""
     finished = _finished_by_run(log)
+    failed = _failed_by_run(log)
     runs = []
     for seq, run_id, ts, body in log.connection.execute(
         "SELECT seq, run_id, ts, body FROM entries WHERE type = ? ORDER BY seq", (RUN_STARTED,)
@@ -40,13 +63,15 @@ def list_runs(log: AuditLog) -> list[dict[str, Any]]:
         started = json.loads(body)
         end = finished.get(run_id)
         counts = end[2]["counts"] if end else {}
+        failure = failed.pop(run_id, None)
         runs.append(
             {
                 "run_id": run_id,
                 "seq": seq,
                 "started": ts,
                 "finished": end[1] if end else None,
-                "status": "finished" if end else "interrupted",
+                "status": "finished" if end else "failed" if failure else "interrupted",
+                "failure": failure[2] if failure else None,
                 "user": started.get("user"),
                 "host": started.get("host"),
                 "policy": {k: started["policy"].get(k) for k in ("name", "version", "sha256")},
@@ -58,6 +83,27 @@ def list_runs(log: AuditLog) -> list[dict[str, Any]]:
                 "resumes": started.get("resumes"),
             }
         )
+    for run_id, (seq, ts, body) in failed.items():  # stopped before the run started
+        runs.append(
+            {
+                "run_id": run_id,
+                "seq": seq,
+                "started": ts,
+                "finished": None,
+                "status": "failed",
+                "failure": body,
+                "user": body.get("user"),
+                "host": body.get("host"),
+                "policy": {"name": body.get("policy"), "version": None, "sha256": None},
+                "records_in": None,
+                "redacted": None,
+                "filtered": None,
+                "quarantined": None,
+                "reconciled": None,
+                "resumes": None,
+            }
+        )
+    runs.sort(key=lambda r: r["seq"])
     return runs
 
 
@@ -104,6 +150,9 @@ def run_details(log: AuditLog, run_id: str) -> dict[str, Any]:
         "SELECT seq, ts, body FROM entries WHERE type = ? AND run_id = ?", (RUN_FINISHED, run_id)
     ).fetchone()
     finished = json.loads(end[2]) if end else None
+    failure_row = db.execute(
+        "SELECT ts, body FROM entries WHERE type = ? AND run_id = ?", (RUN_FAILED, run_id)
+    ).fetchone()
 
     logged = logged_counts(db, run_id)
     entities_logged: dict[str, int] = {}
@@ -145,7 +194,8 @@ def run_details(log: AuditLog, run_id: str) -> dict[str, Any]:
     else:
         counts = {
             "records_in": logged["transformed"] + logged["quarantined"],
-            "redacted": logged["transformed"] - logged["filtered"],
+            "redacted": logged["transformed"] - logged["filtered"] - logged["held"],
+            "held": logged["held"],
             "filtered": logged["filtered"],
             "quarantined": logged["quarantined"],
             "quarantined_by_reason": logged["quarantined_by_reason"],
@@ -154,13 +204,15 @@ def run_details(log: AuditLog, run_id: str) -> dict[str, Any]:
         counts_source = "log events (the run did not finish)"
         reconciled = None
     counts.setdefault("filtered", logged["filtered"])
+    counts.setdefault("held", logged["held"])
     counts["quarantined"] = _total(counts.get("quarantined", 0)) or 0
     counts.setdefault("quarantined_by_reason", logged["quarantined_by_reason"])
     counts.setdefault("entities_by_type", dict(sorted(entities_logged.items())))
 
     return {
         "run_id": run_id,
-        "status": "finished" if finished is not None else "interrupted",
+        "status": "finished" if finished is not None else "failed" if failure_row else "interrupted",
+        "failure": json.loads(failure_row[1]) if failure_row else None,
         "started": started_ts,
         "finished": end[1] if end else None,
         "seconds": _seconds_between(started_ts, end[1] if end else None),
@@ -181,6 +233,7 @@ def run_details(log: AuditLog, run_id: str) -> dict[str, Any]:
         "actions_by_entity": {k: dict(sorted(v.items())) for k, v in sorted(actions_logged.items())},
         "matches_log": finished.get("matches_log") if finished else None,
         "queues": queues,
+        "review": review_status(log, run_id),
         "exports": exports,
         "signature": finished.get("signature") if finished else None,
     }
@@ -213,6 +266,9 @@ def record_history(log: AuditLog, record_id: str) -> dict[str, Any]:
     events = []
     for seq, run_id, ts, event_type, body in rows:
         data = json.loads(body)
+        if event_type in ITEM_EVENTS:  # a person's action on the record's queue item
+            events.append({"seq": seq, "ts": ts, "action_id": run_id, "type": event_type, **data})
+            continue
         if run_id not in runs:
             started = db.execute(
                 "SELECT ts, body FROM entries WHERE type = ? AND run_id = ?", (RUN_STARTED, run_id)
@@ -258,10 +314,103 @@ def record_history(log: AuditLog, record_id: str) -> dict[str, Any]:
                 outputs=[o for o in outputs if o["kind"] == "records"],
             )
         elif event_type == RECORD_ROUTED:
-            event.update(queue=data.get("queue"), filtered=data.get("filtered"))
+            event.update(queue=data.get("queue"), filtered=data.get("filtered"), held=data.get("held"))
         else:
             event.update(reason=data.get("reason"), outputs=[o for o in outputs if o["kind"] == "quarantine"])
         events.append(event)
     for run in runs.values():
         run.pop("inputs")
     return {"record": digest, "events": events, "runs": list(runs.values())}
+
+
+def _held_records(db, run_id: str | None) -> dict[str, str]:
+    """Keyed record id -> queue, of the records a run (or every run) held for review."""
+    sql = (
+        "SELECT json_extract(body, '$.record'), json_extract(body, '$.queue') FROM entries"
+        " WHERE type = ? AND json_extract(body, '$.held')"
+    )
+    params: tuple[Any, ...] = (RECORD_ROUTED,)
+    if run_id is not None:
+        sql += " AND run_id = ?"
+        params += (run_id,)
+    return dict(db.execute(sql, params).fetchall())
+
+
+def _review_counts(db, held: dict[str, str]) -> dict[str, Any]:
+    """Held / reviewed / released / still held for these records, overall and by reviewer."""
+    fixed: dict[str, set[str]] = {}
+    released: dict[str, set[str]] = {}
+    for event_type, actor, record in db.execute(
+        "SELECT type, json_extract(body, '$.actor'), json_extract(body, '$.record') FROM entries"
+        " WHERE type IN (?, ?)",
+        (ITEM_FIXED, ITEM_RELEASED),
+    ):
+        if record in held:
+            (fixed if event_type == ITEM_FIXED else released).setdefault(actor, set()).add(record)
+    all_fixed = set().union(*fixed.values()) if fixed else set()
+    all_released = set().union(*released.values()) if released else set()
+    reviewers = sorted(set(fixed) | set(released))
+    return {
+        "held": len(held),
+        "reviewed": len(all_fixed | all_released),
+        "fixed": len(all_fixed),
+        "released": len(all_released),
+        "still_held": len(set(held) - all_released),
+        "by_reviewer": {
+            actor: {"fixed": len(fixed.get(actor, ())), "released": len(released.get(actor, ()))}
+            for actor in reviewers
+        },
+    }
+
+
+def review_status(log: AuditLog, run_id: str) -> dict[str, Any]:
+    """What became of the records a run held for privacy review, by reviewer."""
+    return _review_counts(log.connection, _held_records(log.connection, run_id))
+
+
+def review_report(log: AuditLog) -> dict[str, Any]:
+    """Every review and disclosure in the log: per holding queue, held / reviewed / released /
+    still held by reviewer; per queue, what was pulled, by whom, for which annotator, in which
+    format (items and files). Counts and names only."""
+    db = log.connection
+    held = _held_records(db, None)
+    queues: dict[str, dict[str, str]] = {}
+    for record, queue in held.items():
+        queues.setdefault(queue, {})[record] = queue
+    review = {queue: _review_counts(db, records) for queue, records in sorted(queues.items())}
+    pulls: dict[tuple, dict[str, Any]] = {}
+    for ts, body in db.execute("SELECT ts, body FROM entries WHERE type = ? ORDER BY seq", (ITEM_PULLED,)):
+        data = json.loads(body)
+        key = (
+            data.get("queue"),
+            data.get("actor"),
+            data.get("annotator"),
+            data.get("format"),
+            data.get("lease"),
+        )
+        entry = pulls.setdefault(
+            key,
+            {
+                "queue": key[0],
+                "actor": key[1],
+                "annotator": key[2],
+                "format": key[3],
+                "lease": key[4],
+                "items": 0,
+                "files": set(),
+                "first": ts,
+                "last": ts,
+            },
+        )
+        entry["items"] += 1
+        entry["files"].add(data.get("sha256"))
+        entry["last"] = ts
+    disclosures = [{**entry, "files": len(entry["files"])} for entry in pulls.values()]
+    counts: dict[str, dict[str, int]] = {}
+    for event_type, actor, n in db.execute(
+        "SELECT type, json_extract(body, '$.actor'), count(*) FROM entries"
+        f" WHERE type IN ({', '.join('?' for _ in ITEM_EVENTS)}) GROUP BY 1, 2 ORDER BY 2, 1",
+        ITEM_EVENTS,
+    ):
+        counts.setdefault(actor, {})[event_type] = n
+    return {"review": review, "disclosures": disclosures, "actions_by_actor": counts}

@@ -72,7 +72,8 @@ def _summary_pairs(details: dict[str, Any]) -> list[tuple[str, str]]:
             if reconciled is None
             else (
                 f"{'yes' if reconciled else 'NO'}: {c.get('records_in')} in = {c.get('redacted')} redacted"
-                f" + {c.get('filtered', 0)} filtered + {c.get('quarantined')} quarantined"
+                f" + {c.get('held', 0)} held + {c.get('filtered', 0)} filtered"
+                f" + {c.get('quarantined')} quarantined"
             ),
         ),
         ("Counts from", details["counts_source"]),
@@ -86,6 +87,22 @@ def queue_rows(details: dict[str, Any]) -> list[tuple[str, int]]:
     if rows or filtered:
         rows.append(("(filtered by a routing rule)", filtered))
     return rows
+
+
+def review_rows(details: dict[str, Any]) -> list[tuple[str, Any, Any, Any, Any]]:
+    """(reviewer, held, fixed, released, still held) for the records the run held for review:
+    a row for all of them, then one per reviewer."""
+    review = details.get("review") or {}
+    if not review.get("held"):
+        return []
+    rows: list[tuple[str, Any, Any, Any, Any]] = [
+        ("(all reviewers)", review["held"], review["fixed"], review["released"], review["still_held"])
+    ]
+    rows += [(actor, "", n["fixed"], n["released"], "") for actor, n in sorted(review["by_reviewer"].items())]
+    return rows
+
+
+REVIEW_HEADER = ("reviewer", "held", "fixed", "released", "still held")
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -138,8 +155,16 @@ def run_report_markdown(details: dict[str, Any], verification: VerifyResult) -> 
         _md_table(("", ""), _summary_pairs(details)),
         "",
         _md_table(
-            ("records in", "redacted", "filtered", "quarantined"),
-            [(c.get("records_in"), c.get("redacted"), c.get("filtered", 0), c.get("quarantined"))],
+            ("records in", "redacted", "held", "filtered", "quarantined"),
+            [
+                (
+                    c.get("records_in"),
+                    c.get("redacted"),
+                    c.get("held", 0),
+                    c.get("filtered", 0),
+                    c.get("quarantined"),
+                )
+            ],
         ),
         "",
         "## Entities found by type",
@@ -158,6 +183,11 @@ def run_report_markdown(details: dict[str, Any], verification: VerifyResult) -> 
         out += [_md_table(("queue", "records"), queue_rows(details)), ""]
     else:
         out += ["(no routing recorded)", ""]
+    out += ["## Privacy review", ""]
+    out += [
+        _md_table(REVIEW_HEADER, review_rows(details)) if review_rows(details) else "(no record was held)",
+        "",
+    ]
     out += [
         "## Policy rules in force",
         "",
@@ -351,7 +381,8 @@ def run_report_html(details: dict[str, Any], verification: VerifyResult) -> str:
         )
     if details.get("reconciled") is False:
         banner += (
-            '<div class="banner bad">Counts do not reconcile (in ≠ redacted + filtered + quarantined).</div>'
+            '<div class="banner bad">Counts do not reconcile '
+            "(in ≠ redacted + held + filtered + quarantined).</div>"
         )
 
     cards = "".join(
@@ -359,6 +390,7 @@ def run_report_html(details: dict[str, Any], verification: VerifyResult) -> str:
         for label, value in (
             ("records in", c.get("records_in")),
             ("redacted", c.get("redacted")),
+            ("held for review", c.get("held", 0)),
             ("filtered", c.get("filtered", 0)),
             ("quarantined", c.get("quarantined")),
             ("entities found", sum(n for _, n, _ in entity_rows)),
@@ -385,6 +417,10 @@ def run_report_html(details: dict[str, Any], verification: VerifyResult) -> str:
         queues_html = _html_table(("queue", "records"), queue_rows(details), numeric={1}, css="compact")
     else:
         queues_html = '<p class="note">No routing decisions were recorded for this run.</p>'
+    if review_rows(details):
+        review_html = _html_table(REVIEW_HEADER, review_rows(details), numeric={1, 2, 3, 4}, css="compact")
+    else:
+        review_html = '<p class="note">No record was held for privacy review.</p>'
     rules_html = _html_table(
         ("entity", "threshold", "action", "options"),
         [
@@ -459,6 +495,8 @@ def run_report_html(details: dict[str, Any], verification: VerifyResult) -> str:
 {reasons_html}
 <h2>Queues</h2>
 {queues_html}
+<h2>Privacy review</h2>
+{review_html}
 <h2>Policy rules in force</h2>
 <p>{_e(policy.get("description") or "")}</p>
 {rules_html}
@@ -477,6 +515,59 @@ never record content.</p>
 <footer>Generated {_e(_now())} by scrubline audit report.</footer>
 </main></body></html>
 """
+
+
+def render_review(report: dict[str, Any], verification: VerifyResult, fmt: str) -> str:
+    """The review report (`scrubline audit review`) as text, Markdown or JSON."""
+    import json
+
+    if fmt == "json":
+        return json.dumps({**report, "verification": verification.to_dict()}, indent=2, sort_keys=True)
+    review_table = [
+        (queue, r["held"], r["reviewed"], r["fixed"], r["released"], r["still_held"])
+        for queue, r in report["review"].items()
+    ]
+    reviewer_table = [
+        (queue, actor, n["fixed"], n["released"])
+        for queue, r in report["review"].items()
+        for actor, n in r["by_reviewer"].items()
+    ]
+    pull_table = [
+        (
+            d["queue"],
+            d["actor"],
+            d["annotator"] if d["lease"] else "(review, no lease)",
+            d["format"],
+            d["items"],
+            d["files"],
+            d["first"][:19].replace("T", " "),
+            d["last"][:19].replace("T", " "),
+        )
+        for d in report["disclosures"]
+    ]
+    action_table = [
+        (actor, event.removeprefix("item_").replace("_", " "), n)
+        for actor, events in sorted(report["actions_by_actor"].items(), key=lambda kv: str(kv[0]))
+        for event, n in sorted(events.items())
+    ]
+    sections = [
+        ("Privacy review by holding queue", ("queue", "held", "reviewed", "fixed", "released", "still held"),
+         review_table, "No record has been held for review."),
+        ("By reviewer", ("queue", "reviewer", "fixed", "released"), reviewer_table, "No review yet."),
+        ("Disclosures (items pulled)", ("queue", "by", "for", "format", "items", "files", "first (UTC)",
+         "last (UTC)"), pull_table, "No item has been pulled."),
+        ("Actions by person", ("actor", "action", "items"), action_table, "No queue action recorded."),
+    ]  # fmt: skip
+    if fmt == "md":
+        out = ["# Scrubline review report", "", f"**Verification:** {verification.format_text()}", ""]
+        for title, header, rows, empty in sections:
+            out += [f"## {title}", "", _md_table(header, rows) if rows else empty, ""]
+        out += [f"_Generated {_now()} from the audit log: names, ids and counts, no record content._", ""]
+        return "\n".join(out)
+    out = [f"Scrubline review report ({verification.format_text()})"]
+    for title, header, rows, empty in sections:
+        out += ["", title + ":", format_table(header, rows) if rows else "  " + empty]
+    return "\n".join(out) + "\n"
 
 
 def run_report(details: dict[str, Any], verification: VerifyResult, fmt: str) -> str:

@@ -52,10 +52,13 @@ from ..keys import Key, resolve_key
 from .events import (
     BATCH_EXPORTED,
     CHECKPOINT_PURPOSE,
+    RECORD_EVENTS,
     RECORD_QUARANTINED,
     RECORD_ROUTED,
     RECORD_TRANSFORMED,
+    REVIEW_EVENTS,
     RUN_DIGEST_PURPOSE,
+    RUN_FAILED,
     RUN_FINISHED,
     RUN_STARTED,
     BatchEvents,
@@ -72,22 +75,25 @@ AUDIT_KEY_ENV = "SCRUBLINE_AUDIT_KEY"
 GENESIS = "0" * 64
 BUSY_TIMEOUT_SECONDS = 60
 
+# Events about one record (run and review events), by their keyed record id. The partial index's
+# WHERE, repeated verbatim in queries so SQLite uses the index.
+RECORD_TYPES_SQL = "type IN (" + ", ".join(f"'{t}'" for t in RECORD_EVENTS) + ")"
+
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS entries ("
     " seq INTEGER PRIMARY KEY, run_id TEXT NOT NULL, ts TEXT NOT NULL, type TEXT NOT NULL,"
     " body TEXT NOT NULL, prev_hash TEXT NOT NULL, entry_hash TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS entries_by_type_run ON entries(type, run_id)",
-    "CREATE INDEX IF NOT EXISTS entries_by_record ON entries(json_extract(body, '$.record'))"
-    " WHERE type IN ('record_transformed', 'record_quarantined', 'record_routed')",
+    "DROP INDEX IF EXISTS entries_by_record",  # v1: run events only
+    "CREATE INDEX IF NOT EXISTS entries_by_record_v2 ON entries(json_extract(body, '$.record'))"
+    f" WHERE {RECORD_TYPES_SQL}",
     "CREATE INDEX IF NOT EXISTS entries_by_export ON entries(json_extract(body, '$.path'))"
     " WHERE type = 'batch_exported'",
     "CREATE TABLE IF NOT EXISTS checkpoint ("
     " id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, entry_hash TEXT NOT NULL,"
     " mac TEXT NOT NULL)",
 )
-# The partial index's WHERE, repeated verbatim in queries so SQLite uses the index.
-RECORD_TYPES_SQL = "type IN ('record_transformed', 'record_quarantined', 'record_routed')"
 
 
 def default_audit_path() -> Path:
@@ -138,8 +144,9 @@ def logged_counts(db: sqlite3.Connection, run_id: str) -> dict[str, Any]:
             (RECORD_QUARANTINED, run_id),
         ).fetchall()
     )
-    (filtered,) = db.execute(
-        "SELECT count(*) FROM entries WHERE type = ? AND run_id = ? AND json_extract(body, '$.filtered')",
+    filtered, held = db.execute(
+        "SELECT count(*) FILTER (WHERE json_extract(body, '$.filtered')),"
+        " count(*) FILTER (WHERE json_extract(body, '$.held')) FROM entries WHERE type = ? AND run_id = ?",
         (RECORD_ROUTED, run_id),
     ).fetchone()
     return {
@@ -148,6 +155,7 @@ def logged_counts(db: sqlite3.Connection, run_id: str) -> dict[str, Any]:
         "quarantined_by_reason": reasons,
         "routed": by_type.get(RECORD_ROUTED, 0) - filtered,
         "filtered": filtered,
+        "held": held,
         "exports": by_type.get(BATCH_EXPORTED, 0),
     }
 
@@ -365,7 +373,12 @@ class AuditLog:
     def run_finished(self, run_id: str, counts: dict) -> str:
         """Close the run with its counts and a signed digest of the chain head; return the digest."""
         records_in = int(counts.get("records_in", 0))
-        outcome = int(counts.get("redacted", 0)) + int(counts.get("filtered", 0)) + _quarantined_total(counts)
+        outcome = (
+            int(counts.get("redacted", 0))
+            + int(counts.get("held", 0))
+            + int(counts.get("filtered", 0))
+            + _quarantined_total(counts)
+        )
         with self._immediate() as db:
             self._require_open_run(db, run_id)
             head_seq, head_hash = db.execute(
@@ -383,6 +396,41 @@ class AuditLog:
             signature = run_signature(self.key, run_id, unsigned)
             self._append(db, run_id, [(RUN_FINISHED, canonical({**unsigned, "signature": signature}))])
         return signature
+
+    def run_failed(self, run_id: str, body: dict[str, Any]) -> None:
+        """Record that a run stopped before finishing (a bad policy, a crash): its reason, never
+        record content. The run may or may not have been started in the log."""
+        with self._immediate() as db:
+            if RUN_FINISHED in self._run_state(db, run_id):
+                raise ScrublineError(f"audit: run {run_id} is already finished in {self.path}")
+            self._append(db, run_id, [(RUN_FAILED, canonical(body))])
+
+    def record_failure(self, run_id: str, stage: str, exc: BaseException, **context: Any) -> None:
+        """`run_failed` for this exception (see `events.failure_body`); marks the exception so an
+        outer caller does not record it twice."""
+        from .events import failure_body
+
+        if getattr(exc, "_scrubline_audited", False):
+            return
+        self.run_failed(run_id, failure_body(stage, exc, **context))
+        try:
+            exc._scrubline_audited = True  # type: ignore[attr-defined]
+        except AttributeError:  # an exception type with slots
+            pass
+
+    def append_review(self, entries: list[tuple[str, str]], action_id: str | None = None) -> str:
+        """Append the events of one queue action (a pull, a release, an import) in one
+        transaction, on the same chain as the runs; returns the action's id."""
+        import uuid
+
+        action_id = action_id or f"queue-{uuid.uuid4().hex}"
+        bad = sorted({event_type for event_type, _ in entries} - set(REVIEW_EVENTS))
+        if bad:
+            raise ScrublineError(f"audit: not queue events: {', '.join(bad)}")
+        if entries:
+            with self._immediate() as db:
+                self._append(db, action_id, entries)
+        return action_id
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -419,3 +467,21 @@ class AuditLog:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def record_run_failure(
+    run_id: str, stage: str, exc: BaseException, log: AuditLog | None = None, **context
+) -> None:
+    """Best effort `run_failed` for a run that is stopping: the original error is what the user
+    must see, so a log that cannot be written only adds a warning (naming no content)."""
+    if getattr(exc, "_scrubline_audited", False):
+        return
+    try:
+        target = log if log is not None else AuditLog()
+        try:
+            target.record_failure(run_id, stage, exc, **context)
+        finally:
+            if log is None:
+                target.close()
+    except Exception as problem:  # noqa: BLE001 - never mask the run's own error
+        logger.warning("audit: could not record that run %s failed (%s)", run_id, type(problem).__name__)

@@ -96,6 +96,8 @@ class NewItem:
     model: str | None = None  # the pre-labeller that made the predictions
     source_id: str = ""
     batch_key: str = ""
+    output: str = ""  # the output file the record was read from (held/: released from there)
+    id_field: str = ""  # the record's id column in that file
 
 
 @dataclass(slots=True)
@@ -129,6 +131,31 @@ class Annotation:
     item_id: str
     annotator: str
     spans: tuple[Span, ...]
+
+
+class AssignmentState:
+    """Where one annotator stands with one item."""
+
+    LEASED = "leased"
+    EXPIRED = "expired"  # the lease ran out before the work came back
+    DONE = "done"
+    NACKED = "nacked"
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What `save_annotations` did with each annotation, as (item id, annotator) pairs: stored
+    for the first time, replacing an earlier one with other spans, or identical to the one
+    stored (left as it was); and the item ids the store does not hold."""
+
+    new: tuple[tuple[str, str], ...] = ()
+    replaced: tuple[tuple[str, str], ...] = ()
+    unchanged: tuple[tuple[str, str], ...] = ()
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def saved(self) -> int:
+        return len(self.new) + len(self.replaced) + len(self.unchanged)
 
 
 @dataclass
@@ -222,9 +249,15 @@ class QueueStore(abc.ABC):
         """Gold item id -> known answer spans."""
 
     @abc.abstractmethod
-    def save_annotations(self, annotations: Iterable[Annotation]) -> tuple[int, list[str]]:
+    def save_annotations(self, annotations: Iterable[Annotation]) -> SaveResult:
         """Store completed annotations (one per item and annotator, the last one wins) and mark
-        the annotator's share of the item done. Returns (saved, unknown item ids)."""
+        the annotator's share of the item done. An annotation with the spans already stored
+        (placeholders left out, order ignored) is counted unchanged and not written again."""
+
+    @abc.abstractmethod
+    def assignments(self, item_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Item id -> annotator -> `AssignmentState` of everyone who was ever given these items
+        (an item nobody was given, or the store does not hold, is left out)."""
 
     @abc.abstractmethod
     def annotations(self, queue: str) -> list[Annotation]:

@@ -2,15 +2,35 @@
 
 Every format carries the item id (so what comes back finds its item), the item's text, the
 pre-labeller's entities as pre-annotations, and the redaction placeholders as spans labelled
-`REDACTED:<ENTITY>`. Exports never say which items are gold. Importers read the tool's own
-export of completed work and return `Annotation`s (placeholder spans dropped).
+`REDACTED:<ENTITY>`. Exports never say which items are gold. Readers take the tool's own
+export of completed work apart into `ToolAnnotation`s (the tool's user, the item, the spans,
+skipped or not; placeholder spans set aside); `import_annotations` credits each to a Scrubline
+annotator, stores it and returns skipped items to the queue, and says what it did in an
+`ImportReport`.
 
 * `label-studio`: a JSON list of tasks `{"data": {"text", "item_id", "queue"}, "predictions":
   [{"model_version", "score", "result": [region...]}]}`; each region is NER-style
   `{"id", "from_name", "to_name": "text", "type": "labels", "value": {"start", "end", "text",
   "labels": [label]}, "score"}`. Entities use the control `label`, placeholders `redacted`;
-  `label_studio_config` writes the matching labeling config. Import: Label Studio's JSON
-  export (`annotations[].result`, `completed_by`, cancelled ones skipped).
+  `label_studio_config` writes the matching labeling config. Import: the project's "JSON"
+  export (tasks with `annotations[]`: `result`, `completed_by` as a user id or `{"email"}`,
+  `was_cancelled` for a skipped task) or its "JSON-MIN" export (one flat record per annotation:
+  the task's data keys, one key per control with its regions' values, `annotator`), told apart
+  by their shape. JSON-MIN has no skipped tasks, so importing one says so.
+
+  Placeholders are context, not labels. Each is a pre-annotated region with `"readonly": true`,
+  Label Studio's own lock on a region (its `ReadOnlyRegionMixin`): shown in its grey colour and
+  listed with a lock, it cannot be moved, relabelled or deleted, and it stays locked when the
+  prediction is copied into an annotation. The `redacted` control must stay in the config (the
+  editor draws a region only for a control and label it knows, and the SDK's `LabelInterface`
+  checks predictions against them), so it sits in a `<View style="display: none">`: its labels
+  are not in the palette. Label Studio binds a key to every `<Label>` without a `hotkey`
+  attribute, in config order from "1234567890qwetasdfgzxcvbyiopjklnm" (`Hotkey.makeComb`), and
+  there is no attribute that unbinds one, so the entity labels get those keys explicitly, in
+  that order: they keep 1, 2, 3... however many placeholder labels there are. The placeholder
+  labels still get the keys after them (the editor does that for any label); an annotator who
+  presses one and applies it to a word makes a `redacted` region that is not one of the item's
+  placeholders: the import drops it, as every placeholder region, and warns about it.
 * `argilla`: JSONL of records in `argilla.Record.to_dict()` form: `{"id", "fields": {"text"},
   "metadata": {"queue"}, "suggestions": {"entities": {"value": [{start, end, label}], "score",
   "agent"}, "redacted": {...}}}`; load with `rg.Record.from_dict` into a dataset built with
@@ -26,6 +46,12 @@ export of completed work and return `Annotation`s (placeholder spans dropped).
   Import: `prodigy db-out` JSONL (answer `accept` only).
 * `parquet`: one row per item: item_id, queue, text, spans, predictions (list of structs),
   confidence, model. Import: rows of item_id, annotator, spans.
+
+Crediting (`import_annotations`): `annotator=` credits everything to one name; else a
+`users=` mapping from the tool's user (id or email) to a name; else, for a tool whose users are
+its own accounts (Label Studio), the one annotator the item was given to (a live or expired
+lease, or finished work when the same file comes back); else the user the file names. An item
+given to several annotators needs the mapping: the error says which item and who holds it.
 """
 
 from __future__ import annotations
@@ -33,13 +59,23 @@ from __future__ import annotations
 import abc
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from ..io import atomic_write
-from .base import PLACEHOLDER_PREFIX, Annotation, QueueError, QueueItem, Span
+from .base import (
+    PLACEHOLDER_PREFIX,
+    Annotation,
+    AssignmentState,
+    QueueError,
+    QueueItem,
+    QueueStore,
+    Span,
+)
 
 ENTITY_CONTROL = "label"
 PLACEHOLDER_CONTROL = "redacted"
@@ -47,6 +83,33 @@ TEXT_OBJECT = "text"
 ARGILLA_QUESTION = "entities"
 ARGILLA_PLACEHOLDER_QUESTION = "redacted"
 PLACEHOLDER_AGENT = "scrubline"
+
+
+@dataclass(frozen=True, slots=True)
+class ToolAnnotation:
+    """One annotation as the tool's export has it, before it is credited to anyone."""
+
+    item_id: str
+    users: tuple[str, ...]  # the tool's names for who made it (id, email), as text; () if none
+    spans: tuple[Span, ...]  # entity spans, placeholders left out
+    where: str  # file and record, for messages
+    skipped: bool = False  # the annotator skipped the task: nothing to store, the lease goes back
+    placeholders: tuple[Span, ...] = ()  # placeholder-labelled regions it carried (dropped)
+
+    @property
+    def user(self) -> str | None:
+        return self.users[0] if self.users else None
+
+
+@dataclass(frozen=True)
+class ToolExport:
+    """What a tool's file holds: its annotations, which of the tool's exports it is (Label
+    Studio: "JSON" or "JSON-MIN"; empty for tools with one), and lines to show the person
+    importing it."""
+
+    annotations: list[ToolAnnotation]
+    kind: str = ""
+    notes: tuple[str, ...] = ()
 
 
 def _write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> Path:
@@ -84,14 +147,21 @@ def _read_json_records(path: Path) -> list[Any]:
     return records
 
 
-def _annotator(override: str | None, found: Any, where: str) -> str:
+def _user_keys(found: Any) -> tuple[str, ...]:
+    """The names a file gives a user (a value, or an object with email/username/id), as text."""
+    values = (
+        [found.get("email"), found.get("username"), found.get("id")] if isinstance(found, dict) else [found]
+    )
+    keys = (str(v).strip() for v in values if v is not None and not isinstance(v, dict | list | bool))
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+def _annotator(override: str | None, users: Sequence[str], where: str) -> str:
     if override:
         return override
-    if isinstance(found, dict):
-        found = found.get("email") or found.get("username") or found.get("id")
-    if found is None or str(found).strip() == "":
+    if not users:
         raise QueueError(f"{where}: no annotator in the file: pass --annotator")
-    return str(found)
+    return users[0]
 
 
 def _span(start: Any, end: Any, label: Any, where: str) -> Span:
@@ -113,6 +183,10 @@ class Format(abc.ABC):
 
     name: str = ""
     suffix: str = ""
+    tool: str = ""  # the tool's name, for messages
+    #: The tool names users by its own accounts (ids that mean nothing to Scrubline): an
+    #: annotation no `annotator=` or `users=` entry credits goes to the item's leaseholder.
+    credits_leaseholder: bool = False
 
     @abc.abstractmethod
     def records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
@@ -122,8 +196,21 @@ class Format(abc.ABC):
         return _write_jsonl(Path(path), self.records(items, labels))
 
     @abc.abstractmethod
+    def read(self, path: str | os.PathLike[str]) -> ToolExport:
+        """Every annotation in the tool's export of completed work, skipped ones included."""
+
     def parse(self, path: str | os.PathLike[str], annotator: str | None = None) -> list[Annotation]:
-        """Completed annotations from the tool's export."""
+        """The completed annotations, credited to `annotator` or to the user the file names
+        (no store involved; `import_annotations` credits them to Scrubline annotators)."""
+        done = [note for note in self.read(path).annotations if not note.skipped]
+        if annotator:
+            per_item: dict[str, list[ToolAnnotation]] = defaultdict(list)
+            for note in done:
+                per_item[note.item_id].append(note)
+            for notes in per_item.values():
+                if len(notes) > 1:
+                    raise QueueError(f"{notes[0].where}: {len(notes)} annotations but one --annotator given")
+        return [Annotation(n.item_id, _annotator(annotator, n.users, n.where), n.spans) for n in done]
 
     @abc.abstractmethod
     def item_ids(self, path: str | os.PathLike[str]) -> list[str]:
@@ -151,27 +238,92 @@ def get_format(name: str) -> Format:
 
 # --- Label Studio ------------------------------------------------------------------------------
 
+# The keys Label Studio hands out to labels without a `hotkey`, in its order (the editor's
+# `Hotkey.makeComb`): the entity labels get these explicitly, so they keep them whatever else
+# the config holds.
+LABEL_STUDIO_HOTKEYS = "1234567890qwetasdfgzxcvbyiopjklnm"
+PLACEHOLDER_COLOR = "#9e9e9e"
+LABEL_STUDIO_EXPORTS = 'export the project as "JSON" or "JSON-MIN"'
+
 
 def label_studio_config(labels: Sequence[str], placeholder_labels: Sequence[str]) -> str:
-    """The labeling config the tasks fit: entity labels, placeholder labels, the text."""
-    entity = "\n".join(f"    <Label value={quoteattr(label)}/>" for label in labels)
+    """The labeling config the tasks fit: the entity labels (the palette, with fixed hotkeys),
+    the text, and the placeholder labels in a hidden view (see the module docstring)."""
+    keys = list(LABEL_STUDIO_HOTKEYS[: len(labels)]) + [""] * max(0, len(labels) - len(LABEL_STUDIO_HOTKEYS))
+    entity = "\n".join(
+        f"    <Label value={quoteattr(label)}" + (f' hotkey="{key}"' if key else "") + "/>"
+        for label, key in zip(labels, keys, strict=True)
+    )
     marks = "\n".join(
-        f'    <Label value={quoteattr(label)} background="#9e9e9e"/>'
+        f'      <Label value={quoteattr(label)} background="{PLACEHOLDER_COLOR}"/>'
         for label in (placeholder_labels or [PLACEHOLDER_PREFIX + "ANY"])
     )
     return (
         "<View>\n"
         f'  <Labels name="{ENTITY_CONTROL}" toName="{TEXT_OBJECT}">\n{entity}\n  </Labels>\n'
-        f'  <Labels name="{PLACEHOLDER_CONTROL}" toName="{TEXT_OBJECT}">\n{marks}\n  </Labels>\n'
         f'  <Text name="{TEXT_OBJECT}" value="${TEXT_OBJECT}"/>\n'
+        "  <!-- Redaction placeholders: shown as read-only regions, never a label to apply -->\n"
+        '  <View style="display: none">\n'
+        f'    <Labels name="{PLACEHOLDER_CONTROL}" toName="{TEXT_OBJECT}">\n{marks}\n    </Labels>\n'
+        "  </View>\n"
         "</View>\n"
     )
 
 
+def _label_studio_records(path: Path) -> tuple[str, list[dict[str, Any]]]:
+    """The records of a Label Studio export and which export it is: "JSON" (tasks with `data`
+    and `annotations`) or "JSON-MIN" (one flat record per annotation)."""
+    refused = QueueError(f"{path}: not a Label Studio JSON or JSON-MIN export: {LABEL_STUDIO_EXPORTS}")
+    if not path.is_file():
+        raise QueueError(f"{path}: no such file")
+    try:
+        records = _read_json_records(path)
+    except QueueError:  # not JSON at all: CSV, TSV, CONLL...
+        raise refused from None
+    kinds = set()
+    for record in records:
+        if not isinstance(record, dict):
+            raise refused
+        if isinstance(record.get("data"), dict):
+            kinds.add("JSON")
+        elif "annotator" in record and "annotation_id" in record:
+            kinds.add("JSON-MIN")
+        else:
+            raise refused
+    if len(kinds) > 1:
+        raise refused
+    return (kinds.pop() if kinds else "JSON"), records
+
+
+def _label_studio_regions(result: Any, where: str) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """(entity spans, placeholder spans) of an annotation's NER regions; other regions (relations,
+    other controls) are left out."""
+    if not isinstance(result, list):
+        raise QueueError(f"{where}: the result is not a list of regions")
+    entities: list[Span] = []
+    marks: list[Span] = []
+    for region in result:
+        if not isinstance(region, dict) or region.get("type") != "labels":
+            continue
+        control = region.get("from_name")
+        value = region.get("value") or {}
+        for label in value.get("labels") or []:
+            span = _span(value.get("start"), value.get("end"), label, where)
+            if control == PLACEHOLDER_CONTROL or span.is_placeholder:
+                marks.append(span)
+            elif control == ENTITY_CONTROL:
+                entities.append(span)
+    return _entity_spans(entities), tuple(marks)
+
+
 @register
 class LabelStudio(Format):
+    """Tasks out with `predictions`; in, the project's "JSON" or "JSON-MIN" export."""
+
     name = "label-studio"
     suffix = ".json"
+    tool = "Label Studio"
+    credits_leaseholder = True  # `completed_by` is Label Studio's own user id
 
     @staticmethod
     def _region(item: QueueItem, span: Span, control: str, index: int) -> dict[str, Any]:
@@ -189,6 +341,8 @@ class LabelStudio(Format):
         }
         if span.score is not None:
             region["score"] = round(span.score, 6)
+        if control == PLACEHOLDER_CONTROL:
+            region["readonly"] = True  # the editor locks it: no move, relabel or delete
         return region
 
     def records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
@@ -223,33 +377,67 @@ class LabelStudio(Format):
             ),
         )
 
-    def parse(self, path: str | os.PathLike[str], annotator: str | None = None) -> list[Annotation]:
+    def read(self, path: str | os.PathLike[str]) -> ToolExport:
         path = Path(path)
+        kind, records = _label_studio_records(path)
+        if kind == "JSON-MIN":
+            return ToolExport(
+                [note for n, r in enumerate(records, 1) for note in self._min_record(path, n, r)],
+                kind,
+                (f'{path}: JSON-MIN leaves skipped tasks out: the "JSON" export returns them to the queue',),
+            )
+        return ToolExport([note for n, t in enumerate(records, 1) for note in self._task(path, n, t)], kind)
+
+    @staticmethod
+    def _task(path: Path, number: int, task: dict[str, Any]) -> list[ToolAnnotation]:
+        where = f"{path}: task {number}"
+        item_id = task["data"].get("item_id")
+        if not item_id:
+            raise QueueError(f"{where}: no data.item_id (was it exported by scrubline?)")
+        notes = task.get("annotations", task.get("completions")) or []
+        if not isinstance(notes, list):
+            raise QueueError(f"{where}: 'annotations' is not a list")
         out = []
-        for number, task in enumerate(_read_json_records(path), 1):
-            where = f"{path}: task {number}"
-            if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
-                raise QueueError(f"{where}: not a Label Studio task (no 'data')")
-            item_id = task["data"].get("item_id")
-            if not item_id:
-                raise QueueError(f"{where}: no data.item_id (was it exported by scrubline?)")
-            done = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
-            if annotator and len(done) > 1:
-                raise QueueError(f"{where}: {len(done)} annotations but one --annotator given")
-            for note in done:
-                spans = []
-                for region in note.get("result") or []:
-                    if region.get("type") != "labels" or region.get("from_name") != ENTITY_CONTROL:
-                        continue
-                    value = region.get("value") or {}
-                    for label in value.get("labels") or []:
-                        spans.append(_span(value.get("start"), value.get("end"), label, where))
-                who = _annotator(annotator, note.get("completed_by"), where)
-                out.append(Annotation(str(item_id), who, _entity_spans(spans)))
+        for index, note in enumerate(notes, 1):
+            if not isinstance(note, dict):
+                raise QueueError(f"{where}: annotation {index} is not an object")
+            at = f"{where}, annotation {note.get('id', index)}"
+            spans, marks = _label_studio_regions(note.get("result") or [], at)
+            out.append(
+                ToolAnnotation(
+                    item_id=str(item_id),
+                    users=_user_keys(note.get("completed_by")),
+                    spans=spans,
+                    where=at,
+                    skipped=bool(note.get("was_cancelled") or note.get("skipped")),
+                    placeholders=marks,
+                )
+            )
         return out
 
+    @staticmethod
+    def _min_record(path: Path, number: int, record: dict[str, Any]) -> list[ToolAnnotation]:
+        if record.get("annotation_id") is None and record.get("annotator") is None:
+            return []  # a task nobody annotated
+        where = f"{path}: record {number}"
+        item_id = record.get("item_id")
+        if not item_id:
+            raise QueueError(f"{where}: no item_id (was it exported by scrubline?)")
+        # JSON-MIN keeps one key per control, each a list of its regions' values.
+        result = []
+        for control in (ENTITY_CONTROL, PLACEHOLDER_CONTROL):
+            values = record.get(control) or []
+            if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
+                raise QueueError(f"{where}: '{control}' is not a list of regions")
+            result += [{"from_name": control, "type": "labels", "value": v} for v in values]
+        spans, marks = _label_studio_regions(result, where)
+        return [ToolAnnotation(str(item_id), _user_keys(record.get("annotator")), spans, where, False, marks)]
+
     def item_ids(self, path: str | os.PathLike[str]) -> list[str]:
-        return [str(task["data"]["item_id"]) for task in _read_json_records(Path(path))]
+        path = Path(path)
+        kind, records = _label_studio_records(path)
+        found = (r.get("item_id") if kind == "JSON-MIN" else r["data"].get("item_id") for r in records)
+        return list(dict.fromkeys(str(i) for i in found if i))
 
 
 # --- Argilla -----------------------------------------------------------------------------------
@@ -324,7 +512,7 @@ class Argilla(Format):
             )
         return out
 
-    def parse(self, path: str | os.PathLike[str], annotator: str | None = None) -> list[Annotation]:
+    def read(self, path: str | os.PathLike[str]) -> ToolExport:
         path = Path(path)
         out = []
         for number, record in enumerate(_read_json_records(path), 1):
@@ -332,17 +520,19 @@ class Argilla(Format):
             if not isinstance(record, dict) or not record.get("id"):
                 raise QueueError(f"{where}: not an Argilla record (no 'id')")
             responses = (record.get("responses") or {}).get(ARGILLA_QUESTION) or []
-            submitted = [r for r in responses if r.get("status", "submitted") == "submitted"]
-            if annotator and len(submitted) > 1:
-                raise QueueError(f"{where}: {len(submitted)} responses but one --annotator given")
-            for response in submitted:
+            for response in responses:
+                if response.get("status", "submitted") != "submitted":
+                    continue  # a draft, or discarded: not work to take in
                 spans = [
                     _span(v.get("start"), v.get("end"), v.get("label"), where)
                     for v in response.get("value") or []
                 ]
-                who = _annotator(annotator, response.get("user_id"), where)
-                out.append(Annotation(str(record["id"]), who, _entity_spans(spans)))
-        return out
+                out.append(
+                    ToolAnnotation(
+                        str(record["id"]), _user_keys(response.get("user_id")), _entity_spans(spans), where
+                    )
+                )
+        return ToolExport(out)
 
     def item_ids(self, path: str | os.PathLike[str]) -> list[str]:
         return [str(record["id"]) for record in _read_json_records(Path(path))]
@@ -377,7 +567,7 @@ class Doccano(Format):
             )
         return out
 
-    def parse(self, path: str | os.PathLike[str], annotator: str | None = None) -> list[Annotation]:
+    def read(self, path: str | os.PathLike[str]) -> ToolExport:
         path = Path(path)
         out = []
         for number, record in enumerate(_read_json_records(path), 1):
@@ -402,9 +592,9 @@ class Doccano(Format):
                 spans.append(
                     _span(entry.get("start_offset"), entry.get("end_offset"), entry.get("label"), where)
                 )
-            who = _annotator(annotator, record.get("annotator") or record.get("user"), where)
-            out.append(Annotation(str(item_id), who, _entity_spans(spans)))
-        return out
+            who = _user_keys(record.get("annotator") or record.get("user"))
+            out.append(ToolAnnotation(str(item_id), who, _entity_spans(spans), where))
+        return ToolExport(out)
 
     def item_ids(self, path: str | os.PathLike[str]) -> list[str]:
         return [str(record["item_id"]) for record in _read_json_records(Path(path))]
@@ -453,7 +643,7 @@ class Prodigy(Format):
             out.append(task)
         return out
 
-    def parse(self, path: str | os.PathLike[str], annotator: str | None = None) -> list[Annotation]:
+    def read(self, path: str | os.PathLike[str]) -> ToolExport:
         path = Path(path)
         out = []
         for number, task in enumerate(_read_json_records(path), 1):
@@ -468,9 +658,9 @@ class Prodigy(Format):
             spans = [
                 _span(s.get("start"), s.get("end"), s.get("label"), where) for s in task.get("spans") or []
             ]
-            who = _annotator(annotator, task.get("_annotator_id") or task.get("_session_id"), where)
-            out.append(Annotation(str(item_id), who, _entity_spans(spans)))
-        return out
+            who = _user_keys(task.get("_annotator_id") or task.get("_session_id"))
+            out.append(ToolAnnotation(str(item_id), who, _entity_spans(spans), where))
+        return ToolExport(out)
 
     def item_ids(self, path: str | os.PathLike[str]) -> list[str]:
         return [str(task["meta"]["item_id"]) for task in _read_json_records(Path(path))]
@@ -550,7 +740,7 @@ class Parquet(Format):
         except Exception:  # noqa: BLE001 - pyarrow raises several types for a bad file
             raise QueueError(f"{path}: not a Parquet file") from None
 
-    def parse(self, path: str | os.PathLike[str], annotator: str | None = None) -> list[Annotation]:
+    def read(self, path: str | os.PathLike[str]) -> ToolExport:
         path = Path(path)
         table = self._read(path)
         missing = {"item_id", "spans"} - set(table.column_names)
@@ -564,9 +754,12 @@ class Parquet(Format):
             spans = [
                 _span(s.get("start"), s.get("end"), s.get("label"), where) for s in row.get("spans") or []
             ]
-            who = _annotator(annotator, row.get("annotator"), where)
-            out.append(Annotation(str(row["item_id"]), who, _entity_spans(spans)))
-        return out
+            out.append(
+                ToolAnnotation(
+                    str(row["item_id"]), _user_keys(row.get("annotator")), _entity_spans(spans), where
+                )
+            )
+        return ToolExport(out)
 
     def item_ids(self, path: str | os.PathLike[str]) -> list[str]:
         return [str(v) for v in self._read(Path(path)).column("item_id").to_pylist()]
@@ -579,3 +772,235 @@ def format_for_path(path: str | os.PathLike[str], name: str | None) -> Format:
     if str(path).endswith(".parquet"):
         return get_format("parquet")
     raise QueueError(f"{path}: say which format it is with --format ({', '.join(format_names())})")
+
+
+# --- Import: credit, store, return skipped items -------------------------------------------------
+
+
+def user_mapping(pairs: Iterable[str]) -> dict[str, str]:
+    """`TOOL_USER=NAME` pairs (the tool's user id or email, a Scrubline annotator) as a dict."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        user, sep, name = (part.strip() for part in pair.partition("="))
+        if not sep or not user or not name:
+            raise QueueError(
+                "--user: expected TOOL_USER=NAME, e.g. --user 3=alice or --user ann@example.org=alice"
+            )
+        if out.get(user, name) != name:
+            raise QueueError(f"--user: user {user} is mapped twice ({out[user]}, {name})")
+        out[user] = name
+    return out
+
+
+@dataclass
+class AnnotatorImport:
+    """Item ids, for one annotator: annotations stored new, replacing one with other spans,
+    identical to the one stored; skipped items returned to the queue (nacked)."""
+
+    new: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    nacked: list[str] = field(default_factory=list)
+
+    @property
+    def saved(self) -> list[str]:
+        return self.new + self.replaced + self.unchanged
+
+
+@dataclass
+class ImportReport:
+    """What an import did, per annotator (item ids and names only, never text); every count
+    shown is summed from `annotators`."""
+
+    path: str
+    format: str
+    kind: str = ""
+    annotators: dict[str, AnnotatorImport] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)  # item ids this store does not hold
+    warnings: list[str] = field(default_factory=list)
+
+    def _total(self, what: str) -> int:
+        return sum(len(getattr(a, what)) for a in self.annotators.values())
+
+    @property
+    def saved(self) -> int:
+        return self._total("saved")
+
+    @property
+    def new(self) -> int:
+        return self._total("new")
+
+    @property
+    def replaced(self) -> int:
+        return self._total("replaced")
+
+    @property
+    def unchanged(self) -> int:
+        return self._total("unchanged")
+
+    @property
+    def nacked(self) -> int:
+        return self._total("nacked")
+
+    def of(self, annotator: str) -> AnnotatorImport:
+        return self.annotators.setdefault(annotator, AnnotatorImport())
+
+    def summary(self) -> list[str]:
+        """The lines to print: what was stored, for whom, and what went back to the queue."""
+        what = f"{self.format} {self.kind}" if self.kind else self.format
+        lines = [
+            f"{_count(self.saved, 'annotation')} imported from {self.path} ({what}): {self.new} new, "
+            f"{self.replaced} replaced earlier ones, {self.unchanged} identical"
+        ]
+        for name, done in sorted(self.annotators.items()):
+            if done.saved:
+                lines.append(f"{_count(len(done.saved), 'annotation')} credited to {name}")
+        for name, done in sorted(self.annotators.items()):
+            if done.nacked:
+                lines.append(f"{_count(len(done.nacked), 'skipped task')} returned (nacked) for {name}")
+        return lines
+
+    def notices(self) -> list[str]:
+        """The lines for stderr: items the store does not hold, and every warning."""
+        out = list(self.warnings)
+        if self.unknown:
+            out.append(f"{len(self.unknown)} name items this store does not hold (skipped)")
+        return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+_GIVEN = (AssignmentState.LEASED, AssignmentState.EXPIRED, AssignmentState.DONE)
+
+
+def import_annotations(
+    store: QueueStore,
+    fmt: Format | str,
+    path: str | os.PathLike[str],
+    *,
+    annotator: str | None = None,
+    users: Mapping[str, str] | None = None,
+) -> ImportReport:
+    """Read a tool's export, credit every annotation to a Scrubline annotator (see the module
+    docstring), store the completed ones and nack the skipped ones for whoever they are
+    credited to. Nothing is stored when any annotation cannot be credited: the error lists them."""
+    fmt = get_format(fmt) if isinstance(fmt, str) else fmt
+    users = dict(users or {})
+    export = fmt.read(path)
+    report = ImportReport(str(path), fmt.name, export.kind, warnings=list(export.notes))
+    ids = list(dict.fromkeys(note.item_id for note in export.annotations))
+    items = {item.item_id: item for item in store.items(ids)}
+    report.unknown = [i for i in ids if i not in items]
+    given = store.assignments(list(items))
+    known = [note for note in export.annotations if note.item_id in items]
+    credited = _credit(fmt, path, known, given, annotator, users, report)
+
+    for note, name in credited:
+        marks = {(s.start, s.end) for s in items[note.item_id].spans}
+        stray = [s for s in note.placeholders if (s.start, s.end) not in marks]
+        if stray and not note.skipped:
+            report.warnings.append(
+                f"item {note.item_id} ({name}): {_count(len(stray), 'placeholder label')} on text that "
+                "is not a redaction placeholder, left out"
+            )
+    result = store.save_annotations(
+        Annotation(note.item_id, name, note.spans) for note, name in credited if not note.skipped
+    )
+    for outcome in ("new", "replaced", "unchanged"):
+        for item_id, name in getattr(result, outcome):
+            getattr(report.of(name), outcome).append(item_id)
+    report.unknown += [i for i in result.unknown if i not in report.unknown]
+    _return_skipped(store, [(n, name) for n, name in credited if n.skipped], given, report)
+    return report
+
+
+def _credit(
+    fmt: Format,
+    path: str | os.PathLike[str],
+    notes: Sequence[ToolAnnotation],
+    given: Mapping[str, Mapping[str, str]],
+    annotator: str | None,
+    users: Mapping[str, str],
+    report: ImportReport,
+) -> list[tuple[ToolAnnotation, str]]:
+    """Each annotation with the Scrubline annotator it is credited to; a QueueError listing the
+    ones that cannot be credited, or that would be two annotations of one item by one person."""
+    tool = fmt.tool or fmt.name
+    if annotator and users:
+        report.warnings.append(f"--user ignored: --annotator credits every annotation to {annotator}")
+    credited: list[tuple[ToolAnnotation, str]] = []
+    problems: list[str] = []
+    mapped: set[str] = set()
+    for note in notes:
+        holders = given.get(note.item_id, {})
+        key = next((k for k in note.users if k in users), None)
+        if annotator:
+            credited.append((note, annotator))
+        elif key is not None:
+            mapped.add(key)
+            if users[key] not in holders:
+                report.warnings.append(
+                    f"item {note.item_id}: --user {key}={users[key]}, but {users[key]} holds no lease on it"
+                    " (credited anyway)"
+                )
+            credited.append((note, users[key]))
+        elif fmt.credits_leaseholder:
+            candidates = sorted(a for a, state in holders.items() if state in _GIVEN)
+            if len(candidates) == 1:
+                credited.append((note, candidates[0]))
+                continue
+            user = note.user or "N"
+            held = ", ".join(f"{a} ({holders[a]})" for a in candidates) or "nobody (no lease)"
+            problems.append(
+                f"item {note.item_id} ({tool} user {user}) is held by {held}:"
+                f" map the user with --user {user}=NAME"
+            )
+        elif note.users:
+            credited.append((note, note.users[0]))
+        else:
+            problems.append(f"{note.where}: no annotator in the file: pass --annotator")
+    if not annotator:
+        report.warnings += [
+            f"--user {key}={name}: {tool} user {key} has nothing in {path}"
+            for key, name in users.items()
+            if key not in mapped
+        ]
+
+    per_credit: dict[tuple[str, str], list[ToolAnnotation]] = defaultdict(list)
+    for note, name in credited:
+        per_credit[(note.item_id, name)].append(note)
+    for (item_id, name), same in per_credit.items():
+        if len(same) > 1:
+            whose = ", ".join(dict.fromkeys(n.user or "(none)" for n in same))
+            hint = (
+                "one --annotator for an item several people annotated"
+                if annotator
+                else "map each user to their own annotator with --user N=NAME"
+            )
+            problems.append(
+                f"item {item_id}: {len(same)} annotations credited to {name} ({tool} users {whose}): {hint}"
+            )
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise QueueError(f"{path}: nothing imported: {'; '.join(problems[:3])}{more}")
+    return credited
+
+
+def _return_skipped(
+    store: QueueStore,
+    skipped: Sequence[tuple[ToolAnnotation, str]],
+    given: Mapping[str, Mapping[str, str]],
+    report: ImportReport,
+) -> None:
+    """Nack each skipped item for the annotator it is credited to, so it goes to someone else."""
+    for note, name in skipped:
+        if store.nack(name, [note.item_id]):
+            report.of(name).nacked.append(note.item_id)
+            continue
+        state = given.get(note.item_id, {}).get(name)
+        if state == AssignmentState.NACKED:
+            continue  # returned by an earlier import of the same file
+        why = "had finished it: left done" if state == AssignmentState.DONE else "holds no lease on it"
+        report.warnings.append(f"item {note.item_id}: {name} skipped it, but {why}")

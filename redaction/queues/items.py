@@ -86,16 +86,20 @@ class PlaceholderFinder:
         return spans
 
 
+def field_header(path: str) -> str:
+    """The line shown above a field's value when an item has several fields."""
+    return f"[{path}]\n"
+
+
 def compose_text(row: Mapping[str, Any], plan: FieldPlan, id_field: str) -> tuple[str, list[TextField]]:
     """The row's annotatable text: every non-empty string value the policy does not keep as it
     is (the scanned ones), in field order, joined by a blank line; internal columns (`_...`)
-    and the id are left out."""
-    pieces: list[str] = []
-    fields: list[TextField] = []
-    offset = 0
+    and the id are left out. With more than one field, each value is shown under its name
+    (`[subject]`), so annotators see where one field ends and the next begins; `fields` gives
+    the span of each value (the names are not part of any field)."""
+    values: list[tuple[str, str]] = []
 
     def walk(value: Any, path: tuple[str | int, ...]) -> None:
-        nonlocal offset
         if isinstance(value, dict):
             for key, inner in value.items():
                 walk(inner, (*path, str(key)))
@@ -105,17 +109,28 @@ def compose_text(row: Mapping[str, Any], plan: FieldPlan, id_field: str) -> tupl
         elif isinstance(value, str) and value.strip():
             if plan.decide(path) is Decision.KEEP:
                 return
-            if pieces:
-                offset += len(FIELD_SEPARATOR)
-            pieces.append(value)
-            fields.append(TextField(display_path(path), offset, offset + len(value)))
-            offset += len(value)
+            values.append((display_path(path), value))
 
     for key, value in row.items():
         if key == id_field or key.startswith("_"):
             continue
         walk(value, (key,))
-    return FIELD_SEPARATOR.join(pieces), fields
+    pieces: list[str] = []
+    fields: list[TextField] = []
+    offset = 0
+    named = len(values) > 1
+    for path, value in values:
+        if pieces:
+            pieces.append(FIELD_SEPARATOR)
+            offset += len(FIELD_SEPARATOR)
+        if named:
+            header = field_header(path)
+            pieces.append(header)
+            offset += len(header)
+        pieces.append(value)
+        fields.append(TextField(path, offset, offset + len(value)))
+        offset += len(value)
+    return "".join(pieces), fields
 
 
 class ItemBuilder:
@@ -245,8 +260,11 @@ def enqueue_rows(
     source_id: str,
     batch_key: str,
     policy: Policy,
+    output: str = "",
 ) -> int:
     """Enqueue the redacted rows of one written batch; returns how many items were new.
+
+    `output` is the file the rows were read from (a held item's record is released from there).
 
     Each row carries its routing decision in the `_queue` column (null or absent: filtered, not
     enqueued). Idempotent: an item id the store holds is left as it is. The store is told the
@@ -262,6 +280,9 @@ def enqueue_rows(
     builder = builder_for(policy)
     store.configure(policy.routing.queues, builder.placeholders.all_labels)
     items = builder.build(rows, id_field=id_field, source_id=source_id, batch_key=batch_key)
+    for item in items:
+        item.output = output
+        item.id_field = id_field
     return store.enqueue(items)
 
 

@@ -39,6 +39,7 @@ from .base import (
     QueueItem,
     QueueStats,
     QueueStore,
+    SaveResult,
     Span,
     TextField,
     spans_from_json,
@@ -60,7 +61,7 @@ _SCHEMA = (
     " record_id TEXT, source_id TEXT, batch_key TEXT,"
     " text TEXT NOT NULL, record TEXT NOT NULL, fields TEXT NOT NULL,"
     " spans TEXT NOT NULL, predictions TEXT NOT NULL, confidence REAL, model TEXT,"
-    " gold_answer TEXT, enqueued_at REAL NOT NULL)",
+    " gold_answer TEXT, enqueued_at REAL NOT NULL, output TEXT, id_field TEXT)",
     "CREATE INDEX IF NOT EXISTS items_serve ON items(queue, state, priority DESC, seq)",
     "CREATE TABLE IF NOT EXISTS assignments ("
     " item_id TEXT NOT NULL, annotator TEXT NOT NULL, queue TEXT NOT NULL,"
@@ -90,7 +91,7 @@ _RESTATE = (
 
 _ITEM_COLUMNS = (
     "item_id, queue, text, record, record_id, fields, spans, predictions, confidence, model,"
-    " source_id, batch_key, state, seq, priority"
+    " source_id, batch_key, state, seq, priority, output, id_field"
 )
 
 _PPM = 1_000_000
@@ -120,6 +121,15 @@ def gold_id_for(queue: str, text: str) -> str:
     return hashlib.sha256(f"gold\x00{queue}\x00{text}".encode()).hexdigest()[:32]
 
 
+def _same_spans(a: Iterable[Span], b: Iterable[Span]) -> bool:
+    """The same labelled ranges, whatever their order (scores are not part of an annotation)."""
+
+    def key(spans: Iterable[Span]) -> list[tuple[int, int, str]]:
+        return sorted((s.start, s.end, s.label) for s in spans)
+
+    return key(a) == key(b)
+
+
 class SQLiteQueueStore(QueueStore):
     def __init__(
         self,
@@ -136,6 +146,10 @@ class SQLiteQueueStore(QueueStore):
         with self._write() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(items)")}
+            for column in ("output", "id_field"):  # a store made before held items had a file
+                if column not in columns:
+                    db.execute(f"ALTER TABLE items ADD COLUMN {column} TEXT")
 
     # --- connection and transactions ----------------------------------------------------------
 
@@ -248,13 +262,15 @@ class SQLiteQueueStore(QueueStore):
                         item.confidence,
                         item.model,
                         now,
+                        item.output or None,
+                        item.id_field or None,
                     )
                 )
             before = db.total_changes
             db.executemany(
                 "INSERT OR IGNORE INTO items (item_id, queue, state, priority, overlap, record_id,"
                 " source_id, batch_key, text, record, fields, spans, predictions, confidence, model,"
-                " enqueued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " enqueued_at, output, id_field) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 rows,
             )
             return db.total_changes - before
@@ -262,7 +278,7 @@ class SQLiteQueueStore(QueueStore):
     @staticmethod
     def _item(row: Sequence[Any]) -> QueueItem:
         (item_id, queue, text, record, record_id, fields, spans, predictions, confidence, model,
-         source_id, batch_key, state, seq, priority) = row  # fmt: skip
+         source_id, batch_key, state, seq, priority, output, id_field) = row  # fmt: skip
         return QueueItem(
             item_id=item_id,
             queue=queue,
@@ -276,6 +292,8 @@ class SQLiteQueueStore(QueueStore):
             model=model,
             source_id=source_id or "",
             batch_key=batch_key or "",
+            output=output or "",
+            id_field=id_field or "",
             state=state,
             seq=seq,
             priority=priority,
@@ -554,8 +572,8 @@ class SQLiteQueueStore(QueueStore):
         )
         return {item_id: tuple(spans_from_json(answer)) for item_id, answer in rows}
 
-    def save_annotations(self, annotations: Iterable[Annotation]) -> tuple[int, list[str]]:
-        saved = 0
+    def save_annotations(self, annotations: Iterable[Annotation]) -> SaveResult:
+        outcomes: dict[str, list[tuple[str, str]]] = {"new": [], "replaced": [], "unchanged": []}
         unknown: list[str] = []
         now = self.clock()
         with self._write() as db:
@@ -566,13 +584,24 @@ class SQLiteQueueStore(QueueStore):
                     continue
                 queue = row[0]
                 spans = [s for s in note.spans if not s.is_placeholder]
-                db.execute(
-                    "INSERT INTO annotations (item_id, annotator, queue, spans, saved_at) VALUES (?,?,?,?,?)"
-                    " ON CONFLICT(item_id, annotator) DO UPDATE SET spans = excluded.spans,"
-                    " saved_at = excluded.saved_at, queue = excluded.queue",
-                    (note.item_id, note.annotator, queue, spans_to_json(spans), now),
-                )
-                saved += 1
+                stored = db.execute(
+                    "SELECT spans FROM annotations WHERE item_id = ? AND annotator = ?",
+                    (note.item_id, note.annotator),
+                ).fetchone()
+                if stored is None:
+                    outcome = "new"
+                elif _same_spans(spans_from_json(stored[0]), spans):
+                    outcome = "unchanged"
+                else:
+                    outcome = "replaced"
+                outcomes[outcome].append((note.item_id, note.annotator))
+                if outcome != "unchanged":
+                    db.execute(
+                        "INSERT INTO annotations (item_id, annotator, queue, spans, saved_at)"
+                        " VALUES (?,?,?,?,?) ON CONFLICT(item_id, annotator) DO UPDATE SET"
+                        " spans = excluded.spans, saved_at = excluded.saved_at, queue = excluded.queue",
+                        (note.item_id, note.annotator, queue, spans_to_json(spans), now),
+                    )
                 assignment = db.execute(
                     "SELECT state FROM assignments WHERE item_id = ? AND annotator = ?",
                     (note.item_id, note.annotator),
@@ -591,7 +620,27 @@ class SQLiteQueueStore(QueueStore):
                     (1 if was_live else 0, note.item_id),
                 )
                 db.execute(_RESTATE, (note.item_id,))
-        return saved, unknown
+        return SaveResult(
+            new=tuple(outcomes["new"]),
+            replaced=tuple(outcomes["replaced"]),
+            unchanged=tuple(outcomes["unchanged"]),
+            unknown=tuple(unknown),
+        )
+
+    def assignments(self, item_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        db = self._connect()
+        out: dict[str, dict[str, str]] = {}
+        ids = list(dict.fromkeys(item_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for item_id, annotator, state in db.execute(
+                f"SELECT item_id, annotator, state FROM assignments WHERE item_id IN ({marks})"
+                " ORDER BY item_id, annotator",
+                chunk,
+            ):
+                out.setdefault(item_id, {})[annotator] = state
+        return out
 
     def annotations(self, queue: str) -> list[Annotation]:
         rows = self._connect().execute(

@@ -236,6 +236,64 @@ def test_ack_and_nack_take_an_exported_batch(setup):
     assert "1 were not leased to carol" in acked.stderr
 
 
+def test_label_studio_import_credits_mapped_users_and_returns_skips(tmp_path, capsys):
+    """Overlap 2: alice and bob pulled the same items; in Label Studio user 1 annotated both,
+    user 2 one and skipped the other. `--user` says who is who."""
+    from flows.cli import main
+    from redaction.queues.formats import get_format
+    from redaction.routing import QueueSettings
+    from tests.data.queue_data import plain_items
+
+    store_path = tmp_path / "queues.sqlite3"
+    store = SQLiteQueueStore(store_path)
+    store.configure({"annotation": QueueSettings(overlap=2)}, ["REDACTED:PERSON"])
+    store.enqueue(plain_items(2))
+    items = store.pull("annotation", "alice", 2)
+    store.pull("annotation", "bob", 2)
+    tasks = get_format("label-studio").records(items, ["ORGANIZATION"])
+    for number, (item, task) in enumerate(zip(items, tasks, strict=True), 1):
+        start = item.text.index("invoice")
+        region = {
+            "id": f"r{number}",
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": start, "end": start + 7, "text": "invoice", "labels": ["ORGANIZATION"]},
+        }
+        task["id"] = number
+        task["annotations"] = [
+            {"id": 10 * number + 1, "completed_by": 1, "result": [region], "was_cancelled": False},
+            {"id": 10 * number + 2, "completed_by": 2, "result": [] if number == 2 else [region],
+             "was_cancelled": number == 2},
+        ]  # fmt: skip
+    export = tmp_path / "project-1.json"
+    export.write_text(json.dumps(tasks))
+
+    args = ["queue", "--store", str(store_path), "import", str(export), "--format", "label-studio"]
+    assert main([*args, "--user", "1=alice", "--user", "2=bob"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        f"3 annotations imported from {export} (label-studio JSON): 3 new, 0 replaced earlier ones,"
+        " 0 identical",
+        "2 annotations credited to alice",
+        "1 annotation credited to bob",
+        "1 skipped task returned (nacked) for bob",
+    ]
+    assert err == ""
+    stats = SQLiteQueueStore(store_path).stats()["annotation"]
+    assert stats.annotators["alice"]["done"] == 2 and stats.annotators["bob"] == {
+        "leased": 0,
+        "done": 1,
+        "nacked": 1,
+    }
+    # Without the mapping the item is ambiguous: one line, exit 1, nothing changed.
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and err.startswith("scrubline: error: ")
+    assert f"item {items[0].item_id} (Label Studio user 1) is held by alice (done), bob (done)" in err
+    assert "--user 1=NAME" in err
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -109,8 +109,8 @@ def audited_run(
                 exports.append(ExportRecord.from_file("quarantine", path, len(result.rejects)))
             chosen = None
             if routes:
-                chosen = {done.record_id: route_of(i) for i, done in enumerate(result.redacted)}
-                filtered += sum(1 for queue in chosen.values() if queue is None)
+                chosen = {done.record_id: (route_of(i), False) for i, done in enumerate(result.redacted)}
+                filtered += sum(1 for queue, _ in chosen.values() if queue is None)
             events = batch_events(log.record_key(), batch, result, exports, chosen)
             log.append_batch(run_id, batch.key, events)
             all_events.append(events)

@@ -279,9 +279,9 @@ def test_labelled_records_need_no_id_and_keep_their_language_in_lower_case(tmp_p
 
 
 def test_file_evaluation_checks_every_line_before_loading_a_model(tmp_path, monkeypatch):
-    import redaction.evaluate as evaluate
+    import redaction.redactor as redactor
 
-    monkeypatch.setattr(evaluate, "Detector", None)  # any model load would fail loudly
+    monkeypatch.setattr(redactor, "Detector", None)  # any model load would fail loudly
     path = write_lines(tmp_path / "data.jsonl", GOOD, json.dumps(record(language="fr")))
     with pytest.raises(InputError, match=r":2: 'language' must be one of the policy languages \(en\)"):
         evaluate_file(path, make_policy())

@@ -21,8 +21,8 @@ def write_jsonl(path: Path, records: list[dict], extra: bytes = b"") -> Path:
     return path
 
 
-def read_records(out: Path) -> list[dict]:
-    folder = out / "records"
+def read_records(out: Path, kind: str = "records") -> list[dict]:
+    folder = out / kind
     if not folder.exists() or not any(folder.glob("*.parquet")):
         return []
     return ds.dataset(folder, format="parquet").to_table().to_pylist()
@@ -43,10 +43,15 @@ def test_redacted_output_holds_none_of_the_generated_pii(
     records, values = generated
     source = write_jsonl(tmp_path / "in.jsonl", records)
     summary = run_pipeline([source], default_policy_path, tmp_path / "out", workers=1, batch_size=16)
-    assert summary.counters.records_in == 60 and summary.counters.redacted == 60
+    c = summary.counters
+    assert c.records_in == 60 and c.redacted + c.held == 60
     out_rows = read_records(tmp_path / "out")
-    assert sorted(r["id"] for r in out_rows) == sorted(r["id"] for r in records)
-    dump = json.dumps(out_rows)
+    held_rows = read_records(tmp_path / "out", "held")  # near misses, waiting for review
+    assert len(out_rows) == c.redacted and len(held_rows) == c.held
+    assert sorted(r["id"] for r in out_rows + held_rows) == sorted(r["id"] for r in records)
+    assert all(r["_queue"] == "privacy-review" for r in held_rows)
+    assert all(r["_queue"] == "annotation" for r in out_rows)
+    dump = json.dumps(out_rows + held_rows)
     leaked = [v for v in values if len(v) >= 6 and v in dump]
     # The foundation's detection is measured by benchmarks/quality.py; here only a small share of
     # hard cases may slip (issue 3 raises recall). Structured identifiers must never leak.
@@ -99,7 +104,7 @@ def test_rerun_duplicates_nothing_and_a_new_batch_size_leaves_no_stale_files(
     assert sorted(map(json.dumps, read_records(out))) == sorted(map(json.dumps, first))
     run_pipeline([source], default_policy_path, out, workers=1, batch_size=100)
     again = read_records(out)
-    assert len(again) == 30
+    assert len(again) + len(read_records(out, "held")) == 30
     assert sorted(r["id"] for r in again) == sorted(r["id"] for r in first)
 
 

@@ -391,8 +391,8 @@ def test_parquet_export_has_the_declared_schema_and_imports(batch, tmp_path):
 def test_imported_annotations_complete_the_items_in_the_store(batch, tmp_path):
     items, store, _ = batch
     done = completed(items, seed=8)
-    saved, unknown = store.save_annotations([*as_annotations(done, "alice"), Annotation("nope", "alice", ())])
-    assert (saved, unknown) == (len(items), ["nope"])
+    result = store.save_annotations([*as_annotations(done, "alice"), Annotation("nope", "alice", ())])
+    assert (result.saved, len(result.new), result.unknown) == (len(items), len(items), ("nope",))
     stats = store.stats()["annotation"]
     assert stats.done == len(items) and stats.annotators["alice"]["done"] == len(items)
     stored = {a.item_id: a for a in store.annotations("annotation")}

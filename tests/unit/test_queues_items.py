@@ -78,13 +78,22 @@ def test_text_joins_the_scanned_fields_and_maps_them_back(default_policy):
         "_language": "en",
     }
     text, fields = compose_text(row, FieldPlan(default_policy.fields), "id")
-    assert text == "Hello <PERSON_1>\n\n<PERSON_2>\n\nfirst\n\nsecond"
+    # Several fields: each under its name, so annotators see where one ends.
+    assert text == (
+        "[subject]\nHello <PERSON_1>\n\n[customer.name]\n<PERSON_2>\n\n"
+        "[customer.notes[0]]\nfirst\n\n[customer.notes[1]]\nsecond"
+    )
     assert [(f.path, text[f.start : f.end]) for f in fields] == [
         ("subject", "Hello <PERSON_1>"),
         ("customer.name", "<PERSON_2>"),
         ("customer.notes[0]", "first"),
         ("customer.notes[1]", "second"),
     ]
+    # One field needs no name.
+    single, (only,) = compose_text(
+        {"id": "T-2", "text": "Hi <PERSON_1>"}, FieldPlan(default_policy.fields), "id"
+    )
+    assert single == "Hi <PERSON_1>" and (only.path, only.start, only.end) == ("text", 0, len(single))
 
 
 def test_a_cut_entity_keeps_its_longest_piece_outside_placeholders():

@@ -265,3 +265,46 @@ def test_three_processes_with_overlap_two_serve_each_item_exactly_twice(tmp_path
     assert set(counts.values()) == {2}
     for ids in received.values():
         assert len(ids) == len(set(ids))  # never twice to one annotator
+
+
+def test_saving_annotations_tells_new_replaced_and_identical_ones_apart(tmp_path):
+    from redaction.queues import Annotation
+
+    store = make_store(tmp_path, annotation=QueueSettings(overlap=2))
+    store.enqueue(plain_items(3))
+    ids = [i.item_id for i in store.pull("annotation", "alice", 3)]
+    first = [Annotation(i, "alice", (Span(0, 6, "ORGANIZATION"), Span(7, 8, "DATE_TIME"))) for i in ids]
+    result = store.save_annotations([*first, Annotation("nope", "alice", ())])
+    assert result.new == tuple((i, "alice") for i in ids) and result.unknown == ("nope",)
+    assert (result.saved, result.replaced, result.unchanged) == (3, (), ())
+    again = store.save_annotations(
+        [
+            # the same spans in another order, a score and a placeholder: identical
+            Annotation(ids[0], "alice", (Span(7, 8, "DATE_TIME", 0.5), Span(0, 6, "ORGANIZATION"))),
+            Annotation(ids[1], "alice", (*first[1].spans, Span(10, 20, "REDACTED:PERSON"))),
+            Annotation(ids[2], "alice", (Span(0, 6, "LOCATION"),)),  # relabelled
+            Annotation(ids[2], "bob", ()),  # bob's first, though he holds no lease
+        ]
+    )
+    assert again.unchanged == ((ids[0], "alice"), (ids[1], "alice"))
+    assert again.replaced == ((ids[2], "alice"),) and again.new == ((ids[2], "bob"),)
+    stored = {(a.item_id, a.annotator): a.spans for a in store.annotations("annotation")}
+    assert stored[(ids[2], "alice")] == (Span(0, 6, "LOCATION"),)
+    assert store.stats()["annotation"].done == 1  # ids[2]: alice and bob
+
+
+def test_assignments_say_who_was_given_each_item_and_how_it_stands(tmp_path):
+    clock = Clock()
+    store = make_store(tmp_path, clock, annotation=QueueSettings(overlap=3, lease_seconds=60))
+    store.enqueue(plain_items(2))
+    ids = [i.item_id for i in store.pull("annotation", "alice", 2)]
+    store.pull("annotation", "bob", 1)
+    store.pull("annotation", "carol", 1)
+    store.ack("bob", ids[:1])
+    store.nack("carol", ids[:1])
+    clock.now += 61
+    store.stats()  # reclaims the expired leases
+    assert store.assignments([*ids, "nope"]) == {
+        ids[0]: {"alice": "expired", "bob": "done", "carol": "nacked"},
+        ids[1]: {"alice": "expired"},
+    }

@@ -1,0 +1,155 @@
+"""The one redaction path: detection, name propagation, anonymization of a record's texts.
+
+`scrubline run` (through `pipeline.BatchRedactor`), `scrubline scan` and `scrubline eval` all
+call `TextRedactor.redact`, so what a scan shows and what an evaluation measures is what a run
+writes. A record is a group of texts (its string fields) in one language: detection runs over
+every text of a batch at once (spaCy's `nlp.pipe`), name propagation within each record when
+the policy turns it on, then the policy's action for each finding.
+
+What differs between the three is only where keys and pseudonyms come from: a run uses the
+installation's keys and its persistent pseudonym store; a scan reads them without writing
+(`ReadOnlyPseudonymStore`, keys resolved with `create=False`); an evaluation uses throwaway
+keys and a temporary store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .anonymize import Anonymizer, Redaction
+from .detect import Detector, Finding, propagate_names
+from .errors import QuarantineReason, RedactionError
+from .keys import Key
+from .policy import Policy
+
+
+@dataclass(slots=True)
+class RecordOutcome:
+    """What redaction did to one record's texts: the new texts and, per text, the redactions
+    (offsets in the original text, no values); or the reason it failed."""
+
+    texts: list[str] = field(default_factory=list)
+    redactions: list[list[Redaction]] = field(default_factory=list)
+    failure: QuarantineReason | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.failure is not None
+
+
+class TextRedactor:
+    """Redacts groups of texts per the policy. Build once per process: the model loads once."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        keys: dict[str, Key] | None = None,
+        store=None,
+        detector: Detector | None = None,
+        nlp_batch_size: int = 64,
+    ):
+        self.policy = policy
+        self.detector = detector or Detector(policy, nlp_batch_size=nlp_batch_size)
+        self.anonymizer = Anonymizer(policy, keys, store)
+
+    def redact(self, groups: Sequence[Sequence[str]], languages: Sequence[str]) -> list[RecordOutcome]:
+        """One outcome per group (record), in order. A failing record fails alone."""
+        flat: list[str] = []
+        flat_languages: list[str] = []
+        for texts, language in zip(groups, languages, strict=True):
+            flat.extend(texts)
+            flat_languages.extend([language] * len(texts))
+        detected = self.detector.detect(flat, flat_languages) if flat else []
+        outcomes: list[RecordOutcome] = []
+        offset = 0
+        for texts in groups:
+            found = detected[offset : offset + len(texts)]
+            offset += len(texts)
+            outcomes.append(self._redact_record(list(texts), found))
+        return outcomes
+
+    def _redact_record(self, texts: list[str], found: list[list[Finding] | RedactionError]) -> RecordOutcome:
+        if any(isinstance(f, RedactionError) for f in found):
+            return RecordOutcome(failure=QuarantineReason.DETECTION_ERROR)
+        findings: list[list[Finding]] = found  # type: ignore[assignment]
+        if self.policy.detection.propagate_names:
+            findings = propagate_names(texts, findings)
+        outcome = RecordOutcome()
+        try:
+            for text, text_findings in zip(texts, findings, strict=True):
+                new_text, applied = self.anonymizer.anonymize(text, text_findings)
+                outcome.texts.append(new_text)
+                outcome.redactions.append(applied)
+        except RedactionError:
+            return RecordOutcome(failure=QuarantineReason.REDACTION_ERROR)
+        return outcome
+
+
+def language_identifier(policy: Policy):
+    """The identifier a run uses to pick a record's language, or None when it does not."""
+    if policy.detection.detect_language and len(policy.languages) > 1:
+        from .language import LanguageIdentifier
+
+        return LanguageIdentifier(tuple(policy.languages), policy.primary_language)
+    return None
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """What a run would do to one text, computed without writing anything."""
+
+    text: str
+    language: str
+    redacted: str
+    redactions: list[Redaction]
+    new_pseudonyms: int  # values a run would give a new number (not stored by the scan)
+    temporary_keys: list[str]  # keys that do not exist yet: the scan used throwaway ones
+
+    def to_dict(self) -> dict:
+        return {
+            "language": self.language,
+            "redacted": self.redacted,
+            "findings": [
+                {
+                    "start": r.start,
+                    "end": r.end,
+                    "entity_type": r.entity_type,
+                    "score": r.score,
+                    "action": r.action,
+                }
+                for r in self.redactions
+            ],
+            "new_pseudonyms": self.new_pseudonyms,
+            "temporary_keys": self.temporary_keys,
+        }
+
+
+def scan_text(policy: Policy, text: str, language: str | None = None) -> ScanResult:
+    """A dry run of the redaction a run applies to a record holding `text`: the same path
+    (`TextRedactor`), the installation's keys and pseudonyms read but never written, no file
+    created under $SCRUBLINE_HOME. A failure is raised, never swallowed."""
+    from .anonymize import ReadOnlyPseudonymStore, dry_run_keys
+    from .policy import Action
+
+    if language is None:
+        identifier = language_identifier(policy)
+        language = identifier.identify([text]) if identifier is not None else policy.primary_language
+    keys, temporary = dry_run_keys(policy)
+    store = ReadOnlyPseudonymStore() if Action.PSEUDONYMIZE in policy.actions_used() else None
+    try:
+        (outcome,) = TextRedactor(policy, keys=keys, store=store).redact([[text]], [language])
+    finally:
+        if store is not None:
+            store.close()
+    if outcome.failure is not None:
+        raise RedactionError(f"scan: {outcome.failure.value.replace('_', ' ')} on the given text")
+    return ScanResult(
+        text=text,
+        language=language,
+        redacted=outcome.texts[0],
+        redactions=outcome.redactions[0],
+        new_pseudonyms=store.new if store is not None else 0,
+        temporary_keys=temporary,
+    )
