@@ -72,16 +72,23 @@ def cmd_runs(args: argparse.Namespace) -> int:
             " ".join(str(v) for v in (r["policy"]["name"], r["policy"]["version"]) if v) or "-",
             r["records_in"],
             r["redacted"],
+            r.get("held"),
             r["quarantined"],
         )
         for r in runs
     ]
-    print(
-        format_table(
-            ("run", "started (UTC)", "finished (UTC)", "user", "policy", "in", "redacted", "quarantined"),
-            rows,
-        )
+    header = (
+        "run",
+        "started (UTC)",
+        "finished (UTC)",
+        "user",
+        "policy",
+        "in",
+        "redacted",
+        "held",
+        "quarantined",
     )
+    print(format_table(header, rows))
     return 0
 
 
@@ -238,7 +245,10 @@ def _format_item_event(event: dict[str, Any]) -> str:
             + f", file {e.get('file')} (sha256 {str(e.get('sha256'))[:16]}...)"
         ),
         "acked": lambda e: f"acknowledged in {e['queue']} for {e.get('annotator')}",
-        "nacked": lambda e: f"returned (nack) in {e['queue']} for {e.get('annotator')}",
+        "nacked": lambda e: (
+            f"returned (nack) in {e['queue']} for {e.get('annotator')}"
+            + (" (skipped in the tool)" if e.get("via") == "import" else "")
+        ),
         "fixed": lambda e: (
             f"fixed in {e['queue']}: "
             + ", ".join(f"{n} {entity}" for entity, n in (e.get("entities") or {}).items())
@@ -248,8 +258,10 @@ def _format_item_event(event: dict[str, Any]) -> str:
             + (f", written to {e['output']['path']}" if e.get("output") else "")
         ),
         "annotation imported": lambda e: (
-            f"annotation imported in {e['queue']} for {e.get('annotator')}: {e.get('spans')} span(s)"
-            + (" (replaced an earlier one)" if e.get("replaced") else "")
+            f"annotation imported ({e.get('format')}) in {e['queue']} for {e.get('annotator')}"
+            + {"replaced": ", replacing an earlier one", "unchanged": ", identical to the stored one"}.get(
+                e.get("status"), ""
+            )
         ),
     }.get(kind, lambda e: kind)(event)
     return f"  #{event['seq']} {event['ts']} {what} by {event.get('actor')}"

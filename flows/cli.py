@@ -36,12 +36,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         summary = _run(args)
     except BaseException as exc:
         # The flow records its own failures; this covers what stops the run before it starts
-        # (a bad policy, a missing input, no Prefect server). The log gets no content.
+        # (a bad policy, a missing input, no Prefect server), in the installation's audit log. A
+        # brand-new installation whose first run cannot start is left as it was: no log, no key.
         import uuid
 
         from redaction.audit import record_run_failure
+        from redaction.audit.store import default_audit_path
 
-        record_run_failure(uuid.uuid4().hex, "start", exc, policy=str(args.policy), out=str(args.out))
+        if default_audit_path(create=False).exists():
+            record_run_failure(uuid.uuid4().hex, "start", exc, policy=str(args.policy), out=str(args.out))
         raise
     if args.json:
         print(json.dumps(summary, indent=2, sort_keys=True))

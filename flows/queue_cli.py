@@ -214,12 +214,28 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from redaction.audit.events import ANNOTATION_IMPORTED, ITEM_NACKED, sha256_file
     from redaction.queues.formats import format_for_path, import_annotations, user_mapping
+    from redaction.queues.review import item_ref
 
     fmt = format_for_path(args.file, args.format)
     users = user_mapping(args.user)
+    audit = _audit(args)
     with _store(args) as store:
         report = import_annotations(store, fmt, args.file, annotator=args.annotator, users=users)
+        digest = sha256_file(args.file)
+        events = []
+        for name, done in sorted(report.annotators.items()):
+            items = {item.item_id: item for item in store.items(done.saved + done.nacked)}
+            for status in ("new", "replaced", "unchanged"):
+                refs = [item_ref(items[i], status=status) for i in getattr(done, status) if i in items]
+                events.append(
+                    (ANNOTATION_IMPORTED, refs, {"annotator": name, "format": fmt.name, "sha256": digest})
+                )
+            refs = [item_ref(items[i]) for i in done.nacked if i in items]
+            events.append((ITEM_NACKED, refs, {"annotator": name, "via": "import", "sha256": digest}))
+        audit.record_many(events)
+    audit.close()
     for line in report.summary():
         print(line)
     for line in report.notices():

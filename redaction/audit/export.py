@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from ..io import atomic_write
 from .queries import list_runs
-from .store import AuditLog
+from .store import RECORD_TYPES_SQL, AuditLog
 
 ENTRIES_SCHEMA = pa.schema(
     [
@@ -64,6 +64,7 @@ RUNS_SCHEMA = pa.schema(
         ("policy_sha256", pa.string()),
         ("records_in", pa.int64()),
         ("redacted", pa.int64()),
+        ("held", pa.int64()),
         ("filtered", pa.int64()),
         ("quarantined", pa.int64()),
         ("reconciled", pa.bool_()),
@@ -84,7 +85,7 @@ def export_parquet(log: AuditLog, out: str | os.PathLike[str]) -> dict[str, dict
     try:
         entries = db.execute(
             "SELECT seq, run_id, ts, type,"
-            " CASE WHEN type IN ('record_transformed', 'record_quarantined', 'record_routed')"
+            f" CASE WHEN {RECORD_TYPES_SQL}"
             " THEN json_extract(body, '$.record') END, body, prev_hash, entry_hash"
             " FROM entries ORDER BY seq"
         ).fetchall()
@@ -119,6 +120,7 @@ def export_parquet(log: AuditLog, out: str | os.PathLike[str]) -> dict[str, dict
             r["policy"]["sha256"],
             r["records_in"],
             r["redacted"],
+            r.get("held"),
             r["filtered"],
             r["quarantined"],
             r["reconciled"],

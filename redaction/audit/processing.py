@@ -50,6 +50,8 @@ def processing_summary(log: AuditLog) -> list[dict[str, Any]]:
     """One record of processing per policy name, newest policy version's rules."""
     by_policy: dict[str, dict[str, Any]] = {}
     for run in list_runs(log):
+        if run["policy"]["sha256"] is None:  # failed before it started: it processed nothing
+            continue
         details = run_details(log, run["run_id"])
         policy = details["policy"]
         entry = by_policy.setdefault(

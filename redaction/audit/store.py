@@ -96,8 +96,8 @@ _SCHEMA = (
 )
 
 
-def default_audit_path() -> Path:
-    return scrubline_home() / "audit" / "audit.sqlite3"
+def default_audit_path(*, create: bool = True) -> Path:
+    return scrubline_home(create=create) / "audit" / "audit.sqlite3"
 
 
 def entry_hash(prev_hash: str, seq: int, run_id: str, ts: str, event_type: str, body: str) -> str:

@@ -18,19 +18,23 @@ annotator, stores it and returns skipped items to the queue, and says what it di
   the task's data keys, one key per control with its regions' values, `annotator`), told apart
   by their shape. JSON-MIN has no skipped tasks, so importing one says so.
 
-  Placeholders are context, not labels. Each is a pre-annotated region with `"readonly": true`,
-  Label Studio's own lock on a region (its `ReadOnlyRegionMixin`): shown in its grey colour and
-  listed with a lock, it cannot be moved, relabelled or deleted, and it stays locked when the
-  prediction is copied into an annotation. The `redacted` control must stay in the config (the
-  editor draws a region only for a control and label it knows, and the SDK's `LabelInterface`
-  checks predictions against them), so it sits in a `<View style="display: none">`: its labels
-  are not in the palette. Label Studio binds a key to every `<Label>` without a `hotkey`
-  attribute, in config order from "1234567890qwetasdfgzxcvbyiopjklnm" (`Hotkey.makeComb`), and
-  there is no attribute that unbinds one, so the entity labels get those keys explicitly, in
-  that order: they keep 1, 2, 3... however many placeholder labels there are. The placeholder
-  labels still get the keys after them (the editor does that for any label); an annotator who
-  presses one and applies it to a word makes a `redacted` region that is not one of the item's
-  placeholders: the import drops it, as every placeholder region, and warns about it.
+  Placeholders are context, not labels, and use what Label Studio itself offers for that:
+  - Each is a pre-annotated region with `"readonly": true`, the editor's own lock on a region
+    (`ReadOnlyRegionMixin`): shown in grey and listed with a lock, it cannot be moved,
+    relabelled or deleted, and it stays locked when the prediction is copied into an annotation.
+  - The `redacted` control stays in the config (the editor drops a region whose control the
+    config lacks and colours it by its label; the SDK's `LabelInterface` checks predictions
+    against both) but sits in a `<View style="display: none">`: no button in the palette.
+  - Label Studio binds a key to every `<Label>` without a `hotkey`, in config order, from
+    "1234567890qwetasdfgzxcvbyiopjklnm" (the editor's `Hotkey.makeComb`); no attribute unbinds
+    one. So the entity labels carry those keys explicitly, in that order: they have 1, 2, 3...
+    however many placeholder labels follow. The hidden placeholder labels still get the keys
+    after them; one pressed and applied to a word gives a `redacted` region that is not one of
+    the item's placeholders, which the import drops (as every placeholder region) with a warning.
+  The other ways were worse: placeholder labels in the entity control would be in the palette;
+  no placeholder regions would leave the redactions unmarked; a per-region TextArea would show
+  on every region the annotator makes; a labelling Taxonomy (the one kind of option the editor
+  gives no keys) is a dropdown annotators could still pick a placeholder from.
 * `argilla`: JSONL of records in `argilla.Record.to_dict()` form: `{"id", "fields": {"text"},
   "metadata": {"queue"}, "suggestions": {"entities": {"value": [{start, end, label}], "score",
   "agent"}, "redacted": {...}}}`; load with `rg.Record.from_dict` into a dataset built with
@@ -479,6 +483,7 @@ def argilla_settings(labels: Sequence[str], placeholder_labels: Sequence[str], c
 @register
 class Argilla(Format):
     name = "argilla"
+    tool = "Argilla"
     suffix = ".jsonl"
 
     def records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
@@ -550,6 +555,7 @@ def _shown_spans(item: QueueItem, allowed: set[str]) -> list[Span]:
 @register
 class Doccano(Format):
     name = "doccano"
+    tool = "doccano"
     suffix = ".jsonl"
 
     def records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
@@ -627,6 +633,7 @@ def prodigy_hashes(task: dict[str, Any]) -> tuple[int, int]:
 @register
 class Prodigy(Format):
     name = "prodigy"
+    tool = "Prodigy"
     suffix = ".jsonl"
 
     def records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
@@ -932,6 +939,7 @@ def _credit(
         report.warnings.append(f"--user ignored: --annotator credits every annotation to {annotator}")
     credited: list[tuple[ToolAnnotation, str]] = []
     problems: list[str] = []
+    unmapped: dict[str, list[str]] = {}  # tool user -> what makes each of their items ambiguous
     mapped: set[str] = set()
     for note in notes:
         holders = given.get(note.item_id, {})
@@ -951,16 +959,15 @@ def _credit(
             if len(candidates) == 1:
                 credited.append((note, candidates[0]))
                 continue
-            user = note.user or "N"
             held = ", ".join(f"{a} ({holders[a]})" for a in candidates) or "nobody (no lease)"
-            problems.append(
-                f"item {note.item_id} ({tool} user {user}) is held by {held}:"
-                f" map the user with --user {user}=NAME"
-            )
+            unmapped.setdefault(note.user or "N", []).append(f"item {note.item_id} is held by {held}")
         elif note.users:
             credited.append((note, note.users[0]))
         else:
             problems.append(f"{note.where}: no annotator in the file: pass --annotator")
+    for user, why in unmapped.items():
+        more = f" (and {_count(len(why) - 1, 'more item')})" if len(why) > 1 else ""
+        problems.append(f"{tool} user {user}: {why[0]}{more}: map the user with --user {user}=NAME")
     if not annotator:
         report.warnings += [
             f"--user {key}={name}: {tool} user {key} has nothing in {path}"

@@ -119,4 +119,5 @@ def test_deploy_all_to_a_real_server_and_run_a_deployment_to_completion(tmp_path
     assert final.is_completed(), f"flow run ended {final.type}: {output[-3000:]}"
     summary = json.loads((out / "summary.json").read_text())
     assert summary["records_in"] == 25 and summary["reconciled"]
-    assert sum(pq.read_metadata(p).num_rows for p in (out / "records").glob("*.parquet")) == 25
+    written = [p for kind in ("records", "held") for p in (out / kind).glob("*.parquet")]
+    assert sum(pq.read_metadata(p).num_rows for p in written) == 25

@@ -34,8 +34,9 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 
 
 def output_rows(out: Path) -> list[dict]:
+    """The rows cleared for annotation and those held for privacy review."""
     rows: list[dict] = []
-    for path in sorted((out / "records").glob("*.parquet")):
+    for path in sorted([*(out / "records").glob("*.parquet"), *(out / "held").glob("*.parquet")]):
         rows.extend(pq.read_table(path).to_pylist())
     return sorted(rows, key=lambda row: row["id"])
 
@@ -204,7 +205,10 @@ def test_run_report_artifacts_hold_counts_and_no_pii(tmp_path, cli_env, default_
     table = json.loads(by_key["redaction-summary"].data)
     assert {"measure": "records in", "value": 30} in table
     report = by_key["redaction-report"].data
-    assert "| 30 | 30 | 0 | 0 | yes |" in report and "PERSON" in report
+    counts = {row["measure"]: row["value"] for row in table}
+    redacted, held = counts["redacted"], counts["held for privacy review"]
+    assert redacted + held == 30
+    assert f"| 30 | {redacted} | {held} | 0 | 0 | yes |" in report and "PERSON" in report
     assert "## Annotation queues" in report and "annotation" in report
     text = json.dumps([a.data for a in found]) + json.dumps([a.description for a in found])
     leaked = [v for v in values if v in text]

@@ -222,18 +222,23 @@ def test_release_all_leaves_nothing_held_and_counts_reconcile(reviewed):
     assert sorted(ids_in(out / "records")) == sorted(written)
 
 
-def test_a_run_that_fails_on_a_bad_policy_leaves_a_trace(tmp_path, prefect_api, repo):
-    env = {"SCRUBLINE_HOME": str(tmp_path / "home"), "PREFECT_API_URL": prefect_api}
+def test_a_run_that_fails_on_a_bad_policy_leaves_a_trace(reviewed, tmp_path, repo):
+    env, _, _, _ = reviewed
     bad = tmp_path / "bad.yaml"
     bad.write_text("schema_version: 1\nname: bad\nversion: '1'\nentities: {PERSON: {action: scramble}}\n")
     failed = scrubline(
         "run", str(repo / "samples"), "--policy", str(bad), "--out", str(tmp_path / "o"), env=env
     )
-    assert failed.returncode == 1
+    assert failed.returncode == 1 and failed.stderr.startswith("scrubline: error: ")
     runs = json.loads(ok(scrubline("audit", "runs", "--json", env=env)).stdout)
-    (run,) = runs
-    assert run["status"] == "failed" and run["failure"]["stage"] == "start"
-    assert run["failure"]["error"] == "PolicyError"
+    (run,) = [r for r in runs if r["status"] == "failed"]
+    assert run["failure"]["stage"] == "start" and run["failure"]["error"] == "PolicyError"
     assert any("entities.PERSON.action" in p for p in run["failure"]["problems"])
     assert "failed" in ok(scrubline("audit", "runs", env=env)).stdout
     ok(scrubline("audit", "verify", env=env))
+    # A brand-new installation whose first run cannot start is left as it was.
+    fresh = {**env, "SCRUBLINE_HOME": str(tmp_path / "fresh")}
+    again = scrubline(
+        "run", str(repo / "samples"), "--policy", str(bad), "--out", str(tmp_path / "o"), env=fresh
+    )
+    assert again.returncode == 1 and not (tmp_path / "fresh").exists()

@@ -236,10 +236,14 @@ def test_ack_and_nack_take_an_exported_batch(setup):
     assert "1 were not leased to carol" in acked.stderr
 
 
-def test_label_studio_import_credits_mapped_users_and_returns_skips(tmp_path, capsys):
+def test_label_studio_import_credits_mapped_users_and_returns_skips(tmp_path, capsys, monkeypatch):
     """Overlap 2: alice and bob pulled the same items; in Label Studio user 1 annotated both,
-    user 2 one and skipped the other. `--user` says who is who."""
+    user 2 one and skipped the other. `--user` says who is who, and the audit log records it."""
     from flows.cli import main
+    from redaction.audit import AuditLog
+    from redaction.audit.queries import record_history
+
+    monkeypatch.setenv("SCRUBLINE_HOME", str(tmp_path / "home"))
     from redaction.queues.formats import get_format
     from redaction.routing import QueueSettings
     from tests.data.queue_data import plain_items
@@ -270,7 +274,7 @@ def test_label_studio_import_credits_mapped_users_and_returns_skips(tmp_path, ca
     export.write_text(json.dumps(tasks))
 
     args = ["queue", "--store", str(store_path), "import", str(export), "--format", "label-studio"]
-    assert main([*args, "--user", "1=alice", "--user", "2=bob"]) == 0
+    assert main([*args, "--user", "1=alice", "--user", "2=bob", "--as", "lead"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == [
         f"3 annotations imported from {export} (label-studio JSON): 3 new, 0 replaced earlier ones,"
@@ -286,12 +290,19 @@ def test_label_studio_import_credits_mapped_users_and_returns_skips(tmp_path, ca
         "done": 1,
         "nacked": 1,
     }
+    with AuditLog(readonly=True) as log:
+        first = [(e["type"], e["annotator"], e.get("status")) for e in record_history(log, "T-0")["events"]]
+        second = [(e["type"], e["annotator"], e.get("via")) for e in record_history(log, "T-1")["events"]]
+        assert all(e["actor"] == "lead" for e in record_history(log, "T-1")["events"])
+        assert log.verify().ok
+    assert sorted(first) == [("annotation_imported", "alice", "new"), ("annotation_imported", "bob", "new")]
+    assert sorted(second) == [("annotation_imported", "alice", None), ("item_nacked", "bob", "import")]
     # Without the mapping the item is ambiguous: one line, exit 1, nothing changed.
     assert main(args) == 1
     out, err = capsys.readouterr()
     assert err.count("\n") == 1 and err.startswith("scrubline: error: ")
-    assert f"item {items[0].item_id} (Label Studio user 1) is held by alice (done), bob (done)" in err
-    assert "--user 1=NAME" in err
+    assert f"Label Studio user 1: item {items[0].item_id} is held by alice (done), bob (done)" in err
+    assert "map the user with --user 1=NAME" in err
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 from pathlib import Path
@@ -74,11 +75,8 @@ def run_once(tmp_path_factory, prefect_api, repo):
 def test_scan_on_a_new_installation_creates_nothing_and_marks_new_pseudonyms(run_once):
     _, _, _, before, _ = run_once
     assert before["new_pseudonyms"] >= 2  # Amelia Hartwell, the e-mail's owner is encrypted
-    assert set(before["temporary_keys"]) == {
-        "SCRUBLINE_HASH_KEY",
-        "SCRUBLINE_PSEUDONYM_KEY",
-        "SCRUBLINE_ENCRYPTION_KEY",
-    }
+    keys = {"SCRUBLINE_HASH_KEY", "SCRUBLINE_PSEUDONYM_KEY", "SCRUBLINE_ENCRYPTION_KEY"}
+    assert set(before["temporary_keys"]) == {k for k in keys if not os.environ.get(k)}
 
 
 def test_scan_and_run_agree_on_the_same_text(run_once):

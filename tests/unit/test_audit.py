@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import logging
@@ -19,6 +20,8 @@ from redaction.audit import AuditLog, record_hmac
 from redaction.audit.events import RUN_EVENTS, RUN_FAILED, RecordHasher, canonical
 from redaction.errors import ScrublineError, SecretError
 from redaction.keys import Key
+from redaction.policy import load_policy
+from tests.conftest import REPO
 
 from .test_audit_support import audited_run, connect, generated_input
 
@@ -306,4 +309,73 @@ def test_a_crash_inside_a_batch_leaves_no_partial_batch(run_log, tmp_path, audit
         assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == before
     assert log.verify().ok
     log.append_batch("crashing", run["events"][0].batch_key, run["events"][0])
+    assert log.verify().ok
+
+
+# --- queue actions and failed runs -------------------------------------------------------------
+
+
+def test_queue_actions_are_chained_with_actor_and_keyed_record_ids_only(run_log, audit_key, monkeypatch):
+    from redaction.audit.events import ITEM_FIXED, ITEM_PULLED, ItemRef, actor_name, item_events
+    from redaction.audit.queries import record_history
+
+    log, _, records, values = run_log
+    refs = [
+        ItemRef("item-1", records[0]["id"], "privacy-review"),
+        ItemRef("gold-1", "gold-1", "q", gold=True),
+    ]
+    entries = item_events(audit_key, ITEM_PULLED, "rita", refs, {"format": "parquet", "sha256": "0" * 64})
+    entries += item_events(
+        audit_key, ITEM_FIXED, "rita", [ItemRef("item-1", records[0]["id"], "privacy-review",
+                                                details=(("entities", {"PERSON": 2}),))]
+    )  # fmt: skip
+    action = log.append_review(entries)
+    assert action.startswith("queue-")
+    rows = log.connection.execute(
+        "SELECT run_id, type, body FROM entries WHERE run_id = ?", (action,)
+    ).fetchall()
+    bodies = [json.loads(body) for _, _, body in rows]
+    assert [t for _, t, _ in rows] == ["item_pulled", "item_pulled", "item_fixed"]
+    assert bodies[0]["record"] == record_hmac(audit_key, records[0]["id"]) and bodies[0]["actor"] == "rita"
+    assert bodies[1]["record"] is None and bodies[1]["gold"] is True  # gold items have no record
+    assert bodies[2]["entities"] == {"PERSON": 2}
+    assert records[0]["id"] not in json.dumps(bodies)
+    assert log.verify().ok  # same chain, checkpoint moved along
+    history = record_history(log, records[0]["id"])
+    assert [e["type"] for e in history["events"]][-2:] == ["item_pulled", "item_fixed"]
+    assert history["events"][-1]["actor"] == "rita" and history["events"][-1]["action_id"] == action
+    with pytest.raises(ScrublineError, match="not queue events: run_started"):
+        log.append_review([("run_started", "{}")])
+    monkeypatch.setenv("SCRUBLINE_ACTOR", "reviewer-7")
+    assert actor_name() == "reviewer-7" and actor_name("Ana María") == "Ana María"
+    monkeypatch.delenv("SCRUBLINE_ACTOR")
+    assert actor_name() == getpass.getuser()
+
+
+def test_a_failed_run_is_recorded_with_its_reason_and_no_content(run_log, tmp_path):
+    from redaction.audit import record_run_failure
+    from redaction.audit.queries import list_runs, run_details
+    from redaction.errors import InputError, PolicyError
+
+    log, _, _, _ = run_log
+    log.run_started(
+        "r-crash", policy=load_policy(REPO / "policies" / "default.yaml"), parameters={}, inputs=[]
+    )
+    secret = "surrogate.victim@example.com"
+    crash = UnicodeEncodeError("utf-8", f"raw_record: {secret}", 0, 1, "surrogates not allowed")
+    record_run_failure("r-crash", "flow", crash, log=log)
+    record_run_failure("r-crash", "start", crash, log=log)  # the same error seen again is not doubled
+    record_run_failure("r-bad", "start", PolicyError("bad", ("p.yaml: entities.X: unknown",)), log=log)
+    record_run_failure("r-missing", "start", InputError("in/: no such file or folder"), log=log)
+    dump = "\n".join(body for (body,) in log.connection.execute("SELECT body FROM entries"))
+    assert secret not in dump and "raw_record" not in dump
+    runs = {r["run_id"]: r for r in list_runs(log)}
+    assert (
+        runs["r-crash"]["status"] == "failed" and runs["r-crash"]["failure"]["error"] == "UnicodeEncodeError"
+    )
+    assert runs["r-bad"]["failure"]["problems"] == ["p.yaml: entities.X: unknown"]
+    assert runs["r-missing"]["failure"]["reason"] == "in/: no such file or folder"
+    assert run_details(log, "r-crash")["status"] == "failed"
+    count = log.connection.execute("SELECT count(*) FROM entries WHERE type = 'run_failed'").fetchone()[0]
+    assert count == 3
     assert log.verify().ok

@@ -231,8 +231,10 @@ def test_an_item_held_by_two_annotators_needs_a_mapping(two_annotators):
     with pytest.raises(QueueError) as caught:
         import_annotations(store, LS, path)
     message = str(caught.value)
-    assert message.startswith(f"{path}: nothing imported: item {items[0].item_id} (Label Studio user 1)")
-    assert "held by alice (leased), bob (leased)" in message and "--user 1=NAME" in message
+    assert message.startswith(
+        f"{path}: nothing imported: Label Studio user 1: item {items[0].item_id} is held by alice (leased),"
+        " bob (leased) (and 3 more items): map the user with --user 1=NAME; Label Studio user 2: "
+    )
     assert "\n" not in message
     assert annotations_of(store) == {} and store.stats()["annotation"].leased == 8  # nothing changed
 
@@ -337,7 +339,7 @@ def test_user_mapping_takes_id_or_email_and_refuses_a_bad_pair():
 # --- the labeling config: placeholders are read-only regions, not labels to apply -------------
 
 
-def test_placeholders_are_read_only_regions_outside_the_palette_and_its_hotkeys(tmp_path):
+def test_placeholders_are_locked_regions_of_a_hidden_control_and_the_palette_keeps_its_keys():
     from label_studio_sdk.label_interface import LabelInterface
 
     config = label_studio_config(LABELS, MARKS)

@@ -149,8 +149,7 @@ def test_unknown_coded_recognizer_lists_registered_names(tmp_path):
     assert (
         "no coded recognizer named 'moon_address' "
         "(known: driver_licence, fr_nir, fr_siren, fr_siret, name_lexicon, payment_card, postal_code, "
-        "salutation_name, street_address)"
-        in str(info.value)
+        "salutation_name, street_address)" in str(info.value)
     )
 
 
