@@ -192,8 +192,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 def _format_history(record_id: str, history: dict[str, Any]) -> str:
     events = history["events"]
     runs = {r["run_id"]: r for r in history["runs"]}
+    actions = sum(1 for event in events if "action_id" in event)
     lines = [
-        f"record {record_id} (stored as HMAC {history['record']}): {len(events)} events in {len(runs)} runs"
+        f"record {record_id} (stored as HMAC {history['record']}): {len(events) - actions} events in "
+        f"{len(runs)} run(s), {actions} queue action(s)"
     ]
     current = None
     for event in events:
