@@ -79,6 +79,10 @@ class PseudonymStore:
         db = getattr(self._local, "db", None)
         if db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # Owner-only, like the keys and the audit log: SQLite gives -wal and -shm the
+            # database file's mode, so creating the file 0600 first covers all three.
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            os.chmod(self.path, 0o600)
             db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")

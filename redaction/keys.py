@@ -14,6 +14,7 @@ import hmac
 import logging
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,24 +79,27 @@ def resolve_key(name: str, *, create: bool = True) -> Key:
         return Key(name, _decode(value, f"environment variable {name}"))
     path = _key_file(name, create=create)
     if path.exists():
-        mode = path.stat().st_mode & 0o777
-        if mode & 0o077:
-            raise SecretError(
-                f"{path}: key file must be readable by its owner only (mode 0600), found {mode:o}"
-            )
-        return Key(name, _decode(path.read_text(encoding="ascii"), str(path)))
+        return _read_key_file(name, path)
     if not create:
         raise SecretError(f"key {name} not found: set the environment variable {name} or provide {path}")
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     material = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written whole under a private name, then linked into place: several processes making
+    # first use of a key at once all end with the one key that won, never a half-written file.
+    fd, temp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
     try:
         os.write(fd, material.hex().encode("ascii") + b"\n")
-    except BaseException:
+        os.fsync(fd)
         os.close(fd)
-        path.unlink(missing_ok=True)
-        raise
-    os.close(fd)
+        fd = -1
+        os.link(temp, path)
+    except FileExistsError:  # another process created it first: use theirs
+        return _read_key_file(name, path)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        os.unlink(temp)
     logger.warning(
         "created key file %s for %s (set the environment variable %s to use your own key)",
         path,
@@ -103,3 +107,10 @@ def resolve_key(name: str, *, create: bool = True) -> Key:
         name,
     )
     return Key(name, material)
+
+
+def _read_key_file(name: str, path: Path) -> Key:
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise SecretError(f"{path}: key file must be readable by its owner only (mode 0600), found {mode:o}")
+    return Key(name, _decode(path.read_text(encoding="ascii"), str(path)))

@@ -50,3 +50,44 @@ def test_short_key_is_refused_without_echoing_it(scrubline_home, monkeypatch):
 def test_key_repr_never_shows_material(scrubline_home, monkeypatch):
     monkeypatch.setenv("MY_KEY", "ab" * 32)
     assert "abab" not in repr(resolve_key("MY_KEY"))
+
+
+def _first_use(home: str, name: str, start, out) -> None:
+    import os
+
+    os.environ["SCRUBLINE_HOME"] = home
+    start.wait()
+    try:
+        out.put(resolve_key(name).material.hex())
+    except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
+        out.put(f"error: {type(exc).__name__}")
+
+
+def test_many_processes_making_first_use_of_a_key_at_once_share_one_key(scrubline_home, monkeypatch):
+    import multiprocessing
+
+    monkeypatch.delenv("RACE_KEY", raising=False)
+    context = multiprocessing.get_context("spawn")
+    start, out = context.Barrier(16), context.Queue()
+    workers = [
+        context.Process(target=_first_use, args=(str(scrubline_home), "RACE_KEY", start, out))
+        for _ in range(16)
+    ]
+    for worker in workers:
+        worker.start()
+    found = [out.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert not [f for f in found if f.startswith("error")], found
+    assert len(set(found)) == 1
+    assert resolve_key("RACE_KEY").material.hex() == found[0]
+    assert sorted(p.name for p in (scrubline_home / "keys").iterdir()) == ["RACE_KEY"]  # no temp file left
+
+
+def test_pseudonym_store_is_owner_only(scrubline_home):
+    from redaction.anonymize import PseudonymStore
+
+    store = PseudonymStore()
+    store.number("k", "PERSON", "d" * 64)
+    for path in scrubline_home.glob("pseudonyms.sqlite3*"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
