@@ -23,11 +23,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _policy(path: str):
+    """Load and check a policy as a run will use it: its document (every problem at once, spaCy
+    models included), then its recognizers; every problem names the file."""
     from redaction.detect import build_registry
     from redaction.policy import load_policy
 
     policy = load_policy(path)
-    build_registry(policy)
+    try:
+        build_registry(policy)
+    except PolicyError as exc:
+        problems = tuple(p if p.startswith(f"{path}: ") else f"{path}: {p}" for p in exc.problems)
+        raise PolicyError("\n".join(problems), problems) from None
     return policy
 
 

@@ -30,7 +30,7 @@ from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RedactionError
 from .names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, WORD, is_first_name, truecase
-from .policy import Policy
+from .policy import Policy, did_you_mean
 from .runtime import configure_runtime
 
 logger = logging.getLogger(__name__)
@@ -339,7 +339,10 @@ def build_registry(policy: Policy, nlp_engine=None) -> RecognizerRegistry:
     missing = sorted(set(policy.entities) - supported)
     if missing:
         known = ", ".join(sorted(supported))
-        problems = tuple(f"entities.{name}: no recognizer finds {name} (known: {known})" for name in missing)
+        problems = tuple(
+            f"entities.{name}: no recognizer finds {name}{did_you_mean(name, supported)} (known: {known})"
+            for name in missing
+        )
         raise PolicyError("\n".join(problems), problems)
     return registry
 

