@@ -122,6 +122,17 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    """A few redacted records of an output folder and what replaced the values found."""
+    from redaction.overview import describe_output, format_description
+
+    info = describe_output(args.out, args.n)
+    print(
+        json.dumps(info, indent=2, default=str, ensure_ascii=False) if args.json else format_description(info)
+    )
+    return 0
+
+
 def cmd_policy_validate(args: argparse.Namespace) -> int:
     policy = _policy(args.file)
     print(f"{args.file}: valid ({policy.name} {policy.version}, sha256 {policy.content_hash()})")
@@ -271,6 +282,16 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--language", help="language code (default: the policy's first)")
     scan.add_argument("--json", action="store_true")
     scan.set_defaults(func=cmd_scan)
+
+    show = sub.add_parser(
+        "show",
+        help="what an output folder holds: counts, placeholders per field, a few redacted records",
+        description="Example: scrubline show out/demo --n 5",
+    )
+    show.add_argument("out", help="an output folder written by scrubline run (--out)")
+    show.add_argument("--n", type=_positive, default=3, help="how many records to show (default 3)")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=cmd_show)
 
     policy = sub.add_parser("policy", help="check and explain policies")
     policy_sub = policy.add_subparsers(dest="policy_command", required=True, parser_class=_Parser)

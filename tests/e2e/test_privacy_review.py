@@ -242,3 +242,15 @@ def test_a_run_that_fails_on_a_bad_policy_leaves_a_trace(reviewed, tmp_path, rep
         "run", str(repo / "samples"), "--policy", str(bad), "--out", str(tmp_path / "o"), env=fresh
     )
     assert again.returncode == 1 and not (tmp_path / "fresh").exists()
+
+
+def test_show_summarises_an_output_folder_without_opening_parquet(reviewed):
+    env, out, summary, _ = reviewed
+    info = json.loads(ok(scrubline("show", str(out), "--n", "2", "--json", env=env)).stdout)
+    assert info["records"]["rows"] == len(ids_in(out / "records"))
+    assert info["held"]["rows"] == summary["held"] and info["quarantine"]["rows"] == summary["quarantined"]
+    assert len(info["samples"]) == 2 and all("_queue" in row for row in info["samples"])
+    assert info["placeholders_by_field"]["customer_name"]["PERSON"] > 0
+    text = ok(scrubline("show", str(out), env=env)).stdout
+    assert "placeholders by field" in text and "restricted" in text
+    assert "not a Scrubline output folder" in scrubline("show", str(out / "records"), env=env).stderr
