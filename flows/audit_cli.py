@@ -195,7 +195,8 @@ def _format_history(record_id: str, history: dict[str, Any]) -> str:
     actions = sum(1 for event in events if "action_id" in event)
     lines = [
         f"record {record_id} (stored as HMAC {history['record']}): {len(events) - actions} events in "
-        f"{len(runs)} run(s), {actions} queue action(s)"
+        f"{len(runs)} {'run' if len(runs) == 1 else 'runs'}"
+        + (f", {actions} queue {'action' if actions == 1 else 'actions'}" if actions else "")
     ]
     current = None
     for event in events:

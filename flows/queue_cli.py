@@ -13,10 +13,22 @@ import sys
 from pathlib import Path
 
 
-def _store(args: argparse.Namespace):
-    from redaction.queues import SQLiteQueueStore
+def _store(args: argparse.Namespace, *, create: bool = False):
+    """The queue store: `--store`, else the one under $SCRUBLINE_HOME. Only commands that add
+    items create it; the others refuse to start an empty, new home (a command run from another
+    folder than the runs would otherwise show nothing, silently)."""
+    from redaction.home import scrubline_home
+    from redaction.queues import QueueError, SQLiteQueueStore, default_store_path
 
-    return SQLiteQueueStore(args.store) if args.store else SQLiteQueueStore()
+    if args.store:
+        return SQLiteQueueStore(args.store)
+    path = scrubline_home(create=create) / "queues" / "queues.sqlite3"
+    if not create and not path.exists():
+        raise QueueError(
+            f"{path}: no queue store here: set SCRUBLINE_HOME to the folder your runs use "
+            f"(now {scrubline_home(create=False).resolve()}), or pass --store"
+        )
+    return SQLiteQueueStore(default_store_path())
 
 
 def _audit(args: argparse.Namespace):
@@ -45,6 +57,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     with _store(args) as store:
         settings = store.settings()
         stats = store.stats()
+        where = store.path
     if args.json:
         print(
             json.dumps(
@@ -69,6 +82,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         )
         for name, s in settings.items()
     ]
+    print(f"queue store {where}")
     print(
         _table(("queue", "items", "hold", "order", "prelabel", "overlap", "gold rate", "lease s"), rows)
         if rows
@@ -83,6 +97,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({name: s.to_dict() for name, s in stats.items()}, indent=2, sort_keys=True))
         return 0
+    print(f"queue store {store.path}")
     if not stats:
         print("no queues yet")
         return 0
@@ -267,7 +282,7 @@ def cmd_gold_add(args: argparse.Namespace) -> int:
     builder = builder_for(policy)
     golds = builder.gold(args.queue, records, str(args.file))
     audit = _audit(args)
-    with _store(args) as store:
+    with _store(args, create=True) as store:
         store.configure(policy.routing.queues, builder.placeholders.all_labels)
         body = {
             "actor": audit.actor,

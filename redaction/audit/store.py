@@ -186,7 +186,7 @@ class AuditLog:
     """
 
     def __init__(self, path: Path | str | None = None, key: Key | None = None, *, readonly: bool = False):
-        self.path = Path(path) if path is not None else default_audit_path()
+        self.path = Path(path) if path is not None else default_audit_path(create=not readonly)
         self.readonly = readonly
         self._key = key
         self._lock = threading.RLock()

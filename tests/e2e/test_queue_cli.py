@@ -328,3 +328,17 @@ def test_errors_are_one_line_and_exit_1(setup, args, message):
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("scrubline: error: ")
     assert message in result.stderr
+
+
+def test_queue_commands_do_not_start_an_empty_home_elsewhere(tmp_path):
+    home = tmp_path / "elsewhere"
+    for args in (["stats"], ["list"], ["release", "--queue", "privacy-review", "--all"]):
+        result = scrubline(home, *args, check=False)
+        assert result.returncode == 1 and "no queue store here: set SCRUBLINE_HOME" in result.stderr
+        assert result.stderr.count("\n") == 1
+    assert not home.exists()
+
+
+def test_stats_say_where_the_state_lives(setup):
+    home, _, _, _ = setup
+    assert f"queue store {home / 'queues' / 'queues.sqlite3'}" in scrubline(home, "stats").stdout
