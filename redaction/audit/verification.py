@@ -148,16 +148,20 @@ def with_evidence(result: VerifyResult, report: EvidenceReport, label: str) -> V
     return replace(result, evidence=report.checked, message=f"{result.message}; {_agreement(report, label)}")
 
 
-def _agreement(report: EvidenceReport, label: str) -> str:
+def _pieces(report: EvidenceReport) -> str:
     parts = []
     if report.anchored:
         parts.append(f"{report.anchored} anchor statement(s)")
     if report.checked - report.anchored:
         parts.append(f"{report.checked - report.anchored} run summary(ies)")
+    return ", ".join(parts) or "no evidence"
+
+
+def _agreement(report: EvidenceReport, label: str) -> str:
     head = f", and the log holds entry {report.head[0]} as they saw it" if report.head else ""
     extra = f" [{label}]" if label else ""
     return (
-        f"the evidence outside the log agrees ({', '.join(parts) or 'nothing to compare'}): "
+        f"the evidence outside the log agrees ({_pieces(report)}): "
         f"{report.runs} finished run(s) in the log with the same digest{head}{extra}"
     )
 
@@ -210,8 +214,9 @@ def verify_evidence(
     )
     return replace_message(
         result,
-        f"OK (evidence only, no log): {report.checked} statement(s) and summary(ies) agree, "
-        f"{report.runs} finished run(s); " + ", ".join(checks or ["nothing to authenticate"]) + head,
+        f"OK (evidence only, no log): {_pieces(report)} agree, {report.runs} finished run(s); "
+        + ", ".join(checks or ["nothing to authenticate"])
+        + head,
         evidence=report.checked,
     )
 
