@@ -450,7 +450,6 @@ def check_alone(
     hashes: dict[tuple[Any, int], tuple[str, str]] = {}  # (log, seq) -> (hash, source)
     digests: dict[str, tuple[str, str]] = {}  # run -> (digest, source)
     anchored_runs: set[str] = set()
-    has_anchor = any(item.from_anchor for item in evidence)
     runs: set[str] = set()
     for item in evidence:
         report.checked += 1
@@ -495,18 +494,31 @@ def check_alone(
                             f"{seen_digest[1]}: the run was rewritten",
                         )
                     )
-    if has_anchor:
-        for item in evidence:
-            if not item.from_anchor and item.run_id and item.run_id not in anchored_runs:
-                report.problems.append(
-                    Problem(
-                        "bad_evidence",
-                        item.source,
-                        item.run_id,
-                        None,
-                        f"{item.source}: run {item.run_id} finished, but the anchor lacks it: the anchor "
-                        "lost lines, or the run was not anchored",
-                    )
-                )
+    anchored_seqs = [item.seq for item in evidence if item.from_anchor and item.seq is not None]
+    first = min(anchored_seqs, default=None)
+    for item in evidence:  # a summary's run finished while the anchor was kept: it must be there
+        if (
+            first is None
+            or item.from_anchor
+            or item.seq is None
+            or item.seq < first
+            or item.run_id in anchored_runs
+        ):
+            continue
+        behind = item.seq > max(anchored_seqs)
+        report.problems.append(
+            Problem(
+                "rolled_back" if behind else "bad_evidence",
+                item.source,
+                item.run_id,
+                item.seq,
+                f"{item.source}: run {item.run_id} finished at entry {item.seq}, but the anchor "
+                + (
+                    f"ends at entry {max(anchored_seqs)}: the anchor lost its last lines"
+                    if behind
+                    else "lacks it: the anchor lost lines, or that run could not append to it"
+                ),
+            )
+        )
     report.runs = len(runs)
     return report

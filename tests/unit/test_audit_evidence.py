@@ -352,6 +352,24 @@ def test_evidence_alone_is_checked_with_the_public_key_only(home, source, tmp_pa
     assert (result.ok, result.kind) == (False, "bad_evidence") and "line 1" in result.message
 
 
+def test_evidence_alone_names_a_summary_the_anchor_lost_but_not_one_older_than_it(
+    home, source, tmp_path, elsewhere
+):
+    anchor = elsewhere / "anchor.jsonl"
+    with AuditLog(anchor=None) as log:  # before the installation kept an anchor
+        before = audited_run(log, [source], tmp_path / "out0")
+        write_summary(log, before, tmp_path / "out0")
+    with AuditLog(anchor=anchor) as log:
+        runs = two_runs(log, source, tmp_path / "later")
+    anchor.write_text(anchor.read_text().splitlines()[0] + "\n")  # its last line lost
+    outs = [tmp_path / "out0", tmp_path / "later" / "out0", tmp_path / "later" / "out1"]
+    evidence, problems, _ = gather(anchor, outs)
+    result = verify_evidence(evidence, key=home_key(home), public_key=None, pinned_by=None, problems=problems)
+    assert (result.ok, result.kind) == (False, "rolled_back")
+    assert [p["run_id"] for p in result.problems] == [runs[1]["run_id"]]
+    assert "the anchor lost its last lines" in result.message
+
+
 def test_two_histories_in_the_evidence_are_named(home, source, tmp_path, elsewhere):
     anchor = elsewhere / "anchor.jsonl"
     with AuditLog(anchor=anchor) as log:
