@@ -39,15 +39,72 @@ def _json(value: Any) -> None:
     print(json.dumps(value, indent=2, sort_keys=True, default=str))
 
 
+def _verify(args: argparse.Namespace):
+    """The log verified and compared with the evidence named; without the log (`--evidence-only`,
+    or a log that is gone while evidence of it exists) what the evidence shows alone."""
+    from redaction.audit.evidence import anchor_path, anchor_public_key, gather
+    from redaction.audit.signing import PublicKey
+    from redaction.audit.store import AUDIT_KEY_ENV, FROM_ENV, default_audit_path
+    from redaction.audit.verification import verify_evidence
+    from redaction.keys import resolve_key
+
+    public_key = PublicKey.load(args.public_key) if args.public_key else None
+    pinned_by = f"pinned by --public-key {args.public_key}" if public_key else None
+    path = Path(args.log) if args.log else default_audit_path(create=False)
+    if not args.evidence_only and path.is_file():
+        with _open(args) as log:
+            return log.verify(
+                public_key=public_key,
+                pinned_by=pinned_by,
+                anchor=args.anchor if args.anchor else FROM_ENV,
+                against=args.against or (),
+            )
+    anchor = anchor_path(args.anchor)
+    if anchor is None and not args.against:
+        if args.evidence_only:
+            raise ScrublineError("audit verify --evidence-only: give --anchor FILE and/or --against OUT...")
+        _open(args)  # raises: no audit log here
+    evidence, problems, _ = gather(anchor, args.against or ())
+    if public_key is None:
+        public_key = anchor_public_key(evidence)
+        pinned_by = f"pinned by the anchor {anchor}" if public_key else None
+    try:
+        key = resolve_key(AUDIT_KEY_ENV, create=False)
+    except ScrublineError:
+        key = None
+    return verify_evidence(
+        evidence,
+        key=key,
+        public_key=public_key,
+        pinned_by=pinned_by,
+        problems=problems,
+        missing_log=None if args.evidence_only else path,
+    )
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
-    with _open(args) as log:
-        result = log.verify()
+    result = _verify(args)
     if args.json:
         _json(result.to_dict())
         return 0 if result.ok else 1
     if not result.ok:
-        raise AuditIntegrityError(f"{log.path} does not verify: {result.message}")
+        what = "the evidence" if args.evidence_only else args.log or "the audit log"
+        raise AuditIntegrityError(f"{what} does not verify: {result.message}")
     print(result.message)
+    return 0
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from redaction.audit.signing import SIGNING_KEY_FILE_ENV, generate_signing_key
+
+    private, public, key = generate_signing_key(args.out)
+    if args.json:
+        _json({"private_key": str(private), "public_key": str(public), "public_key_id": key.key_id})
+        return 0
+    print(f"wrote {private} (Ed25519 signing key, mode 0600: keep it outside SCRUBLINE_HOME)")
+    print(f"wrote {public} (public key id {key.key_id}: give it to verifiers)")
+    print(f"use it: export {SIGNING_KEY_FILE_ENV}={private.resolve()}")
+    print(f"check:  scrubline audit verify --public-key {public.resolve()}")
     return 0
 
 
@@ -130,7 +187,7 @@ def _format_details(d: dict[str, Any]) -> str:
         f"  quarantined  {c.get('quarantined')}"
         + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items())) + ")" if reasons else ""),
         f"  reconciled   {yes_no[d.get('reconciled')]} (in = redacted + held + filtered + quarantined);"
-        f" matches the log's events: {yes_no[d.get('matches_log')]}",
+        f" matches the log's events: {yes_no[d.get('matches_log')]}" + _kept_text(d),
         f"  counts from  {d['counts_source']}",
         "  entities found by type:",
     ]
@@ -156,6 +213,14 @@ def _format_details(d: dict[str, Any]) -> str:
         f"  signed digest {d['signature'] or '- (run not finished)'}",
     ]
     return "\n".join(lines)
+
+
+def _kept_text(d: dict[str, Any]) -> str:
+    """What a resumed run kept: the records of the batches its interrupted runs committed."""
+    kept = (d.get("logged") or {}).get("resumed")
+    if not kept:
+        return ""
+    return f" ({d['logged']['own']} records its own; {kept} more in batches kept from the runs it resumes)"
 
 
 def _failure_text(failure: dict[str, Any]) -> str:
@@ -346,10 +411,42 @@ def register(subparsers) -> None:
     sub = audit.add_subparsers(dest="audit_command", required=True, parser_class=parser_class)
 
     verify = sub.add_parser(
-        "verify", parents=[common], help="check the hash chain, run signatures and checkpoint"
+        "verify",
+        parents=[common],
+        help="check the hash chain, run signatures and checkpoint, and the evidence kept outside the log",
+    )
+    verify.add_argument(
+        "--anchor",
+        metavar="FILE",
+        help="anchor file of head statements to compare (default: $SCRUBLINE_AUDIT_ANCHOR, if set)",
+    )
+    verify.add_argument(
+        "--against",
+        nargs="+",
+        metavar="OUT",
+        help="run output folders (or their summary.json): each run they name must be in the log, same digest",
+    )
+    verify.add_argument(
+        "--public-key",
+        metavar="FILE",
+        help="pinned Ed25519 public key: the log must be signed by it (the audit key is then optional)",
+    )
+    verify.add_argument(
+        "--evidence-only",
+        action="store_true",
+        help="check the anchor and summaries alone, without the log (signatures, agreement, head)",
     )
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(func=cmd_verify)
+
+    keygen = sub.add_parser(
+        "keygen", help="write a new Ed25519 signing key (FILE) and its public key (FILE.pub)"
+    )
+    keygen.add_argument(
+        "--out", required=True, metavar="FILE", help="private key file to create (never overwritten)"
+    )
+    keygen.add_argument("--json", action="store_true")
+    keygen.set_defaults(func=cmd_keygen)
 
     runs = sub.add_parser("runs", parents=[common], help="table of runs")
     runs.add_argument("--json", action="store_true")

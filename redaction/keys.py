@@ -1,9 +1,11 @@
 """Keys for hashing, pseudonyms and encryption.
 
-A policy names the environment variable holding each key. When that variable is unset, the
-embedded default is a key file under `$SCRUBLINE_HOME/keys/`, created with 0600 permissions on
-first use (and said so in the log). Reading a key that must already exist (to decrypt) never
-creates one: a missing or wrong key is an error, never a fallback to an unkeyed hash.
+A policy names the environment variable holding each key. When that variable is unset,
+`NAME_FILE` may name a key file anywhere (kept outside `$SCRUBLINE_HOME`, say, on storage the
+people who can change Scrubline's state cannot read); else the embedded default is a key file
+under `$SCRUBLINE_HOME/keys/`, created with 0600 permissions on first use (and said so in the
+log). Reading a key that must already exist (to decrypt) never creates one: a missing or wrong
+key is an error, never a fallback to an unkeyed hash.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import logging
 import os
 import secrets
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SecretError
@@ -24,6 +26,7 @@ from .home import scrubline_home
 logger = logging.getLogger(__name__)
 
 MIN_KEY_BYTES = 16
+FILE_SUFFIX = "_FILE"  # NAME_FILE: the path of a file holding key NAME
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class Key:
 
     name: str
     material: bytes
+    # The key file it was read from (None: an environment variable); says where the key lives.
+    source: str | None = field(default=None, compare=False)
 
     def derive(self, purpose: str) -> bytes:
         """A 32-byte subkey for one use, so one secret never serves two algorithms."""
@@ -68,20 +73,50 @@ def _key_file(name: str, *, create: bool) -> Path:
     return scrubline_home(create=create) / "keys" / name
 
 
-def resolve_key(name: str, *, create: bool = True) -> Key:
-    """The key held by environment variable `name`, else the local key file.
+def read_key_text(path: Path) -> str:
+    """A key file's text, refused unless only its owner can read it."""
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise SecretError(f"{path}: key file must be readable by its owner only (mode 0600), found {mode:o}")
+    try:
+        return path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SecretError(f"{path}: cannot read the key file ({type(exc).__name__})") from None
 
-    With create=True a missing key file is generated (embedded default); with create=False a
-    missing key raises SecretError naming the variable and the file looked for.
+
+def configured_key_file(name: str) -> Path | None:
+    """The file `NAME_FILE` names, which must exist (it is never created)."""
+    variable = name + FILE_SUFFIX
+    configured = os.environ.get(variable)
+    if not configured:
+        return None
+    path = Path(configured).expanduser()
+    if not path.is_file():
+        raise SecretError(f"{variable}: key file {path} not found")
+    return path
+
+
+def resolve_key(name: str, *, create: bool = True) -> Key:
+    """The key held by environment variable `name`, else the file `NAME_FILE` names, else the
+    local key file.
+
+    With create=True a missing local key file is generated (embedded default); with
+    create=False a missing key raises SecretError naming the variable and the file looked for.
     """
     value = os.environ.get(name)
     if value:
         return Key(name, _decode(value, f"environment variable {name}"))
+    configured = configured_key_file(name)
+    if configured is not None:
+        return Key(name, _decode(read_key_text(configured), str(configured)), str(configured.resolve()))
     path = _key_file(name, create=create)
     if path.exists():
         return _read_key_file(name, path)
     if not create:
-        raise SecretError(f"key {name} not found: set the environment variable {name} or provide {path}")
+        raise SecretError(
+            f"key {name} not found: set the environment variable {name} (or {name}{FILE_SUFFIX} to a "
+            f"key file's path) or provide {path}"
+        )
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     material = secrets.token_bytes(32)
@@ -106,11 +141,8 @@ def resolve_key(name: str, *, create: bool = True) -> Key:
         name,
         name,
     )
-    return Key(name, material)
+    return Key(name, material, str(path.resolve()))
 
 
 def _read_key_file(name: str, path: Path) -> Key:
-    mode = path.stat().st_mode & 0o777
-    if mode & 0o077:
-        raise SecretError(f"{path}: key file must be readable by its owner only (mode 0600), found {mode:o}")
-    return Key(name, _decode(path.read_text(encoding="ascii"), str(path)))
+    return Key(name, _decode(read_key_text(path), str(path)), str(path.resolve()))

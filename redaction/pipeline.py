@@ -276,7 +276,10 @@ class BatchWorker:
         if self._audit is None and self.job.audit:
             from .audit import AuditLog
 
-            self._audit = AuditLog(key=self.keys.get("audit"))
+            # The run's keys; the run's main process anchors its ends, a worker never does.
+            self._audit = AuditLog(
+                key=self.keys.get("audit"), signing_key=self.keys.get("audit_signing"), anchor=None
+            )
         return self._audit
 
     @property
@@ -440,12 +443,17 @@ def _release_free_memory() -> None:
 
 
 def run_keys(job: Job, *, create: bool = True) -> dict[str, Key]:
-    """The keys a run's workers need: the policy's, and the audit key when the run is audited."""
+    """The keys a run's workers need: the policy's, and the audit key (and the Ed25519 signing
+    key, if the installation has one) when the run is audited."""
     keys = policy_keys(job.policy, create=create)
     if job.audit:
+        from .audit.signing import resolve_signing_key
         from .audit.store import AUDIT_KEY_ENV
 
         keys["audit"] = resolve_key(AUDIT_KEY_ENV, create=create)
+        signing = resolve_signing_key()
+        if signing is not None:
+            keys["audit_signing"] = signing
     return keys
 
 
@@ -610,6 +618,7 @@ class RunSummary:
     executor: str = "local"
     plan: dict[str, Any] = field(default_factory=dict)
     audit_digest: str | None = None  # the audit log's signed digest of this run (kept apart from it)
+    audit_anchor: dict[str, Any] | None = None  # the signed head statement of its finish (evidence.py)
 
     @property
     def records_per_second(self) -> float:
@@ -628,6 +637,7 @@ class RunSummary:
             "executor": self.executor,
             "plan": self.plan,
             "audit_digest": self.audit_digest,
+            "audit_anchor": self.audit_anchor,
             "records_per_second": round(self.records_per_second, 1),
             "reconciled": self.counters.reconciles(),
             **self.counters.to_dict(),
@@ -650,6 +660,7 @@ class RunSummary:
             executor=data.get("executor", "local"),
             plan=data.get("plan", {}),
             audit_digest=data.get("audit_digest"),
+            audit_anchor=data.get("audit_anchor"),
         )
 
     def format_text(self) -> str:
@@ -789,10 +800,12 @@ def open_audit():
 
 
 def finish_run(summary: RunSummary, log) -> None:
-    """Write the audit log's run-finished event and summary.json (with the run's signed digest, a
-    copy outside the log that exposes a rolled-back log); fail loudly if counts differ."""
+    """Write the audit log's run-finished event and summary.json (with the run's signed digest and
+    head statement, evidence outside the log that exposes a rolled-back or wiped log: `scrubline
+    audit verify --against OUT`); fail loudly if counts differ."""
     if log is not None:
         summary.audit_digest = log.run_finished(summary.run_id, summary.to_dict())
+        summary.audit_anchor = log.run_statement(summary.run_id)
     write_summary(summary)
     if not summary.counters.reconciles():  # a bug, never expected: say so loudly
         raise ScrublineError(f"{summary.out}: run counts do not reconcile: {summary.counters.to_dict()}")

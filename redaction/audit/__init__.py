@@ -10,6 +10,12 @@ Writing (the pipeline)::
     digest = log.run_finished(run_id, counters.to_dict())
 
 Reading (compliance): `verify()`, `queries`, `reports`, `export`, `processing`.
+
+Evidence that survives the machine: `evidence` (head statements appended to the anchor file
+`SCRUBLINE_AUDIT_ANCHOR` and copied to each run's summary.json; `verify(anchor=..., against=...)`
+names a wiped, rolled-back, rewritten or replaced log) and `signing` (an Ed25519 signing key,
+`SCRUBLINE_AUDIT_SIGNING_KEY[_FILE]`, so a verifier needs only the public key:
+`verify(public_key=...)`).
 Plain Python: nothing here imports Prefect.
 """
 
@@ -21,11 +27,16 @@ from .events import (
     canonical,
     record_hmac,
 )
+from .evidence import ANCHOR_ENV
+from .signing import SIGNING_KEY_ENV, PublicKey
 from .store import AUDIT_KEY_ENV, AuditLog, default_audit_path, record_run_failure
 from .verification import VerifyResult
 
 __all__ = [
+    "ANCHOR_ENV",
     "AUDIT_KEY_ENV",
+    "SIGNING_KEY_ENV",
+    "PublicKey",
     "EVENT_TYPES",
     "AuditLog",
     "BatchEvents",

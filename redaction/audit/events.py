@@ -62,6 +62,7 @@ RECORD_ID_PURPOSE = "audit-record-id"
 RECORD_DIGEST_PURPOSE = "audit-record-digest"
 RUN_DIGEST_PURPOSE = "audit-run-digest"
 CHECKPOINT_PURPOSE = "audit-checkpoint"
+ANCHOR_PURPOSE = "audit-anchor"  # head statements (anchor file, summary.json)
 
 RECORD_ID_CHARS = 32
 

@@ -24,7 +24,7 @@ from .events import (
     RUN_STARTED,
     record_hmac,
 )
-from .store import RECORD_TYPES_SQL, AuditLog, logged_counts
+from .store import RECORD_TYPES_SQL, AuditLog, logged_counts, records_covered
 
 
 def _seconds_between(start: str, end: str | None) -> float | None:
@@ -156,7 +156,7 @@ def run_details(log: AuditLog, run_id: str) -> dict[str, Any]:
         "SELECT ts, body FROM entries WHERE type = ? AND run_id = ?", (RUN_FAILED, run_id)
     ).fetchone()
 
-    logged = logged_counts(db, run_id)
+    logged = {**logged_counts(db, run_id), **records_covered(db, run_id)}
     entities_logged: dict[str, int] = {}
     actions_logged: dict[str, dict[str, int]] = {}
     for entity, action, n in db.execute(
@@ -233,7 +233,9 @@ def run_details(log: AuditLog, run_id: str) -> dict[str, Any]:
         "reconciled": reconciled,
         "logged": {**logged, "entities_by_type": dict(sorted(entities_logged.items()))},
         "actions_by_entity": {k: dict(sorted(v.items())) for k, v in sorted(actions_logged.items())},
-        "matches_log": finished.get("matches_log") if finished else None,
+        # From the log's events, not the stored flag: runs that resumed others were once flagged
+        # NO for counting the kept batches' records too (their records_in counts only their own).
+        "matches_log": logged["own"] == counts.get("records_in") if finished else None,
         "queues": queues,
         "review": review_status(log, run_id),
         "exports": exports,

@@ -13,6 +13,18 @@ how it fails:
 * `truncated`: the signed checkpoint names entries past the end of the log.
 * `bad_signature`: a run digest or the checkpoint does not verify with the key given: a wrong
   key, or entries that were changed and rehashed.
+* `wiped`: the log is empty but was written to (its entries and checkpoint were deleted).
+
+Signatures: the HMACs under the audit key when it is at hand, and the Ed25519 signatures when a
+public key is known. A public key given by the verifier (`--public-key`) or carried by the
+anchor is *pinned*: the log must be signed by it, checkpoint included, so a log changed and
+re-signed by someone holding the audit key fails. The public key the log records itself only
+shows the log is consistent (whoever rewrites the log can replace it): the result says so.
+Without the audit key, a pinned public key alone verifies the log.
+
+Evidence outside the log (the anchor file, run summaries; see evidence.py) is compared in the
+same snapshot, and every statement the log lacks or disagrees with becomes a problem:
+`wiped`, `rolled_back`, `rewritten`, `replaced`, `bad_evidence`.
 """
 
 from __future__ import annotations
@@ -20,15 +32,19 @@ from __future__ import annotations
 import hmac
 import json
 import sqlite3
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..keys import Key
-from .events import RUN_FINISHED, RUN_STARTED
-from .store import GENESIS, checkpoint_mac, entry_hash, run_signature
+from .events import CHECKPOINT_PURPOSE, RUN_DIGEST_PURPOSE, RUN_FINISHED, RUN_STARTED
+from .evidence import EVIDENCE_KINDS, Evidence, EvidenceReport, Problem, check_against_log, check_alone
+from .signing import PublicKey
+from .store import GENESIS, checkpoint_mac, checkpoint_message, entry_hash, run_message, run_signature
 
-KINDS = ("modified", "removed", "reordered", "inserted", "truncated", "bad_signature")
+# The log's own findings, then what only evidence outside it shows (EVIDENCE_KINDS: wiped too).
+KINDS = ("modified", "removed", "reordered", "inserted", "truncated", "bad_signature", *EVIDENCE_KINDS)
 # How far from its position an entry's original seq is looked for when classifying a change.
 SEARCH_WINDOW = 64
 
@@ -44,9 +60,17 @@ class VerifyResult:
     message: str = ""
     head_seq: int | None = None
     head_hash: str | None = None
+    hmac_checked: bool = True  # False: no audit key, Ed25519 signatures only
+    public_key_id: str | None = None  # the Ed25519 key the signatures were checked with
+    pinned_by: str | None = None  # who vouches for that key; None: the log's own record of it
+    ed25519_signatures: int = 0  # Ed25519 signatures verified (run digests and the checkpoint)
+    evidence: int = 0  # statements and summaries compared with the log
+    problems: tuple[dict[str, Any], ...] = field(default_factory=tuple)  # every evidence problem
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["problems"] = list(self.problems)
+        return data
 
     def format_text(self) -> str:
         return self.message if self.ok else f"FAILED: {self.message}"
@@ -67,25 +91,194 @@ def _wrong_key_note(key: Key, stored_key_id: str | None) -> str:
     return ""
 
 
-def verify_log(db: sqlite3.Connection, key: Key, path: Path | str = "audit log") -> VerifyResult:
-    db.execute("BEGIN")  # one snapshot for entries and checkpoint
+def verify_log(
+    db: sqlite3.Connection,
+    key: Key | None,
+    path: Path | str = "audit log",
+    *,
+    public_key: PublicKey | None = None,
+    pinned_by: str | None = None,
+    evidence: Sequence[Evidence] = (),
+    evidence_problems: Sequence[Problem] = (),
+    evidence_label: str = "",
+) -> VerifyResult:
+    """Verify the log (the HMACs when `key` is given, the Ed25519 signatures when a public key is
+    pinned or recorded) and compare it with `evidence`. `key` may be None only with a pinned
+    public key."""
+    if key is None and public_key is None:
+        raise ValueError("verify_log needs the audit key or a pinned public key")
+    db.execute("BEGIN")  # one snapshot for entries, checkpoint and the evidence comparison
     try:
-        return _verify(db, key)
+        result = _verify(db, key, public_key, pinned_by)
+        if not evidence and not evidence_problems:
+            return result
+        meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
+        effective = public_key
+        if effective is None and result.public_key_id is not None:
+            effective = _log_public_key(meta)
+        report = check_against_log(db, evidence, log_id=meta.get("log_id"), key=key, public_key=effective)
     finally:
         db.execute("ROLLBACK")
+    report.problems[:0] = list(evidence_problems)
+    return with_evidence(result, report, evidence_label)
 
 
-def _verify(db: sqlite3.Connection, key: Key) -> VerifyResult:
-    row = db.execute("SELECT value FROM meta WHERE name = 'key_id'").fetchone()
-    stored_key_id = row[0] if row else None
-    wrong_key = _wrong_key_note(key, stored_key_id)
+def with_evidence(result: VerifyResult, report: EvidenceReport, label: str) -> VerifyResult:
+    """`result` with the evidence comparison folded in: not ok when a problem was found."""
+    problems = tuple(p.to_dict() for p in report.problems)
+    if report.problems:
+        listed = "; ".join(p.message for p in report.problems)
+        note = f"{len(report.problems)} problem(s) with the evidence: {listed}"
+        if not result.ok:
+            return replace(
+                result, evidence=report.checked, problems=problems, message=f"{result.message}; {note}"
+            )
+        first = report.problems[0]
+        return replace(
+            result,
+            ok=False,
+            kind=first.kind,
+            seq=first.seq,
+            message=note,
+            evidence=report.checked,
+            problems=problems,
+        )
+    if not result.ok:
+        return replace(result, evidence=report.checked)
+    return replace(result, evidence=report.checked, message=f"{result.message}; {_agreement(report, label)}")
+
+
+def _pieces(report: EvidenceReport) -> str:
+    parts = []
+    if report.anchored:
+        parts.append(f"{report.anchored} anchor statement(s)")
+    if report.checked - report.anchored:
+        parts.append(f"{report.checked - report.anchored} run summary(ies)")
+    return ", ".join(parts) or "no evidence"
+
+
+def _agreement(report: EvidenceReport, label: str) -> str:
+    head = f", and the log holds entry {report.head[0]} as they saw it" if report.head else ""
+    extra = f" [{label}]" if label else ""
+    return (
+        f"the evidence outside the log agrees ({_pieces(report)}): "
+        f"{report.runs} finished run(s) in the log with the same digest{head}{extra}"
+    )
+
+
+def verify_evidence(
+    evidence: Sequence[Evidence],
+    *,
+    key: Key | None,
+    public_key: PublicKey | None,
+    pinned_by: str | None,
+    problems: Sequence[Problem] = (),
+    missing_log: Path | None = None,
+) -> VerifyResult:
+    """Without the database: what the evidence proves alone, or (`missing_log`) that the log it
+    vouches for is gone."""
+    if missing_log is not None:
+        report = check_against_log(
+            None, evidence, log_id=None, key=key, public_key=public_key, missing=missing_log
+        )
+    else:
+        report = check_alone(evidence, key=key, public_key=public_key)
+    report.problems[:0] = list(problems)
+    result = VerifyResult(
+        True,
+        0,
+        0,
+        0,
+        hmac_checked=key is not None,
+        public_key_id=public_key.key_id if public_key else None,
+        pinned_by=pinned_by if public_key else None,
+        ed25519_signatures=report.ed25519,
+        head_seq=report.head[0] if report.head else None,
+        head_hash=report.head[1] if report.head else None,
+    )
+    if report.problems:
+        return with_evidence(result, report, "")
+    if missing_log is not None and not evidence:
+        return replace_message(result, f"{missing_log}: no audit log here, and no evidence of one")
+    checks = []
+    if report.ed25519:
+        checks.append(f"{report.ed25519} Ed25519-signed under public key {public_key.key_id} ({pinned_by})")
+    if report.hmac:
+        checks.append(f"{report.hmac} HMAC-signed under the audit key")
+    if report.unsigned:
+        checks.append(f"{report.unsigned} not authenticated (no key to check them: pass --public-key)")
+    head = (
+        f"; the log held at least entry {report.head[0]} (hash {report.head[1][:16]}...)"
+        if report.head
+        else ""
+    )
+    return replace_message(
+        result,
+        f"OK (evidence only, no log): {_pieces(report)} agree, {report.runs} finished run(s); "
+        + ", ".join(checks or ["nothing to authenticate"])
+        + head,
+        evidence=report.checked,
+    )
+
+
+def replace_message(result: VerifyResult, message: str, **changes: Any) -> VerifyResult:
+    return replace(result, message=message, **changes)
+
+
+def _log_public_key(meta: dict[str, str]) -> PublicKey | None:
+    return PublicKey.from_record(meta.get("ed25519_public_key"))
+
+
+def _checkpoint_columns(db: sqlite3.Connection) -> str:
+    columns = {row[1] for row in db.execute("PRAGMA table_info(checkpoint)")}
+    return "seq, entry_hash, mac, " + ("ed25519" if "ed25519" in columns else "NULL")
+
+
+def _verify(
+    db: sqlite3.Connection, key: Key | None, pinned: PublicKey | None, pinned_by: str | None
+) -> VerifyResult:
+    meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
+    stored_key_id = meta.get("key_id")
+    wrong_key = _wrong_key_note(key, stored_key_id) if key is not None else ""
+    recorded = _log_public_key(meta)
+    public_key = pinned or recorded
+    since = int(meta.get("ed25519_since") or 0) if recorded is not None else None
     expected, prev = 1, GENESIS
-    runs = signatures = 0
+    runs = signatures = ed25519 = signed_runs = 0
 
     def failed(kind: str, seq: int | None, message: str) -> VerifyResult:
         return VerifyResult(
-            False, expected - 1, runs, signatures, kind, seq, message, expected - 1 or None, prev
+            False,
+            expected - 1,
+            runs,
+            signatures,
+            kind,
+            seq,
+            message,
+            expected - 1 or None,
+            prev,
+            hmac_checked=key is not None,
+            public_key_id=public_key.key_id if public_key else None,
+            pinned_by=pinned_by if pinned else None,
+            ed25519_signatures=ed25519,
         )
+
+    if pinned is not None:
+        if meta.get("ed25519_public_key") is None:
+            return failed(
+                "bad_signature",
+                None,
+                f"the log holds no Ed25519 signature, but public key {pinned.key_id} is pinned "
+                f"({pinned_by}): it was written without the signing key, or rewritten without it",
+            )
+        if recorded is None or recorded.raw != pinned.raw:
+            return failed(
+                "bad_signature",
+                None,
+                f"the log records another Ed25519 public key ({meta.get('ed25519_public_key', '')[:16]}"
+                f"...) than the pinned one (key id {pinned.key_id}, {pinned_by}): it was re-signed with "
+                "another key",
+            )
 
     cursor = db.execute("SELECT seq, run_id, ts, type, body, prev_hash, entry_hash FROM entries ORDER BY seq")
     for row in cursor:
@@ -100,26 +293,44 @@ def _verify(db: sqlite3.Connection, key: Key) -> VerifyResult:
         if event_type == RUN_STARTED:
             runs += 1
         elif event_type == RUN_FINISHED:
-            problem = _check_run_digest(key, seq, run_id, body, prev)
+            required = since is not None and seq > since
+            problem, signed = _check_run_digest(key, public_key, required, seq, run_id, body, prev)
             if problem:
                 return failed("bad_signature", seq, wrong_key or problem)
             signatures += 1
+            ed25519 += signed
+            signed_runs += signed
         prev = stored
         expected += 1
     last = expected - 1
 
-    checkpoint = db.execute("SELECT seq, entry_hash, mac FROM checkpoint WHERE id = 1").fetchone()
+    checkpoint = db.execute(f"SELECT {_checkpoint_columns(db)} FROM checkpoint WHERE id = 1").fetchone()
     if checkpoint is None:
+        if last == 0 and "log_id" in meta:  # such a log got its checkpoint when it was created
+            return failed(
+                "wiped",
+                None,
+                "the log is empty but was written to: its entries and signed checkpoint were deleted",
+            )
         if last == 0:
             return VerifyResult(True, 0, 0, 0, message="OK: 0 entries, 0 runs (the log is empty)")
         return failed("bad_signature", None, "the signed checkpoint of the log head is missing")
-    cp_seq, cp_hash, cp_mac = checkpoint
-    if not hmac.compare_digest(str(cp_mac), checkpoint_mac(key, cp_seq, cp_hash)):
+    cp_seq, cp_hash, cp_mac, cp_ed25519 = checkpoint
+    if key is not None and not hmac.compare_digest(str(cp_mac), checkpoint_mac(key, cp_seq, cp_hash)):
         return failed(
             "bad_signature",
             cp_seq,
             wrong_key or f"the signed checkpoint (entry {cp_seq}) does not verify: it was altered",
         )
+    if public_key is not None:
+        if not public_key.verify(CHECKPOINT_PURPOSE, checkpoint_message(cp_seq, cp_hash), cp_ed25519):
+            return failed(
+                "bad_signature",
+                cp_seq,
+                f"the checkpoint (entry {cp_seq}) has no valid Ed25519 signature under public key "
+                f"{public_key.key_id}: the log was changed and re-signed without the signing key",
+            )
+        ed25519 += 1
     if cp_seq > last:
         return failed(
             "truncated",
@@ -143,16 +354,31 @@ def _verify(db: sqlite3.Connection, key: Key) -> VerifyResult:
         )
     if wrong_key:  # every MAC verified, so the key is right and the stored key id was edited
         return failed("modified", None, "the log's metadata (audit key id) was altered")
+    counted = f"OK: {_plural(last, 'entry', 'entries')}, {_plural(runs, 'run', 'runs')}"
+    if last == 0:
+        message = f"{counted} (the log is empty)"
+    elif key is not None:
+        message = f"{counted}, all signatures valid"
+    else:
+        message = f"{counted}, Ed25519 signatures valid (HMAC signatures not checked: no audit key)"
+    if public_key is not None:
+        vouched = pinned_by if pinned else "the log's own record of it, not pinned: pass --public-key"
+        message += (
+            f"; Ed25519: checkpoint and {_plural(signed_runs, 'run digest', 'run digests')} signed by "
+            f"public key {public_key.key_id} ({vouched})"
+        )
     return VerifyResult(
         True,
         last,
         runs,
         signatures,
-        message=(
-            f"OK: {_plural(last, 'entry', 'entries')}, {_plural(runs, 'run', 'runs')}, all signatures valid"
-        ),
+        message=message,
         head_seq=last or None,
         head_hash=prev if last else None,
+        hmac_checked=key is not None,
+        public_key_id=public_key.key_id if public_key else None,
+        pinned_by=pinned_by if pinned else None,
+        ed25519_signatures=ed25519,
     )
 
 
@@ -160,24 +386,47 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _check_run_digest(key: Key, seq: int, run_id: str, body: str, prev: str) -> str:
+def _check_run_digest(
+    key: Key | None,
+    public_key: PublicKey | None,
+    required: bool,
+    seq: int,
+    run_id: str,
+    body: str,
+    prev: str,
+) -> tuple[str, bool]:
+    """A problem with a run_finished entry's signatures ("" when none), and whether its Ed25519
+    signature verified. The HMAC covers the body with its Ed25519 signature; that one covers
+    the body without either (store.py `run_finished`)."""
     try:
         data = json.loads(body)
         signature = data.pop("signature")
         head = data["signed_head"]
-    except (ValueError, KeyError, TypeError):
-        return f"entry {seq}: run {run_id} finished without a signed digest"
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return f"entry {seq}: run {run_id} finished without a signed digest", False
     if head.get("seq") != seq - 1 or head.get("hash") != prev:
         return (
             f"entry {seq}: the signed digest of run {run_id} names another chain head than the log "
             "holds: entries before it were removed, or changed and rehashed"
-        )
-    if not hmac.compare_digest(str(signature), run_signature(key, run_id, data)):
+        ), False
+    if key is not None and not hmac.compare_digest(str(signature), run_signature(key, run_id, data)):
         return (
             f"entry {seq}: the signed digest of run {run_id} does not verify: it or entries before "
             "it were changed and rehashed"
-        )
-    return ""
+        ), False
+    ed25519 = data.pop("ed25519", None)
+    if public_key is None:
+        return "", False
+    if ed25519 is None:
+        if required:
+            return f"entry {seq}: the digest of run {run_id} lacks its Ed25519 signature", False
+        return "", False
+    if not public_key.verify(RUN_DIGEST_PURPOSE, run_message(run_id, data), ed25519):
+        return (
+            f"entry {seq}: the Ed25519 signature of run {run_id}'s digest does not verify under public "
+            f"key {public_key.key_id}: it or entries before it were changed and re-signed"
+        ), False
+    return "", True
 
 
 def _position_of(db: sqlite3.Connection, digest: str) -> int | None:

@@ -74,9 +74,14 @@ def audited_run(
     finish: bool = True,
     run_id: str | None = None,
     resumes: list[str] | None = None,
+    skip: set[str] | frozenset[str] = frozenset(),
+    stop_after: int | None = None,
 ) -> dict[str, Any]:
     """Redact `inputs` batch by batch, write the outputs, and audit everything as the pipeline
-    does. Returns the run id, its counts and the batches' events."""
+    does. Returns the run id, its counts, the batches' events and keys.
+
+    `skip`: batch keys kept from the runs it `resumes` (not redacted, not counted, as a resumed
+    run does); `stop_after`: stop after that many batches, as an interrupted run."""
     policy = policy or default_policy()
     run_id = run_id or uuid.uuid4().hex
     sources = discover_inputs(inputs)
@@ -90,8 +95,14 @@ def audited_run(
     total = Counters()
     filtered = 0
     all_events = []
+    batches: list[str] = []
     for source in sources:
         for batch in read_batches(source, batch_size, policy.fields.id):
+            if batch.key in skip:
+                continue
+            if stop_after is not None and len(batches) >= stop_after:
+                break
+            batches.append(batch.key)
             result = redactor(policy).redact(batch)
             exports = []
             if result.rows:
@@ -119,7 +130,20 @@ def audited_run(
     counts["redacted"] -= filtered
     counts["filtered"] = filtered
     digest = log.run_finished(run_id, counts) if finish else None
-    return {"run_id": run_id, "counts": counts, "digest": digest, "events": all_events}
+    return {"run_id": run_id, "counts": counts, "digest": digest, "events": all_events, "batches": batches}
+
+
+def write_summary(log: AuditLog, run: dict[str, Any], out: Path) -> Path:
+    """OUT/summary.json as `pipeline.finish_run` writes it, with the parts evidence needs."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "summary.json"
+    data = {
+        "run_id": run["run_id"],
+        "audit_digest": run["digest"],
+        "audit_anchor": log.run_statement(run["run_id"]),
+    }
+    path.write_text(json.dumps({**run["counts"], **data}, indent=2, sort_keys=True))
+    return path
 
 
 def connect(path: Path) -> sqlite3.Connection:
