@@ -251,10 +251,9 @@ def warn_if_key_beside_log(key_name: str, source: str | None, log_path: Path, co
         return
     _warned.add((str(key_file), str(log)))
     logger.warning(
-        "%s is the file %s, in the same SCRUBLINE_HOME as the audit log %s: %s (README: Audit log)",
+        "%s is the file %s, beside the audit log in SCRUBLINE_HOME: %s (README: Audit log)",
         key_name,
         key_file,
-        log,
         consequence,
     )
 
@@ -415,17 +414,15 @@ class AuditLog:
                 f"the audit key {self.key.name}",
                 self.key.source,
                 self.path,
-                "whoever can change the log can read the key and re-sign it, so its signatures prove "
-                f"nothing against them; keep the key elsewhere ({AUDIT_KEY_ENV}, {AUDIT_KEY_ENV}_FILE) "
-                f"or also sign with an Ed25519 key kept elsewhere ({SIGNING_KEY_FILE_ENV})",
+                "who can change the log can re-sign it; keep the key elsewhere "
+                f"({AUDIT_KEY_ENV}_FILE) or add an Ed25519 key kept elsewhere ({SIGNING_KEY_FILE_ENV})",
             )
         if self._signing is not None:
             warn_if_key_beside_log(
                 f"the audit signing key {SIGNING_KEY_ENV}",
                 self._signing.source,
                 self.path,
-                "whoever can change the log can read it and re-sign, so the Ed25519 signatures prove "
-                "nothing against them; keep it elsewhere",
+                "who can change the log can re-sign it; keep it elsewhere",
             )
 
     @property

@@ -195,4 +195,4 @@ def test_key_file_beside_the_log_warns_once_on_stderr(installation, tmp_path, mo
     assert result.returncode == 0, result.stderr
     (warning,) = result.stderr.strip().splitlines()
     assert warning.startswith("WARNING ") and "SCRUBLINE_AUDIT_KEY is the file" in warning
-    assert "in the same SCRUBLINE_HOME as the audit log" in warning
+    assert "beside the audit log in SCRUBLINE_HOME" in warning
