@@ -186,3 +186,14 @@ def test_policy_is_frozen():
     policy = policy_from_dict(MINIMAL, "a")
     with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error type varies
         policy.name = "other"
+
+
+def test_reading_settings_have_safe_defaults_and_clear_errors(tmp_path):
+    fields = load_policy(write(tmp_path, copy.deepcopy(MINIMAL))).fields
+    assert (fields.max_depth, fields.duplicates.value, fields.csv_delimiter) == (64, "keep_first", None)
+    data = copy.deepcopy(MINIMAL)
+    data["fields"] = {"max_depth": 0, "duplicates": "merge", "csv_delimiter": ";"}
+    joined = "\n".join(problems_of(write(tmp_path, data)))
+    assert "fields.max_depth: Input should be greater than or equal to 1" in joined
+    assert "fields.duplicates: 'merge' is not one of keep_first, quarantine, fail" in joined
+    assert "fields.csv_delimiter: ';' is not one of comma, tab, semicolon, pipe" in joined
