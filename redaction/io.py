@@ -966,6 +966,11 @@ def write_held_file(path: str | os.PathLike[str], rows: list[dict[str, Any]]) ->
     os.chmod(path, 0o600)
 
 
+# Characters that some line splitters (str.splitlines) take for a line end: escaped in
+# quarantine lines so that one line is one reject whichever way a reader splits the file.
+_LINE_BREAKS = str.maketrans({ch: f"\\u{ord(ch):04x}" for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
 def quarantine_line(source: Source, reject: Reject) -> bytes:
     """One reject as a UTF-8 JSON line. Never raises, whatever the reject holds: text that is
     not valid Unicode (a lone surrogate) is written escaped, and a value JSON cannot hold is
@@ -986,7 +991,7 @@ def quarantine_line(source: Source, reject: Reject) -> bytes:
     for attempt in range(3):
         try:
             text = json.dumps(entry, ensure_ascii=attempt > 0, default=str)
-            return text.encode("utf-8")
+            return text.translate(_LINE_BREAKS).encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: escape it (\udXXX round-trips)
             continue
         except (TypeError, ValueError, RecursionError):
