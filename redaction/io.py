@@ -328,9 +328,18 @@ class BatchRef:
 
 # --- streams -----------------------------------------------------------------------------------
 
-# Errors a decompressing stream raises on a corrupt or truncated file.
+# Errors a decompressing stream raises on a corrupt or truncated file (see `_corrupt`).
 _STREAM_ERRORS = (OSError, EOFError, zlib.error)
 _parked = threading.local()
+
+
+def _corrupt(source: Source, exc: BaseException) -> bool:
+    """Whether a read error means the compressed stream itself is bad, so the rest of it is
+    quarantined as unreadable, rather than the file system failing (an OSError with an errno),
+    which is raised for the batch to be retried."""
+    if source.compression is None:
+        return False
+    return isinstance(exc, EOFError | zlib.error) or (isinstance(exc, OSError) and exc.errno is None)
 
 
 class _UnreadableTail:
@@ -399,10 +408,12 @@ def _jsonl_units(
 ) -> Iterator[tuple[int, int, Any]]:
     try:
         handle = _open_at(source, offset, reuse)
-    except _STREAM_ERRORS:
+    except _STREAM_ERRORS as exc:
+        if not _corrupt(source, exc):
+            raise
         yield offset, number + 1, _UnreadableTail()
         return
-    healthy = True
+    healthy = False
     try:
         try:
             for line in handle:
@@ -413,9 +424,14 @@ def _jsonl_units(
                     line = line[len(codecs.BOM_UTF8) :]
                 if line.strip():
                     yield offset, number, line
-        except _STREAM_ERRORS:
-            healthy = False
+            healthy = True
+        except _STREAM_ERRORS as exc:
+            if not _corrupt(source, exc):
+                raise
             yield offset, number + 1, _UnreadableTail()
+        except GeneratorExit:  # the reader has its batch: the stream is where the batch ends
+            healthy = True
+            raise
     finally:
         if healthy:
             _park(source, handle, offset, reuse)
@@ -483,7 +499,9 @@ def csv_layout(source: Source, rules: FieldRules | str | None = None) -> CsvLayo
             first = next(lines)
         except StopIteration:
             return None
-        except _STREAM_ERRORS:
+        except _STREAM_ERRORS as exc:
+            if not _corrupt(source, exc):
+                raise
             raise InputError(f"{source.path}: cannot be decompressed ({source.compression})") from None
         if first.startswith("\ufeff"):
             first = first[1:]
@@ -499,7 +517,9 @@ def csv_layout(source: Source, rules: FieldRules | str | None = None) -> CsvLayo
             return None
         except csv.Error:
             raise InputError(f"{source.path}: header row is not valid CSV") from None
-        except _STREAM_ERRORS:
+        except _STREAM_ERRORS as exc:
+            if not _corrupt(source, exc):
+                raise
             raise InputError(f"{source.path}: cannot be decompressed ({source.compression})") from None
     finally:
         handle.close()
@@ -533,11 +553,13 @@ def _csv_units(
         offset = layout.offset
     try:
         handle = _open_at(source, offset, reuse)
-    except _STREAM_ERRORS:
+    except _STREAM_ERRORS as exc:
+        if not _corrupt(source, exc):
+            raise
         yield offset, number + 1, _UnreadableTail()
         return
     consumed = [offset]
-    healthy = True
+    healthy = False
     try:
         reader = csv.reader(_counted_lines(handle, consumed), delimiter=layout.delimiter)
         while True:
@@ -545,16 +567,21 @@ def _csv_units(
             try:
                 row = next(reader)
             except StopIteration:
+                healthy = True
                 return
             except csv.Error as exc:
-                yield consumed[0], number, exc
-                continue
-            except _STREAM_ERRORS:
-                healthy = False
+                row = exc
+            except _STREAM_ERRORS as exc:
+                if not _corrupt(source, exc):
+                    raise
                 yield consumed[0], number, _UnreadableTail()
                 return
-            if any(cell.strip() for cell in row):
-                yield consumed[0], number, row
+            if isinstance(row, csv.Error) or any(cell.strip() for cell in row):
+                try:
+                    yield consumed[0], number, row
+                except GeneratorExit:  # the reader has its batch: the stream is where it ends
+                    healthy = True
+                    raise
     finally:
         if healthy:
             _park(source, handle, consumed[0], reuse)

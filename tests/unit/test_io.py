@@ -454,3 +454,21 @@ def test_rows_parquet_cannot_store_as_they_are_are_written_as_json_text(tmp_path
     assert [r["meta"] for r in back] == ["{}", "{}"]
     assert json.loads(back[0]["deep"]) == deep and back[1]["deep"] is None
     assert back[0]["items"] == "[{}]"
+
+
+def test_only_a_bad_compressed_stream_is_quarantined_a_failing_disk_is_raised():
+    import gzip
+    import zlib
+
+    from redaction.io import _corrupt
+
+    plain = Source("in.jsonl", "jsonl", 1, "0" * 64)
+    packed = Source("in.jsonl.gz", "jsonl", 1, "0" * 64, "gzip")
+    assert (
+        _corrupt(packed, gzip.BadGzipFile("bad"))
+        and _corrupt(packed, EOFError())
+        and _corrupt(packed, zlib.error())
+    )
+    assert _corrupt(packed, OSError("ZSTD decompress failed"))
+    assert not _corrupt(packed, OSError(5, "Input/output error"))  # retried, not quarantined
+    assert not _corrupt(plain, EOFError())
