@@ -118,6 +118,8 @@ def plan(sources: list[Source], policy: str, out: str, batch_size: int, audit: b
         len(result.todo),
         result.reused.batches,
     )
+    for note in result.notes:  # once per file: names files, fields and columns, never content
+        logger.warning("%s", note)
     return result
 
 
@@ -200,6 +202,9 @@ def _report_artifacts(summary: RunSummary, data: dict[str, Any]) -> None:
     if data["quarantined_by_reason"]:
         lines += ["", "## Quarantined by reason", "", "| reason | count |", "|---|---:|"]
         lines += [f"| {k} | {v} |" for k, v in data["quarantined_by_reason"].items()]
+    if data["plan"].get("notes"):
+        lines += ["", "## Notes on the inputs", ""]
+        lines += [f"- {note}" for note in data["plan"]["notes"]]
     lines += [
         "",
         f"Output: `{Path(summary.out) / 'records'}`; quarantine (restricted): "

@@ -74,5 +74,24 @@ class QuarantineReason(StrEnum):
     NOT_AN_OBJECT = "not_an_object"  # JSON that is not an object
     MISSING_ID = "missing_id"  # no usable value in the policy's id field
     UNDECODABLE = "undecodable"  # bytes that are not valid UTF-8
+    UNENCODABLE = "unencodable"  # text that is not valid Unicode (a lone UTF-16 surrogate escape)
+    TOO_DEEP = "too_deep"  # nested deeper than the policy's fields.max_depth
+    DUPLICATE_ID = "duplicate_id"  # an id an earlier record of the same file has (fields.duplicates)
+    UNREADABLE = "unreadable"  # its part of the file cannot be read (corrupt Parquet page, bad stream)
     DETECTION_ERROR = "detection_error"  # the analyzer failed on one of its texts
     REDACTION_ERROR = "redaction_error"  # an operator failed on one of its findings
+    PROCESSING_ERROR = "processing_error"  # any other failure while handling this record alone
+
+
+def is_record_failure(exc: BaseException) -> bool:
+    """Whether an exception raised while handling one record is that record's failure, to
+    quarantine it and go on, rather than the environment's: a busy store, a missing key or
+    model, the disk, memory. Those stop the batch (Prefect retries the transient ones), since
+    quarantining every record for them would hide the real problem."""
+    import sqlite3
+
+    if isinstance(exc, RedactionError | InputError):
+        return True
+    if isinstance(exc, ScrublineError | OSError | MemoryError | sqlite3.Error):
+        return False
+    return isinstance(exc, Exception)

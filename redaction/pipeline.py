@@ -24,16 +24,17 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from .anonymize import Redaction, policy_keys
-from .errors import InputError, ScrublineError
+from .errors import InputError, QuarantineReason, ScrublineError, is_record_failure
 from .fields import FieldPlan, display_path, fill_record, split_record
 from .home import scrubline_home
 from .io import (
     Batch,
     BatchRef,
+    RawRecord,
     Reject,
     Source,
     discover_inputs,
-    plan_batches,
+    plan_source,
     read_batch,
     write_held_file,
     write_quarantine_file,
@@ -149,19 +150,34 @@ class BatchRedactor:
     def redact(self, batch: Batch) -> BatchResult:
         """Redacted rows, rejects (the reader's and this stage's), what was done, and counters.
 
-        Writes nothing.
+        Writes nothing. Fails closed record by record: whatever goes wrong while handling one
+        record (its fields, its language, detection, an operator, putting it back together)
+        quarantines that record with a reason and the batch goes on; what is logged of it is
+        the location and the exception's type, never its message (it may quote the record).
         """
         counters = Counters(records_in=len(batch), batches=1)
         rejects = list(batch.rejects)
         plans = []
         for record in batch.records:
-            copy, slots, dropped = split_record(record.data, self.plan)
-            language = self._language(record.data, [slot.text for slot in slots])
+            try:
+                copy, slots, dropped = split_record(record.data, self.plan)
+                language = self._language(record.data, [slot.text for slot in slots])
+            except Exception as exc:  # noqa: BLE001 - this record alone
+                if not is_record_failure(exc):
+                    raise
+                rejects.append(_failed(batch.source, record, QuarantineReason.PROCESSING_ERROR, exc))
+                continue
             plans.append((record, copy, slots, dropped, language))
-        outcomes = self.texts.redact(
-            [[slot.text for slot in slots] for _, _, slots, _, _ in plans],
-            [language for *_, language in plans],
-        )
+        groups = [[slot.text for slot in slots] for _, _, slots, _, _ in plans]
+        languages = [language for *_, language in plans]
+        try:
+            outcomes = self.texts.redact(groups, languages)
+        except Exception as exc:  # noqa: BLE001 - find the record that fails: each alone
+            if not is_record_failure(exc):
+                raise
+            outcomes = [
+                self._redact_alone(texts, language) for texts, language in zip(groups, languages, strict=True)
+            ]
 
         rows: list[dict[str, Any]] = []
         done: list[RecordRedactions] = []
@@ -170,8 +186,14 @@ class BatchRedactor:
             if outcome.failure is not None:
                 rejects.append(Reject(record.location, outcome.failure, record.data, record.record_id))
                 continue
-            values, applied = self._fill_slots(slots, outcome)
-            row = fill_record(copy, slots, values)
+            try:
+                values, applied = self._fill_slots(slots, outcome)
+                row = fill_record(copy, slots, values)
+            except Exception as exc:  # noqa: BLE001 - this record alone
+                if not is_record_failure(exc):
+                    raise
+                rejects.append(_failed(batch.source, record, QuarantineReason.PROCESSING_ERROR, exc))
+                continue
             row[id_field] = record.record_id
             row[LANGUAGE_COLUMN] = language
             rows.append(row)
@@ -182,6 +204,15 @@ class BatchRedactor:
         for reject in rejects:
             counters.quarantined[reject.reason.value] += 1
         return BatchResult(rows, rejects, done, counters)
+
+    def _redact_alone(self, texts: list[str], language: str) -> RecordOutcome:
+        try:
+            (outcome,) = self.texts.redact([texts], [language])
+        except Exception as exc:  # noqa: BLE001
+            if not is_record_failure(exc):
+                raise
+            return RecordOutcome(failure=QuarantineReason.DETECTION_ERROR)
+        return outcome
 
     @staticmethod
     def _fill_slots(slots, outcome: RecordOutcome) -> tuple[list[Any], list[tuple[str, Redaction]]]:
@@ -196,6 +227,14 @@ class BatchRedactor:
             else:
                 values.append(new_text)
         return values, done
+
+
+def _failed(source: Source, record, reason: QuarantineReason, exc: BaseException) -> Reject:
+    """A record that failed alone, as a reject; the log names where and the error's type only."""
+    logger.warning(
+        "%s %s: record quarantined (%s: %s)", source.path, record.location, reason.value, type(exc).__name__
+    )
+    return Reject(record.location, reason, record.data, record.record_id)
 
 
 @dataclass(slots=True)
@@ -291,19 +330,36 @@ class BatchWorker:
         return self._queues
 
     def route(
-        self, source: Source, result: BatchResult
+        self, source: Source, result: BatchResult, batch: Batch | None = None
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, tuple[str | None, bool]]]:
         """The rows for annotation (records/), the rows held for review (held/: a queue that
-        holds its items), each with its queue in `_queue`, and every decision (queue, held)."""
+        holds its items), each with its queue in `_queue`, and every decision (queue, held).
+
+        A record whose routing fails is quarantined (its raw record from `batch`) and taken
+        out of `result`'s rows."""
         if self.router is None:
             return result.rows, [], {}
+        raw = {record.location: record for record in batch.records} if batch is not None else {}
         rows: list[dict[str, Any]] = []
         held: list[dict[str, Any]] = []
         routes: dict[str, tuple[str | None, bool]] = {}
         counters = result.counters
         queues = self.job.policy.routing.queues
+        kept_rows: list[dict[str, Any]] = []
+        kept_done: list[RecordRedactions] = []
         for row, done in zip(result.rows, result.redacted, strict=True):
-            decision = self.router.route(row, done.redactions, source.path)
+            try:
+                decision = self.router.route(row, done.redactions, source.path)
+            except Exception as exc:  # noqa: BLE001 - this record alone: quarantined, not routed
+                if not is_record_failure(exc):
+                    raise
+                record = raw.get(done.location) or RawRecord(done.location, done.record_id, row)
+                result.rejects.append(_failed(source, record, QuarantineReason.PROCESSING_ERROR, exc))
+                counters.redacted -= 1
+                counters.quarantined[QuarantineReason.PROCESSING_ERROR.value] += 1
+                continue
+            kept_rows.append(row)
+            kept_done.append(done)
             row[QUEUE_COLUMN] = decision.queue
             holds = decision.queue is not None and queues[decision.queue].hold
             routes[done.record_id] = (decision.queue, holds)
@@ -318,6 +374,7 @@ class BatchWorker:
                 held.append(row)
             else:
                 rows.append(row)
+        result.rows, result.redacted = kept_rows, kept_done
         return rows, held, routes
 
     def enqueue(self, marker: BatchMarker) -> None:
@@ -326,9 +383,9 @@ class BatchWorker:
 
     def run(self, ref: BatchRef) -> BatchOutcome:
         started = time.perf_counter()
-        batch = read_batch(ref, self.job.policy.fields.id)
+        batch = read_batch(ref, self.job.policy.fields)
         result = self.redactor.redact(batch)
-        written, held, routes = self.route(ref.source, result)
+        written, held, routes = self.route(ref.source, result, batch)
         writers: dict[str, Callable[[str], None]] = {}
         rows = {"records": len(written), "held": len(held), "quarantine": len(result.rejects)}
         if written:
@@ -533,6 +590,7 @@ class RunPlan:
     reused: Counters = field(default_factory=Counters)  # batches an interrupted run committed
     resumes: list[str] = field(default_factory=list)  # the run ids those batches came from
     recovered: tuple[int, int] = (0, 0)  # (promoted, discarded) pending batches
+    notes: list[str] = field(default_factory=list)  # what a person should know of the inputs, once
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -542,6 +600,7 @@ class RunPlan:
             "batches_todo": len(self.todo),
             "batches_reused": self.reused.batches,
             "resumes": self.resumes,
+            "notes": self.notes,
         }
 
 
@@ -574,7 +633,11 @@ def plan_run(
         if state.done_source(source, policy_hash, batch_size) is not None:
             plan.skipped.append(source)
             continue
-        refs = plan_batches(source, batch_size)
+        planned = plan_source(source, batch_size, policy.fields)
+        for note in planned.notes:
+            logger.warning("%s", note)
+        plan.notes.extend(planned.notes)
+        refs = planned.refs
         plan.batches[source.source_id] = len(refs)
         for ref in refs:
             marker = state.done_batch(ref, policy_hash)
@@ -679,6 +742,7 @@ class RunSummary:
                 f"  resumed       {plan['batches_reused']} batch(es) committed by interrupted run(s) "
                 f"{', '.join(r[:12] for r in plan.get('resumes', []))} kept"
             )
+        lines += [f"  note          {note}" for note in plan.get("notes", [])]
         lines += [
             f"  records in    {c.records_in}",
             f"  redacted      {c.redacted}",

