@@ -125,7 +125,13 @@ def discover_inputs(paths: Iterable[str | os.PathLike[str]], *, allow_empty: boo
             f"(looked for {', '.join(sorted(FORMATS))})"
         )
     unique = sorted({p.resolve() for p in found})
-    return [Source(str(p), FORMATS[p.suffix.lower()], p.stat().st_size, _sha256(p)) for p in unique]
+    sources = []
+    for p in unique:
+        try:
+            sources.append(Source(str(p), FORMATS[p.suffix.lower()], p.stat().st_size, _sha256(p)))
+        except OSError as exc:
+            raise InputError(f"{p}: cannot be read ({exc.strerror.lower()})") from None
+    return sources
 
 
 def _record_id(data: dict[str, Any], id_field: str) -> str | None:
@@ -321,7 +327,31 @@ def plan_batches(source: Source, batch_size: int) -> list[BatchRef]:
 
 
 def read_batch(ref: BatchRef, id_field: str) -> Batch:
-    """The records and rejects of one planned batch, read on their own."""
+    """The records and rejects of one planned batch, read on their own.
+
+    Raises InputError when the file vanished or changed size since the run planned it: its
+    batches would no longer be the ones planned.
+    """
+    try:
+        _check_unchanged(ref.source)
+        return _read_batch(ref, id_field)
+    except FileNotFoundError:
+        raise InputError(
+            f"{ref.source.path}: input file vanished during the run; restore it (or leave it out) "
+            "and run the same command again: committed batches are kept"
+        ) from None
+
+
+def _check_unchanged(source: Source) -> None:
+    size = os.stat(source.path).st_size
+    if size != source.size:
+        raise InputError(
+            f"{source.path}: input file changed during the run ({source.size} -> {size} bytes); "
+            "run the same command again once it is complete: committed batches are kept"
+        )
+
+
+def _read_batch(ref: BatchRef, id_field: str) -> Batch:
     batcher = _Batcher(ref.source, ref.size, id_field, ref.index)
     source = ref.source
     if source.format == "parquet":
