@@ -103,3 +103,15 @@ def resolve_key(name: str, *, create: bool = True) -> Key:
         name,
     )
     return Key(name, material)
+
+
+def check_key(name: str) -> None:
+    """Raise SecretError if key `name` exists (variable or key file) but is not usable; a key
+    that does not exist yet is fine (a run creates it). Creates nothing."""
+    value = os.environ.get(name)
+    if value:
+        _decode(value, f"environment variable {name}")
+        return
+    path = _key_file(name, create=False)
+    if path.exists():
+        resolve_key(name, create=False)
