@@ -98,6 +98,13 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
 def _local_server_lost(server) -> None:
     """The local server died mid-run: stop at once. Batches commit atomically, so ending this
     process (its workers follow it) leaves nothing half-written; the next run resumes."""
+    import multiprocessing.util
+
+    from flows.redact import stop_worker_pools
+
+    stop_worker_pools()
+    # Release the pool's semaphores as a normal exit would (else the resource tracker warns).
+    multiprocessing.util._exit_function()
     print(
         f"scrubline: error: the local Prefect server stopped during the run (log: {server.log_path}); "
         "the batches committed so far are kept: run the same command again to finish",

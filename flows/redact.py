@@ -64,6 +64,13 @@ from redaction.state import OutputLock
 _POOLS: dict[str, BatchProcessor] = {}
 
 
+def stop_worker_pools() -> None:
+    """End this process's worker pools now (batches in flight are not committed); for a process
+    about to exit without its usual shutdown."""
+    for pool in list(_POOLS.values()):
+        pool.abort()
+
+
 def _is_transient(task, task_run, state) -> bool:
     """Retry only errors the core marks as transient (a busy store, an I/O hiccup)."""
     try:

@@ -88,14 +88,21 @@ def resolve_key(name: str, *, create: bool = True) -> Key:
         raise SecretError(f"key {name} not found: set the environment variable {name} or provide {path}")
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     material = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written aside, then linked into place: two first runs at once both see a whole key file,
+    # the one that linked first.
+    temp = path.with_name(f".{name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.write(fd, material.hex().encode("ascii") + b"\n")
-    except BaseException:
-        os.close(fd)
-        path.unlink(missing_ok=True)
-        raise
-    os.close(fd)
+        try:
+            os.write(fd, material.hex().encode("ascii") + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.link(temp, path)
+    except FileExistsError:
+        return resolve_key(name, create=False)  # another process created it first: use that one
+    finally:
+        temp.unlink(missing_ok=True)
     logger.warning(
         "created key file %s for %s (set the environment variable %s to use your own key)",
         path,
