@@ -65,6 +65,8 @@ def prepare_prefect(attempts: int = 5) -> None:
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()
+    if settings.api.url:
+        return  # a client of a server elsewhere: that server owns its database
     url = settings.server.database.connection_url
     url_text = url.get_secret_value() if url is not None else ""
     if url_text and not url_text.startswith("sqlite"):
@@ -386,6 +388,7 @@ def _last_line(path: Path) -> str:
 def serve(fd: int, users: str, idle_seconds: float, services: bool) -> None:
     """Run Prefect's API on the listening socket `fd` until no run holds `users` for
     `idle_seconds`. The database is migrated first, alone (see `prepare_prefect`)."""
+    import signal
     import socket
     import threading
 
@@ -402,7 +405,22 @@ def serve(fd: int, users: str, idle_seconds: float, services: bool) -> None:
         name="stop-when-unused",
         daemon=True,
     ).start()
-    server.run(sockets=[socket.socket(fileno=fd)])
+    # uvicorn shuts down on SIGTERM/SIGINT, then raises the signal again for the handler it
+    # found: make that an exit that runs the `finally` below.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: sys.exit(0))
+    try:
+        server.run(sockets=[socket.socket(fileno=fd)])
+    finally:  # stopped by a signal too: no run may find it
+        _forget_server(Path(users).with_name("server.json"))
+
+
+def _forget_server(record: Path) -> None:
+    try:
+        if json.loads(record.read_text(encoding="utf-8")).get("pid") == os.getpid():
+            record.unlink()
+    except (FileNotFoundError, ValueError):
+        pass
 
 
 def _stop_when_unused(server, users: Path, idle_seconds: float) -> None:
@@ -424,12 +442,7 @@ def _stop_when_unused(server, users: Path, idle_seconds: float) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
     # Unused: keep the lock (no run can join a server that is stopping), forget the server,
     # stop it; the kernel drops the lock when this process ends.
-    record = users.with_name("server.json")
-    try:
-        if json.loads(record.read_text(encoding="utf-8")).get("pid") == os.getpid():
-            record.unlink()
-    except (FileNotFoundError, ValueError):
-        pass
+    _forget_server(users.with_name("server.json"))
     server.should_exit = True
     time.sleep(10)
     os._exit(0)  # graceful shutdown took too long
