@@ -1,20 +1,25 @@
 """`scrubline` command line: parse arguments, call one function, print its result.
 
 Errors become one line on stderr (a bad policy: one line per problem) and a non-zero exit:
-1 for a Scrubline error (bad input, bad policy, missing key), 2 for bad arguments.
+1 for a Scrubline error (bad input, bad policy, missing key, no Prefect server), 2 for bad
+arguments, 130 for Ctrl-C and 143 for SIGTERM (a run stops within seconds; the same command
+finishes it).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
+import os
+import signal
 import sys
 from typing import Any
 
 from flows.audit_cli import register as register_audit
 from flows.queue_cli import register as register_queue_commands
-from redaction.errors import PolicyError, ScrublineError
+from redaction.errors import OrchestrationError, OutputError, PolicyError, ScrublineError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,7 +42,18 @@ def _policy(path: str):
     return policy
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt (never caught as an Exception)."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    # During the flow Prefect's own SIGTERM handler runs first (it records the flow run as
+    # crashed), then hands the signal back to this one.
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         summary = _run(args)
     except BaseException as exc:
@@ -52,6 +68,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if default_audit_path(create=False).exists():
             record_run_failure(uuid.uuid4().hex, "start", exc, policy=str(args.policy), out=str(args.out))
         raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if args.json:
         print(json.dumps(summary, indent=2, sort_keys=True))
     else:
@@ -61,27 +79,108 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(message: str) -> None:
+    print(f"scrubline: {message}", file=sys.stderr, flush=True)
+
+
 def _run(args: argparse.Namespace) -> dict[str, Any]:
-    from redaction.io import discover_inputs
+    from redaction.preflight import check_run
 
-    # Fail before Prefect starts: a bad policy or a missing input costs no server start-up.
-    _policy(args.policy)
-    discover_inputs(args.inputs)
-    from flows.prefect_setup import prepare_prefect
+    # Fail before Prefect starts: a bad policy, a missing or unreadable input, a model not
+    # installed, a malformed key or an output folder that cannot be written costs no server.
+    check_run(_policy(args.policy), args.inputs, args.out)
+    from flows.prefect_setup import LocalPrefect, configured_api_url, startup_timeout
 
-    prepare_prefect()
+    url = configured_api_url()
+    if url:
+        return _flow(args, url, None)
+    from prefect.settings import get_current_settings
+
+    with LocalPrefect(get_current_settings().home, timeout=startup_timeout(), report=_progress) as server:
+        server.on_lost(lambda: _local_server_lost(server))
+        return _flow(args, server.url, server)
+
+
+def _local_server_lost(server) -> None:
+    """The local server died mid-run: stop at once. Batches commit atomically, so ending this
+    process (its workers follow it) leaves nothing half-written; the next run resumes."""
+    import multiprocessing.util
+
+    from flows.redact import stop_worker_pools
+
+    stop_worker_pools()
+    # Release the pool's semaphores as a normal exit would (else the resource tracker warns).
+    multiprocessing.util._exit_function()
+    print(
+        f"scrubline: error: the local Prefect server stopped during the run (log: {server.log_path}); "
+        "the batches committed so far are kept: run the same command again to finish",
+        file=sys.stderr,
+    )
+    _exit_now(1)
+
+
+def _flow(args: argparse.Namespace, url: str, server) -> dict[str, Any]:
+    from prefect.context import refresh_global_settings_context
+
     from flows.redact import redact_dataset
 
-    return redact_dataset(
-        inputs=[str(p) for p in args.inputs],
-        policy=args.policy,
-        out=args.out,
-        batch_size=args.batch_size,
-        workers=args.workers,
-        executor=args.executor,
-        dask_address=args.dask_address,
-        show_progress=not args.no_progress and sys.stderr.isatty(),
-    )
+    # Every Prefect client in this process (the flow's, and those of its background log and
+    # event workers, in threads of their own) must use this server.
+    previous = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = url
+    refresh_global_settings_context()
+    try:
+        return redact_dataset(
+            inputs=[str(p) for p in args.inputs],
+            policy=args.policy,
+            out=args.out,
+            batch_size=args.batch_size,
+            workers=args.workers,
+            executor=args.executor,
+            dask_address=args.dask_address,
+            show_progress=not args.no_progress and sys.stderr.isatty(),
+        )
+    except Exception as exc:
+        error = _stopped_run_error(exc, url, server)
+        if error is None:
+            raise
+        error._scrubline_audited = getattr(exc, "_scrubline_audited", False)  # the flow recorded it
+        raise error from None
+    finally:
+        if previous is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = previous
+        refresh_global_settings_context()
+
+
+# A full, read-only or forbidden output location met outside a batch (summary, state files).
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def _stopped_run_error(exc: Exception, url: str, server) -> ScrublineError | None:
+    """The one-line error for a run the environment stopped (its Prefect server went away, its
+    output disk filled up), or None for anything else."""
+    from flows.prefect_setup import answers
+
+    if isinstance(exc, ScrublineError):
+        return None
+    if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS and exc.filename:
+        return OutputError(
+            f"{exc.filename}: {(exc.strerror or '').lower()}; make room (or make it writable) and run "
+            "the same command again: committed batches are kept"
+        )
+    if not answers(url):
+        where = "the local Prefect server" if server is not None else f"the Prefect server at {url}"
+        fix = (
+            "run the same command again to start a new one and finish"
+            if server is not None
+            else "start it again (prefect server start) and run the same command to finish"
+        )
+        return OrchestrationError(
+            f"{where} stopped answering during the run; the batches committed so far are kept: {fix}"
+        )
+    return None
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
@@ -331,18 +430,54 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "input", None) and not args.out:
         parser.error("--out is required with --input")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_no_traceback_for_stated_errors)
     try:
         return args.func(args)
     except PolicyError as exc:
         for problem in exc.problems:
             print(f"scrubline: error: {problem}", file=sys.stderr)
         return 1
+    except OrchestrationError as exc:
+        print(f"scrubline: error: {exc}", file=sys.stderr)
+        # Prefect's log and event workers would spend minutes at exit retrying a server that
+        # is gone; what they hold (task states, logs) cannot reach it. The run's own state is on
+        # disk, committed atomically.
+        _exit_now(1)
     except ScrublineError as exc:
         print(f"scrubline: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("scrubline: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print(
+            "scrubline: stopped by SIGTERM; the batches committed so far are kept: run the same "
+            "command again to finish",
+            file=sys.stderr,
+        )
+        return 143
+
+
+def _exit_now(code: int) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _no_traceback_for_stated_errors(record: logging.LogRecord) -> bool:
+    """Prefect logs a failed flow or task with its traceback; for an error the CLI states in
+    one line (Scrubline's own, a batch cancelled by the run's stop, a lost server) that line is
+    enough on the console. The traceback stays in Prefect's run state."""
+    if record.exc_info and record.exc_info[1] is not None:
+        import concurrent.futures
+
+        stated = (ScrublineError, concurrent.futures.CancelledError, ConnectionError)
+        exc = record.exc_info[1]
+        if isinstance(exc, stated) or type(exc).__module__.startswith(("httpx", "httpcore")):
+            record.exc_info = None
+            record.exc_text = None
+    return True
 
 
 if __name__ == "__main__":

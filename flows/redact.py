@@ -64,6 +64,13 @@ from redaction.state import OutputLock
 _POOLS: dict[str, BatchProcessor] = {}
 
 
+def stop_worker_pools() -> None:
+    """End this process's worker pools now (batches in flight are not committed); for a process
+    about to exit without its usual shutdown."""
+    for pool in list(_POOLS.values()):
+        pool.abort()
+
+
 def _is_transient(task, task_run, state) -> bool:
     """Retry only errors the core marks as transient (a busy store, an I/O hiccup)."""
     try:
@@ -136,7 +143,7 @@ def redact_batch(job: Job, ref) -> BatchOutcome:
     """Read, redact, write and audit one batch; returns counts only."""
     pool = _POOLS.get(job.run_id)
     if pool is not None:
-        return pool.submit(ref).result()
+        return pool.process(ref)
     return run_batch_here(job, ref)
 
 
@@ -316,7 +323,7 @@ def _redact(
     loaded = load_policy(policy)
     sources = discover(inputs, settle_seconds, allow_empty)
     Path(out).mkdir(parents=True, exist_ok=True)
-    with OutputLock(out):
+    with OutputLock(out) as lock:
         started = time.perf_counter()
         started_at = datetime.now(UTC).isoformat(timespec="seconds")
         run_plan = plan(sources, policy, out, batch_size, audit)
@@ -335,7 +342,10 @@ def _redact(
                 flow_run_id=_flow_run_id(),
                 resumes=run_plan.resumes or None,
             )
-        job = Job(loaded, out, run_id, audit)
+        # Workers on this machine commit only while this run holds OUT's lock; a remote Dask
+        # cluster's workers cannot see this machine's locks.
+        holder = None if executor == "dask" and dask_address else lock.holder()
+        job = Job(loaded, out, run_id, audit, holder=holder)
         counters, batch_seconds = _run_batches(job, run_plan, executor, workers, dask_address, show_progress)
         summary = RunSummary(
             run_id=run_id,
@@ -381,17 +391,25 @@ def _run_batches(
                 futures = [runner.submit(redact_batch, {"job": job, "ref": ref}) for ref in run_plan.todo]
                 done = 0
                 reported = 0.0
-                for future in as_completed(futures):
-                    outcome: BatchOutcome = future.result()
-                    counters.add(outcome.counters)
-                    batch_seconds += outcome.seconds
-                    done += 1
-                    if bar is not None:
-                        bar.update(1)
-                    percent = 100.0 * done / total
-                    if percent - reported >= 5 or done == total:
-                        update_progress_artifact(progress_id, progress=percent)
-                        reported = percent
+                try:
+                    for future in as_completed(futures):
+                        outcome: BatchOutcome = future.result()
+                        counters.add(outcome.counters)
+                        batch_seconds += outcome.seconds
+                        done += 1
+                        if bar is not None:
+                            bar.update(1)
+                        percent = 100.0 * done / total
+                        if percent - reported >= 5 or done == total:
+                            update_progress_artifact(progress_id, progress=percent)
+                            reported = percent
+                except BaseException:
+                    # SIGTERM, Ctrl-C, a failed batch or a lost server: stop now, before the task
+                    # runner waits for every batch task. Batches not started are cancelled and
+                    # running ones ended (each commits atomically or not at all).
+                    if pool is not None:
+                        pool.abort()
+                    raise
     finally:
         if bar is not None:
             bar.close()

@@ -180,6 +180,18 @@ class _LazyModels(dict):
         return model
 
 
+def check_models_installed(policy: Policy) -> None:
+    """Raise MissingDependencyError naming the first policy language whose spaCy model is not
+    installed (without loading any model)."""
+    for lang, spec in policy.languages.items():
+        name = spec.model
+        if not (spacy.util.is_package(name) or Path(name).exists()):
+            raise MissingDependencyError(
+                f"languages.{lang}.model: spaCy model '{name}' is not installed "
+                f"(installed: {', '.join(installed_spacy_models()) or 'none'})"
+            )
+
+
 class ScrublineNlpEngine(SpacyNlpEngine):
     """spaCy engine built from the policy: no downloads, only the components detection needs."""
 
@@ -194,13 +206,7 @@ class ScrublineNlpEngine(SpacyNlpEngine):
     def load(self) -> None:
         """Check every model is installed now; load each on first use (a run over English
         records never pays for the French model)."""
-        for lang, spec in self._policy.languages.items():
-            name = spec.model
-            if not (spacy.util.is_package(name) or Path(name).exists()):
-                raise MissingDependencyError(
-                    f"languages.{lang}.model: spaCy model '{name}' is not installed "
-                    f"(installed: {', '.join(installed_spacy_models()) or 'none'})"
-                )
+        check_models_installed(self._policy)
         self.nlp = _LazyModels(self._load_model)
 
     def get_supported_languages(self) -> list[str]:

@@ -67,6 +67,20 @@ class MissingDependencyError(ScrublineError, ImportError):
     """An optional package or a spaCy model is not installed."""
 
 
+class OutputError(ScrublineError, OSError):
+    """The output folder cannot take the run's output (read-only, full, not permitted)."""
+
+
+class RunAbandonedError(ScrublineError):
+    """A worker's run no longer holds the output folder's lock (it was killed): the worker
+    must not commit, since another run may be writing there now."""
+
+
+class OrchestrationError(ScrublineError, RuntimeError):
+    """The Prefect server cannot be started or reached: the run stops, its committed batches
+    are kept, and the same command finishes it once a server answers."""
+
+
 class QuarantineReason(StrEnum):
     """Why a record was set aside. Counted per reason in every run summary."""
 

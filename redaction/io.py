@@ -187,7 +187,10 @@ def discover_inputs(paths: Iterable[str | os.PathLike[str]], *, allow_empty: boo
         fmt, compression = input_format(p)  # type: ignore[misc]
         if compression == "zstd" and not pa.Codec.is_available("zstd"):
             raise InputError(f"{p}: this pyarrow build cannot decompress zstd; decompress the file first")
-        sources.append(Source(str(p), fmt, p.stat().st_size, _sha256(p), compression))
+        try:
+            sources.append(Source(str(p), fmt, p.stat().st_size, _sha256(p), compression))
+        except OSError as exc:
+            raise InputError(f"{p}: cannot be read ({(exc.strerror or str(exc)).lower()})") from None
     return sources
 
 
@@ -830,8 +833,29 @@ def read_batch(ref: BatchRef, rules: FieldRules | str | None = None) -> Batch:
     """The records and rejects of one planned batch, read on their own.
 
     `rules` are the policy's field rules (or just the id field's name); they must be those the
-    batch was planned with.
+    batch was planned with. Raises InputError when the file vanished or changed size since the
+    run planned it: its batches would no longer be the ones planned.
     """
+    try:
+        _check_unchanged(ref.source)
+        return _read_batch(ref, rules)
+    except FileNotFoundError:
+        raise InputError(
+            f"{ref.source.path}: input file vanished during the run; restore it (or leave it out) "
+            "and run the same command again: committed batches are kept"
+        ) from None
+
+
+def _check_unchanged(source: Source) -> None:
+    size = os.stat(source.path).st_size
+    if size != source.size:
+        raise InputError(
+            f"{source.path}: input file changed during the run ({source.size} -> {size} bytes); "
+            "run the same command again once it is complete: committed batches are kept"
+        )
+
+
+def _read_batch(ref: BatchRef, rules: FieldRules | str | None = None) -> Batch:
     rules = _rules(rules)
     batcher = _Batcher(ref.source, ref.size, rules, ref.index, ref.repeats)
     source = ref.source

@@ -146,3 +146,15 @@ def resolve_key(name: str, *, create: bool = True) -> Key:
 
 def _read_key_file(name: str, path: Path) -> Key:
     return Key(name, _decode(read_key_text(path), str(path)), str(path.resolve()))
+
+
+def check_key(name: str) -> None:
+    """Raise SecretError if key `name` exists (variable or key file) but is not usable; a key
+    that does not exist yet is fine (a run creates it). Creates nothing."""
+    value = os.environ.get(name)
+    if value:
+        _decode(value, f"environment variable {name}")
+        return
+    path = _key_file(name, create=False)
+    if path.exists():
+        resolve_key(name, create=False)

@@ -8,13 +8,22 @@ memory does not grow with the input, and builds the run summary from the counter
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    CancelledError,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
@@ -24,7 +33,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from .anonymize import Redaction, policy_keys
-from .errors import InputError, QuarantineReason, ScrublineError, is_record_failure
+from .errors import InputError, OutputError, QuarantineReason, ScrublineError, is_record_failure
 from .fields import FieldPlan, display_path, fill_record, split_record
 from .home import scrubline_home
 from .io import (
@@ -46,7 +55,7 @@ from .policy import Policy, load_policy
 from .queues.items import QUEUE_COLUMN
 from .redactor import RecordOutcome, TextRedactor
 from .routing import Router
-from .state import BatchMarker, OutputFile, OutputLock, OutputState
+from .state import BatchMarker, LockHolder, OutputFile, OutputLock, OutputState
 
 logger = logging.getLogger(__name__)
 
@@ -265,20 +274,30 @@ class Job:
     looking for futures, and the policy model is no collection to walk.
     """
 
-    __slots__ = ("policy", "out", "run_id", "audit", "queues")
+    __slots__ = ("policy", "out", "run_id", "audit", "queues", "holder")
 
-    def __init__(self, policy: Policy, out: str, run_id: str, audit: bool = True, queues: bool = True):
+    def __init__(
+        self,
+        policy: Policy,
+        out: str,
+        run_id: str,
+        audit: bool = True,
+        queues: bool = True,
+        holder: LockHolder | None = None,
+    ):
         self.policy = policy
         self.out = out
         self.run_id = run_id
         self.audit = audit
         self.queues = queues  # route records and enqueue them for annotation
+        # The run's hold on OUT's lock: a worker commits a batch only while its run holds it.
+        self.holder = holder
 
     def __getstate__(self):
-        return (self.policy, self.out, self.run_id, self.audit, self.queues)
+        return (self.policy, self.out, self.run_id, self.audit, self.queues, self.holder)
 
     def __setstate__(self, state) -> None:
-        self.policy, self.out, self.run_id, self.audit, self.queues = state
+        self.policy, self.out, self.run_id, self.audit, self.queues, self.holder = state
 
 
 @dataclass
@@ -414,8 +433,22 @@ class BatchWorker:
                 events = batch_events(audit.record_key(), batch, result, exports, routes or None)
                 audit.append_batch(self.job.run_id, ref.key, events)
 
-        self.state.commit_batch(marker, writers, rows, on_commit, self.enqueue)
+        guard = self.job.holder.check if self.job.holder is not None else None
+        try:
+            self.state.commit_batch(marker, writers, rows, on_commit, self.enqueue, guard)
+        except OSError as exc:
+            if exc.errno not in _OUTPUT_ERRNOS:
+                raise
+            raise OutputError(
+                f"{self.job.out}: {exc.strerror.lower()} while writing batch {ref.key}; "
+                "make room (or make the folder writable) and run the same command again: "
+                "committed batches are kept"
+            ) from None
         return BatchOutcome(ref.key, result.counters, time.perf_counter() - started)
+
+
+# A full, read-only or forbidden output folder: the user's to fix, not worth a retry.
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 def enqueue_batch(store, policy: Policy, marker: BatchMarker) -> int:
@@ -442,14 +475,55 @@ _worker: BatchWorker | None = None
 _cached: dict[tuple[str, str, str], BatchWorker] = {}
 
 
-def _init_worker(job: Job, keys: dict[str, Key], home: str | None = None) -> None:
+def _init_worker(job: Job, keys: dict[str, Key], home: str | None = None, run_pid: int | None = None) -> None:
     global _worker
+    if run_pid is not None:
+        _exit_with(run_pid)
     if home is not None:
         # A pool worker is forked from a forkserver started by the process's first run, with
         # that moment's environment: point it at this run's state (pseudonyms, audit, queues).
         os.environ["SCRUBLINE_HOME"] = home
         logging.basicConfig(level=logging.WARNING)
     _worker = BatchWorker(job, keys)
+
+
+def _exit_with(pid: int) -> None:
+    """End this worker process as soon as process `pid` (its run) ends, even by kill -9.
+
+    Not PR_SET_PDEATHSIG: a pool worker's parent is the forkserver, not the run, and the
+    forkserver lives as long as any worker does (Python hands each worker the forkserver's
+    "alive" pipe), so after a kill -9 workers, forkserver and resource tracker kept each other
+    alive. A thread waiting on a pidfd of the run wakes when the run ends, whatever ended it;
+    the worker then exits at once: a batch is committed atomically or not at all (see
+    `redaction.state`), so ending one mid-batch is safe.
+    """
+    import threading
+
+    def wait_then_exit() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            os._exit(70)
+        except (AttributeError, OSError):  # no pidfd (not Linux 5.3+): poll
+            while _alive(pid):
+                time.sleep(0.5)
+            os._exit(70)
+        import select
+
+        select.select([fd], [], [])
+        os._exit(70)
+
+    threading.Thread(target=wait_then_exit, name="exit-with-run", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _run_in_worker(ref: BatchRef) -> BatchOutcome:
@@ -533,6 +607,7 @@ class BatchProcessor:
         # Keys are resolved (and key files created) once, here, not racing in every worker.
         self.keys = run_keys(job)
         self._pool: ProcessPoolExecutor | ThreadPoolExecutor | None = None
+        self._aborted = False
 
     def __enter__(self) -> BatchProcessor:
         if self.workers == 1:
@@ -549,18 +624,48 @@ class BatchProcessor:
                 max_workers=self.workers,
                 mp_context=context,
                 initializer=_init_worker,
-                initargs=(self.job, self.keys, str(scrubline_home().resolve())),
+                initargs=(self.job, self.keys, str(scrubline_home().resolve()), os.getpid()),
             )
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self._pool is not None:
+    def __exit__(self, exc_type=None, *exc) -> None:
+        if exc_type is not None:
+            self.abort()
+        elif self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def abort(self) -> None:
+        """Stop now (a signal, a failed batch, a lost server): batches not started are
+        cancelled and worker processes ended mid-batch, which is safe since each batch is
+        committed atomically or not at all; the next run resumes from what is committed. The
+        in-process worker (workers=1) is a thread and finishes its batch."""
+        self._aborted = True
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # ProcessPoolExecutor has no public way to end its workers before Python 3.14.
+        processes = list((pool._processes or {}).values()) if isinstance(pool, ProcessPoolExecutor) else []
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
+        for process in processes:
+            process.join(timeout=5)
+
     def submit(self, ref: BatchRef) -> Future[BatchOutcome]:
-        assert self._pool is not None, "use BatchProcessor as a context manager"
+        if self._pool is None:
+            raise CancelledError(f"batch {ref.key} not started: the run is stopping")
         return self._pool.submit(_run_in_worker, ref)
+
+    def process(self, ref: BatchRef) -> BatchOutcome:
+        """Run one batch in the pool and wait for it (thread-safe); a batch the run's stop
+        (`abort`) cancelled or ended raises CancelledError saying so."""
+        try:
+            return self.submit(ref).result()
+        except (CancelledError, BrokenProcessPool):
+            if not self._aborted:
+                raise
+            raise CancelledError(f"batch {ref.key} not committed: the run is stopping") from None
 
     def run(self, refs: Iterable[BatchRef]) -> Iterator[BatchOutcome]:
         """Process batches, yielding each outcome as it completes; at most 2 x workers in flight."""
@@ -814,7 +919,7 @@ def _run_pipeline(inputs, policy, out, batch_size, workers, progress, audit, que
     sources = discover_inputs(inputs)
     workers = workers or default_workers()
     Path(out).mkdir(parents=True, exist_ok=True)
-    with OutputLock(out):
+    with OutputLock(out) as lock:
         started = time.perf_counter()
         started_at = datetime.now(UTC).isoformat(timespec="seconds")
         log = open_audit() if audit else None
@@ -831,7 +936,7 @@ def _run_pipeline(inputs, policy, out, batch_size, workers, progress, audit, que
             )
         counters = Counters()
         batch_seconds = 0.0
-        job = Job(policy, str(out), run_id, audit, queues)
+        job = Job(policy, str(out), run_id, audit, queues, lock.holder())
         with BatchProcessor(job, workers) as processor:
             for outcome in processor.run(plan.todo):
                 counters.add(outcome.counters)

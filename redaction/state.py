@@ -23,6 +23,10 @@ A crash before 2 leaves only pending files: `recover` deletes them and the batch
 crash after 2 leaves pending files the audit log already describes: `recover` promotes them, so
 no output is ever visible without its audit events, and no audit event describes an output that
 never appears.
+
+One run at a time writes to `OUT` (`OutputLock`). A worker checks before 2 and again before the
+marker's rename that its run still holds that lock (`LockHolder.check`): a worker orphaned by a
+killed run stops there instead of committing beside the next run.
 """
 
 from __future__ import annotations
@@ -177,6 +181,7 @@ class OutputState:
         rows: dict[str, int],
         audit: Callable[[list[OutputFile]], None] | None = None,
         after_outputs: Callable[[BatchMarker], None] | None = None,
+        guard: Callable[[], None] | None = None,
     ) -> BatchMarker:
         """Write a batch's outputs and marker by the commit protocol (see the module docstring).
 
@@ -184,7 +189,9 @@ class OutputState:
         output in this batch (an older file of that name is removed). `audit(files)` appends
         the batch's audit events and must raise if it cannot. `after_outputs(marker)` runs once
         the outputs are in place and before the marker is (enqueueing them for annotation): a
-        crash in between redoes the batch, so it must be idempotent.
+        crash in between redoes the batch, so it must be idempotent. `guard()` raises when the
+        run may no longer commit (`LockHolder.check`); it is asked before the audit events and
+        before the marker's rename.
         """
         pending: list[tuple[Path, Path]] = []
         try:
@@ -203,14 +210,18 @@ class OutputState:
             for temp, _ in pending:
                 temp.unlink(missing_ok=True)
             raise
-        if audit is not None:
-            try:
+        try:
+            if guard is not None:
+                guard()
+            if audit is not None:
                 audit(marker.files)
-            except BaseException:
-                for temp, _ in pending:
-                    temp.unlink(missing_ok=True)
-                raise
-        self._promote(marker, pending, after_outputs)
+        except BaseException:
+            for temp, _ in pending:
+                temp.unlink(missing_ok=True)
+            raise
+        # From here the audit log describes the batch: if the guard stops it now, the pending
+        # files stay for the next run's `recover` to promote.
+        self._promote(marker, pending, after_outputs, guard)
         return marker
 
     def _promote(
@@ -218,6 +229,7 @@ class OutputState:
         marker: BatchMarker,
         pending: list[tuple[Path, Path]],
         after_outputs: Callable[[BatchMarker], None] | None = None,
+        guard: Callable[[], None] | None = None,
     ) -> None:
         written = {f.kind for f in marker.files}
         for kind in KINDS:
@@ -231,6 +243,8 @@ class OutputState:
                 os.replace(temp, final)
         if after_outputs is not None:
             after_outputs(marker)
+        if guard is not None:
+            guard()
         os.replace(marker_temp, marker_final)  # the marker is last: its rename commits the batch
 
     def recover(
@@ -356,15 +370,18 @@ class OutputLock:
     """One run at a time per output location: an exclusive `flock` on `OUT/_state/lock`.
 
     The kernel drops the lock when the process dies (even by kill -9), so a crashed run never
-    blocks the next one.
+    blocks the next one. The lock file names its holder (process id and a random token), so the
+    run's workers can check that their run still holds it (`holder()`).
     """
 
     def __init__(self, out: str | os.PathLike[str]):
         self.path = Path(out) / "_state" / "lock"
         self._fd: int | None = None
+        self._token = ""
 
     def __enter__(self) -> OutputLock:
         import fcntl
+        import secrets
 
         from .errors import InputError
 
@@ -373,18 +390,60 @@ class OutputLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").split()
             os.close(fd)
             raise InputError(
                 f"{self.path.parent.parent}: another run is writing to this output folder "
-                f"(process {holder}); wait for it or choose another --out"
+                f"(process {holder[0] if holder else 'unknown'}); wait for it or choose another --out"
             ) from None
+        self._token = secrets.token_hex(8)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        os.pwrite(fd, f"{os.getpid()} {self._token}".encode("ascii"), 0)
         self._fd = fd
         return self
+
+    def holder(self) -> LockHolder:
+        assert self._fd is not None, "use OutputLock as a context manager"
+        return LockHolder(str(self.path), self._token)
 
     def __exit__(self, *exc) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """The run holding an output folder's lock, as its workers know it (picklable)."""
+
+    path: str
+    token: str
+
+    def holds(self) -> bool:
+        """Whether the lock is held, and by this run (the file names its token)."""
+        import fcntl
+
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pass  # held exclusively: by whom is in the file
+            else:
+                return False  # nobody holds it: the run is gone
+            return os.pread(fd, 64, 0).decode("ascii", "replace").split()[1:2] == [self.token]
+        finally:
+            os.close(fd)  # also drops the shared lock, if it was taken
+
+    def check(self) -> None:
+        """Raise RunAbandonedError unless this run still holds the lock."""
+        if not self.holds():
+            from .errors import RunAbandonedError
+
+            raise RunAbandonedError(
+                f"{Path(self.path).parent.parent}: the run this worker works for no longer holds "
+                "the output folder's lock; its batch is not committed (the next run redoes it)"
+            )

@@ -432,7 +432,9 @@ def test_anchor_that_cannot_be_written_stops_the_writer_before_anything(home, tm
 
 
 def _key_warnings(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if "beside the audit log in SCRUBLINE_HOME" in r.getMessage()]
+    return [
+        r.getMessage() for r in caplog.records if "beside the audit log in SCRUBLINE_HOME" in r.getMessage()
+    ]
 
 
 def test_audit_key_file_beside_the_log_warns_once(home, caplog):

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from redaction.errors import InputError
+from redaction.errors import InputError, RunAbandonedError
 from redaction.io import discover_inputs, plan_batches, read_batch, read_batches
 from redaction.pipeline import Counters
 from redaction.state import BatchMarker, OutputLock, OutputState, file_sha256, pending_path
@@ -178,3 +178,65 @@ def test_only_one_run_per_output_folder(tmp_path):
             pass
     with OutputLock(tmp_path):  # released
         pass
+
+
+def test_lock_holder_holds_only_while_its_run_holds_the_lock(tmp_path):
+    with OutputLock(tmp_path) as lock:
+        holder = lock.holder()
+        assert holder.holds()
+        holder.check()
+    assert not holder.holds()  # released: the run is gone
+    with OutputLock(tmp_path):  # another run took the folder: its token, not ours
+        assert not holder.holds()
+        with pytest.raises(RunAbandonedError, match="no longer holds the output folder's lock"):
+            holder.check()
+
+
+def test_an_abandoned_run_commits_nothing(tmp_path):
+    state = OutputState(tmp_path)
+    with OutputLock(tmp_path) as lock:
+        holder = lock.holder()
+    audited = []
+    with pytest.raises(RunAbandonedError):
+        state.commit_batch(
+            make_marker(), writers(), {"records": 2, "quarantine": 1}, audited.append, None, holder.check
+        )
+    assert audited == [], "an abandoned run must not write audit events"
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and p.name != "lock"]
+
+
+def test_a_run_lost_after_its_audit_leaves_the_batch_for_recovery(tmp_path):
+    # Audited but not renamed: the next run's recover promotes it (it never goes missing).
+    state = OutputState(tmp_path)
+    checks = []
+
+    def guard():
+        checks.append(1)
+        if len(checks) == 2:
+            raise RunAbandonedError("gone")
+
+    recorded = set()
+    with pytest.raises(RunAbandonedError):
+        state.commit_batch(
+            make_marker(),
+            writers(),
+            {"records": 2, "quarantine": 1},
+            lambda files: recorded.update((f.path, f.sha256) for f in files),
+            None,
+            guard,
+        )
+    assert not state.marker_path("abc-000000").exists()
+    assert state.recover(lambda path, sha: (path, sha) in recorded) == (1, 0)
+    assert state.marker_path("abc-000000").exists()
+
+
+def test_a_vanished_or_resized_input_is_named(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": 1}\n{"id": 2}\n')
+    (ref,) = plan_batches(discover_inputs([path])[0], 10)
+    path.write_text('{"id": 1}\n')
+    with pytest.raises(InputError, match=r"in.jsonl: input file changed during the run \(20 -> 10 bytes\)"):
+        read_batch(ref, "id")
+    path.unlink()
+    with pytest.raises(InputError, match="in.jsonl: input file vanished during the run"):
+        read_batch(ref, "id")
