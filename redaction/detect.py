@@ -25,7 +25,7 @@ from presidio_analyzer import (
 )
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from presidio_analyzer.nlp_engine.ner_model_configuration import MODEL_TO_PRESIDIO_ENTITY_MAPPING
-from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer, SpacyRecognizer
 
 from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RedactionError
@@ -122,6 +122,8 @@ def propagate_names(
 
 _NER_TYPES = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "NRP"})
 _LABEL_LINE = re.compile(r"^[ \t]*([^:\n]{1,40}?)[ \t]*:", re.MULTILINE)
+# An honorific right before a span: what follows is a person's name.
+_HONORIFIC_BEFORE = re.compile(r"(?i:\b(?:dr|mr|mrs|ms|miss|mx|prof)\.?[ \t]*)$")
 
 
 def _tidy_ner_findings(text: str, findings: list[Finding]) -> list[Finding]:
@@ -132,7 +134,11 @@ def _tidy_ner_findings(text: str, findings: list[Finding]) -> list[Finding]:
     * A form label ("Titulaire :", "Motif :"), the text before the first colon of a line when
       it is at most four words, is not a name or a place, unless it is a lexicon first name (a
       chat speaker, "kayla: hi").
+      A name right after an honorific ("Dr. Toolis made aware: K 3.2") is a name, label or not.
     Only spaCy's findings are touched; pattern and checksum recognizers are trusted as they are.
+    The tidying runs inside the spaCy recognizer (`TidiedSpacyRecognizer`), before Presidio
+    merges same-type findings: there a spaCy span contains a rule's finding and wins, so a span
+    dropped or trimmed here afterwards would take the rule's finding with it.
     """
     if not any(f.recognizer == "SpacyRecognizer" and f.entity_type in _NER_TYPES for f in findings):
         return findings  # most texts: nothing to tidy, no label scan
@@ -155,10 +161,60 @@ def _tidy_ner_findings(text: str, findings: list[Finding]) -> list[Finding]:
             continue
         start, end = words[0].start(), words[-1].end()
         in_label = any(ls <= start and end <= le for ls, le in labels)
-        if in_label and not any(is_first_name(w.group(0)) for w in words):
+        if in_label and not any(is_first_name(w.group(0)) for w in words) and not _HONORIFIC_BEFORE.search(
+            text, 0, start
+        ):
             continue
         out.append(Finding(start, end, finding.entity_type, finding.score, finding.recognizer))
     return out
+
+
+class TidiedSpacyRecognizer(SpacyRecognizer):
+    """Presidio's spaCy recognizer with its findings tidied (`_tidy_ner_findings`) as it makes
+    them, so the tidying never costs another recognizer's finding. Keeps the name
+    "SpacyRecognizer"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(name="SpacyRecognizer", **kwargs)
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = super().analyze(text, entities, nlp_artifacts)
+        if not results:
+            return results
+        findings = [Finding(r.start, r.end, r.entity_type, r.score, self.name) for r in results]
+        by_span = {}
+        for result in results:
+            by_span.setdefault((result.start, result.end, result.entity_type), result)
+        out = []
+        for finding in _tidy_ner_findings(text, findings):
+            kept = by_span.get((finding.start, finding.end, finding.entity_type))
+            if kept is None:  # trimmed: same finding on the shorter span
+                kept = next(
+                    r
+                    for r in results
+                    if r.entity_type == finding.entity_type and r.start <= finding.start and finding.end <= r.end
+                )
+                kept = RecognizerResult(
+                    kept.entity_type,
+                    finding.start,
+                    finding.end,
+                    kept.score,
+                    analysis_explanation=kept.analysis_explanation,
+                    recognition_metadata=dict(kept.recognition_metadata or {}),
+                )
+            out.append(kept)
+        return out
+
+
+def _tidied_spacy_recognizers(registry: RecognizerRegistry) -> None:
+    """Replace the registry's spaCy recognizers by `TidiedSpacyRecognizer`s of the same settings."""
+    for index, recognizer in enumerate(registry.recognizers):
+        if type(recognizer) is SpacyRecognizer:
+            registry.recognizers[index] = TidiedSpacyRecognizer(
+                supported_language=recognizer.supported_language,
+                supported_entities=list(recognizer.supported_entities),
+                ner_strength=recognizer.ner_strength,
+            )
 
 
 def installed_spacy_models() -> list[str]:
@@ -323,6 +379,7 @@ def build_registry(policy: Policy, nlp_engine=None) -> RecognizerRegistry:
     languages = list(policy.languages)
     registry = RecognizerRegistry(supported_languages=languages)
     registry.load_predefined_recognizers(languages=languages, nlp_engine=nlp_engine)
+    _tidied_spacy_recognizers(registry)
     # Presidio's phone recognizer runs one phonenumbers pass per region: use the policy's.
     registry.remove_recognizer("PhoneRecognizer")
     for lang in languages:
@@ -407,7 +464,6 @@ class Detector:
             for r in results
             if r.score >= self.thresholds.get(r.entity_type, 1.1) and r.end > r.start
         ]
-        findings = _tidy_ner_findings(text, findings)
         return sorted(findings, key=lambda f: (f.start, f.end, f.entity_type))
 
     def detect(
