@@ -52,14 +52,17 @@ def _load_builtin() -> None:
     from . import (  # noqa: F401
         age,
         clinical_dates,
+        clinician_name,
         driver_licence,
         facility,
         fr_nir,
         fr_siren,
+        medical_ids,
         name_lexicon,
         pager,
         payment_card,
         postal_code,
         salutation_name,
         street_address,
+        town,
     )
