@@ -41,7 +41,7 @@ _VITALS_BEFORE = re.compile(
     r"(?i:\b(?:s?bp|abp|nbp|art|a-line|map|b/p|blood\s+pressure|pressures?|i/o|i&o|ins?/outs?|"
     r"cvp|pap|pa|ratio|strength|motor|power|mae|grip|gcs|apgar|rass|cpot|score|vent|ac|simv|"
     r"peep|ps|cpap|bipap|tv|vt|fio2|settings?|uop|ngt|drain|jp|t/c|"
-    r"hr|rr|sats?|spo2|o2)\b[^\n\d]{0,8}(?:\d+[/.-]?\d*\s*(?:,|and|&|-)?\s*){0,2}$)"
+    r"hr|rr|sats?|spo2|o2|pain|vas|nrs)\b[^\n\d]{0,8}(?:\d+[/.-]?\d*\s*(?:,|and|&|-)?\s*){0,2}$)"
 )
 # Words after a month/day pair that make it a quantity ("1/2 tab", "4/5 strength").
 _UNIT_AFTER = re.compile(

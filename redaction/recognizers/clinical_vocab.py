@@ -31,6 +31,8 @@ CLINICAL_WORDS = frozenset(
     mi chf copd cad htn dm afib cva tia pna uti gi gu cv resp neuro renal id heme onc endo
     skin social dispo access lines
     mr mrs ms miss sir
+    mae mg mcg ml cc kg tab tabs cap caps ss fs peep nc zofran draining drainage dressing dsg
+    clears bilat oob tolerating pod hd sob doe cp n/v abd bs bm uop cont wnl nad perrla
     """.split()
 )
 

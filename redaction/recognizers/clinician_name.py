@@ -14,7 +14,7 @@ import re
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from ..names import NOT_NAME_WORDS, STOP_WORDS, first_names, fold
+from ..names import NOT_NAME_WORDS, STOP_WORDS, ambiguous_first_names, first_names, fold
 from . import register
 from .clinical_vocab import is_clinical_word
 
@@ -32,8 +32,9 @@ _RELATION = (
 )
 _WORD = r"[A-Za-z][A-Za-z'’-]*[A-Za-z]"
 _CUES = (
-    ("title", rf"(?i:(?<![\w/])(?:w/|d/w|c/|per[ \t]+)?{_TITLE})[ \t]*", 0.7),
-    ("w/ title", rf"(?i:(?:w/|d/w|c/|s/w)[ \t]*{_TITLE})[ \t]*", 0.7),
+    ("title", rf"(?i:(?<![\w/])(?:w/|d/w|c/|per[ \t]+)?{_TITLE})(?:[ \t]+|(?<=\.))", 0.7),
+    ("w/ title", rf"(?i:(?:w/|d/w|c/|s/w)[ \t]*{_TITLE})(?:[ \t]+|(?<=\.))", 0.7),
+    ("patient label", r"(?i:\b(?:pt|patient|name|pt\s+name)[ \t]*:)[ \t]*", 0.6),
     ("role", rf"(?i:(?<![\w/])(?P<with>(?:w/|d/w|c/|s/w|with|per|called|paged|spoke[ \t]+(?:to|with)|by)[ \t]*)?(?:{_ROLE}))[ \t]+", 0.55),
     ("relation", rf"(?i:(?<![\w/])(?:{_RELATION}))[ \t]*[,(:-]?[ \t]*", 0.55),
 )
@@ -43,13 +44,15 @@ _SUFFIX_ROLE = re.compile(
 )
 
 
-def _not_a_name(word: str) -> bool:
+def _not_a_name(word: str, after_title: bool = False) -> bool:
     lower = word.lower().strip("'’-")
     return (
         len(lower) < 2
-        or is_clinical_word(lower)
+        # after a title a word of shorthand is a surname ("Mr. Foley") unless an abbreviation
+        or (is_clinical_word(lower) and (not after_title or len(lower) <= 3))
         or lower in STOP_WORDS
-        or fold(lower) in NOT_NAME_WORDS
+        # sign-off and greeting words are surnames after a title ("dr Best", "Dr. Hope")
+        or (not after_title and fold(lower) in NOT_NAME_WORDS)
         or lower in _NOT_NAMES
     )
 
@@ -68,6 +71,7 @@ class ClinicianNameRecognizer(EntityRecognizer):
 
     def load(self) -> None:
         self._first = first_names()
+        self._known = self._first | ambiguous_first_names()
 
     def _result(self, start: int, end: int, score: float, pattern: str) -> RecognizerResult:
         return RecognizerResult(
@@ -92,9 +96,9 @@ class ClinicianNameRecognizer(EntityRecognizer):
             for match in compiled.finditer(text):
                 start, end = match.span("name")
                 word = re.sub(r"^[A-Za-z]\.[ \t]*", "", match.group("name"))
-                if _not_a_name(word):
+                if _not_a_name(word, after_title=pattern.endswith("title")):
                     continue
-                if pattern == "relation" and fold(word) not in self._first:
+                if pattern in ("relation", "patient label") and fold(word) not in self._known:
                     # "wife jane" yes, "son notified" no: after a relation word only first names
                     if not (word[:1].isupper() and not word.isupper()):
                         continue
@@ -103,14 +107,15 @@ class ClinicianNameRecognizer(EntityRecognizer):
                         continue  # "RN PT", "MD ED": abbreviations after roles
                     # "RN to RN report", "PT ambulating": a lower-case word after a role is a
                     # name only when it is a first name or the role was talked with ("d/w NP smith")
-                    if word.islower() and fold(word) not in self._first and not match.group("with"):
+                    caseless = word.islower() or word.isupper()
+                    if caseless and fold(word) not in self._known and not match.group("with"):
                         continue
                 nxt = self._next.match(text, end)
                 if nxt:
                     second = nxt.group(1)
                     both_title = word[:1].isupper() and not word.isupper() and second[:1].isupper()
                     both_upper = word.isupper() and second.isupper() and fold(word) in self._first
-                    if not _not_a_name(second) and (fold(word) in self._first or both_title or both_upper):
+                    if not _not_a_name(second) and (fold(word) in self._known or both_title or both_upper):
                         end = nxt.end(1)
                 results.append(self._result(start, end, score, pattern))
         for match in _SUFFIX_ROLE.finditer(text):
@@ -131,5 +136,6 @@ _NOT_NAMES = frozenset(
     were are be been being not no yes and or but also still just only already again
     today tonight yesterday tomorrow morning evening night day days week weeks
     both all each every some any other others same new regarding re about over by
-    team service unit floor office group mg mcg ml cc units""".split()
+    team service unit floor office group mg mcg ml cc units email beeper pager followed
+    admitted transferred discharged resting report given""".split()
 )

@@ -59,7 +59,7 @@ class FacilityRecognizer(LabelledValueRecognizer):
         # transferred to Blake 7, from ELLISON 12
         LabelledPattern(
             "named unit after a transfer word",
-            rf"{_TRANSFER}(?P<value>(?:[A-Z][a-z]+|[A-Z]{{3,}})[ \t]+\d{{1,2}}[A-Z]?)(?![\w/.])",
+            rf"{_TRANSFER}(?P<value>(?:[A-Z][a-z]+|[A-Z]{{3,}}|[a-z]{{3,}})[ \t]+\d{{1,2}}[A-Za-z]?)(?![\w/.])",
             0.6,
         ),
         # Ellison 4 unit, Blake 12 ICU, Farr tower
@@ -106,17 +106,19 @@ def _not_a_name(word: str) -> bool:
 
 
 _GENERIC = frozenset(
-    """the a an outside local area nearby our this that their his her same other another new old
+    """the a an outside local area nearby our this that their his her same other another old
     hospital hospitals clinic medical center health rehab nursing home care general memorial
     regional community university of and to from at in""".split()
 )
 # Words that open a generic phrase before a facility word ("outside hospital", "to rehab").
 _GENERIC_FIRST = frozenset(
     """the a an outside local area nearby our this that their his her same other another previous
+    bed room bay pod
     prior recent transferred transfer sent admitted discharged returned went going seen
     followed treated was is""".split()
 )
 _NOT_UNIT_NAMES = frozenset(
-    """the a an same this that new old other medical surgical cardiac step down general back
+    """the a an same this that old other medical surgical cardiac step down general back
+    bed room bay pod
     front main upper lower east west north south""".split()
 )

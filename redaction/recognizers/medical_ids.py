@@ -14,7 +14,7 @@ from . import register
 from .labelled import LabelledPattern, LabelledValueRecognizer
 
 _SEP = r"[ \t]*(?:#|no\.?|num(?:ber)?\.?|id|number)?[ \t]*[:#=.]?[ \t]*(?:is[ \t]+)?"
-_VALUE = r"(?P<value>[A-Z0-9](?:[A-Z0-9]|[-/.](?=[A-Z0-9])){3,24})(?![\w-])"
+_VALUE = r"(?P<value>[A-Za-z0-9](?:[A-Za-z0-9]|[-/.](?=[A-Za-z0-9])){3,24})(?![\w-])"
 
 
 def _labelled(label: str) -> str:
@@ -114,10 +114,23 @@ class VehicleIdRecognizer(_LabelledId):
         LabelledPattern(
             "plate or VIN label",
             rf"(?i:\b(?:licen[cs]e[ \t]+plate|plate|tag|vin|vehicle(?:[ \t]+id)?|reg(?:istration)?[ \t]+plate){_SEP})"
-            rf"(?P<value>[A-Z0-9](?:[A-Z0-9]|[- ](?=[A-Z0-9])){{3,16}})(?![\w-])",
+            rf"(?P<value>[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){{3,16}})(?![\w-])",
             0.75,
         ),
         LabelledPattern("VIN shape", r"(?<![\w-])(?P<value>[A-HJ-NPR-Z0-9]{11}\d{6})(?![\w-])", 0.5),
+    )
+
+
+@register("full_url")
+class FullUrlRecognizer(LabelledValueRecognizer):
+    """A web address with its path and query: Presidio's URL recognizer stops at the host, and
+    a path (`/chart/7718`, `?mrn=...`) identifies as much."""
+
+    ENTITY = "URL"
+    NAME = "full_url"
+    PATTERNS = (
+        LabelledPattern("url with scheme", r"(?i:(?P<value>\b(?:https?|ftp)://[^\s<>\"']+[^\s<>\"'.,;:)\]]))", 0.8),
+        LabelledPattern("www url", r"(?i:(?P<value>\bwww\.[^\s<>\"']+[^\s<>\"'.,;:)\]]))", 0.7),
     )
 
     def validate_value(self, value: str, pattern: LabelledPattern) -> bool:

@@ -20,8 +20,9 @@ from .street_address import _STATE_NAMES
 
 # State codes that are also clinical abbreviations (CO cardiac output, PA, MD, ME, OR, IN, LA,
 # MS, CT, DE, HI, OK, VA, AL, ID) count only with a ZIP code after them.
-_SAFE_CODES = "AK|AZ|AR|CA|DC|FL|GA|IL|IA|KS|KY|MA|MI|MN|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|RI|SC|SD|TN|TX|UT|VT|WA|WV|WI|WY"
-_ALL_CODES = _SAFE_CODES + "|AL|CO|CT|DE|HI|ID|IN|LA|MD|ME|MS|OK|OR|PA|VA"
+_SAFE_CODES = "AK|AZ|AR|CA|DC|FL|IL|IA|KS|KY|MA|MN|MO|MT|NE|NV|NH|NJ|NM|NY|ND|OH|RI|SD|TN|TX|UT|VT|WA|WV|WI|WY"
+# ... and GA (general anesthesia), MI (infarction), NC (nasal cannula), SC (subcutaneous).
+_ALL_CODES = _SAFE_CODES + "|AL|CO|CT|DE|GA|HI|ID|IN|LA|MD|ME|MI|MS|NC|OK|OR|PA|SC|VA"
 _PLACE_WORD = r"(?:[A-Z][a-z]+(?:['’-][A-Za-z]+)?|[A-Z]{3,}|St\.?|Ft\.?|Mt\.?)"
 _PLACE = rf"{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,2}}"
 _PLACE_ANY = r"[A-Za-z][a-z'’-]+|[A-Z][A-Z'’-]+"
@@ -44,7 +45,17 @@ class TownRecognizer(LabelledValueRecognizer):
     NAME = "town"
     PATTERNS = (
         LabelledPattern("town after a living word", rf"{_LIVING}(?P<value>{_PLACE})", 0.6),
-        LabelledPattern("town after a living word, lower case", rf"{_LIVING}(?P<value>(?:{_PLACE_ANY}))\b", 0.45),
+        LabelledPattern(
+            "town after a living word, lower case",
+            rf"{_LIVING}(?P<value>(?:{_PLACE_ANY})(?:[ \t]+(?:{_PLACE_ANY}))?)\b",
+            0.45,
+        ),
+        LabelledPattern(
+            "town, state, lower case",
+            rf"(?<![\w.])(?P<value>[a-z][a-z'’-]+(?:[ \t]+[a-z][a-z'’-]+)?)[ \t]*,[ \t]*"
+            rf"(?:{_SAFE_CODES.lower()})[ \t]*,",
+            0.45,
+        ),
         LabelledPattern("town after a moving word", rf"{_MOVING}(?P<value>{_PLACE})", 0.5),
         LabelledPattern(
             "town, state",
@@ -57,6 +68,14 @@ class TownRecognizer(LabelledValueRecognizer):
             0.7,
         ),
         LabelledPattern(
+            # "From Lowell, PA, arrived": a code between commas is a state, even one that is
+            # also an abbreviation; territories too
+            "town, state,",
+            rf"(?<![\w.])(?P<value>{_PLACE}|[a-z][a-z'’-]+(?:[ \t]+[a-z][a-z'’-]+)?)[ \t]*,[ \t]*"
+            rf"(?i:{_ALL_CODES}|AS|GU|MP|PR|VI|FM|MH|PW|AA|AE|AP)[ \t]*,",
+            0.45,
+        ),
+        LabelledPattern(
             "county",
             rf"(?<![\w.])(?P<value>{_PLACE}[ \t]+(?i:county|parish|township|twp))\b",
             0.6,
@@ -65,28 +84,35 @@ class TownRecognizer(LabelledValueRecognizer):
     )
 
     def validate_value(self, value: str, pattern: LabelledPattern) -> bool:
-        words = value.split()
-        first = words[0]
-        if is_clinical_word(first) or first.lower() in STOP_WORDS or first.lower() in _NOT_PLACES:
-            return False
+        words = [w for w in value.split() if not _not_a_place(w)]
         if pattern.name == "county":
             return len(words) >= 2
-        return True
+        return bool(words)
 
     def analyze(self, text, entities, nlp_artifacts=None):
         # A place's name ends before a clinical word ("Revere Lives alone" -> "Revere").
         out = []
         for result in super().analyze(text, entities, nlp_artifacts):
             words = list(re.finditer(r"\S+", text[result.start : result.end]))
+            county = result.analysis_explanation.pattern_name == "county"
+            while words and _not_a_place(words[0].group(0)):
+                words.pop(0)  # "From Edwardsborough" -> "Edwardsborough"
+            if not words:
+                continue
             keep = [words[0]]
             for word in words[1:]:
-                w = word.group(0)
-                if is_clinical_word(w) or w.lower() in STOP_WORDS or w.lower() in _NOT_PLACES:
+                if not county and _not_a_place(word.group(0)):
                     break
                 keep.append(word)
-            result.end = result.start + keep[-1].end()
+            base = result.start
+            result.start, result.end = base + keep[0].start(), base + keep[-1].end()
             out.append(result)
         return out
+
+
+def _not_a_place(word: str) -> bool:
+    bare = word.strip(".,;:()").lower()
+    return is_clinical_word(bare) or bare in STOP_WORDS or bare in _NOT_PLACES
 
 
 _NOT_PLACES = frozenset(
