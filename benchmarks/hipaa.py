@@ -51,7 +51,8 @@ def format_kinds(results: dict, kinds=KINDS) -> str:
         if not any(spans):
             continue
         cells = [
-            f"{_share(results[n].fully_removed_share(kind)):>10} {_share(results[n].partly_removed_share(kind)):>10}"
+            f"{_share(results[n].fully_removed_share(kind)):>10} "
+            f"{_share(results[n].partly_removed_share(kind)):>10}"
             for n in names
         ]
         lines.append(f"{kind:<14} {max(spans):>6} | " + " | ".join(cells))
@@ -59,7 +60,9 @@ def format_kinds(results: dict, kinds=KINDS) -> str:
     total = [results[n].pii_coverage() for n in names]
     lines.append(
         f"{'all kinds':<14} {total[0].spans:>6} | "
-        + " | ".join(f"{_share(t.fully_removed_share):>10} {_share(t.partly_removed / t.spans):>10}" for t in total)
+        + " | ".join(
+            f"{_share(t.fully_removed_share):>10} {_share(t.partly_removed / t.spans):>10}" for t in total
+        )
     )
     lines.append(
         f"{'non-PII kept':<14} {results[names[0]].words_total:>6} | "
@@ -99,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 os.environ["SCRUBLINE_HOME"] = previous
     print(
-        f"{len(records)} generated clinical notes (seed {args.seed}, tests/data/tuning/clinical.py: TUNING data, "
+        f"{len(records)} generated clinical notes (seed {args.seed}, tests/data/tuning/clinical.py: "
+        "TUNING data, "
         f"the clinical recognizers were tuned on it); policy {report.policy}"
     )
     print(format_kinds(report.results))

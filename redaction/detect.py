@@ -176,9 +176,7 @@ def _tidy_ner_findings(text: str, findings: list[Finding], clinical: bool = Fals
     dropped or trimmed here afterwards would take the rule's finding with it.
     """
     if clinical:
-        findings = [
-            f for f in findings if f.recognizer != "SpacyRecognizer" or not _clinical_noise(text, f)
-        ]
+        findings = [f for f in findings if f.recognizer != "SpacyRecognizer" or not _clinical_noise(text, f)]
     if not any(f.recognizer == "SpacyRecognizer" and f.entity_type in _NER_TYPES for f in findings):
         return findings  # most texts: nothing to tidy, no label scan
     labels = [(m.start(1), m.end(1)) for m in _LABEL_LINE.finditer(text) if len(m.group(1).split()) <= 4]
@@ -200,8 +198,10 @@ def _tidy_ner_findings(text: str, findings: list[Finding], clinical: bool = Fals
             continue
         start, end = words[0].start(), words[-1].end()
         in_label = any(ls <= start and end <= le for ls, le in labels)
-        if in_label and not any(is_first_name(w.group(0)) for w in words) and not _HONORIFIC_BEFORE.search(
-            text, 0, start
+        if (
+            in_label
+            and not any(is_first_name(w.group(0)) for w in words)
+            and not _HONORIFIC_BEFORE.search(text, 0, start)
         ):
             continue
         out.append(Finding(start, end, finding.entity_type, finding.score, finding.recognizer))
@@ -232,7 +232,9 @@ class TidiedSpacyRecognizer(SpacyRecognizer):
                 kept = next(
                     r
                     for r in results
-                    if r.entity_type == finding.entity_type and r.start <= finding.start and finding.end <= r.end
+                    if r.entity_type == finding.entity_type
+                    and r.start <= finding.start
+                    and finding.end <= r.end
                 )
                 kept = RecognizerResult(
                     kept.entity_type,

@@ -19,7 +19,9 @@ _UNIT = (
     r"years?[ \t-]+of[ \t-]+age\b)"
 )
 
-_VITAL_BEFORE = re.compile(r"(?i:\b(?:t|temp|tmax|tm|tc|febrile|afebrile|hr|rr|sat|spo2|o2|bp|wt|weight)\W{0,3}$)")
+_VITAL_BEFORE = re.compile(
+    r"(?i:\b(?:t|temp|tmax|tm|tc|febrile|afebrile|hr|rr|sat|spo2|o2|bp|wt|weight)\W{0,3}$)"
+)
 
 
 @register("age_over_89")
@@ -30,8 +32,15 @@ class AgeOver89Recognizer(LabelledValueRecognizer):
     PATTERNS = (
         LabelledPattern("age + years", rf"(?<![\w.])(?P<value>{_AGE}[ \t-]*{_UNIT})", 0.8),
         LabelledPattern("age + sex", rf"(?<![\w.])(?P<value>{_AGE}(?:M|F|yoM|yoF))\b", 0.6),
-        LabelledPattern("aged / age:", rf"\b(?:aged?|age\s*[:=]|age\s+of)[ \t]*(?P<value>{_AGE})(?![\w.])", 0.8),
-        LabelledPattern("in her 90s", r"\b(?P<value>(?:nona|cente)genarian|(?:in\s+)?(?:his|her|their)\s+(?:late\s+|early\s+|mid-?)?(?:90|9 0)'?s)\b", 0.6),
+        LabelledPattern(
+            "aged / age:", rf"\b(?:aged?|age\s*[:=]|age\s+of)[ \t]*(?P<value>{_AGE})(?![\w.])", 0.8
+        ),
+        LabelledPattern(
+            "in her 90s",
+            r"\b(?P<value>(?:nona|cente)genarian|"
+            r"(?:in\s+)?(?:his|her|their)\s+(?:late\s+|early\s+|mid-?)?(?:90|9 0)'?s)\b",
+            0.6,
+        ),
     )
 
     def analyze(self, text, entities, nlp_artifacts=None):

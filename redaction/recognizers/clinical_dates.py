@@ -57,7 +57,9 @@ _DATE_CUE_BEFORE = re.compile(
     r"surgery|procedure|born|returns?|back)\s*:?\s*$)"
 )
 # An ordinal day after "the" only in date use: "on the 3rd", "since the 21st", "of the 3rd."
-_ORD_ALONE_FOLLOWERS = r"(?=\s*(?:$|[.,;:)\]]|\s(?:of\b|at\b|by\b|and\b|in\b|when\b|with\b|to\b|or\b|am\b|pm\b|\d)))"
+_ORD_ALONE_FOLLOWERS = (
+    r"(?=\s*(?:$|[.,;:)\]]|\s(?:of\b|at\b|by\b|and\b|in\b|when\b|with\b|to\b|or\b|am\b|pm\b|\d)))"
+)
 
 _PATTERNS: tuple[tuple[str, str, float], ...] = (
     # 2019-03-05, 2019/3/5

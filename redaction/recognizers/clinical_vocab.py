@@ -32,7 +32,7 @@ CLINICAL_WORDS = frozenset(
     skin social dispo access lines
     mr mrs ms miss sir
     mae mg mcg ml cc kg tab tabs cap caps ss fs peep nc zofran draining drainage dressing dsg
-    clears bilat oob tolerating pod hd sob doe cp n/v abd bs bm uop cont wnl nad perrla
+    clears bilat oob tolerating pod hd sob cp n/v abd bs bm uop cont wnl nad perrla
     """.split()
 )
 

@@ -35,11 +35,17 @@ _CUES = (
     ("title", rf"(?i:(?<![\w/])(?:w/|d/w|c/|per[ \t]+)?{_TITLE})(?:[ \t]+|(?<=\.))", 0.7),
     ("w/ title", rf"(?i:(?:w/|d/w|c/|s/w)[ \t]*{_TITLE})(?:[ \t]+|(?<=\.))", 0.7),
     ("patient label", r"(?i:\b(?:pt|patient|name|pt\s+name)[ \t]*:)[ \t]*", 0.6),
-    ("role", rf"(?i:(?<![\w/])(?P<with>(?:w/|d/w|c/|s/w|with|per|called|paged|spoke[ \t]+(?:to|with)|by)[ \t]*)?(?:{_ROLE}))[ \t]+", 0.55),
+    (
+        "role",
+        rf"(?i:(?<![\w/])(?P<with>(?:w/|d/w|c/|s/w|with|per|called|paged|spoke[ \t]+(?:to|with)|by)[ \t]*)?"
+        rf"(?:{_ROLE}))[ \t]+",
+        0.55,
+    ),
     ("relation", rf"(?i:(?<![\w/])(?:{_RELATION}))[ \t]*[,(:-]?[ \t]*", 0.55),
 )
 _SUFFIX_ROLE = re.compile(
-    rf"(?<![\w.])(?P<value>(?:[A-Z][a-z'’-]+|[A-Z][A-Z'’-]+)(?:[ \t]+(?:[A-Z]\.?[ \t]+)?(?:[A-Z][a-z'’-]+|[A-Z][A-Z'’-]+))?)"
+    r"(?<![\w.])(?P<value>(?:[A-Z][a-z'’-]+|[A-Z][A-Z'’-]+)"
+    r"(?:[ \t]+(?:[A-Z]\.?[ \t]+)?(?:[A-Z][a-z'’-]+|[A-Z][A-Z'’-]+))?)"
     r"[ \t]*,?[ \t]*(?:RN|NP|MD|PA-C|PA|CNA|LPN|RRT|PharmD|DO|MSW|LICSW|LCSW|APRN|CRNA|FNP|ANP)\b"
 )
 
@@ -63,10 +69,15 @@ class ClinicianNameRecognizer(EntityRecognizer):
     NAME = "clinician_name"
 
     def __init__(self, supported_language: str = "en", supported_entity: str | None = None):
-        self._cues = [(name, re.compile(regex + rf"(?P<name>(?:[A-Za-z]\.[ \t]*)?{_WORD})"), score) for name, regex, score in _CUES]
+        self._cues = [
+            (name, re.compile(regex + rf"(?P<name>(?:[A-Za-z]\.[ \t]*)?{_WORD})"), score)
+            for name, regex, score in _CUES
+        ]
         self._next = re.compile(rf"[ \t]+(?:[A-Za-z]\.[ \t]*)?({_WORD})")
         super().__init__(
-            supported_entities=[supported_entity or self.ENTITY], supported_language=supported_language, name=self.NAME
+            supported_entities=[supported_entity or self.ENTITY],
+            supported_language=supported_language,
+            name=self.NAME,
         )
 
     def load(self) -> None:
@@ -79,7 +90,9 @@ class ClinicianNameRecognizer(EntityRecognizer):
             start,
             end,
             score,
-            analysis_explanation=AnalysisExplanation(recognizer=self.name, original_score=score, pattern_name=pattern),
+            analysis_explanation=AnalysisExplanation(
+                recognizer=self.name, original_score=score, pattern_name=pattern
+            ),
             recognition_metadata={
                 RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
@@ -122,7 +135,7 @@ class ClinicianNameRecognizer(EntityRecognizer):
             words = match.group("value").split()
             while words and _not_a_name(words[0].strip(".")):
                 words.pop(0)
-            if not words or _not_a_name(words[-1]):
+            if not words or _not_a_name(words[-1], after_title=True):
                 continue
             start = match.start("value") + match.group("value").index(words[0])
             results.append(self._result(start, match.end("value"), 0.6, "name + credential"))

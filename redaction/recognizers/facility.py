@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from . import register
 from ..names import STOP_WORDS
+from . import register
 from .clinical_vocab import is_clinical_word
 from .labelled import LabelledPattern, LabelledValueRecognizer
 
@@ -24,7 +24,8 @@ _KIND = (
     r"University|Psychiatric|Behavioral|Urgent|Skilled)[ \t]+)*"
     r"(?:Hospitals?|Hosp\.?|Medical[ \t]+(?:Center|Centre|Ctr\.?|Group|Associates)|Med[ \t]+Ctr\.?|"
     r"Health[ \t]+(?:Center|Centre|System|Care)|Clinic|Infirmary|Sanatorium|Hospice|"
-    r"Nursing[ \t]+(?:Home|Facility|Center)|Rehab(?:ilitation)?(?:[ \t]+(?:Center|Centre|Hospital|Facility))?|"
+    r"Nursing[ \t]+(?:Home|Facility|Center)|"
+    r"Rehab(?:ilitation)?(?:[ \t]+(?:Center|Centre|Hospital|Facility))?|"
     r"Care[ \t]+Center|Surgery[ \t]+Center|Dialysis[ \t]+(?:Center|Unit)|Cancer[ \t]+(?:Center|Institute)|"
     r"Manor|Pavilion)"
 )
@@ -47,7 +48,8 @@ class FacilityRecognizer(LabelledValueRecognizer):
         # CALVERT HOSPITAL, calvert hospital (any case)
         LabelledPattern(
             "name + facility word, any case",
-            rf"(?i:(?<![\w.])(?P<value>(?:(?:st|mt)\.?[ \t]+)?[a-z][a-z'’]+(?:[ \t]+[a-z][a-z'’]+){{0,2}}[ \t]+{_KIND}))\b",
+            rf"(?i:(?<![\w.])(?P<value>(?:(?:st|mt)\.?[ \t]+)?[a-z][a-z'’]+"
+            rf"(?:[ \t]+[a-z][a-z'’]+){{0,2}}[ \t]+{_KIND}))\b",
             0.5,
         ),
         # Hospital of St. Raphael, Hospital of the University of Pennsylvania
@@ -59,7 +61,8 @@ class FacilityRecognizer(LabelledValueRecognizer):
         # transferred to Blake 7, from ELLISON 12
         LabelledPattern(
             "named unit after a transfer word",
-            rf"{_TRANSFER}(?P<value>(?:[A-Z][a-z]+|[A-Z]{{3,}}|[a-z]{{3,}})[ \t]+\d{{1,2}}[A-Za-z]?)(?![\w/.])",
+            rf"{_TRANSFER}(?P<value>(?:[A-Z][a-z]+|[A-Z]{{3,}}|[a-z]{{3,}})"
+            rf"[ \t]+\d{{1,2}}[A-Za-z]?)(?![\w/.])",
             0.6,
         ),
         # Ellison 4 unit, Blake 12 ICU, Farr tower

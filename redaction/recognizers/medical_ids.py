@@ -100,7 +100,9 @@ class DeviceSerialRecognizer(_LabelledId):
     PATTERNS = (
         LabelledPattern(
             "serial label",
-            _labelled(r"serial|ser|s/n|sn|device(?:[ \t]+id)?|imei|udi|model/serial|lot|implant(?:[ \t]+id)?|asset"),
+            _labelled(
+                r"serial|ser|s/n|sn|device(?:[ \t]+id)?|imei|udi|model/serial|lot|implant(?:[ \t]+id)?|asset"
+            ),
             0.75,
         ),
     )
@@ -113,7 +115,8 @@ class VehicleIdRecognizer(_LabelledId):
     PATTERNS = (
         LabelledPattern(
             "plate or VIN label",
-            rf"(?i:\b(?:licen[cs]e[ \t]+plate|plate|tag|vin|vehicle(?:[ \t]+id)?|reg(?:istration)?[ \t]+plate){_SEP})"
+            r"(?i:\b(?:licen[cs]e[ \t]+plate|plate|tag|vin|vehicle(?:[ \t]+id)?|reg(?:istration)?[ \t]+plate)"
+            rf"{_SEP})"
             rf"(?P<value>[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){{3,16}})(?![\w-])",
             0.75,
         ),
@@ -129,7 +132,9 @@ class FullUrlRecognizer(LabelledValueRecognizer):
     ENTITY = "URL"
     NAME = "full_url"
     PATTERNS = (
-        LabelledPattern("url with scheme", r"(?i:(?P<value>\b(?:https?|ftp)://[^\s<>\"']+[^\s<>\"'.,;:)\]]))", 0.8),
+        LabelledPattern(
+            "url with scheme", r"(?i:(?P<value>\b(?:https?|ftp)://[^\s<>\"']+[^\s<>\"'.,;:)\]]))", 0.8
+        ),
         LabelledPattern("www url", r"(?i:(?P<value>\bwww\.[^\s<>\"']+[^\s<>\"'.,;:)\]]))", 0.7),
     )
 

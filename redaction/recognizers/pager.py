@@ -31,15 +31,17 @@ class PagerRecognizer(LabelledValueRecognizer):
         ),
         LabelledPattern(
             "extension",
-            rf"(?:\bext\.?|\bextension|\bx)[ \t]*[#:.]?[ \t]*(?P<value>\d{{3,5}})(?![\w/.])",
+            r"(?:\bext\.?|\bextension|\bx)[ \t]*[#:.]?[ \t]*(?P<value>\d{3,5})(?![\w/.])",
             0.6,
         ),
         LabelledPattern(
             "short internal number after a call word",
-            rf"\b(?:call(?:ed)?|tel|phone|ph|cell|contact|reach(?:ed)?|fax(?:ed)?)\b[^\n\d]{{0,20}}?(?P<value>\d-\d{{4}}|\d{{3}}-\d{{4}})(?![\w/.])",
+            r"\b(?:call(?:ed)?|tel|phone|ph|cell|contact|reach(?:ed)?|fax(?:ed)?)\b[^\n\d]{0,20}?(?P<value>\d-\d{4}|\d{3}-\d{4})(?![\w/.])",
             0.6,
         ),
-        LabelledPattern("fax", rf"\bfax(?:ed)?(?:\s+(?:to|at))?{_SEP}(?P<value>{_LONG}|{_SHORT})(?![\w/.])", 0.7),
+        LabelledPattern(
+            "fax", rf"\bfax(?:ed)?(?:\s+(?:to|at))?{_SEP}(?P<value>{_LONG}|{_SHORT})(?![\w/.])", 0.7
+        ),
     )
 
     def validate_value(self, value: str, pattern: LabelledPattern) -> bool:
@@ -56,7 +58,9 @@ class PagerRecognizer(LabelledValueRecognizer):
             bare_x = re.search(r"(?i)(?<![a-z])x[ \t]*$", cue) and not re.search(r"(?i)ext", cue)
             if bare_x and result.end - result.start < 4:
                 continue
-            if re.search(r"(?i)\bp\.?[ \t]*[:#]?[ \t]*$", cue) and not re.search(r"(?i)(?:pager|pgr|page|bpr)", cue):
+            if re.search(r"(?i)\bp\.?[ \t]*[:#]?[ \t]*$", cue) and not re.search(
+                r"(?i)(?:pager|pgr|page|bpr)", cue
+            ):
                 # "p 4-5678" only with a dash form (p 120 is a pulse)
                 if "-" not in text[result.start : result.end]:
                     continue

@@ -20,7 +20,9 @@ from .street_address import _STATE_NAMES
 
 # State codes that are also clinical abbreviations (CO cardiac output, PA, MD, ME, OR, IN, LA,
 # MS, CT, DE, HI, OK, VA, AL, ID) count only with a ZIP code after them.
-_SAFE_CODES = "AK|AZ|AR|CA|DC|FL|IL|IA|KS|KY|MA|MN|MO|MT|NE|NV|NH|NJ|NM|NY|ND|OH|RI|SD|TN|TX|UT|VT|WA|WV|WI|WY"
+_SAFE_CODES = (
+    "AK|AZ|AR|CA|DC|FL|IL|IA|KS|KY|MA|MN|MO|MT|NE|NV|NH|NJ|NM|NY|ND|OH|RI|SD|TN|TX|UT|VT|WA|WV|WI|WY"
+)
 # ... and GA (general anesthesia), MI (infarction), NC (nasal cannula), SC (subcutaneous).
 _ALL_CODES = _SAFE_CODES + "|AL|CO|CT|DE|GA|HI|ID|IN|LA|MD|ME|MI|MS|NC|OK|OR|PA|SC|VA"
 _PLACE_WORD = r"(?:[A-Z][a-z]+(?:['’-][A-Za-z]+)?|[A-Z]{3,}|St\.?|Ft\.?|Mt\.?)"
@@ -80,7 +82,9 @@ class TownRecognizer(LabelledValueRecognizer):
             rf"(?<![\w.])(?P<value>{_PLACE}[ \t]+(?i:county|parish|township|twp))\b",
             0.6,
         ),
-        LabelledPattern("town of", rf"(?i:\b(?:town|city|village|borough)[ \t]+of[ \t]+)(?P<value>{_PLACE})", 0.6),
+        LabelledPattern(
+            "town of", rf"(?i:\b(?:town|city|village|borough)[ \t]+of[ \t]+)(?P<value>{_PLACE})", 0.6
+        ),
     )
 
     def validate_value(self, value: str, pattern: LabelledPattern) -> bool:

@@ -46,8 +46,20 @@ KINDS = (
 STYLES = ("icu_caps", "nursing", "discharge")
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-_LONG_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December"]  # fmt: skip
+_LONG_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _ORD = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
 
 # Filler with no PII, much of it what the recognizers must leave alone.
@@ -111,11 +123,20 @@ class ClinicalNotes:
         d = f.date_between(start_date="-30y", end_date="+1y")
         m, day, yy, yyyy = d.month, d.day, d.strftime("%y"), d.year
         forms = [
-            f"{m}/{day}/{yy}", f"{m:02d}/{day:02d}/{yyyy}", f"{m}/{day}", f"{m:02d}/{day:02d}",
-            f"{m}-{day}-{yy}", f"{day}-{_MONTHS[m - 1].upper()}", f"{_MONTHS[m - 1].lower()} {day}{_ORD.get(day, 'th')}",
-            f"{_MONTHS[m - 1]} {day}, {yyyy}", f"{day} {_LONG_MONTHS[m - 1]} {yyyy}", f"{yyyy}-{m:02d}-{day:02d}",
-            f"{_LONG_MONTHS[m - 1]} {yyyy}", f"{m}/{day}-{m}/{min(28, day + 2)}", f"{day:02d}{_MONTHS[m - 1].upper()}{yy}",
-        ]  # fmt: skip
+            f"{m}/{day}/{yy}",
+            f"{m:02d}/{day:02d}/{yyyy}",
+            f"{m}/{day}",
+            f"{m:02d}/{day:02d}",
+            f"{m}-{day}-{yy}",
+            f"{day}-{_MONTHS[m - 1].upper()}",
+            f"{_MONTHS[m - 1].lower()} {day}{_ORD.get(day, 'th')}",
+            f"{_MONTHS[m - 1]} {day}, {yyyy}",
+            f"{day} {_LONG_MONTHS[m - 1]} {yyyy}",
+            f"{yyyy}-{m:02d}-{day:02d}",
+            f"{_LONG_MONTHS[m - 1]} {yyyy}",
+            f"{m}/{day}-{m}/{min(28, day + 2)}",
+            f"{day:02d}{_MONTHS[m - 1].upper()}{yy}",
+        ]
         return r.choice(forms)
 
     def year(self) -> str:
@@ -141,7 +162,11 @@ class ClinicalNotes:
     def phone(self) -> str:
         r = self.rng
         return r.choice(
-            [f"617-555-01{r.randint(0, 99):02d}", f"(508) 555-01{r.randint(0, 99):02d}", f"781.555.01{r.randint(0, 99):02d}"]
+            [
+                f"617-555-01{r.randint(0, 99):02d}",
+                f"(508) 555-01{r.randint(0, 99):02d}",
+                f"781.555.01{r.randint(0, 99):02d}",
+            ]
         )
 
     def facility(self) -> str:
@@ -149,11 +174,15 @@ class ClinicalNotes:
         last = f.last_name()
         return r.choice(
             [
-                f"{last} Hospital", f"{last} Memorial Hospital", f"St. {f.first_name()}'s Medical Center",
-                f"{last} Clinic", f"{f.city()} General Hospital", f"{last} Rehabilitation Center",
+                f"{last} Hospital",
+                f"{last} Memorial Hospital",
+                f"St. {f.first_name()}'s Medical Center",
+                f"{last} Clinic",
+                f"{f.city()} General Hospital",
+                f"{last} Rehabilitation Center",
                 f"{last} Nursing Home",
             ]
-        )  # fmt: skip
+        )
 
     def unit(self) -> str:
         return f"{self.fake.last_name()} {self.rng.randint(2, 12)}"
@@ -185,10 +214,16 @@ class ClinicalNotes:
         def doctor(n: _Note) -> None:
             last = f.last_name()
             lead, tail = r.choice(
-                [("DR ", " IN TO TALK WITH PT. "), ("spoke w/dr ", " re plan. "), ("Dr. ", " made aware. "),
-                 ("d/w NP ", ", will cont abx. "), ("called dr. ", " with update. "),
-                 ("Attending Dr. ", " saw pt. "), ("per dr ", ", hold heparin. ")]
-            )  # fmt: skip
+                [
+                    ("DR ", " IN TO TALK WITH PT. "),
+                    ("spoke w/dr ", " re plan. "),
+                    ("Dr. ", " made aware. "),
+                    ("d/w NP ", ", will cont abx. "),
+                    ("called dr. ", " with update. "),
+                    ("Attending Dr. ", " saw pt. "),
+                    ("per dr ", ", hold heparin. "),
+                ]
+            )
             n.add(lead)
             n.add(last, "NAME")
             n.add(tail)
@@ -228,10 +263,17 @@ class ClinicalNotes:
 
         def dates(n: _Note) -> None:
             lead, tail = r.choice(
-                [("ADMITTED TO HOSPITAL ", ". "), ("F/U ", " with PCP. "), ("s/p CABG ", ". "),
-                 ("CXR on ", " showed RLL infiltrate. "), ("abx ", " completed. "), ("last BM ", ". "),
-                 ("DOB: ", ". "), ("seen in clinic ", ". ")]
-            )  # fmt: skip
+                [
+                    ("ADMITTED TO HOSPITAL ", ". "),
+                    ("F/U ", " with PCP. "),
+                    ("s/p CABG ", ". "),
+                    ("CXR on ", " showed RLL infiltrate. "),
+                    ("abx ", " completed. "),
+                    ("last BM ", ". "),
+                    ("DOB: ", ". "),
+                    ("seen in clinic ", ". "),
+                ]
+            )
             n.add(lead)
             n.add(self.date(), "DATE")
             n.add(tail)
@@ -270,9 +312,13 @@ class ClinicalNotes:
 
         def facility(n: _Note) -> None:
             lead, tail = r.choice(
-                [("TRANSFER FROM ", " FOR HIGHER LEVEL OF CARE. "), ("d/c to ", " in am. "),
-                 ("Records requested from ", ". "), ("Pt followed at ", " for HD. ")]
-            )  # fmt: skip
+                [
+                    ("TRANSFER FROM ", " FOR HIGHER LEVEL OF CARE. "),
+                    ("d/c to ", " in am. "),
+                    ("Records requested from ", ". "),
+                    ("Pt followed at ", " for HD. "),
+                ]
+            )
             n.add(lead)
             n.add(self.facility(), "FACILITY")
             n.add(tail)
@@ -333,8 +379,26 @@ class ClinicalNotes:
                 n.add(f.ipv4_private(), "IP")
             n.add(". ")
 
-        return [doctor, nurse, family, patient, dates, dates, year, ordinal, age, pager, phone, fax,
-                facility, unit, town, ids, ids, web]  # fmt: skip
+        return [
+            doctor,
+            nurse,
+            family,
+            patient,
+            dates,
+            dates,
+            year,
+            ordinal,
+            age,
+            pager,
+            phone,
+            fax,
+            facility,
+            unit,
+            town,
+            ids,
+            ids,
+            web,
+        ]
 
     def record(self, record_id: str) -> dict:
         r = self.rng
