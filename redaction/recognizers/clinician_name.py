@@ -49,6 +49,11 @@ _SUFFIX_ROLE = re.compile(
     r"[ \t]*,?[ \t]*(?:RN|NP|MD|PA-C|PA|CNA|LPN|RRT|PharmD|DO|MSW|LICSW|LCSW|APRN|CRNA|FNP|ANP)\b"
 )
 
+_SUFFIX_ROLE_CASELESS = re.compile(
+    r"(?<![\w.])(?P<value>[a-z][a-z'’-]+[ \t]+[a-z][a-z'’-]+|[A-Z][A-Z'’-]+[ \t]+[A-Z][A-Z'’-]+)"
+    r"[ \t]*,?[ \t]*(?i:rn|np|md|pa-c|lpn|rrt|cna|aprn|crna)\b"
+)
+
 
 def _not_a_name(word: str, after_title: bool = False) -> bool:
     lower = word.lower().strip("'’-")
@@ -131,6 +136,13 @@ class ClinicianNameRecognizer(EntityRecognizer):
                     if not _not_a_name(second) and (fold(word) in self._known or both_title or both_upper):
                         end = nxt.end(1)
                 results.append(self._result(start, end, score, pattern))
+        for match in _SUFFIX_ROLE_CASELESS.finditer(text):
+            # "heather lewis, rn", "report to mary alvarez rn": a lexicon first name first
+            first, _, _ = match.group("value").partition(" ")
+            if fold(first) in self._known and not _not_a_name(match.group("value").split()[-1], True):
+                results.append(
+                    self._result(match.start("value"), match.end("value"), 0.55, "name + credential")
+                )
         for match in _SUFFIX_ROLE.finditer(text):
             words = match.group("value").split()
             while words and _not_a_name(words[0].strip(".")):

@@ -13,7 +13,8 @@ from __future__ import annotations
 from . import register
 from .labelled import LabelledPattern, LabelledValueRecognizer
 
-_SEP = r"[ \t]*(?:#|no\.?|num(?:ber)?\.?|id|number)?[ \t]*[:#=.]?[ \t]*(?:is[ \t]+)?"
+# A full stop after the label word ends a sentence ("plan. Medicaid # ..."), not a label.
+_SEP = r"[ \t]*(?:#|no\.?|num(?:ber)?\.?|id|number)?[ \t]*[:#=]?[ \t]*(?:is[ \t]+)?"
 _VALUE = r"(?P<value>[A-Za-z0-9](?:[A-Za-z0-9]|[-/.](?=[A-Za-z0-9])){3,24})(?![\w-])"
 
 

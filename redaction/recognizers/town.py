@@ -123,7 +123,7 @@ _NOT_PLACES = frozenset(
     """alone home here there house apartment facility shelter bed chair room hospital rehab snf
     nursing assisted living group daughter son wife husband family friends friend sister brother
     mother father parents children kids partner boyfriend girlfriend roommate dog cat the area
-    town city state country usa america us u.s. english spanish er ed same another other new old
+    town city state country usa america us u.s. english spanish er ed same another other old
     care pain distress respiratory mild moderate severe acute chronic stable good fair poor
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday""".split()

@@ -173,6 +173,7 @@ def test_generic_places_of_care_are_not_names(text):
         ("Boston, MA 02114", "Boston"),
         ("From Edwardsborough, SD, arrived via EMS", "Edwardsborough"),
         ("arrived from Worcester via ambulance", "Worcester"),
+        ("lives alone in new donnaville.", "new donnaville"),
     ],
 )
 def test_towns_and_counties_are_found(text, expected):
@@ -202,6 +203,8 @@ def test_clinical_abbreviations_are_not_towns(text):
         ("per dr. m. chen", "m. chen"),
         ("spoke w/dr Best re plan", "Best"),
         ("pt: mark taylor", "mark taylor"),
+        ("heather lewis, rn. call back", "heather lewis"),
+        ("REPORT GIVEN TO MARY ALVAREZ RN", "MARY ALVAREZ"),
     ],
 )
 def test_names_after_titles_roles_and_relations_are_found_in_any_case(text, expected):
@@ -235,6 +238,7 @@ def test_role_and_relation_words_alone_are_not_names(text):
         ("health_plan_number", "Medicaid # AB123456C", "AB123456C"),
         ("health_plan_number", "medicaid # bs59838675", "bs59838675"),
         ("health_plan_number", "Member ID: XJH123456789", "XJH123456789"),
+        ("health_plan_number", "aware of plan. Medicaid # TV23029463.", "TV23029463"),
         ("licence_number", "Lic # RN123456", "RN123456"),
         ("licence_number", "DEA # AB1234563", "AB1234563"),
         ("device_serial", "Pacemaker S/N: PM4456789", "PM4456789"),
