@@ -25,7 +25,7 @@ from presidio_analyzer import (
 )
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from presidio_analyzer.nlp_engine.ner_model_configuration import MODEL_TO_PRESIDIO_ENTITY_MAPPING
-from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer, SpacyRecognizer
 
 from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RedactionError
@@ -122,9 +122,43 @@ def propagate_names(
 
 _NER_TYPES = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "NRP"})
 _LABEL_LINE = re.compile(r"^[ \t]*([^:\n]{1,40}?)[ \t]*:", re.MULTILINE)
+# An honorific right before a span: what follows is a person's name.
+_HONORIFIC_BEFORE = re.compile(r"(?i:\b(?:dr|mr|mrs|ms|miss|mx|prof)\.?[ \t]*)$")
 
 
-def _tidy_ner_findings(text: str, findings: list[Finding]) -> list[Finding]:
+# spaCy DATE findings that are no date: a blood pressure or ratio ("120/80": no month/day
+# pair), or a bare count ("x 14").
+_NOT_A_DATE = re.compile(r"^(?:\d{1,3}/\d{1,3}|\d{1,3})$")
+_VALID_MONTH_DAY = re.compile(r"^(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])$")
+_RELATIVE_TIME = frozenset(
+    """today tonight yesterday tomorrow this that the last past next previous few several
+    morning afternoon evening night overnight noc now am pm shift day days hour hours hrs
+    minute minutes mins week weeks wk wks month months year years yrs ago daily nightly
+    weekly hourly earlier later recently""".split()
+)
+_DATE_WORD_BEFORE = re.compile(r"(?i:\b(?:on|the|since|by|until|from|of|dated?)\s*$)")
+
+
+def _clinical_noise(text: str, finding: Finding) -> bool:
+    """A spaCy finding that clinical shorthand explains: a name or place made only of
+    abbreviations, drugs and note words, or a date that is a vital sign or a count."""
+    from .recognizers.clinical_vocab import is_clinical_word
+
+    value = text[finding.start : finding.end]
+    if finding.entity_type == "DATE_TIME":
+        words = WORD.findall(value)
+        if words and all(w.lower() in _RELATIVE_TIME for w in words) and not re.search(r"\d{3,}", value):
+            return True  # "today", "this afternoon", "3 days": no date element
+        if not _NOT_A_DATE.match(value):
+            return False
+        if _VALID_MONTH_DAY.match(value):
+            return False  # the clinical dates recognizer decides about month/day pairs
+        return "/" in value or not _DATE_WORD_BEFORE.search(text, 0, finding.start)
+    words = WORD.findall(value)
+    return bool(words) and all(is_clinical_word(w) or len(w) == 1 for w in words)
+
+
+def _tidy_ner_findings(text: str, findings: list[Finding], clinical: bool = False) -> list[Finding]:
     """Correct the small NER models' commonest mistakes, which cost annotators words.
 
     * Greeting and title words at the edges of a name or place ("Bonjour Marie", "Cher") are
@@ -132,8 +166,17 @@ def _tidy_ner_findings(text: str, findings: list[Finding]) -> list[Finding]:
     * A form label ("Titulaire :", "Motif :"), the text before the first colon of a line when
       it is at most four words, is not a name or a place, unless it is a lexicon first name (a
       chat speaker, "kayla: hi").
+      A name right after an honorific ("Dr. Toolis made aware: K 3.2") is a name, label or not.
+    * With `clinical` (the policy's `detection.clinical_vocabulary`), findings that clinical
+      shorthand explains are dropped (`_clinical_noise`): "Foley", "MAE", "INR" as names,
+      "120/80" as a date.
     Only spaCy's findings are touched; pattern and checksum recognizers are trusted as they are.
+    The tidying runs inside the spaCy recognizer (`TidiedSpacyRecognizer`), before Presidio
+    merges same-type findings: there a spaCy span contains a rule's finding and wins, so a span
+    dropped or trimmed here afterwards would take the rule's finding with it.
     """
+    if clinical:
+        findings = [f for f in findings if f.recognizer != "SpacyRecognizer" or not _clinical_noise(text, f)]
     if not any(f.recognizer == "SpacyRecognizer" and f.entity_type in _NER_TYPES for f in findings):
         return findings  # most texts: nothing to tidy, no label scan
     labels = [(m.start(1), m.end(1)) for m in _LABEL_LINE.finditer(text) if len(m.group(1).split()) <= 4]
@@ -155,10 +198,66 @@ def _tidy_ner_findings(text: str, findings: list[Finding]) -> list[Finding]:
             continue
         start, end = words[0].start(), words[-1].end()
         in_label = any(ls <= start and end <= le for ls, le in labels)
-        if in_label and not any(is_first_name(w.group(0)) for w in words):
+        if (
+            in_label
+            and not any(is_first_name(w.group(0)) for w in words)
+            and not _HONORIFIC_BEFORE.search(text, 0, start)
+        ):
             continue
         out.append(Finding(start, end, finding.entity_type, finding.score, finding.recognizer))
     return out
+
+
+class TidiedSpacyRecognizer(SpacyRecognizer):
+    """Presidio's spaCy recognizer with its findings tidied (`_tidy_ner_findings`) as it makes
+    them, so the tidying never costs another recognizer's finding. Keeps the name
+    "SpacyRecognizer"."""
+
+    def __init__(self, clinical: bool = False, **kwargs):
+        super().__init__(name="SpacyRecognizer", **kwargs)
+        self.clinical = clinical
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = super().analyze(text, entities, nlp_artifacts)
+        if not results:
+            return results
+        findings = [Finding(r.start, r.end, r.entity_type, r.score, self.name) for r in results]
+        by_span = {}
+        for result in results:
+            by_span.setdefault((result.start, result.end, result.entity_type), result)
+        out = []
+        for finding in _tidy_ner_findings(text, findings, self.clinical):
+            kept = by_span.get((finding.start, finding.end, finding.entity_type))
+            if kept is None:  # trimmed: same finding on the shorter span
+                kept = next(
+                    r
+                    for r in results
+                    if r.entity_type == finding.entity_type
+                    and r.start <= finding.start
+                    and finding.end <= r.end
+                )
+                kept = RecognizerResult(
+                    kept.entity_type,
+                    finding.start,
+                    finding.end,
+                    kept.score,
+                    analysis_explanation=kept.analysis_explanation,
+                    recognition_metadata=dict(kept.recognition_metadata or {}),
+                )
+            out.append(kept)
+        return out
+
+
+def _tidied_spacy_recognizers(registry: RecognizerRegistry, clinical: bool = False) -> None:
+    """Replace the registry's spaCy recognizers by `TidiedSpacyRecognizer`s of the same settings."""
+    for index, recognizer in enumerate(registry.recognizers):
+        if type(recognizer) is SpacyRecognizer:
+            registry.recognizers[index] = TidiedSpacyRecognizer(
+                clinical=clinical,
+                supported_language=recognizer.supported_language,
+                supported_entities=list(recognizer.supported_entities),
+                ner_strength=recognizer.ner_strength,
+            )
 
 
 def installed_spacy_models() -> list[str]:
@@ -323,6 +422,7 @@ def build_registry(policy: Policy, nlp_engine=None) -> RecognizerRegistry:
     languages = list(policy.languages)
     registry = RecognizerRegistry(supported_languages=languages)
     registry.load_predefined_recognizers(languages=languages, nlp_engine=nlp_engine)
+    _tidied_spacy_recognizers(registry, policy.detection.clinical_vocabulary)
     # Presidio's phone recognizer runs one phonenumbers pass per region: use the policy's.
     registry.remove_recognizer("PhoneRecognizer")
     for lang in languages:
@@ -407,7 +507,8 @@ class Detector:
             for r in results
             if r.score >= self.thresholds.get(r.entity_type, 1.1) and r.end > r.start
         ]
-        findings = _tidy_ner_findings(text, findings)
+        if self.policy.detection.clinical_vocabulary:
+            findings = [f for f in findings if f.recognizer != "name_lexicon" or not _clinical_noise(text, f)]
         return sorted(findings, key=lambda f: (f.start, f.end, f.entity_type))
 
     def detect(

@@ -262,6 +262,13 @@ class Detection(_Model):
     propagate_names: bool = Field(
         default=True, description="Redact a name found once everywhere it recurs in the record"
     )
+    clinical_vocabulary: bool = Field(
+        default=False,
+        description=(
+            "Clinical notes: a spaCy name or place made only of clinical shorthand (PT, MICU, Lasix, "
+            "Foley) is not one, and spaCy dates that are vitals or counts (120/80, x 14) are dropped"
+        ),
+    )
 
     @field_validator("phone_regions", "phone_possible_regions")
     @classmethod

@@ -50,12 +50,19 @@ def get(name: str) -> type[EntityRecognizer]:
 def _load_builtin() -> None:
     # The modules register themselves on import; the list is explicit.
     from . import (  # noqa: F401
+        age,
+        clinical_dates,
+        clinician_name,
         driver_licence,
+        facility,
         fr_nir,
         fr_siren,
+        medical_ids,
         name_lexicon,
+        pager,
         payment_card,
         postal_code,
         salutation_name,
         street_address,
+        town,
     )

@@ -22,6 +22,20 @@ def test_registry_is_explicit_and_named():
         "fr_siret",
         "name_lexicon",
         "postal_code",
+        # clinical notes (tests/unit/test_recognizers_clinical.py)
+        "clinical_dates",
+        "age_over_89",
+        "pager",
+        "facility",
+        "town",
+        "clinician_name",
+        "medical_record_number",
+        "account_number",
+        "health_plan_number",
+        "licence_number",
+        "device_serial",
+        "vehicle_id",
+        "full_url",
     }
 
 

@@ -1,0 +1,127 @@
+"""Hospitals, clinics, nursing homes and named hospital units.
+
+`TRANSFER FROM CALVERT HOSPITAL`, `St. Mary's Medical Center`, `Mercy Clinic`, `Hebrew
+Rehabilitation Center`, `Hospital of St. Raphael`, `Blake 7` after a transfer word, `Ellison
+unit`. The name words before the facility word (capitalized or upper case, up to four, `St.`,
+`Mount`, `of`) are the value together with the facility word; generic words alone (`the
+hospital`, `OSH`, `rehab`) are never a name. The type is FACILITY: a place of care is named, not
+one of the 18 Safe Harbor kinds by itself, but names the place the patient was.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..names import STOP_WORDS
+from . import register
+from .clinical_vocab import is_clinical_word
+from .labelled import LabelledPattern, LabelledValueRecognizer
+
+_NAME_WORD = r"(?:St\.?|Ste\.?|Mt\.?|Saint|Mount|[A-Z][a-z]+(?:['’]s)?|[A-Z]{2,}(?:['’]S)?|[A-Z]\.)"
+_KIND = (
+    r"(?:(?:Medical|Med\.?|Health|Healthcare|Cancer|Heart|Surgical|Rehabilitation|Rehab|Nursing|"
+    r"Care|Dialysis|Children['’]?s|Women['’]?s|Veterans|VA|Community|Memorial|General|Regional|"
+    r"University|Psychiatric|Behavioral|Urgent|Skilled)[ \t]+)*"
+    r"(?:Hospitals?|Hosp\.?|Medical[ \t]+(?:Center|Centre|Ctr\.?|Group|Associates)|Med[ \t]+Ctr\.?|"
+    r"Health[ \t]+(?:Center|Centre|System|Care)|Clinic|Infirmary|Sanatorium|Hospice|"
+    r"Nursing[ \t]+(?:Home|Facility|Center)|"
+    r"Rehab(?:ilitation)?(?:[ \t]+(?:Center|Centre|Hospital|Facility))?|"
+    r"Care[ \t]+Center|Surgery[ \t]+Center|Dialysis[ \t]+(?:Center|Unit)|Cancer[ \t]+(?:Center|Institute)|"
+    r"Manor|Pavilion)"
+)
+_CASELESS_KIND = _KIND  # matched case-insensitively below for upper-case notes
+_NAME = rf"{_NAME_WORD}(?:[ \t]+(?:of[ \t]+|the[ \t]+|&[ \t]+|and[ \t]+)?{_NAME_WORD}){{0,3}}"
+_TRANSFER = (
+    r"(?i:\b(?:transfer(?:red)?|xfer(?:r?ed)?|trans(?:ferred)?|tx(?:'d)?|moved|sent|admitted|"
+    r"d/c(?:'d)?|discharged|going|goes|returned|return|back|came|arrived)[ \t]+(?:back[ \t]+)?(?:to|from)"
+    r"[ \t]+(?:the[ \t]+)?)"
+)
+
+
+@register("facility")
+class FacilityRecognizer(LabelledValueRecognizer):
+    ENTITY = "FACILITY"
+    NAME = "facility"
+    PATTERNS = (
+        # Calvert Hospital, St. Mary's Medical Center, Mercy Clinic (title case)
+        LabelledPattern("name + facility word", rf"(?<![\w.])(?P<value>{_NAME}[ \t]+{_KIND})\b", 0.7),
+        # CALVERT HOSPITAL, calvert hospital (any case)
+        LabelledPattern(
+            "name + facility word, any case",
+            rf"(?i:(?<![\w.])(?P<value>(?:(?:st|mt)\.?[ \t]+)?[a-z][a-z'’]+"
+            rf"(?:[ \t]+[a-z][a-z'’]+){{0,2}}[ \t]+{_KIND}))\b",
+            0.5,
+        ),
+        # Hospital of St. Raphael, Hospital of the University of Pennsylvania
+        LabelledPattern(
+            "facility word + of + name",
+            rf"(?P<value>\b(?:Hospital|Clinic|Infirmary|Medical Center)[ \t]+of[ \t]+(?:the[ \t]+)?{_NAME})",
+            0.7,
+        ),
+        # transferred to Blake 7, from ELLISON 12
+        LabelledPattern(
+            "named unit after a transfer word",
+            rf"{_TRANSFER}(?P<value>(?:[A-Z][a-z]+|[A-Z]{{3,}}|[a-z]{{3,}})"
+            rf"[ \t]+\d{{1,2}}[A-Za-z]?)(?![\w/.])",
+            0.6,
+        ),
+        # Ellison 4 unit, Blake 12 ICU, Farr tower
+        LabelledPattern(
+            "named unit",
+            r"(?<![\w.])(?P<value>(?:[A-Z][a-z]+|[A-Z]{3,})[ \t]+(?:\d{1,2}[A-Z]?[ \t]+)?"
+            r"(?i:unit|floor|ward|tower|wing|pavilion|building|bldg))\b",
+            0.5,
+        ),
+    )
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        # The base finds the widest match; leading words that are no name ("TRANSFER FROM",
+        # "the", "outside") are cut off here, and a match with no name word left is dropped.
+        out = []
+        for result in super().analyze(text, entities, nlp_artifacts):
+            words = list(re.finditer(r"\S+", text[result.start : result.end]))
+            if result.analysis_explanation.pattern_name == "facility word + of + name":
+                out.append(result)
+                continue
+            while words and _not_a_name(words[0].group(0)):
+                words.pop(0)
+            if not words or not words[0].group(0)[:1].isalpha():
+                continue
+            start = result.start + words[0].start()
+            name_words = [w.group(0) for w in words if not re.fullmatch(_KIND, w.group(0), re.IGNORECASE)]
+            if not any(not _not_a_name(w) for w in name_words):
+                continue
+            result.start = start
+            out.append(result)
+        return out
+
+
+def _not_a_name(word: str) -> bool:
+    bare = word.strip(".,;:()")
+    lower = bare.lower()
+    return (
+        is_clinical_word(bare)
+        or lower in _GENERIC
+        or lower in _GENERIC_FIRST
+        or lower in _NOT_UNIT_NAMES
+        or lower in STOP_WORDS
+    )
+
+
+_GENERIC = frozenset(
+    """the a an outside local area nearby our this that their his her same other another old
+    hospital hospitals clinic medical center health rehab nursing home care general memorial
+    regional community university of and to from at in""".split()
+)
+# Words that open a generic phrase before a facility word ("outside hospital", "to rehab").
+_GENERIC_FIRST = frozenset(
+    """the a an outside local area nearby our this that their his her same other another previous
+    bed room bay pod
+    prior recent transferred transfer sent admitted discharged returned went going seen
+    followed treated was is""".split()
+)
+_NOT_UNIT_NAMES = frozenset(
+    """the a an same this that old other medical surgical cardiac step down general back
+    bed room bay pod
+    front main upper lower east west north south""".split()
+)

@@ -1,0 +1,68 @@
+"""Pagers, beepers, in-house extensions and short internal numbers of hospital notes.
+
+`Pager #54321`, `pgr 12345`, `beeper 2-1234`, `page 4-5678`, `x4321`, `ext. 321`, `call 5-4321`,
+`fax 617-555-0100`. phonenumbers finds none of these: they are shorter than any national number.
+A cue is required (pager/beeper/pgr/bpr/page/ext/x/call/fax/tel); `x` alone needs 4-5 digits
+(`x2`, `x 3 days`, `x10` are "times"). The value is reported; the cue word stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import register
+from .labelled import LabelledPattern, LabelledValueRecognizer
+
+_SHORT = r"(?:\d{1,2}-\d{4}|\d{4,7})"
+_LONG = r"(?:\+?1[ .-]?)?(?:\(\d{3}\)|\d{3})[ .-]?\d{3}[ .-]?\d{4}"
+_SEP = r"[ \t]*(?:#|no\.?|num(?:ber)?\.?|is|:)?[ \t]*[:#]?[ \t]*"
+
+
+@register("pager")
+class PagerRecognizer(LabelledValueRecognizer):
+    ENTITY = "PHONE_NUMBER"
+    NAME = "pager"
+    FLAGS = re.MULTILINE | re.IGNORECASE
+    PATTERNS = (
+        LabelledPattern(
+            "pager/beeper",
+            rf"\b(?:pager|pgr|beeper|bpr|beep|page|paged(?:\s+(?:at|to))?|p)\.?{_SEP}(?P<value>{_LONG}|{_SHORT})(?![\w/.])",
+            0.7,
+        ),
+        LabelledPattern(
+            "extension",
+            r"(?:\bext\.?|\bextension|\bx)[ \t]*[#:.]?[ \t]*(?P<value>\d{3,5})(?![\w/.])",
+            0.6,
+        ),
+        LabelledPattern(
+            "short internal number after a call word",
+            r"\b(?:call(?:ed)?|tel|phone|ph|cell|contact|reach(?:ed)?|fax(?:ed)?)\b[^\n\d]{0,20}?(?P<value>\d-\d{4}|\d{3}-\d{4})(?![\w/.])",
+            0.6,
+        ),
+        LabelledPattern(
+            "fax", rf"\bfax(?:ed)?(?:\s+(?:to|at))?{_SEP}(?P<value>{_LONG}|{_SHORT})(?![\w/.])", 0.7
+        ),
+    )
+
+    def validate_value(self, value: str, pattern: LabelledPattern) -> bool:
+        if pattern.name == "extension":
+            # "x 3 days", "x10", "x2": times; an extension has 4-5 digits after a bare x
+            return len(value) >= 3
+        return True
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = super().analyze(text, entities, nlp_artifacts)
+        out = []
+        for result in results:
+            cue = text[max(0, result.start - 8) : result.start]
+            bare_x = re.search(r"(?i)(?<![a-z])x[ \t]*$", cue) and not re.search(r"(?i)ext", cue)
+            if bare_x and result.end - result.start < 4:
+                continue
+            if re.search(r"(?i)\bp\.?[ \t]*[:#]?[ \t]*$", cue) and not re.search(
+                r"(?i)(?:pager|pgr|page|bpr)", cue
+            ):
+                # "p 4-5678" only with a dash form (p 120 is a pulse)
+                if "-" not in text[result.start : result.end]:
+                    continue
+            out.append(result)
+        return out

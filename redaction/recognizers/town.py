@@ -1,0 +1,130 @@
+"""Towns, cities and counties (places below a state) where a note's wording says it is one.
+
+Nursing notes write places in upper case and outside sentences spaCy reads well: `LIVES IN
+REVERE`, `from Quincy`, `lives alone in revere`, `Lowell, MA`, `ESSEX COUNTY`, `resident of
+Salem`. The cue makes the words after it a place: living and moving words before "in"/"from"/
+"to" (never "from" alone: "weaned from propofol"), a state after a comma, "county" after. Words
+of clinical shorthand ("home", "rehab", "OR", "MICU") are never a place. States may stay under
+Safe Harbor and are not reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..names import STOP_WORDS
+from . import register
+from .clinical_vocab import is_clinical_word
+from .labelled import LabelledPattern, LabelledValueRecognizer
+from .street_address import _STATE_NAMES
+
+# State codes that are also clinical abbreviations (CO cardiac output, PA, MD, ME, OR, IN, LA,
+# MS, CT, DE, HI, OK, VA, AL, ID) count only with a ZIP code after them.
+_SAFE_CODES = (
+    "AK|AZ|AR|CA|DC|FL|IL|IA|KS|KY|MA|MN|MO|MT|NE|NV|NH|NJ|NM|NY|ND|OH|RI|SD|TN|TX|UT|VT|WA|WV|WI|WY"
+)
+# ... and GA (general anesthesia), MI (infarction), NC (nasal cannula), SC (subcutaneous).
+_ALL_CODES = _SAFE_CODES + "|AL|CO|CT|DE|GA|HI|ID|IN|LA|MD|ME|MI|MS|NC|OK|OR|PA|SC|VA"
+_PLACE_WORD = r"(?:[A-Z][a-z]+(?:['’-][A-Za-z]+)?|[A-Z]{3,}|St\.?|Ft\.?|Mt\.?)"
+_PLACE = rf"{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,2}}"
+_PLACE_ANY = r"[A-Za-z][a-z'’-]+|[A-Z][A-Z'’-]+"
+_LIVING = (
+    r"(?i:\b(?:lives?|living|resides?|residing|resident|born|raised|grew[ \t]+up|house|home|"
+    r"apartment|apt|condo|works?|worked|employed|vacation(?:ing)?|visiting|vacationing|moved|"
+    r"relocated|originally|nursing[ \t]+home|shelter|family)(?:[ \t]+(?:alone|with[ \t]+\w+|here|there))?"
+    r"[ \t]+(?:in|at|near|outside(?:[ \t]+of)?|of|from)[ \t]+)"
+)
+_MOVING = (
+    r"(?i:\b(?:transfer(?:red)?|xfer(?:r?ed)?|transported|came|arrived|flew|drove|travel(?:l?ed)?|"
+    r"ems|ambulance|medflight|med[ \t]+flight|helicopter|returned|returning|going|went|driving|"
+    r"d/c(?:'d)?|discharged|sent)[ \t]+(?:back[ \t]+|home[ \t]+)?(?:from|to|in)[ \t]+)"
+)
+
+
+@register("town")
+class TownRecognizer(LabelledValueRecognizer):
+    ENTITY = "LOCATION"
+    NAME = "town"
+    PATTERNS = (
+        LabelledPattern("town after a living word", rf"{_LIVING}(?P<value>{_PLACE})", 0.6),
+        LabelledPattern(
+            "town after a living word, lower case",
+            rf"{_LIVING}(?P<value>(?:{_PLACE_ANY})(?:[ \t]+(?:{_PLACE_ANY}))?)\b",
+            0.45,
+        ),
+        LabelledPattern(
+            "town, state, lower case",
+            rf"(?<![\w.])(?P<value>[a-z][a-z'’-]+(?:[ \t]+[a-z][a-z'’-]+)?)[ \t]*,[ \t]*"
+            rf"(?:{_SAFE_CODES.lower()})[ \t]*,",
+            0.45,
+        ),
+        LabelledPattern("town after a moving word", rf"{_MOVING}(?P<value>{_PLACE})", 0.5),
+        LabelledPattern(
+            "town, state",
+            rf"(?<![\w.])(?P<value>{_PLACE})[ \t]*,[ \t]*(?:{_SAFE_CODES}|{_STATE_NAMES})(?![\w'’-])",
+            0.6,
+        ),
+        LabelledPattern(
+            "town, state zip",
+            rf"(?<![\w.])(?P<value>{_PLACE})[ \t]*,?[ \t]*(?:{_ALL_CODES})[ \t]+\d{{5}}(?:-\d{{4}})?\b",
+            0.7,
+        ),
+        LabelledPattern(
+            # "From Lowell, PA, arrived": a code between commas is a state, even one that is
+            # also an abbreviation; territories too
+            "town, state,",
+            rf"(?<![\w.])(?P<value>{_PLACE}|[a-z][a-z'’-]+(?:[ \t]+[a-z][a-z'’-]+)?)[ \t]*,[ \t]*"
+            rf"(?i:{_ALL_CODES}|AS|GU|MP|PR|VI|FM|MH|PW|AA|AE|AP)[ \t]*,",
+            0.45,
+        ),
+        LabelledPattern(
+            "county",
+            rf"(?<![\w.])(?P<value>{_PLACE}[ \t]+(?i:county|parish|township|twp))\b",
+            0.6,
+        ),
+        LabelledPattern(
+            "town of", rf"(?i:\b(?:town|city|village|borough)[ \t]+of[ \t]+)(?P<value>{_PLACE})", 0.6
+        ),
+    )
+
+    def validate_value(self, value: str, pattern: LabelledPattern) -> bool:
+        words = [w for w in value.split() if not _not_a_place(w)]
+        if pattern.name == "county":
+            return len(words) >= 2
+        return bool(words)
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        # A place's name ends before a clinical word ("Revere Lives alone" -> "Revere").
+        out = []
+        for result in super().analyze(text, entities, nlp_artifacts):
+            words = list(re.finditer(r"\S+", text[result.start : result.end]))
+            county = result.analysis_explanation.pattern_name == "county"
+            while words and _not_a_place(words[0].group(0)):
+                words.pop(0)  # "From Edwardsborough" -> "Edwardsborough"
+            if not words:
+                continue
+            keep = [words[0]]
+            for word in words[1:]:
+                if not county and _not_a_place(word.group(0)):
+                    break
+                keep.append(word)
+            base = result.start
+            result.start, result.end = base + keep[0].start(), base + keep[-1].end()
+            out.append(result)
+        return out
+
+
+def _not_a_place(word: str) -> bool:
+    bare = word.strip(".,;:()").lower()
+    return is_clinical_word(bare) or bare in STOP_WORDS or bare in _NOT_PLACES
+
+
+_NOT_PLACES = frozenset(
+    """alone home here there house apartment facility shelter bed chair room hospital rehab snf
+    nursing assisted living group daughter son wife husband family friends friend sister brother
+    mother father parents children kids partner boyfriend girlfriend roommate dog cat the area
+    town city state country usa america us u.s. english spanish er ed same another other old
+    care pain distress respiratory mild moderate severe acute chronic stable good fair poor
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)

@@ -1,0 +1,1 @@
+"""Tuning data the detection helpers write for themselves (never held-out sources)."""

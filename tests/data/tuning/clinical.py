@@ -1,0 +1,430 @@
+"""Labelled clinical notes for tuning the HIPAA policy: ICU nursing, progress and discharge styles.
+
+Faker values (names, towns, companies) in shorthand the project's main generator lacks: ALL CAPS
+ICU notes, lower-case nursing shorthand (`s/p`, `f/u`, `w/dr`, `d/w`), pagers and extensions,
+unit names, dates in every clinical form, ages over 89, and labelled record numbers. Every
+record also carries things that are not PII and must stay: drug names, abbreviations (`PT`,
+`MICU`, `NPO`, `PRN`), vitals (`BP 120/80`), doses (`5/325`), scores (`GCS 15`), labs (`K 3.9`),
+`POD#2`, ages up to 89.
+
+Spans are typed by Safe Harbor kind (KINDS): NAME, GEOGRAPHIC (towns, counties, ZIP codes,
+streets), FACILITY (hospitals, clinics, named units: not a Safe Harbor kind of its own, reported
+apart), DATE, AGE_OVER_89, PHONE (phones, pagers, extensions), FAX, EMAIL, SSN, MRN, HEALTH_PLAN,
+ACCOUNT, LICENSE, VEHICLE, DEVICE, URL, IP. A text is built piece by piece and each value's
+offsets are recorded as it is appended; upper-casing keeps lengths (ASCII Faker locale), so spans
+stay exact. Same seed, same notes. This is tuning data: the HIPAA detectors were tuned on it, so
+figures on it are not held-out figures.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+
+from faker import Faker
+
+KINDS = (
+    "NAME",
+    "GEOGRAPHIC",
+    "FACILITY",
+    "DATE",
+    "AGE_OVER_89",
+    "PHONE",
+    "FAX",
+    "EMAIL",
+    "SSN",
+    "MRN",
+    "HEALTH_PLAN",
+    "ACCOUNT",
+    "LICENSE",
+    "VEHICLE",
+    "DEVICE",
+    "URL",
+    "IP",
+)
+STYLES = ("icu_caps", "nursing", "discharge")
+
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_LONG_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_ORD = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
+
+# Filler with no PII, much of it what the recognizers must leave alone.
+_FILLER = [
+    "BP 120/80, HR 88 NSR, RR 18, SpO2 97% on 2L NC.",
+    "bp 102/58 hr 110s st, afebrile, T 99.1 F.",
+    "Percocet 5/325 1 tab PO q6h PRN pain.",
+    "GCS 15, MAE, strength 5/5 bilat.",
+    "K 3.9, Mg 2.1, repleted per sliding scale.",
+    "NPO after MN for procedure.",
+    "POD#2, tolerating clears.",
+    "Lasix 40 mg IV given with good UOP.",
+    "D5 1/2NS at 75 cc/hr.",
+    "PT eval today, OOB to chair.",
+    "MICU team aware of plan.",
+    "I/O 1200/800 for shift.",
+    "BCx 2/2 bottles pending.",
+    "Heparin gtt titrated per protocol, PTT 65.",
+    "Pt is a 67 yo M w/ CHF, COPD, HTN.",
+    "INR 1.2, Plt 210, Hct 29.",
+    "Vent settings AC 500 x 14, PEEP 5, FiO2 40%.",
+    "Pain 4/10, Tylenol 650 mg PO given.",
+    "RASS 0, CPOT 1.",
+    "Insulin SS per protocol, FS 180s.",
+    "Skin intact, turned q2h.",
+    "Will cont to monitor.",
+    "Levophed weaned off, MAP > 65.",
+    "Pt c/o nausea, Zofran 4 mg IV x1 with relief.",
+    "Foley draining clear yellow urine.",
+    "Ratio 1:1 nursing overnight.",
+]
+
+
+class _Note:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.spans: list[dict] = []
+
+    def add(self, text: str, kind: str | None = None) -> None:
+        if kind is not None and text:
+            self.spans.append({"start": self.length, "end": self.length + len(text), "type": kind})
+        self.parts.append(text)
+        self.length += len(text)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+class ClinicalNotes:
+    """Seeded generator of labelled clinical notes."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.rng = random.Random(seed)
+        self.fake = Faker("en_US")
+        self.fake.seed_instance(seed)
+
+    # --- values ------------------------------------------------------------------------------
+    def date(self) -> str:
+        r, f = self.rng, self.fake
+        d = f.date_between(start_date="-30y", end_date="+1y")
+        m, day, yy, yyyy = d.month, d.day, d.strftime("%y"), d.year
+        forms = [
+            f"{m}/{day}/{yy}",
+            f"{m:02d}/{day:02d}/{yyyy}",
+            f"{m}/{day}",
+            f"{m:02d}/{day:02d}",
+            f"{m}-{day}-{yy}",
+            f"{day}-{_MONTHS[m - 1].upper()}",
+            f"{_MONTHS[m - 1].lower()} {day}{_ORD.get(day, 'th')}",
+            f"{_MONTHS[m - 1]} {day}, {yyyy}",
+            f"{day} {_LONG_MONTHS[m - 1]} {yyyy}",
+            f"{yyyy}-{m:02d}-{day:02d}",
+            f"{_LONG_MONTHS[m - 1]} {yyyy}",
+            f"{m}/{day}-{m}/{min(28, day + 2)}",
+            f"{day:02d}{_MONTHS[m - 1].upper()}{yy}",
+        ]
+        return r.choice(forms)
+
+    def year(self) -> str:
+        return self.rng.choice(["'" + str(self.rng.randint(70, 99)), "'0" + str(self.rng.randint(0, 9))])
+
+    def age_over_89(self) -> str:
+        age = self.rng.randint(90, 104)
+        return self.rng.choice([f"{age} yo", f"{age} y/o", f"{age}yo", f"{age} year old", f"{age}-year-old"])
+
+    def pager(self) -> tuple[str, str]:
+        r = self.rng
+        return r.choice(
+            [
+                ("Pager #", str(r.randint(10000, 99999))),
+                ("pgr ", str(r.randint(10000, 99999))),
+                ("beeper ", f"{r.randint(1, 9)}-{r.randint(1000, 9999)}"),
+                ("x", str(r.randint(1000, 9999))),
+                ("pager ", f"{r.randint(1, 9)}-{r.randint(1000, 9999)}"),
+                ("call ", f"{r.randint(1, 9)}-{r.randint(1000, 9999)}"),
+            ]
+        )
+
+    def phone(self) -> str:
+        r = self.rng
+        return r.choice(
+            [
+                f"617-555-01{r.randint(0, 99):02d}",
+                f"(508) 555-01{r.randint(0, 99):02d}",
+                f"781.555.01{r.randint(0, 99):02d}",
+            ]
+        )
+
+    def facility(self) -> str:
+        f, r = self.fake, self.rng
+        last = f.last_name()
+        return r.choice(
+            [
+                f"{last} Hospital",
+                f"{last} Memorial Hospital",
+                f"St. {f.first_name()}'s Medical Center",
+                f"{last} Clinic",
+                f"{f.city()} General Hospital",
+                f"{last} Rehabilitation Center",
+                f"{last} Nursing Home",
+            ]
+        )
+
+    def unit(self) -> str:
+        return f"{self.fake.last_name()} {self.rng.randint(2, 12)}"
+
+    def town(self) -> str:
+        return self.fake.city()
+
+    def mrn(self) -> str:
+        return str(self.rng.randint(1000000, 99999999))
+
+    def ident(self, letters: int, digits: int) -> str:
+        r = self.rng
+        return "".join(r.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(letters)) + "".join(
+            str(r.randint(0, 9)) for _ in range(digits)
+        )
+
+    def plate(self) -> str:
+        r = self.rng
+        return f"{r.randint(1, 9)}{self.ident(3, 0)}{r.randint(100, 999)}"
+
+    def ssn(self) -> str:
+        r = self.rng
+        return f"{r.randint(100, 665)}-{r.randint(10, 99)}-{r.randint(1000, 9999)}"
+
+    # --- fragments: each appends to the note -----------------------------------------------
+    def fragments(self) -> list[Callable[[_Note], None]]:
+        f, r = self.fake, self.rng
+
+        def doctor(n: _Note) -> None:
+            last = f.last_name()
+            lead, tail = r.choice(
+                [
+                    ("DR ", " IN TO TALK WITH PT. "),
+                    ("spoke w/dr ", " re plan. "),
+                    ("Dr. ", " made aware. "),
+                    ("d/w NP ", ", will cont abx. "),
+                    ("called dr. ", " with update. "),
+                    ("Attending Dr. ", " saw pt. "),
+                    ("per dr ", ", hold heparin. "),
+                ]
+            )
+            n.add(lead)
+            n.add(last, "NAME")
+            n.add(tail)
+
+        def nurse(n: _Note) -> None:
+            first, last = f.first_name(), f.last_name()
+            form = r.randrange(3)
+            if form == 0:
+                n.add("RN ")
+                n.add(first, "NAME")
+                n.add(" to resume care. ")
+            elif form == 1:
+                n.add(f"{first} {last}", "NAME")
+                n.add(", RN. ")
+            else:
+                n.add("Report given to ")
+                n.add(f"{first} {last}", "NAME")
+                n.add(" RN. ")
+
+        def family(n: _Note) -> None:
+            rel = r.choice(["wife", "husband", "daughter", "son", "sister"])
+            first = f.first_name()
+            n.add(f"Family ({rel} ")
+            n.add(first, "NAME")
+            n.add(") at bedside, updated. ")
+
+        def patient(n: _Note) -> None:
+            first, last = f.first_name(), f.last_name()
+            if r.random() < 0.5:
+                n.add("Pt: ")
+                n.add(f"{first} {last}", "NAME")
+                n.add(". ")
+            else:
+                n.add("Mr. ")
+                n.add(last, "NAME")
+                n.add(" resting comfortably. ")
+
+        def dates(n: _Note) -> None:
+            lead, tail = r.choice(
+                [
+                    ("ADMITTED TO HOSPITAL ", ". "),
+                    ("F/U ", " with PCP. "),
+                    ("s/p CABG ", ". "),
+                    ("CXR on ", " showed RLL infiltrate. "),
+                    ("abx ", " completed. "),
+                    ("last BM ", ". "),
+                    ("DOB: ", ". "),
+                    ("seen in clinic ", ". "),
+                ]
+            )
+            n.add(lead)
+            n.add(self.date(), "DATE")
+            n.add(tail)
+
+        def year(n: _Note) -> None:
+            n.add(r.choice(["S/P MI ", "h/o CVA ", "s/p appy "]))
+            n.add(self.year(), "DATE")
+            n.add(". ")
+
+        def ordinal(n: _Note) -> None:
+            day = r.randint(1, 28)
+            n.add("Last seen on the ")
+            n.add(f"{day}{_ORD.get(day, 'th')}", "DATE")
+            n.add(" by PCP. ")
+
+        def age(n: _Note) -> None:
+            n.add(r.choice(["Pt is a ", "Pt is ", ""]))
+            n.add(self.age_over_89(), "AGE_OVER_89")
+            n.add(r.choice([" F w/ dementia. ", " M admitted w/ PNA. ", " woman from home. "]))
+
+        def pager(n: _Note) -> None:
+            cue, value = self.pager()
+            n.add(r.choice(["Covering MD ", "Resident ", "Pls page "]) + cue)
+            n.add(value, "PHONE")
+            n.add(" with questions. ")
+
+        def phone(n: _Note) -> None:
+            n.add(r.choice(["Daughter's cell ", "HCP phone ", "Call back at "]))
+            n.add(self.phone(), "PHONE")
+            n.add(". ")
+
+        def fax(n: _Note) -> None:
+            n.add("Records faxed to ")
+            n.add(self.phone(), "FAX")
+            n.add(". ")
+
+        def facility(n: _Note) -> None:
+            lead, tail = r.choice(
+                [
+                    ("TRANSFER FROM ", " FOR HIGHER LEVEL OF CARE. "),
+                    ("d/c to ", " in am. "),
+                    ("Records requested from ", ". "),
+                    ("Pt followed at ", " for HD. "),
+                ]
+            )
+            n.add(lead)
+            n.add(self.facility(), "FACILITY")
+            n.add(tail)
+
+        def unit(n: _Note) -> None:
+            n.add("Transferred to ")
+            n.add(self.unit(), "FACILITY")
+            n.add(" this afternoon. ")
+
+        def town(n: _Note) -> None:
+            form = r.randrange(4)
+            if form == 0:
+                n.add("Lives alone in ")
+                n.add(self.town(), "GEOGRAPHIC")
+                n.add(". ")
+            elif form == 1:
+                n.add("Home address ")
+                n.add(f"{f.street_address()}, {self.town()}", "GEOGRAPHIC")
+                n.add(", " + f.state_abbr() + " ")
+                n.add(f.zipcode(), "GEOGRAPHIC")
+                n.add(". ")
+            elif form == 2:
+                n.add("From ")
+                n.add(self.town(), "GEOGRAPHIC")
+                n.add(f", {f.state_abbr()}, arrived via EMS. ")
+            else:
+                n.add("Resident of ")
+                n.add(f"{f.last_name()} County", "GEOGRAPHIC")
+                n.add(". ")
+
+        def ids(n: _Note) -> None:
+            kind = r.randrange(9)
+            label, value, k = [
+                ("MRN: ", self.mrn(), "MRN"),
+                ("Acct #: ", str(r.randint(10**7, 10**10)), "ACCOUNT"),
+                ("Medicaid # ", self.ident(2, 8), "HEALTH_PLAN"),
+                ("Member ID: ", self.ident(3, 9), "HEALTH_PLAN"),
+                ("Lic # ", "RN" + str(r.randint(100000, 999999)), "LICENSE"),
+                ("Pacemaker S/N: ", self.ident(2, 7), "DEVICE"),
+                ("Plate # ", self.plate(), "VEHICLE"),
+                ("SSN ", self.ssn(), "SSN"),
+                ("MR# ", self.mrn(), "MRN"),
+            ][kind]
+            n.add(label)
+            n.add(value, k)
+            n.add(". ")
+
+        def web(n: _Note) -> None:
+            kind = r.randrange(3)
+            if kind == 0:
+                n.add("Pt email ")
+                n.add(f.email(), "EMAIL")
+            elif kind == 1:
+                n.add("Portal ")
+                n.add("https://" + f.domain_name() + "/chart/" + str(r.randint(1000, 9999)), "URL")
+            else:
+                n.add("Home monitor IP ")
+                n.add(f.ipv4_private(), "IP")
+            n.add(". ")
+
+        return [
+            doctor,
+            nurse,
+            family,
+            patient,
+            dates,
+            dates,
+            year,
+            ordinal,
+            age,
+            pager,
+            phone,
+            fax,
+            facility,
+            unit,
+            town,
+            ids,
+            ids,
+            web,
+        ]
+
+    def record(self, record_id: str) -> dict:
+        r = self.rng
+        style = r.choice(STYLES)
+        note = _Note()
+        fragments = self.fragments()
+        for _ in range(r.randint(3, 6)):
+            if r.random() < 0.6:
+                note.add(r.choice(_FILLER) + " ")
+            r.choice(fragments)(note)
+        note.add(r.choice(_FILLER))
+        text = note.text()
+        if style == "icu_caps":
+            text = text.upper()
+        elif style == "nursing":
+            text = text.lower()
+        return {"id": record_id, "text": text, "language": "en", "style": style, "spans": note.spans}
+
+
+def generate_clinical(n: int, seed: int = 0) -> list[dict]:
+    """`n` labelled clinical notes {"id", "text", "language", "style", "spans"}."""
+    notes = ClinicalNotes(seed)
+    records = [notes.record(f"C-{i + 1:05d}") for i in range(n)]
+    for record in records:
+        for span in record["spans"]:
+            value = record["text"][span["start"] : span["end"]]
+            if not value or value != value.strip() or re.search(r"\n", value):
+                raise AssertionError(f"{record['id']}: span boundaries are off")
+    return records
