@@ -154,7 +154,7 @@ SAFE_HARBOR_KINDS = {
     "EMAIL_ADDRESS": "(F) email addresses",
     "US_SSN": "(G) social security numbers",
     "FR_NIR": "(G) social security numbers",
-    "ID": "(H-M,R) record, plan, account, licence, vehicle, device nos",
+    "ID": "(H-M,R) record, plan, account, other nos",
     "URL": "(N) URLs",
     "IP_ADDRESS": "(O) IP addresses",
 }
@@ -317,7 +317,7 @@ def source_checks(result: EvaluationResult) -> list[TargetCheck]:
 def _print_checks(title: str, checks: list[TargetCheck]) -> bool:
     print(f"\n  {title}:")
     for check in checks:
-        print(f"    {'PASS' if check.passed else 'FAIL'}  {check.name:<24} {check.detail}")
+        print(f"    {'PASS' if check.passed else 'FAIL'}  {check.name:<28} {check.detail}")
     return any(not check.passed for check in checks)
 
 

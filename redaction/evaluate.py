@@ -632,6 +632,17 @@ def _checked_record(data: Any, where: str, number: int, languages: Collection[st
             )
         if not isinstance(span.get("type"), str) or not span["type"]:
             raise InputError(f"{where}: spans[{index}].type must be a non-empty string")
+        may_keep = span.get("may_keep", [])
+        if not isinstance(may_keep, list) or not all(
+            isinstance(part, list)
+            and len(part) == 2
+            and all(_whole(bound) for bound in part)
+            and start <= part[0] < part[1] <= end
+            for part in may_keep
+        ):
+            raise InputError(
+                f"{where}: spans[{index}].may_keep must be a list of [start, end] pairs within the span"
+            )
     record_id = data.get("id", f"line {number}")
     if not isinstance(record_id, str | int) or isinstance(record_id, bool):
         raise InputError(f"{where}: 'id' must be a string or a whole number")
