@@ -4,7 +4,8 @@ witnesses, addresses and dates.
 
 Labels: PERSON (parties, judges, counsel, witnesses; never the title: Mr, Mrs, HHJ, Lord
 Justice), STREET_ADDRESS, DATE_TIME (the year `may_keep`), ID (case and claim numbers, a
-vehicle registration), PHONE_NUMBER, EMAIL_ADDRESS, LOCATION (a town named alone).
+vehicle registration), PHONE_NUMBER (valid UK numbers per `phonenumbers`), EMAIL_ADDRESS,
+LOCATION (a town named alone).
 Companies and law firms are labelled ORGANIZATION: not personal data, neither required nor
 counted as ordinary words.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import random
 
 from . import _dates
-from ._build import Text, fakers, fill, record
+from ._build import Text, fakers, fill, phone, record
 
 LANGUAGE = "en"
 
@@ -127,7 +128,7 @@ def generate(n: int, seed: int) -> list[dict]:
         "AMOUNT": lambda key: (None, f"{rng.randint(1, 250)},{rng.randint(0, 999):03d}"),
         "REG": lambda key: ("ID", gb.license_plate()),
         "EMAIL": lambda key: ("EMAIL_ADDRESS", gb.email()),
-        "PHONE": lambda key: ("PHONE_NUMBER", f"07700 900{rng.randint(0, 999):03d}"),
+        "PHONE": lambda key: ("PHONE_NUMBER", phone(rng, "GB", international=rng.random() < 0.3)),
     }
     records = []
     for index in range(n):
