@@ -11,10 +11,14 @@ is a `\\w+` token that touches no gold span, and it is *kept* when no removal ov
 
 Labelled records are `{"id", "text", "spans": [{"start", "end", "type"}]}`, optionally with
 "language"; offsets count Unicode code points, as Python indexes strings (see
-tests/data/generators.py). Results come overall and per language. The core of it,
-`evaluate_removals`, is a pure function of texts, gold spans and removed (start, end) ranges;
-`evaluate_policy` and `evaluate_vanilla_presidio` only produce those ranges, and
-`evaluate_file` runs them on a JSONL file (`scrubline eval`).
+tests/data/generators.py). A span may list `"may_keep": [[start, end], ...]`, parts of the value
+a redaction may leave in place: the year of a date (HIPAA Safe Harbor removes every date element
+but the year). Tokens inside them are neither required nor counted as ordinary words, and a span
+made only of them (a bare year such as `'92`) is not counted at all. Results come overall and
+per language. The core of it, `evaluate_removals`, is a pure function of texts, gold spans and
+removed (start, end) ranges; `evaluate_policy` and `evaluate_vanilla_presidio` only produce those
+ranges (`policy_removals`, `vanilla_removals`), `evaluate_records` scores pipeline-shaped records
+as a run redacts them, and `evaluate_file` runs them on a JSONL file (`scrubline eval`).
 """
 
 from __future__ import annotations
@@ -207,13 +211,20 @@ def _covered_mask(length: int, ranges: Sequence[tuple[int, int]]) -> bytearray:
     return mask
 
 
-def distinctive_tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def distinctive_tokens(
+    text: str, start: int, end: int, may_keep: Sequence[Sequence[int]] = ()
+) -> list[tuple[int, int]]:
     """(start, end) of each token of `text[start:end]` that must go for the span to be removed.
 
     The `\\w+` tokens that are neither a single character nor in GENERIC_WORDS; when there are
-    none, every token; when the span has no token at all, the whole span.
+    none, every token; when the span has no token at all, the whole span. Tokens inside a
+    `may_keep` range are left out first; when that leaves none, nothing is required (empty list).
     """
     tokens = [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+    if may_keep:
+        tokens = [(s, e) for s, e in tokens if not any(a <= s and e <= b for a, b in may_keep)]
+        if not tokens:
+            return []
     distinctive = [(s, e) for s, e in tokens if e - s > 1 and text[s:e].casefold() not in GENERIC_WORDS]
     return distinctive or tokens or ([(start, end)] if end > start else [])
 
@@ -243,7 +254,9 @@ def evaluate_removals(
         misses: list[Miss] = []
         for span in record["spans"]:
             start, end, entity_type = span["start"], span["end"], span["type"]
-            tokens = distinctive_tokens(text, start, end)
+            tokens = distinctive_tokens(text, start, end, span.get("may_keep", ()))
+            if not tokens and span.get("may_keep"):
+                continue  # only parts a redaction may keep (a bare year): nothing to score
             fully = all(removed.find(0, s, e) == -1 for s, e in tokens)
             partly = not fully and any(removed.find(1, s, e) != -1 for s, e in tokens)
             outcomes.append((entity_type, fully, partly))
@@ -293,6 +306,17 @@ def evaluate_policy(records: Sequence[dict], policy: Policy, batch_size: int = 6
     Removals are the applied redactions whose action is not `keep`. Keys are random and the
     pseudonym store is a temporary file, so nothing under $SCRUBLINE_HOME is read or written.
     """
+    removals, failed = policy_removals(records, policy, batch_size)
+    result = evaluate_removals(records, removals, policy.primary_language)
+    _count_failed(result, failed)
+    return result
+
+
+def policy_removals(
+    records: Sequence[dict], policy: Policy, batch_size: int = 64
+) -> tuple[list[list[tuple[int, int]]], list[str]]:
+    """What `evaluate_policy` scores: per record the removed (start, end) ranges, and the
+    languages of the records that failed (an empty list of removals each)."""
     languages = [record.get("language") or policy.primary_language for record in records]
     unknown = sorted(set(languages) - set(policy.languages))
     if unknown:
@@ -317,9 +341,110 @@ def evaluate_policy(records: Sequence[dict], policy: Policy, batch_size: int = 6
                     removals.append([])
                     continue
                 removals.append([(r.start, r.end) for r in outcome.redactions[0] if r.action != Action.KEEP])
-    result = evaluate_removals(records, removals, policy.primary_language)
-    _count_failed(result, failed)
-    return result
+    return removals, failed
+
+
+# --- whole records, as a run redacts them ---------------------------------------------------
+
+
+def _string_leaves(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from _string_leaves(child, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _string_leaves(child, (*path, index))
+
+
+def _leaf_path(path: Sequence[str | int]) -> str:
+    from .fields import display_path
+
+    return display_path(tuple(path))
+
+
+def field_texts(records: Sequence[dict]) -> list[dict]:
+    """Pipeline-shaped labelled records, `{"id", "record": {...}, "spans": [{"path", "start",
+    "end", "type"}], "language"?}`, as one labelled text per string value of `record` (id: the
+    record's id and the value's path, `R-1:customer.name`); `path` is the value's key path
+    (a list of keys and list positions), offsets are within that value."""
+    out = []
+    for labelled in records:
+        gold: dict[str, list[dict]] = {}
+        for span in labelled["spans"]:
+            clean = {k: v for k, v in span.items() if k != "path"}
+            gold.setdefault(_leaf_path(span["path"]), []).append(clean)
+        for path, text in _string_leaves(labelled["record"]):
+            if path and path[0] == "id":
+                continue
+            where = _leaf_path(path)
+            leaf = {"id": f"{labelled['id']}:{where}", "text": text, "spans": gold.get(where, [])}
+            if labelled.get("language"):
+                leaf["language"] = labelled["language"]
+            out.append(leaf)
+    return out
+
+
+@dataclass
+class RecordsEvaluation:
+    """`evaluate_records`: span coverage per value, and gold values still readable in the output."""
+
+    result: EvaluationResult
+    values: int = 0  # gold values (spans) of the records
+    readable: int = 0  # of them, still found (case aside) in the written record
+    quarantined: int = 0  # records the run quarantined: none of their values is forwarded
+
+
+def evaluate_records(records: Sequence[dict], policy: Policy, batch_size: int = 64) -> RecordsEvaluation:
+    """The policy as `scrubline run` applies it to pipeline-shaped records (see `field_texts`):
+    the records are written to a temporary JSONL file, read back by the run's reader and
+    redacted by the run's `BatchRedactor` (field rules, language field or identification, one
+    detection pass over all values of a batch). Each string value is then scored as a labelled
+    text against the redactions the run applied to it, and each gold value is looked for,
+    case aside, in the JSON of the redacted record. Throwaway keys; run it under a temporary
+    SCRUBLINE_HOME (the run's pseudonym store lives there).
+    """
+    from .io import discover_inputs, read_batches
+    from .pipeline import BatchRedactor
+
+    applied: dict[str, list[tuple[int, int]]] = {}
+    output: dict[str, str] = {}
+    quarantined = 0
+    with tempfile.TemporaryDirectory(prefix="scrubline-evaluate-") as tmp:
+        path = Path(tmp) / "records.jsonl"
+        id_field = policy.fields.id
+        with path.open("w", encoding="utf-8") as handle:
+            for labelled in records:
+                row = {id_field: labelled["id"], **labelled["record"]}
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        redactor = BatchRedactor(policy, keys=_throwaway_keys(policy))
+        for batch in read_batches(discover_inputs([path])[0], batch_size, policy.fields):
+            done = redactor.redact(batch)
+            quarantined += len(done.rejects)
+            for row, record in zip(done.rows, done.redacted, strict=True):
+                output[record.record_id] = json.dumps(row, ensure_ascii=False).casefold()
+                for leaf, redaction in record.redactions:
+                    if redaction.action != Action.KEEP:
+                        key = f"{record.record_id}:{leaf}"
+                        applied.setdefault(key, []).append((redaction.start, redaction.end))
+    leaves = field_texts(records)
+    removals = [applied.get(leaf["id"], []) for leaf in leaves]
+    result = evaluate_removals(leaves, removals, policy.primary_language)
+    evaluation = RecordsEvaluation(result, quarantined=quarantined)
+    values_by_leaf = {leaf["id"]: leaf for leaf in leaves}
+    for labelled in records:
+        for span in labelled["spans"]:
+            leaf = values_by_leaf.get(f"{labelled['id']}:{_leaf_path(span['path'])}")
+            if leaf is None:
+                continue
+            evaluation.values += 1
+            value = leaf["text"][span["start"] : span["end"]].casefold()
+            written = output.get(str(labelled["id"]))
+            if written is not None and json.dumps(value, ensure_ascii=False)[1:-1] in written:
+                evaluation.readable += 1
+    result.failed_records = quarantined
+    return evaluation
 
 
 def _without_whitespace(pieces: Sequence[str]) -> str:
@@ -369,6 +494,13 @@ def evaluate_vanilla_presidio(
     checked on every record: the text left outside the anonymizer's `items` must equal the text
     outside the analyzer spans, whitespace aside; a mismatch raises RuntimeError.
     """
+    return evaluate_removals(records, vanilla_removals(records, models, default_language), default_language)
+
+
+def vanilla_removals(
+    records: Sequence[dict], models: Mapping[str, str] | None = None, default_language: str = "en"
+) -> list[list[tuple[int, int]]]:
+    """What `evaluate_vanilla_presidio` scores: per record the removed (start, end) ranges."""
     configure_runtime()
     models = dict(VANILLA_MODELS if models is None else models)
     languages = [record.get("language") or default_language for record in records]
@@ -382,7 +514,7 @@ def evaluate_vanilla_presidio(
     with _quiet_unmapped_labels():
         for language in dict.fromkeys(languages):
             _vanilla_removals(records, languages, language, models[language], anonymizer, removals)
-    return evaluate_removals(records, removals, default_language)
+    return removals
 
 
 def _vanilla_removals(
@@ -500,6 +632,17 @@ def _checked_record(data: Any, where: str, number: int, languages: Collection[st
             )
         if not isinstance(span.get("type"), str) or not span["type"]:
             raise InputError(f"{where}: spans[{index}].type must be a non-empty string")
+        may_keep = span.get("may_keep", [])
+        if not isinstance(may_keep, list) or not all(
+            isinstance(part, list)
+            and len(part) == 2
+            and all(_whole(bound) for bound in part)
+            and start <= part[0] < part[1] <= end
+            for part in may_keep
+        ):
+            raise InputError(
+                f"{where}: spans[{index}].may_keep must be a list of [start, end] pairs within the span"
+            )
     record_id = data.get("id", f"line {number}")
     if not isinstance(record_id, str | int) or isinstance(record_id, bool):
         raise InputError(f"{where}: 'id' must be a string or a whole number")

