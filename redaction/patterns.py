@@ -230,7 +230,8 @@ def _probes(pattern: str, tree) -> list[str]:
     for prefix, pump in dict.fromkeys(pairs):
         if not pump:
             continue
-        body = pump * max(1, PUMPS // len(pump))
+        # each repetition is one more choice to backtrack over, whatever the pump's length
+        body = pump * (PUMPS if len(pump) <= 4 else max(8, 4 * PUMPS // len(pump)))
         for tail in _TAILS:
             if tail in pump:
                 continue
