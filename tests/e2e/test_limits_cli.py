@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.conftest import POLICIES
-from tests.e2e.test_cli import scrubline
+from tests.e2e.test_cli import SCRUBLINE, scrubline
 
 pytestmark = pytest.mark.e2e
 
@@ -89,9 +90,14 @@ def test_a_run_quarantines_a_stalling_and_an_oversized_record_and_goes_on(tmp_pa
     assert "aaaaaaaaaa" not in result.stderr and "word word" not in result.stderr
 
 
+def _without_home(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([SCRUBLINE, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+
+
 def test_state_is_per_user_from_any_folder_and_a_legacy_home_gets_a_note(tmp_path):
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
     env.pop("SCRUBLINE_HOME")
+    scrubline = _without_home
     store = tmp_path / "data" / "scrubline" / "queues" / "queues.sqlite3"
     for folder in ("a", "b", "legacy/.scrubline"):
         (tmp_path / folder).mkdir(parents=True)
