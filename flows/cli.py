@@ -285,6 +285,11 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
     print(f"drop:  {', '.join(f.drop) or '-'}")
     print(f"scan:  {', '.join(f.scan) or '-'}  (every other string field is scanned too)")
     print(f"nested values: {f.nested.value}")
+    limits = policy.limits
+    print(
+        f"limits per record: {limits.max_record_chars} characters to scan, {limits.max_field_chars} in one "
+        f"text, {limits.record_seconds:g} s (beyond: quarantined as too_large, timeout)"
+    )
     if policy.allow_list:
         print(f"allow list: {len(policy.allow_list)} words")
     for deny in policy.deny_lists:
