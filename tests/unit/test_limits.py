@@ -96,7 +96,7 @@ def _redact_in(thread: bool, redactor: TextRedactor, groups):
 
 @pytest.mark.parametrize("thread", [False, True], ids=["main-thread", "other-thread"])
 def test_a_record_out_of_time_is_quarantined_and_the_others_go_on(scrubline_home, thread):
-    redactor = TextRedactor(_policy(EVADING, record_seconds=1))
+    redactor = TextRedactor(_policy(EVADING, record_seconds=2))
     groups = [["Write to jane.doe@example.com about TK-123456"], ["#" + "a" * 60 + "!"], ["ok"]]
     first, stuck, last = _redact_in(thread, redactor, groups)
     assert stuck.failure is QuarantineReason.TIMEOUT
