@@ -29,7 +29,6 @@ def main() -> None:
     args = parser.parse_args()
 
     from redaction.detect import Detector
-    from redaction.limits import RecordBudget
     from redaction.patterns import backtracking_problem
     from redaction.policy import load_policy
     from redaction.redactor import TextRedactor
@@ -67,7 +66,8 @@ def main() -> None:
         runs["without"].append(once(without_budgets))
     with_limits, without = min(runs["with"]), min(runs["without"])
     print(
-        f"records: {len(groups)} (generated, default policy, main thread, fastest of {args.repeat}, interleaved)"
+        f"records: {len(groups)} (generated, default policy, main thread, "
+        f"fastest of {args.repeat}, interleaved)"
     )
     print(f"  without limits  {without:.3f} s  ({len(groups) / without:.1f} records/s)")
     print(f"  with limits     {with_limits:.3f} s  ({len(groups) / with_limits:.1f} records/s)")
