@@ -468,7 +468,7 @@ def register(subparsers) -> None:
 
     report = sub.add_parser("report", parents=[common], help="a run report for people (HTML or Markdown)")
     report.add_argument("run", help="run id or a unique prefix of it")
-    report.add_argument("--format", choices=("html", "md"), default="html")
+    report.add_argument("--format", choices=("html", "md"), default="html", help="html (default) or md")
     report.add_argument("--out", help="file to write (default: standard output)")
     report.set_defaults(func=cmd_report)
 
@@ -477,7 +477,9 @@ def register(subparsers) -> None:
         parents=[common],
         help="privacy review and disclosures: held, reviewed, released, still held by reviewer; pulls",
     )
-    review.add_argument("--format", choices=("text", "md", "json"), default="text")
+    review.add_argument(
+        "--format", choices=("text", "md", "json"), default="text", help="text (default), md or json"
+    )
     review.add_argument("--out", help="file to write (default: standard output)")
     review.add_argument("--json", action="store_true", help="same as --format json")
     review.set_defaults(func=cmd_review)
@@ -485,7 +487,7 @@ def register(subparsers) -> None:
     export = sub.add_parser(
         "export", parents=[common], help="entries, redactions and runs as Parquet (DuckDB, pandas)"
     )
-    export.add_argument("--format", choices=("parquet",), default="parquet")
+    export.add_argument("--format", choices=("parquet",), default="parquet", help="parquet (the only one)")
     export.add_argument("--out", required=True, help="folder to write the Parquet files to")
     export.add_argument("--json", action="store_true")
     export.set_defaults(func=cmd_export)
@@ -493,7 +495,9 @@ def register(subparsers) -> None:
     processing = sub.add_parser(
         "processing", parents=[common], help="records of processing per policy (GDPR Art. 30 spirit)"
     )
-    processing.add_argument("--format", choices=("md", "html", "json"), default="md")
+    processing.add_argument(
+        "--format", choices=("md", "html", "json"), default="md", help="md (default), html or json"
+    )
     processing.add_argument("--out", help="file to write (default: standard output)")
     processing.add_argument("--json", action="store_true", help="same as --format json")
     processing.set_defaults(func=cmd_processing)

@@ -73,9 +73,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, indent=2, sort_keys=True))
     else:
+        from redaction.home import describe_home
         from redaction.pipeline import RunSummary
 
         print(RunSummary.from_dict(summary).format_text())
+        print(f"  {describe_home()}")
     return 0
 
 
@@ -283,6 +285,11 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
     print(f"drop:  {', '.join(f.drop) or '-'}")
     print(f"scan:  {', '.join(f.scan) or '-'}  (every other string field is scanned too)")
     print(f"nested values: {f.nested.value}")
+    limits = policy.limits
+    print(
+        f"limits per record: {limits.max_record_chars} characters to scan, {limits.max_field_chars} in one "
+        f"text, {limits.record_seconds:g} s (beyond: quarantined as too_large, timeout)"
+    )
     if policy.allow_list:
         print(f"allow list: {len(policy.allow_list)} words")
     for deny in policy.deny_lists:
@@ -359,7 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("inputs", nargs="+", help="JSONL, CSV or Parquet files, or folders")
     run.add_argument("--policy", required=True, help="policy YAML file")
     run.add_argument("--out", required=True, help="output folder (records/, quarantine/)")
-    run.add_argument("--batch-size", type=_positive, default=500)
+    run.add_argument(
+        "--batch-size", type=_positive, default=500, help="input records per batch (default 500)"
+    )
     run.add_argument("--workers", type=_positive, default=0, help="worker processes (0: every core)")
     run.add_argument(
         "--executor",
@@ -376,16 +385,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     scan = sub.add_parser("scan", help="show what a policy would redact in a text, and how")
-    scan.add_argument("text")
+    scan.add_argument("text", help="the text of a record to scan (quote it)")
     scan.add_argument("--policy", required=True)
     scan.add_argument("--language", help="language code (default: the policy's first)")
     scan.add_argument("--json", action="store_true")
     scan.set_defaults(func=cmd_scan)
 
     show = sub.add_parser(
-        "show",
-        help="what an output folder holds: counts, placeholders per field, a few redacted records",
-        description="Example: scrubline show out/demo --n 5",
+        "show", help="what an output folder holds: counts, placeholders per field, a few redacted records"
     )
     show.add_argument("out", help="an output folder written by scrubline run (--out)")
     show.add_argument("--n", type=_positive, default=3, help="how many records to show (default 3)")
@@ -395,10 +402,10 @@ def build_parser() -> argparse.ArgumentParser:
     policy = sub.add_parser("policy", help="check and explain policies")
     policy_sub = policy.add_subparsers(dest="policy_command", required=True, parser_class=_Parser)
     validate = policy_sub.add_parser("validate", help="validate a policy file")
-    validate.add_argument("file")
+    validate.add_argument("file", help="the policy YAML file")
     validate.set_defaults(func=cmd_policy_validate)
     show = policy_sub.add_parser("show", help="the effective rules of a policy, as a table")
-    show.add_argument("file")
+    show.add_argument("file", help="the policy YAML file")
     show.set_defaults(func=cmd_policy_show)
 
     decrypt = sub.add_parser(
@@ -421,7 +428,79 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(func=cmd_eval)
     register_audit(sub)
     register_queue_commands(sub)
+    _complete_help(parser)
     return parser
+
+
+# One example per command, shown at the end of its --help (the README has more).
+EXAMPLES: dict[str, str] = {
+    "run": "scrubline run samples/ --policy policies/default.yaml --out out/demo",
+    "scan": 'scrubline scan "Call Jane Doe on 212-555-0143" --policy policies/default.yaml',
+    "show": "scrubline show out/demo --n 5",
+    "policy": "scrubline policy validate policies/default.yaml",
+    "policy validate": "scrubline policy validate policies/default.yaml",
+    "policy show": "scrubline policy show policies/hipaa-safe-harbor.yaml",
+    "decrypt": (
+        "scrubline decrypt --policy policies/gdpr-pseudonymize.yaml --input out/demo/records"
+        " --out clear.jsonl"
+    ),
+    "eval": "scrubline eval labelled.jsonl --policy policies/default.yaml --vanilla",
+    "audit": "scrubline audit verify",
+    "audit verify": "scrubline audit verify --anchor /mnt/evidence/anchor.jsonl --against out/demo",
+    "audit keygen": "scrubline audit keygen --out /secure/audit.pem",
+    "audit runs": "scrubline audit runs",
+    "audit show": "scrubline audit show 3f2a9c",
+    "audit record": "scrubline audit record T-000123",
+    "audit report": "scrubline audit report 3f2a9c --format html --out report.html",
+    "audit review": "scrubline audit review --format md",
+    "audit export": "scrubline audit export --format parquet --out audit-export/",
+    "audit processing": "scrubline audit processing --format md",
+    "queue": "scrubline queue stats",
+    "queue list": "scrubline queue list",
+    "queue stats": "scrubline queue stats --json",
+    "queue pull": (
+        "scrubline queue pull --queue annotation --annotator alice --n 100 --format label-studio"
+        " --out batch.json"
+    ),
+    "queue ack": "scrubline queue ack --annotator alice --batch batch.json --format label-studio",
+    "queue nack": "scrubline queue nack --annotator alice --batch batch.json --format label-studio",
+    "queue release": "scrubline queue release --queue privacy-review --all --as rita",
+    "queue fix": (
+        "scrubline queue fix ITEM_ID --queue privacy-review --policy policies/default.yaml"
+        ' --redact "PERSON=Jane Doe" --release --as rita'
+    ),
+    "queue reviewers": "scrubline queue reviewers add rita",
+    "queue import": "scrubline queue import project-1.json --format label-studio --user 1=alice",
+    "queue agreement": "scrubline queue agreement annotation --plot agreement.png",
+    "queue gold": "scrubline queue gold add gold.jsonl --queue annotation --policy policies/default.yaml",
+    "queue gold add": "scrubline queue gold add gold.jsonl --queue annotation --policy policies/default.yaml",
+}
+
+# Help for options whose meaning is the same wherever they appear.
+_COMMON_HELP = {
+    "json": "print the result as JSON",
+    "policy": "the policy YAML file (e.g. policies/default.yaml)",
+}
+
+
+def _complete_help(parser: argparse.ArgumentParser, path: str = "") -> None:
+    """Give every command its example (epilog) and common options their help."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for name, sub in action.choices.items():
+            command = f"{path} {name}".strip()
+            sub.formatter_class = argparse.RawDescriptionHelpFormatter
+            if command in EXAMPLES and not sub.epilog:
+                sub.epilog = f"example:\n  {EXAMPLES[command]}"
+            for option in sub._actions:
+                if not option.help and option.dest in _COMMON_HELP:
+                    option.help = _COMMON_HELP[option.dest]
+            _complete_help(sub, command)
+
+
+# Commands that read or write the state folder (keys, pseudonyms, audit log, queues).
+_STATEFUL = {"run", "scan", "decrypt", "audit", "queue"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -429,6 +508,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "input", None) and not args.out:
         parser.error("--out is required with --input")
+    if args.command in _STATEFUL:
+        from redaction.home import home_note
+
+        note = home_note()
+        if note:
+            print(f"scrubline: {note}", file=sys.stderr)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(_no_traceback_for_stated_errors)

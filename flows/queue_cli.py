@@ -119,13 +119,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_pull(args: argparse.Namespace) -> int:
     from redaction.queues import QueueError
     from redaction.queues.formats import get_format, label_studio_config
-    from redaction.queues.review import export_audited
+    from redaction.queues.review import export_audited, require_reviewer
 
     fmt = get_format(args.format)
     audit = _audit(args)
     with _store(args) as store:
         labels = _labels(store, args.queue)
         if args.held:
+            require_reviewer(store, audit, "pull held items", args.queue)
             items = store.held(args.queue, args.n)
         else:
             if not args.annotator:
@@ -180,12 +181,13 @@ def cmd_ack(args: argparse.Namespace) -> int:
 
 def cmd_release(args: argparse.Namespace) -> int:
     from redaction.queues import QueueError
-    from redaction.queues.review import release_items
+    from redaction.queues.review import release_items, require_reviewer
 
     if not args.ids and not args.all:
         raise QueueError("name the items to release, or --all")
     audit = _audit(args)
     with _store(args) as store:
+        require_reviewer(store, audit, "release held items", args.queue)
         report = release_items(store, args.queue, None if args.all else args.ids, audit, to=args.to)
     audit.close()
     print(f"{report.released} items released from {args.queue} to {report.target} by {audit.actor}")
@@ -204,7 +206,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     """A reviewer redacts what detection missed in a held item, with the policy's own action."""
     from redaction.policy import load_policy
     from redaction.queues import QueueError
-    from redaction.queues.review import fix_item
+    from redaction.queues.review import fix_item, require_reviewer
 
     policy = load_policy(args.policy)
     wanted: list[tuple[str, str]] = []
@@ -215,6 +217,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
         wanted.append((entity, text))
     audit = _audit(args)
     with _store(args) as store:
+        require_reviewer(store, audit, "fix held items", args.queue)
         report = fix_item(store, policy, args.queue, args.item_id, wanted, audit, release=args.release)
     audit.close()
     count = sum(report.redacted.values())
@@ -225,6 +228,30 @@ def cmd_fix(args: argparse.Namespace) -> int:
     )
     if report.release is not None:
         _print_written(report.release)
+    return 0
+
+
+def cmd_reviewers(args: argparse.Namespace) -> int:
+    """Who holds the reviewer role; add or remove one (audited)."""
+    from redaction.queues.review import change_reviewer
+
+    if args.action == "list":
+        with _store(args) as store:
+            names = store.reviewers()
+        print(f"queue store {store.path}")
+        print("reviewers: " + (", ".join(names) if names else "none yet"))
+        return 0
+    if not args.name:
+        from redaction.queues import QueueError
+
+        raise QueueError(f"queue reviewers {args.action}: name the reviewer")
+    audit = _audit(args)
+    with _store(args, create=True) as store:
+        changed = change_reviewer(store, audit, args.name, add=args.action == "add")
+    audit.close()
+    verbs = {("add", True): "now holds", ("add", False): "already holds"}
+    verbs.update({("remove", True): "no longer holds", ("remove", False): "did not hold"})
+    print(f"{args.name} {verbs[args.action, changed]} the reviewer role (by {audit.actor})")
     return 0
 
 
@@ -326,10 +353,10 @@ def register(subparsers) -> None:
     stats.set_defaults(func=cmd_stats)
 
     pull = sub.add_parser("pull", help="lease items to an annotator and export them for a tool")
-    pull.add_argument("--queue", required=True)
+    pull.add_argument("--queue", required=True, help="the queue to pull from, e.g. annotation")
     pull.add_argument("--annotator", help="who the items are leased to")
     pull.add_argument("--n", type=int, default=100, help="how many items (default 100)")
-    pull.add_argument("--format", required=True, choices=formats)
+    pull.add_argument("--format", required=True, choices=formats, help="the annotation tool's format")
     pull.add_argument("--out", required=True, help="file to write")
     pull.add_argument("--lease-seconds", type=int, help="lease length (default: the queue's)")
     pull.add_argument("--held", action="store_true", help="export held items for review, without a lease")
@@ -339,14 +366,14 @@ def register(subparsers) -> None:
     for name, verb in (("ack", "mark leased items done"), ("nack", "give leased items back")):
         command = sub.add_parser(name, help=verb)
         command.add_argument("ids", nargs="*", help="item ids")
-        command.add_argument("--annotator", required=True)
+        command.add_argument("--annotator", required=True, help="whose leases they are")
         command.add_argument("--batch", help="an exported batch file: its items")
         command.add_argument("--format", choices=formats, help="format of --batch (implied for .parquet)")
         _actor_option(command)
         command.set_defaults(func=cmd_ack, command_name=name)
 
     release = sub.add_parser("release", help="release held items (after privacy review)")
-    release.add_argument("--queue", required=True)
+    release.add_argument("--queue", required=True, help="the holding queue, e.g. privacy-review")
     release.add_argument("ids", nargs="*", help="item ids (or --all)")
     release.add_argument("--all", action="store_true", help="every held item of the queue")
     release.add_argument("--to", help="queue to release into (default: the queue's release_to)")
@@ -357,7 +384,7 @@ def register(subparsers) -> None:
         "fix",
         help="redact what detection missed in a held item (the policy's action), then optionally release it",
     )
-    fixing.add_argument("item_id")
+    fixing.add_argument("item_id", help="the held item's id (from pull --held)")
     fixing.add_argument("--queue", required=True, help="the holding queue, e.g. privacy-review")
     fixing.add_argument("--policy", required=True, help="the run's policy (its action for each entity)")
     fixing.add_argument(
@@ -371,8 +398,17 @@ def register(subparsers) -> None:
     _actor_option(fixing)
     fixing.set_defaults(func=cmd_fix)
 
+    reviewers = sub.add_parser(
+        "reviewers",
+        help="who holds the reviewer role (pull --held, fix, release); add or remove one, audited",
+    )
+    reviewers.add_argument("action", choices=("list", "add", "remove"), help="list, add or remove")
+    reviewers.add_argument("name", nargs="?", help="the reviewer's name, as they give it to --as")
+    _actor_option(reviewers)
+    reviewers.set_defaults(func=cmd_reviewers)
+
     importing = sub.add_parser("import", help="import completed annotations exported by a tool")
-    importing.add_argument("file")
+    importing.add_argument("file", help="the file exported by the annotation tool")
     importing.add_argument("--format", choices=formats, help="the file's format (implied for .parquet)")
     importing.add_argument(
         "--annotator", help="credit every annotation in the file to this annotator (one person's file)"
@@ -389,7 +425,7 @@ def register(subparsers) -> None:
     importing.set_defaults(func=cmd_import)
 
     agree = sub.add_parser("agreement", help="inter-annotator agreement and gold accuracy of a queue")
-    agree.add_argument("queue")
+    agree.add_argument("queue", help="the queue to measure")
     agree.add_argument("--plot", help="write a plot of agreement per annotator (.png, .svg, .html)")
     agree.add_argument("--json", action="store_true")
     agree.set_defaults(func=cmd_agreement)
@@ -399,8 +435,8 @@ def register(subparsers) -> None:
     add = gold_sub.add_parser(
         "add", help='add gold items from JSONL {"text", "spans": [{start, end, label}]}'
     )
-    add.add_argument("file")
-    add.add_argument("--queue", required=True)
+    add.add_argument("file", help='JSONL of {"text", "spans": [{start, end, label}]}')
+    add.add_argument("--queue", required=True, help="the queue to mix them into")
     add.add_argument(
         "--policy", required=True, help="the policy (placeholders and pre-labels like other items)"
     )

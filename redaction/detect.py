@@ -19,7 +19,6 @@ from presidio_analyzer import (
     AnalyzerEngine,
     EntityRecognizer,
     Pattern,
-    PatternRecognizer,
     RecognizerRegistry,
     RecognizerResult,
 )
@@ -28,9 +27,11 @@ from presidio_analyzer.nlp_engine.ner_model_configuration import MODEL_TO_PRESID
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer, SpacyRecognizer
 
 from . import recognizers as coded
-from .errors import MissingDependencyError, PolicyError, RedactionError
+from .errors import MissingDependencyError, PolicyError, RecordTimeoutError, RedactionError
+from .limits import RecordBudget, bound_presidio_patterns
 from .names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, WORD, is_first_name, truecase
 from .policy import Policy, did_you_mean
+from .recognizers.bounded import BoundedPatternRecognizer
 from .runtime import configure_runtime
 
 logger = logging.getLogger(__name__)
@@ -359,7 +360,7 @@ def _policy_recognizers(policy: Policy) -> list:
         patterns = [Pattern(p.name, p.regex, p.score) for p in spec.patterns]
         for lang in spec.languages or tuple(policy.languages):
             built.append(
-                PatternRecognizer(
+                BoundedPatternRecognizer(
                     supported_entity=spec.entity,
                     name=spec.name,
                     patterns=patterns,
@@ -370,7 +371,7 @@ def _policy_recognizers(policy: Policy) -> list:
     for index, deny in enumerate(policy.deny_lists):
         for lang in policy.languages:
             built.append(
-                PatternRecognizer(
+                BoundedPatternRecognizer(
                     supported_entity=deny.entity,
                     name=f"deny_list_{index}_{deny.entity.lower()}",
                     deny_list=list(deny.words),
@@ -458,6 +459,7 @@ class Detector:
 
     def __init__(self, policy: Policy, nlp_batch_size: int = 64):
         configure_runtime()
+        bound_presidio_patterns(policy.limits.record_seconds)
         self.policy = policy
         self.nlp_batch_size = nlp_batch_size
         self.nlp_engine = ScrublineNlpEngine(policy)
@@ -484,6 +486,7 @@ class Detector:
         self.thresholds = {name: rule.threshold for name, rule in policy.entities.items()}
         self.floor = min(self.thresholds.values())
         self.allow_list = list(policy.allow_list) or None
+        self._warm: set[str] = set()
 
     def _analyze(self, text: str, language: str, artifacts) -> list[Finding]:
         if not self.entities[language]:
@@ -512,12 +515,19 @@ class Detector:
         return sorted(findings, key=lambda f: (f.start, f.end, f.entity_type))
 
     def detect(
-        self, texts: Sequence[str], languages: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        languages: Sequence[str] | None = None,
+        budgets: Sequence[RecordBudget] | None = None,
     ) -> list[list[Finding] | RedactionError]:
-        """Findings for each text, in order; a RedactionError in place of a text that failed.
+        """Findings for each text, in order; a RedactionError in place of a text that failed
+        (a RecordTimeoutError when its record's time ran out).
 
         Texts are grouped by language and run through `nlp.pipe` together. If the batch fails,
-        each text is retried alone so one bad text fails only itself.
+        each text is retried alone so one bad text fails only itself. `budgets` gives each text
+        its record's time (texts of one record share one budget): the recognizers run on a text
+        within what is left of it (see `redaction.limits`); spaCy's pass over the batch is
+        bounded by the size limits instead.
         """
         languages = languages or [self.policy.primary_language] * len(texts)
         out: list[list[Finding] | RedactionError | None] = [None] * len(texts)
@@ -526,17 +536,30 @@ class Detector:
             by_lang.setdefault(lang, []).append(index)
         for lang, indexes in by_lang.items():
             try:
-                self._detect_group(texts, lang, indexes, out)
+                self._detect_group(texts, lang, indexes, out, budgets)
             except Exception:  # noqa: BLE001 - isolate the failing text below
                 for index in indexes:
                     if out[index] is None:
                         try:
-                            self._detect_group(texts, lang, [index], out)
+                            self._detect_group(texts, lang, [index], out, budgets)
                         except Exception as exc:  # noqa: BLE001
                             out[index] = RedactionError(f"detection failed ({type(exc).__name__})")
         return out  # type: ignore[return-value]
 
-    def _detect_group(self, texts, lang, indexes, out) -> None:
+    def _warm_up(self, lang: str) -> None:
+        """Analyze a short text once per language, outside any record's time: recognizers load
+        their word lists and compile their patterns on first use (seconds), which no record
+        should pay for, nor a record's timeout interrupt half-way."""
+        if lang in self._warm:
+            return
+        with self.nlp_engine.nlp[lang].memory_zone():
+            for text, artifacts in self.nlp_engine.process_batch(["Warm-up: 1 Main Street."], lang):
+                self._analyze(text, lang, artifacts)
+        self._warm.add(lang)
+
+    def _detect_group(self, texts, lang, indexes, out, budgets=None) -> None:
+        if budgets is not None:
+            self._warm_up(lang)
         group = [texts[i] for i in indexes]
         # Strings spaCy interns while reading these texts (every new name, number, address)
         # are freed when the zone closes: without it the vocabulary, and the worker's memory,
@@ -544,4 +567,12 @@ class Detector:
         with self.nlp_engine.nlp[lang].memory_zone():
             stream = self.nlp_engine.process_batch(group, lang, batch_size=self.nlp_batch_size)
             for index, (text, artifacts) in zip(indexes, stream, strict=True):
-                out[index] = self._analyze(text, lang, artifacts)
+                budget = budgets[index] if budgets is not None else None
+                if budget is None:
+                    out[index] = self._analyze(text, lang, artifacts)
+                    continue
+                try:
+                    with budget.running():
+                        out[index] = self._analyze(text, lang, artifacts)
+                except RecordTimeoutError as exc:
+                    out[index] = exc

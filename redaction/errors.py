@@ -52,6 +52,11 @@ class RedactionError(ScrublineError, RuntimeError):
     """Detection or anonymization failed for a record; the record is quarantined."""
 
 
+class RecordTimeoutError(RedactionError):
+    """One record took longer than the policy's `limits.record_seconds`: it is quarantined as
+    `timeout` and the batch goes on."""
+
+
 class SecretError(ScrublineError, KeyError):
     """A key is missing, malformed or wrong."""
 
@@ -92,6 +97,8 @@ class QuarantineReason(StrEnum):
     TOO_DEEP = "too_deep"  # nested deeper than the policy's fields.max_depth
     DUPLICATE_ID = "duplicate_id"  # an id an earlier record of the same file has (fields.duplicates)
     UNREADABLE = "unreadable"  # its part of the file cannot be read (corrupt Parquet page, bad stream)
+    TOO_LARGE = "too_large"  # more to scan than the policy's limits.max_record_chars / max_field_chars
+    TIMEOUT = "timeout"  # its processing took longer than the policy's limits.record_seconds
     DETECTION_ERROR = "detection_error"  # the analyzer failed on one of its texts
     REDACTION_ERROR = "redaction_error"  # an operator failed on one of its findings
     PROCESSING_ERROR = "processing_error"  # any other failure while handling this record alone

@@ -33,7 +33,14 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from .anonymize import Redaction, policy_keys
-from .errors import InputError, OutputError, QuarantineReason, ScrublineError, is_record_failure
+from .errors import (
+    InputError,
+    OutputError,
+    QuarantineReason,
+    RecordTimeoutError,
+    ScrublineError,
+    is_record_failure,
+)
 from .fields import FieldPlan, display_path, fill_record, split_record
 from .home import scrubline_home
 from .io import (
@@ -51,6 +58,7 @@ from .io import (
 )
 from .keys import Key, resolve_key
 from .language import LanguageIdentifier
+from .limits import RecordBudget, oversize
 from .policy import Policy, load_policy
 from .queues.items import QUEUE_COLUMN
 from .redactor import RecordOutcome, TextRedactor
@@ -166,33 +174,49 @@ class BatchRedactor:
         """
         counters = Counters(records_in=len(batch), batches=1)
         rejects = list(batch.rejects)
+        limits = self.policy.limits
         plans = []
         for record in batch.records:
+            # Each record's own time (limits.record_seconds), counted only while it is worked on.
+            budget = RecordBudget(limits.record_seconds)
             try:
-                copy, slots, dropped = split_record(record.data, self.plan)
-                language = self._language(record.data, [slot.text for slot in slots])
+                with budget.running():
+                    copy, slots, dropped = split_record(record.data, self.plan)
+                    texts = [slot.text for slot in slots]
+                    # Too large to scan: quarantined below, without identifying its language.
+                    large = oversize(texts, limits.max_record_chars, limits.max_field_chars)
+                    language = self.policy.primary_language if large else self._language(record.data, texts)
+            except RecordTimeoutError as exc:
+                rejects.append(_failed(batch.source, record, QuarantineReason.TIMEOUT, exc))
+                continue
             except Exception as exc:  # noqa: BLE001 - this record alone
                 if not is_record_failure(exc):
                     raise
                 rejects.append(_failed(batch.source, record, QuarantineReason.PROCESSING_ERROR, exc))
                 continue
-            plans.append((record, copy, slots, dropped, language))
-        groups = [[slot.text for slot in slots] for _, _, slots, _, _ in plans]
-        languages = [language for *_, language in plans]
+            plans.append((record, copy, slots, dropped, language, budget))
+        groups = [[slot.text for slot in slots] for _, _, slots, _, _, _ in plans]
+        languages = [plan[4] for plan in plans]
+        budgets = [plan[5] for plan in plans]
         try:
-            outcomes = self.texts.redact(groups, languages)
+            outcomes = self.texts.redact(groups, languages, budgets)
         except Exception as exc:  # noqa: BLE001 - find the record that fails: each alone
             if not is_record_failure(exc):
                 raise
             outcomes = [
-                self._redact_alone(texts, language) for texts, language in zip(groups, languages, strict=True)
+                self._redact_alone(texts, language, budget)
+                for texts, language, budget in zip(groups, languages, budgets, strict=True)
             ]
 
         rows: list[dict[str, Any]] = []
         done: list[RecordRedactions] = []
         id_field = self.policy.fields.id
-        for (record, copy, slots, dropped, language), outcome in zip(plans, outcomes, strict=True):
+        for (record, copy, slots, dropped, language, _), outcome in zip(plans, outcomes, strict=True):
             if outcome.failure is not None:
+                if outcome.failure in _LIMIT_REASONS:  # the user's to know: where, never what
+                    logger.warning(
+                        "%s %s: record quarantined (%s)", batch.source.path, record.location, outcome.failure
+                    )
                 rejects.append(Reject(record.location, outcome.failure, record.data, record.record_id))
                 continue
             try:
@@ -214,9 +238,9 @@ class BatchRedactor:
             counters.quarantined[reject.reason.value] += 1
         return BatchResult(rows, rejects, done, counters)
 
-    def _redact_alone(self, texts: list[str], language: str) -> RecordOutcome:
+    def _redact_alone(self, texts: list[str], language: str, budget: RecordBudget) -> RecordOutcome:
         try:
-            (outcome,) = self.texts.redact([texts], [language])
+            (outcome,) = self.texts.redact([texts], [language], [budget])
         except Exception as exc:  # noqa: BLE001
             if not is_record_failure(exc):
                 raise
@@ -236,6 +260,9 @@ class BatchRedactor:
             else:
                 values.append(new_text)
         return values, done
+
+
+_LIMIT_REASONS = frozenset({QuarantineReason.TOO_LARGE, QuarantineReason.TIMEOUT})
 
 
 def _failed(source: Source, record, reason: QuarantineReason, exc: BaseException) -> Reject:

@@ -150,10 +150,13 @@ class Pattern(_Model):
     @field_validator("regex")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"regex does not compile: {exc}") from None
+        # Declared patterns run in the `regex` module, bounded by the record's time; one that
+        # backtracks catastrophically is refused here, before any record is read.
+        from .patterns import backtracking_problem, compile_problem
+
+        problem = compile_problem(value) or backtracking_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
 
@@ -283,6 +286,32 @@ class Detection(_Model):
         return value
 
 
+class Limits(_Model):
+    """How large and how long one record may be (see `redaction.limits`). Beyond them the record
+    is quarantined (`too_large`, `timeout`) instead of stalling a worker; the defaults are far
+    above any ordinary record."""
+
+    max_record_chars: int = Field(
+        default=1_000_000,
+        gt=0,
+        description="Most characters a record may have to scan, all its scanned fields together",
+    )
+    max_field_chars: int = Field(
+        default=1_000_000,
+        gt=0,
+        description=(
+            "Longest single text (a field's value) scanned; a language's max_chars, if lower, "
+            "applies to the texts of that language"
+        ),
+    )
+    record_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=86_400,
+        description="Most seconds one record's processing (detection and redaction) may take",
+    )
+
+
 class Keys(_Model):
     """Names of the environment variables holding each key (never the keys themselves)."""
 
@@ -318,6 +347,7 @@ class Policy(_Model):
     detection: Detection = Detection()
     fields: FieldRules = FieldRules()
     keys: Keys = Keys()
+    limits: Limits = Limits()
     routing: RoutingPolicy = RoutingPolicy()
 
     @field_validator("routing")
@@ -349,7 +379,12 @@ class Policy(_Model):
 
         Comments and formatting do not change it; any rule that changes does.
         """
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        data = self.model_dump(mode="json")
+        if self.limits == Limits():
+            # Limits at their defaults leave the hash of policies written before limits existed
+            # unchanged (their runs stay incremental); any limit set changes it.
+            del data["limits"]
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

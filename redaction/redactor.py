@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 from .anonymize import Anonymizer, Redaction
 from .detect import Detector, Finding, propagate_names
-from .errors import QuarantineReason, RedactionError, is_record_failure
+from .errors import QuarantineReason, RecordTimeoutError, RedactionError, is_record_failure
 from .keys import Key
+from .limits import RecordBudget, oversize
 from .policy import Policy
 
 
@@ -54,34 +55,69 @@ class TextRedactor:
         self.detector = detector or Detector(policy, nlp_batch_size=nlp_batch_size)
         self.anonymizer = Anonymizer(policy, keys, store)
 
-    def redact(self, groups: Sequence[Sequence[str]], languages: Sequence[str]) -> list[RecordOutcome]:
-        """One outcome per group (record), in order. A failing record fails alone."""
+    def too_large(self, texts: Sequence[str], language: str) -> str | None:
+        """Why a record's texts exceed the policy's size limits (sizes only), or None."""
+        limits = self.policy.limits
+        spec = self.policy.languages.get(language)
+        field_chars = min(limits.max_field_chars, spec.max_chars) if spec else limits.max_field_chars
+        return oversize(texts, limits.max_record_chars, field_chars)
+
+    def redact(
+        self,
+        groups: Sequence[Sequence[str]],
+        languages: Sequence[str],
+        budgets: Sequence[RecordBudget] | None = None,
+    ) -> list[RecordOutcome]:
+        """One outcome per group (record), in order. A failing record fails alone: over a size
+        limit (`too_large`, never shown to detection), out of time (`timeout`: each record has
+        `limits.record_seconds`, or its budget from `budgets`), or failing in detection or an
+        operator."""
+        if budgets is None:
+            budgets = [RecordBudget(self.policy.limits.record_seconds) for _ in groups]
         flat: list[str] = []
         flat_languages: list[str] = []
-        for texts, language in zip(groups, languages, strict=True):
-            flat.extend(texts)
-            flat_languages.extend([language] * len(texts))
-        detected = self.detector.detect(flat, flat_languages) if flat else []
+        flat_budgets: list[RecordBudget] = []
+        fits: list[bool] = []
+        for texts, language, budget in zip(groups, languages, budgets, strict=True):
+            fits.append(self.too_large(texts, language) is None)
+            if fits[-1]:
+                flat.extend(texts)
+                flat_languages.extend([language] * len(texts))
+                flat_budgets.extend([budget] * len(texts))
+        detected = self.detector.detect(flat, flat_languages, flat_budgets) if flat else []
         outcomes: list[RecordOutcome] = []
         offset = 0
-        for texts in groups:
+        for texts, budget, fit in zip(groups, budgets, fits, strict=True):
+            if not fit:
+                outcomes.append(RecordOutcome(failure=QuarantineReason.TOO_LARGE))
+                continue
             found = detected[offset : offset + len(texts)]
             offset += len(texts)
-            outcomes.append(self._redact_record(list(texts), found))
+            outcomes.append(self._redact_record(list(texts), found, budget))
         return outcomes
 
-    def _redact_record(self, texts: list[str], found: list[list[Finding] | RedactionError]) -> RecordOutcome:
+    def _redact_record(
+        self, texts: list[str], found: list[list[Finding] | RedactionError], budget: RecordBudget
+    ) -> RecordOutcome:
+        if any(isinstance(f, RecordTimeoutError) for f in found):
+            return RecordOutcome(failure=QuarantineReason.TIMEOUT)
         if any(isinstance(f, RedactionError) for f in found):
             return RecordOutcome(failure=QuarantineReason.DETECTION_ERROR)
         findings: list[list[Finding]] = found  # type: ignore[assignment]
         outcome = RecordOutcome()
         try:
             if self.policy.detection.propagate_names:
-                findings = propagate_names(texts, findings)
-            for text, text_findings in zip(texts, findings, strict=True):
-                new_text, applied = self.anonymizer.anonymize(text, text_findings)
-                outcome.texts.append(new_text)
-                outcome.redactions.append(applied)
+                with budget.running():
+                    findings = propagate_names(texts, findings)
+            # No timer signal while operators run: they write pseudonyms to their store, which
+            # an exception raised at an arbitrary point could leave half-done. Checked on leaving.
+            with budget.running(alarm=False):
+                for text, text_findings in zip(texts, findings, strict=True):
+                    new_text, applied = self.anonymizer.anonymize(text, text_findings)
+                    outcome.texts.append(new_text)
+                    outcome.redactions.append(applied)
+        except RecordTimeoutError:
+            return RecordOutcome(failure=QuarantineReason.TIMEOUT)
         except Exception as exc:  # noqa: BLE001 - an operator failing on this record: it alone fails
             if not is_record_failure(exc):
                 raise

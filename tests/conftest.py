@@ -15,6 +15,8 @@ import pytest
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="scrubline-tests-"))
 os.environ["SCRUBLINE_HOME"] = str(_SESSION_DIR / "scrubline-home")
 os.environ["PREFECT_HOME"] = str(_SESSION_DIR / "prefect-home")
+# The per-user default state folder (platformdirs) too, for tests that unset SCRUBLINE_HOME.
+os.environ["XDG_DATA_HOME"] = str(_SESSION_DIR / "xdg-data")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_LOGGING_TO_API_ENABLED"] = "false"

@@ -194,6 +194,18 @@ class QueueStore(abc.ABC):
         policy can write (exports declare them); pulls and exports read them."""
 
     @abc.abstractmethod
+    def reviewers(self) -> list[str]:
+        """Names holding the reviewer role (read, fix and release held items), sorted."""
+
+    @abc.abstractmethod
+    def add_reviewer(self, name: str, added_by: str) -> bool:
+        """Give `name` the reviewer role; False when they already hold it."""
+
+    @abc.abstractmethod
+    def remove_reviewer(self, name: str) -> bool:
+        """Take the reviewer role from `name`; False when they did not hold it."""
+
+    @abc.abstractmethod
     def placeholder_labels(self) -> list[str]:
         """Every placeholder label configured so far, sorted."""
 

@@ -29,11 +29,15 @@ from pathlib import Path
 from typing import Any
 
 from ..audit.events import (
+    ACCESS_REFUSED,
     ITEM_FIXED,
     ITEM_PULLED,
     ITEM_RELEASED,
+    REVIEWER_ADDED,
+    REVIEWER_REMOVED,
     ItemRef,
     actor_name,
+    canonical,
     item_events,
     sha256_file,
 )
@@ -82,6 +86,52 @@ class QueueAudit:
     def close(self) -> None:
         if self._log is not None:
             self._log.close()
+
+
+# --- the reviewer role -------------------------------------------------------------------------
+#
+# Held items are records nobody has cleared yet: reading them (`pull --held`), fixing and
+# releasing them is for the people named as reviewers in the queue store. The first reviewer
+# may be added by anyone who can write the store (its owner: the file is 0600); from then on only
+# a reviewer adds or removes one, and the last one cannot be removed. Every change, and every
+# refusal, is an audit event naming the actor, the action and the queue, never an item's content.
+# Names are who the actor says they are (`--as`, $SCRUBLINE_ACTOR, the OS user): the role keeps
+# a mistaken or careless pull from happening and leaves a trace, it is no authentication.
+
+ROLE = "reviewer"
+
+
+def require_reviewer(store: QueueStore, audit: QueueAudit, action: str, queue: str | None = None) -> None:
+    """Go on if the acting person holds the reviewer role; else audit the refusal and raise."""
+    reviewers = store.reviewers()
+    if audit.actor in reviewers:
+        return
+    body = {"actor": audit.actor, "action": action, "queue": queue, "role": ROLE}
+    audit.log.append_review([(ACCESS_REFUSED, canonical(body))])
+    where = f" of {queue}" if queue else ""
+    how = (
+        "a reviewer adds you with: scrubline queue reviewers add NAME --as REVIEWER"
+        if reviewers
+        else "no reviewer yet: add one with: scrubline queue reviewers add NAME"
+    )
+    raise QueueError(f"{audit.actor} may not {action}{where}: it needs the reviewer role ({how})")
+
+
+def change_reviewer(store: QueueStore, audit: QueueAudit, name: str, *, add: bool) -> bool:
+    """Add or remove a reviewer, audited; False when nothing changed (already one / not one)."""
+    name = name.strip()
+    if not name:
+        raise QueueError("a reviewer needs a name")
+    reviewers = store.reviewers()
+    if reviewers:  # the first reviewer may be added by the store's owner; then only reviewers
+        require_reviewer(store, audit, "add reviewers" if add else "remove reviewers")
+    if not add and reviewers == [name]:
+        raise QueueError(f"{name} is the last reviewer: add another before removing them")
+    changed = store.add_reviewer(name, audit.actor) if add else store.remove_reviewer(name)
+    if changed:
+        body = {"actor": audit.actor, "reviewer": name, "role": ROLE}
+        audit.log.append_review([(REVIEWER_ADDED if add else REVIEWER_REMOVED, canonical(body))])
+    return changed
 
 
 def _hidden_temp(path: Path) -> Path:

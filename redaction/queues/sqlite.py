@@ -77,6 +77,9 @@ _SCHEMA = (
     " item_id TEXT NOT NULL, annotator TEXT NOT NULL, queue TEXT NOT NULL,"
     " spans TEXT NOT NULL, saved_at REAL NOT NULL,"
     " PRIMARY KEY (item_id, annotator)) WITHOUT ROWID",
+    # Who holds the reviewer role: may read, fix and release held items (`queue reviewers`).
+    "CREATE TABLE IF NOT EXISTS reviewers ("
+    " name TEXT PRIMARY KEY, added_by TEXT NOT NULL, added_at REAL NOT NULL) WITHOUT ROWID",
 )
 
 # An item's state from its counters; held and gold items keep theirs.
@@ -216,6 +219,25 @@ class SQLiteQueueStore(QueueStore):
                 "INSERT OR IGNORE INTO placeholder_labels (label) VALUES (?)",
                 [(x,) for x in placeholder_labels],
             )
+
+    # --- roles ---------------------------------------------------------------------------------
+
+    def reviewers(self) -> list[str]:
+        """Names holding the reviewer role (as given to `--as`, $SCRUBLINE_ACTOR or the OS user)."""
+        return [x for (x,) in self._connect().execute("SELECT name FROM reviewers ORDER BY name")]
+
+    def add_reviewer(self, name: str, added_by: str) -> bool:
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO reviewers (name, added_by, added_at) VALUES (?, ?, ?)",
+                (name, added_by, time.time()),
+            )
+        return cursor.rowcount > 0
+
+    def remove_reviewer(self, name: str) -> bool:
+        with self._write() as db:
+            cursor = db.execute("DELETE FROM reviewers WHERE name = ?", (name,))
+        return cursor.rowcount > 0
 
     def placeholder_labels(self) -> list[str]:
         return [x for (x,) in self._connect().execute("SELECT label FROM placeholder_labels ORDER BY label")]

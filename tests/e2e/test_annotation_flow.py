@@ -207,6 +207,7 @@ def test_a_reviewer_fixes_a_held_item_with_the_policy_action_then_releases_it(tm
     (held,) = SQLiteQueueStore(store_path).items([item_id])
     assert held.state == "held" and "Qwixel Zarnoth" in held.text  # a name detection missed
 
+    ok(scrubline("queue", "reviewers", "add", "rita", env=env))
     missing = scrubline(
         "queue",
         "fix",
@@ -217,6 +218,8 @@ def test_a_reviewer_fixes_a_held_item_with_the_policy_action_then_releases_it(tm
         str(policy_path),
         "--redact",
         "PERSON=Nobody Here",
+        "--as",
+        "rita",
         env=env,
     )
     assert missing.returncode == 1 and "none of the given texts occurs" in missing.stderr
@@ -234,6 +237,8 @@ def test_a_reviewer_fixes_a_held_item_with_the_policy_action_then_releases_it(tm
             "--redact",
             "PERSON=Qwixel Zarnoth",
             "--release",
+            "--as",
+            "rita",
             env=env,
         )
     )

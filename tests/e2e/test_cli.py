@@ -79,6 +79,7 @@ def test_policy_show_prints_the_effective_rules(repo):
     assert "name_lexicon" in result.stdout and "First names from a name lexicon" in result.stdout
     assert "phone regions: US, GB, FR" in result.stdout
     assert "routing rules (first match wins):" in result.stdout
+    assert "limits per record: 1000000 characters to scan, 1000000 in one text, 60 s" in result.stdout
 
 
 def test_scan_shows_what_would_be_redacted_and_how(tmp_path, default_policy_path):

@@ -108,7 +108,10 @@ def test_held_records_are_not_in_the_annotation_output_until_released(reviewed, 
     assert stat.S_IMODE((out / "held").stat().st_mode) == 0o700
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in (out / "held").glob("*.parquet"))
 
-    # A reviewer reads them (a disclosure, audited), fixes one and releases it.
+    # A reviewer (the role: the first one is added by the store's owner, then by reviewers)
+    # reads them (a disclosure, audited), fixes one and releases it.
+    ok(scrubline("queue", "reviewers", "add", "rita", env=env))
+    ok(scrubline("queue", "reviewers", "add", "sam", "--as", "rita", env=env))
     ok(
         scrubline(
             "queue", "pull", "--queue", "privacy-review", "--held", "--format", "parquet",
@@ -201,7 +204,7 @@ def test_release_all_leaves_nothing_held_and_counts_reconcile(reviewed):
     assert len(written) == before + len(still) == summary["redacted"] + summary["held"]
     assert len(set(written)) == len(written)  # nothing twice
     assert store_of(env).held("privacy-review", 1000) == []
-    again = scrubline("queue", "release", "--queue", "privacy-review", "--all", env=env)
+    again = scrubline("queue", "release", "--queue", "privacy-review", "--all", "--as", "sam", env=env)
     assert again.returncode == 0 and "0 items released" in again.stdout
     review = json.loads(ok(scrubline("audit", "review", "--json", env=env)).stdout)["review"]
     assert review["privacy-review"]["still_held"] == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import sqlite3
 import subprocess
 import sys
 
@@ -184,11 +185,81 @@ def test_queue_workflow_from_pull_to_agreement(setup):
     assert "Cohen's kappa per pair" in text and "alice / bob" in text
 
 
+def test_held_items_need_the_reviewer_role_and_a_refusal_is_audited(setup, repo):
+    home, work, _, _ = setup
+    held = SQLiteQueueStore(home / "queues" / "queues.sqlite3").held("privacy-review", 100)
+    assert held
+    out = work / "refused.parquet"
+    pull = ["pull", "--queue", "privacy-review", "--held", "--format", "parquet", "--out", str(out)]
+    fix = [
+        "fix",
+        held[0].item_id,
+        "--queue",
+        "privacy-review",
+        "--policy",
+        str(repo / "policies" / "default.yaml"),
+    ]
+    attempts = {
+        "pull held items": [*pull, "--as", "mallory"],
+        "release held items": ["release", "--queue", "privacy-review", "--all", "--as", "mallory"],
+        "fix held items": [*fix, "--redact", "PERSON=Someone", "--as", "mallory"],
+    }
+    for action, args in attempts.items():
+        result = scrubline(home, *args, check=False)
+        # (the audit log's own warnings about its key in this test home aside)
+        lines = [line for line in result.stderr.splitlines() if not line.startswith("WARNING redaction.")]
+        assert result.returncode == 1 and len(lines) == 1, result.stderr
+        assert lines[0].startswith(
+            f"scrubline: error: mallory may not {action} of privacy-review: it needs the reviewer role ("
+        )
+    assert not out.exists()
+    assert SQLiteQueueStore(home / "queues" / "queues.sqlite3").held("privacy-review", 100) == held
+
+    # The first reviewer is added by the store's owner; then only a reviewer adds or removes one.
+    assert (
+        "rita now holds the reviewer role"
+        in scrubline(home, "reviewers", "add", "rita", "--as", "rita").stdout
+    )
+    grab = scrubline(home, "reviewers", "add", "mallory", "--as", "mallory", check=False)
+    assert grab.returncode == 1 and "mallory may not add reviewers: it needs the reviewer role" in grab.stderr
+    last = scrubline(home, "reviewers", "remove", "rita", "--as", "rita", check=False)
+    assert last.returncode == 1 and "rita is the last reviewer" in last.stderr
+    assert "reviewers: rita" in scrubline(home, "reviewers", "list").stdout
+
+    # Every refusal is in the audit log: who, what, which queue; no item, no content.
+    db = sqlite3.connect(home / "audit" / "audit.sqlite3")
+    refused = [
+        json.loads(body) for (body,) in db.execute("SELECT body FROM entries WHERE type = 'access_refused'")
+    ]
+    assert {(r["actor"], r["action"], r["queue"]) for r in refused} >= {
+        ("mallory", "pull held items", "privacy-review"),
+        ("mallory", "release held items", "privacy-review"),
+        ("mallory", "fix held items", "privacy-review"),
+        ("mallory", "add reviewers", None),
+    }
+    bodies = " ".join(body for (body,) in db.execute("SELECT body FROM entries"))
+    assert all(item.text not in bodies for item in held)
+    added = [json.loads(b) for (b,) in db.execute("SELECT body FROM entries WHERE type = 'reviewer_added'")]
+    assert {"actor": "rita", "reviewer": "rita", "role": "reviewer"} in [
+        {k: a[k] for k in ("actor", "reviewer", "role")} for a in added
+    ]
+    db.close()
+    verify = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "audit", "verify"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SCRUBLINE_HOME": str(home)},
+        timeout=300,
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
 def test_held_items_are_reviewed_then_released(setup):
     home, work, _, router = setup
     held = router.counts["privacy-review"]
     assert held > 0
     out = work / "review.parquet"
+    scrubline(home, "reviewers", "add", "rita", "--as", "rita")  # the first, or rita already is one
     reviewed = scrubline(
         home,
         "pull",
@@ -201,12 +272,14 @@ def test_held_items_are_reviewed_then_released(setup):
         "parquet",
         "--out",
         str(out),
+        "--as",
+        "rita",
     )
     assert f"{held} held items (no lease)" in reviewed.stdout
     ids = SQLiteQueueStore(home / "queues" / "queues.sqlite3").held("privacy-review", 100)
-    released = scrubline(home, "release", "--queue", "privacy-review", ids[0].item_id)
+    released = scrubline(home, "release", "--queue", "privacy-review", ids[0].item_id, "--as", "rita")
     assert "1 items released from privacy-review to annotation" in released.stdout
-    rest = scrubline(home, "release", "--queue", "privacy-review", "--all")
+    rest = scrubline(home, "release", "--queue", "privacy-review", "--all", "--as", "rita")
     assert f"{held - 1} items released" in rest.stdout
     assert json.loads(scrubline(home, "stats", "--json").stdout)["privacy-review"]["held"] == 0
 
