@@ -31,6 +31,7 @@ from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RedactionError
 from .names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, WORD, is_first_name, truecase
 from .policy import Policy, did_you_mean
+from .recognizers.phone_number import after_id_word
 from .runtime import configure_runtime
 
 logger = logging.getLogger(__name__)
@@ -292,7 +293,9 @@ class PolicyPhoneRecognizer(PhoneRecognizer):
     Regions in `possible_regions` accept any number of a possible length and prefix for the
     region (phonenumbers' POSSIBLE leniency) instead of only numbers valid for it: French
     overseas departments (0590 Guadeloupe, 0262 Réunion...) are dialled in the French national
-    plan but validate only as their own regions.
+    plan but validate only as their own regions. A number right after an id or amount word
+    ("Invoice 0612345678", "Order #"), with no phone word before it, is not a phone. Numbers of
+    other regions are the `world_phone` recognizer's.
     """
 
     def __init__(self, *, possible_regions=(), **kwargs):
@@ -304,6 +307,8 @@ class PolicyPhoneRecognizer(PhoneRecognizer):
         for region in self.supported_regions:
             leniency = phonenumbers.Leniency.POSSIBLE if region in self.possible_regions else self.leniency
             for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
+                if after_id_word(text, match.start):
+                    continue
                 results.append(self._get_recognizer_result(match, text, region, nlp_artifacts))
         return EntityRecognizer.remove_duplicates(results)
 

@@ -178,14 +178,16 @@ class BatchRedactor:
                 continue
             plans.append((record, copy, slots, dropped, language))
         groups = [[slot.text for slot in slots] for _, _, slots, _, _ in plans]
+        hints = [[slot.hint for slot in slots] for _, _, slots, _, _ in plans]
         languages = [language for *_, language in plans]
         try:
-            outcomes = self.texts.redact(groups, languages)
+            outcomes = self.texts.redact(groups, languages, hints)
         except Exception as exc:  # noqa: BLE001 - find the record that fails: each alone
             if not is_record_failure(exc):
                 raise
             outcomes = [
-                self._redact_alone(texts, language) for texts, language in zip(groups, languages, strict=True)
+                self._redact_alone(texts, language, text_hints)
+                for texts, language, text_hints in zip(groups, languages, hints, strict=True)
             ]
 
         rows: list[dict[str, Any]] = []
@@ -214,9 +216,9 @@ class BatchRedactor:
             counters.quarantined[reject.reason.value] += 1
         return BatchResult(rows, rejects, done, counters)
 
-    def _redact_alone(self, texts: list[str], language: str) -> RecordOutcome:
+    def _redact_alone(self, texts: list[str], language: str, hints: list[str | None]) -> RecordOutcome:
         try:
-            (outcome,) = self.texts.redact([texts], [language])
+            (outcome,) = self.texts.redact([texts], [language], [hints])
         except Exception as exc:  # noqa: BLE001
             if not is_record_failure(exc):
                 raise

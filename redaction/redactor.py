@@ -20,8 +20,12 @@ from dataclasses import dataclass, field
 from .anonymize import Anonymizer, Redaction
 from .detect import Detector, Finding, propagate_names
 from .errors import QuarantineReason, RedactionError, is_record_failure
+from .fields import hinted_span
 from .keys import Key
-from .policy import Policy
+from .policy import Action, Policy
+
+# A field's name as evidence (`customer.name`, `tel`): strong, but not a recognizer's certainty.
+FIELD_NAME_SCORE = 0.7
 
 
 @dataclass(slots=True)
@@ -54,8 +58,18 @@ class TextRedactor:
         self.detector = detector or Detector(policy, nlp_batch_size=nlp_batch_size)
         self.anonymizer = Anonymizer(policy, keys, store)
 
-    def redact(self, groups: Sequence[Sequence[str]], languages: Sequence[str]) -> list[RecordOutcome]:
-        """One outcome per group (record), in order. A failing record fails alone."""
+    def redact(
+        self,
+        groups: Sequence[Sequence[str]],
+        languages: Sequence[str],
+        hints: Sequence[Sequence[str | None]] | None = None,
+    ) -> list[RecordOutcome]:
+        """One outcome per group (record), in order. A failing record fails alone.
+
+        `hints`, per group and text, is the entity type the text's field name says it holds
+        (`redaction.fields.field_entity`) or None: a short value of that shape is found as that
+        type even when no recognizer finds it, since there is no sentence around it.
+        """
         flat: list[str] = []
         flat_languages: list[str] = []
         for texts, language in zip(groups, languages, strict=True):
@@ -64,11 +78,24 @@ class TextRedactor:
         detected = self.detector.detect(flat, flat_languages) if flat else []
         outcomes: list[RecordOutcome] = []
         offset = 0
-        for texts in groups:
+        for index, texts in enumerate(groups):
             found = detected[offset : offset + len(texts)]
             offset += len(texts)
+            if hints is not None:
+                found = [self._with_hint(t, f, h) for t, f, h in zip(texts, found, hints[index], strict=True)]
             outcomes.append(self._redact_record(list(texts), found))
         return outcomes
+
+    def _with_hint(
+        self, text: str, found: list[Finding] | RedactionError, hint: str | None
+    ) -> list[Finding] | RedactionError:
+        rule = self.policy.entities.get(hint) if hint else None
+        if isinstance(found, RedactionError) or rule is None or rule.action is Action.KEEP:
+            return found
+        span = hinted_span(text, hint)
+        if span is None:
+            return found
+        return [*found, Finding(span[0], span[1], hint, FIELD_NAME_SCORE, "field_name")]
 
     def _redact_record(self, texts: list[str], found: list[list[Finding] | RedactionError]) -> RecordOutcome:
         if any(isinstance(f, RedactionError) for f in found):

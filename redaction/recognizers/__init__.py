@@ -55,6 +55,7 @@ def _load_builtin() -> None:
         fr_siren,
         name_lexicon,
         payment_card,
+        phone_number,
         postal_code,
         salutation_name,
         street_address,

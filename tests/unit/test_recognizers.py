@@ -22,6 +22,7 @@ def test_registry_is_explicit_and_named():
         "fr_siret",
         "name_lexicon",
         "postal_code",
+        "world_phone",
     }
 
 

@@ -1,0 +1,1 @@
+"""Tuning data written for the rule-based recognizers: tune on these, never on `tests/data/sources/`."""
