@@ -26,6 +26,7 @@ from .policy import Action, Policy
 
 # A field's name as evidence (`customer.name`, `tel`): strong, but not a recognizer's certainty.
 FIELD_NAME_SCORE = 0.7
+_NAME_TYPES = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "STREET_ADDRESS", "NRP"})
 
 
 @dataclass(slots=True)
@@ -95,7 +96,14 @@ class TextRedactor:
         span = hinted_span(text, hint)
         if span is None:
             return found
-        return [*found, Finding(span[0], span[1], hint, FIELD_NAME_SCORE, "field_name")]
+        # The field's name types the value: a model's guess of another kind of name inside it
+        # ("Worthington, OH" as a place, in an address field) gives way.
+        kept = [
+            f
+            for f in found
+            if not (span[0] <= f.start and f.end <= span[1] and f.entity_type in _NAME_TYPES - {hint})
+        ]
+        return [*kept, Finding(span[0], span[1], hint, FIELD_NAME_SCORE, "field_name")]
 
     def _redact_record(self, texts: list[str], found: list[list[Finding] | RedactionError]) -> RecordOutcome:
         if any(isinstance(f, RedactionError) for f in found):
