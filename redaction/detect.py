@@ -30,7 +30,8 @@ from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RedactionError
 from .names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, WORD, is_first_name, truecase
-from .policy import Policy, did_you_mean
+from .places import place_not_person
+from .policy import Action, Policy, did_you_mean
 from .recognizers.phone_number import after_id_word
 from .runtime import configure_runtime
 
@@ -160,6 +161,10 @@ def _tidy_ner_findings(text: str, findings: list[Finding]) -> list[Finding]:
             continue
         out.append(Finding(start, end, finding.entity_type, finding.score, finding.recognizer))
     return out
+
+
+def _as_location(start: int, end: int, finding: Finding) -> Finding:
+    return Finding(start, end, "LOCATION", finding.score, finding.recognizer)
 
 
 def installed_spacy_models() -> list[str]:
@@ -389,6 +394,8 @@ class Detector:
         self.thresholds = {name: rule.threshold for name, rule in policy.entities.items()}
         self.floor = min(self.thresholds.values())
         self.allow_list = list(policy.allow_list) or None
+        location = policy.entities.get("LOCATION")
+        self._places = location is not None and location.action is not Action.KEEP
 
     def _analyze(self, text: str, language: str, artifacts) -> list[Finding]:
         if not self.entities[language]:
@@ -413,6 +420,8 @@ class Detector:
             if r.score >= self.thresholds.get(r.entity_type, 1.1) and r.end > r.start
         ]
         findings = _tidy_ner_findings(text, findings)
+        if self._places:
+            findings = place_not_person(text, findings, _as_location)
         return sorted(findings, key=lambda f: (f.start, f.end, f.entity_type))
 
     def detect(

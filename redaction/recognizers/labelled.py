@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 # `regex`, not `re`: names are matched by Unicode letter classes (\p{Lu}: "Čerkez", "Łukasz").
 import regex as re
-
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 
