@@ -44,11 +44,12 @@ _DATE = re.compile(
 _THOUSANDS = re.compile(r"\d{1,3}(?:([ .,'])\d{3})(?:\1\d{3})*")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Words after which a number is an identifier or an amount, not a phone.
+# "number", "no." alone say nothing ("Contact number: ..."); after one of these nouns they do.
 _ID_BEFORE = re.compile(
     r"(?i:\b(?:order|invoice|inv|ref|reference|réf|id|ids|ticket|case|account|acct|iban|isbn|sku|serial|"
     r"tracking|parcel|amount|total|price|prix|montant|facture|commande|dossier|code|pin|otp|version|"
-    r"v|nr|no|n°|num|number|policy|claim|transaction|txn|batch|lot|item|part|model|page|pages|"
-    r"row|line|year|years|x|siren|siret|nir|ssn)\b|[#€$£])[ \t:.#]*$"
+    r"policy|claim|transaction|txn|batch|lot|item|part|model|page|pages|"
+    r"row|line|year|years|x|siren|siret|nir|ssn)\b(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
 )
 _PHONE_WORDS = (
     "phone telephone tel tél téléphone telefon telefono teléfono telefone telefoon tlf puhelin "
@@ -57,7 +58,7 @@ _PHONE_WORDS = (
     "appelez rappeler numéro number nummer numero número"
 ).split()
 # Words that make the number after them a phone even after an id word ("order line: call ...").
-_WEAK_WORDS = {"number", "nummer", "numero", "número", "numéro", "contact", "reach", "text"}
+_WEAK_WORDS = {"number", "nummer", "numero", "número", "numéro", "reach", "text"}
 _STRONG_WORDS = [w for w in _PHONE_WORDS if w not in _WEAK_WORDS]
 _PHONE_WORD_BEFORE = re.compile(
     r"(?i:\b(?:" + "|".join(sorted(_STRONG_WORDS, key=len, reverse=True)) + r")\b|\b[TMF][ \t]*[:.])"

@@ -87,3 +87,17 @@ def test_policy_detection_finds_other_regions_and_skips_ids():
         for t, fs in zip(texts, detector.detect(texts), strict=True)
     ]
     assert found == [["0650 126 40 10"], ["4315114"], [], []]
+
+
+@pytest.mark.parametrize(
+    "text, before, vetoed",
+    [
+        ("Contact number: 5551234567", "Contact number: ", False),
+        ("No. 0612345678", "No. ", False),
+        ("Order number 0612345678", "Order number ", True),
+        ("Invoice no. 0612345678", "Invoice no. ", True),
+        ("Contact #: 0612345678", "Contact #: ", False),
+    ],
+)
+def test_number_words_alone_do_not_veto_a_phone(text, before, vetoed):
+    assert after_id_word(text, len(before)) is vetoed
