@@ -218,9 +218,18 @@ class WorldPhoneRecognizer(EntityRecognizer):
         return results
 
 
+# The id words that are never surnames too ("Page", "Price", "Case", "Code" are): the policy
+# regions' numbers are valid ones, so only these veto them.
+_ID_BEFORE_STRICT = re.compile(
+    r"(?i:\b(?:order|invoice|inv|ref|reference|réf|id|ticket|account|acct|iban|isbn|sku|serial|"
+    r"tracking|transaction|txn|facture|commande|dossier|claim|siren|siret|nir|ssn|otp)\b"
+    r"(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
+)
+
+
 def after_id_word(text: str, start: int) -> bool:
-    """Whether the number at `start` follows an id or amount word ("Invoice 0612345678", "#"),
+    """Whether the number at `start` follows an id word ("Invoice 0612345678", "Order #"),
     with no phone word (`tel`, `call`...) before it on its line."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[max(line_start, start - 40) : start]
-    return _ID_BEFORE.search(before) is not None and _PHONE_WORD_BEFORE.search(before) is None
+    return _ID_BEFORE_STRICT.search(before) is not None and _PHONE_WORD_BEFORE.search(before) is None

@@ -101,3 +101,8 @@ def test_policy_detection_finds_other_regions_and_skips_ids():
 )
 def test_number_words_alone_do_not_veto_a_phone(text, before, vetoed):
     assert after_id_word(text, len(before)) is vetoed
+
+
+def test_id_words_that_are_also_surnames_do_not_veto_a_valid_number():
+    assert not after_id_word("RICKY PAGE: 1 (602) 555-0150", len("RICKY PAGE: "))
+    assert not after_id_word("Ann Price 0612345678", len("Ann Price "))
