@@ -80,7 +80,9 @@ def _capitalized_span(text: str, start: int, end: int) -> tuple[int, int]:
         return start, end
 
     def capital(i: int) -> bool:
-        return words[i][2][:1].isupper()
+        # Title case only: in upper-case text ("NEXT OF KIN CLIFFORD JONES") capitals say nothing.
+        word = words[i][2]
+        return word[:1].isupper() and (len(word) == 1 or not word.isupper())
 
     def joined(i: int, j: int) -> bool:  # word i and word j (j = i + 1) are one name
         gap = text[words[i][1] : words[j][0]]

@@ -40,7 +40,7 @@ _LABEL = (
     r"cardholder|ship\s+to|bill\s+to|deliver\s+to|next\s+of\s+kin|"
     r"(?:directed|written|produced|created|prepared|approved|reviewed|signed|authored|edited|"
     r"performed|narrated|composed|photographed|interviewed|referred|seen|examined)\s+by|"
-    r"author|owner|employee|agent|representative|technician|driver|passenger|guest|member|student|"
+    r"author|owner|employee|technician|driver|passenger|guest|member|student|"
     r"tenant|landlord|applicant|beneficiary|spouse|emergency\s+contact|witness|physician|"
     r"doctor|nurse|surgeon|attending|provider|recipient|sender|"
     r"nom\s+de\s+famille|nom\s+d['’]usage|auteur|responsable|conseill(?:er|ère)|technicien(?:ne)?|"

@@ -57,3 +57,7 @@ def test_possessive_names_are_removed_under_every_policy(repo, policy_file):
         assert any(
             f.entity_type == "PERSON" and f.start <= start and start + len(name) <= f.end for f in findings
         ), (policy_file, text)
+
+
+def test_a_user_agent_is_not_a_name():
+    assert found("salutation_name", "User agent: Mozilla/5.0") == []

@@ -64,3 +64,8 @@ def test_country_and_region_names_come_in_several_languages():
     assert {"Spain", "España", "Espagne", "Deutschland", "Polska", "Danmark", "Greenland"} <= country_names()
     assert {"British Columbia", "OH", "Ohio"} <= regions()
     assert "Paris" not in regions()
+
+
+def test_upper_case_text_is_not_one_long_place():
+    text = "HEALING WELL. NEXT OF KIN CLIFFORD JONES, SEEN IN CLINIC"
+    assert retyped(text, [person(text, "CLIFFORD JONES")]) == [("PERSON", "CLIFFORD JONES")]
