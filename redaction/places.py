@@ -65,7 +65,7 @@ _BEFORE_PLACE = re.compile(
     r"(?i:\b(?:in|near|outside|around|towards?|across|through|throughout|via|à|en|au|aux|"
     r"(?:moved?|moving|travel+ed|travel+ing|went|go|going|flew|fly|drove|drive|relocated?|back|trip|"
     r"journey|road|route|flights?|train|bus|welcome|visit(?:ed|ing)?|born|lives?|lived|living|based|"
-    r"located|situated|town|city|village|ville|habite|vit|né|née|déménagé)(?:[ \t]+(?:to|in|at|from|à|en))?)"
+    r"located|situated|habite|vit|né|née|déménagé)[ \t]+(?:to|in|at|from|à|en))"
     r")[ \t]+$"
 )
 # Recognizers whose PERSON findings come with a cue that says person ("Dear", "Mr", a field name).

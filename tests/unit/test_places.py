@@ -69,3 +69,8 @@ def test_country_and_region_names_come_in_several_languages():
 def test_upper_case_text_is_not_one_long_place():
     text = "HEALING WELL. NEXT OF KIN CLIFFORD JONES, SEEN IN CLINIC"
     assert retyped(text, [person(text, "CLIFFORD JONES")]) == [("PERSON", "CLIFFORD JONES")]
+
+
+@pytest.mark.parametrize("text", ["Welcome Anna Berg to the team", "We are visiting Anna Berg soon"])
+def test_a_verb_without_its_preposition_is_no_place_signal(text):
+    assert retyped(text, [person(text, "Anna Berg")]) == [("PERSON", "Anna Berg")]
