@@ -30,8 +30,10 @@ from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RecordTimeoutError, RedactionError
 from .limits import RecordBudget, bound_presidio_patterns
 from .names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, WORD, is_first_name, truecase
-from .policy import Policy, did_you_mean
+from .places import place_not_person
+from .policy import Action, Policy, did_you_mean
 from .recognizers.bounded import BoundedPatternRecognizer
+from .recognizers.phone_number import after_id_word
 from .runtime import configure_runtime
 
 logger = logging.getLogger(__name__)
@@ -259,6 +261,8 @@ def _tidied_spacy_recognizers(registry: RecognizerRegistry, clinical: bool = Fal
                 supported_entities=list(recognizer.supported_entities),
                 ner_strength=recognizer.ner_strength,
             )
+def _as_location(start: int, end: int, finding: Finding) -> Finding:
+    return Finding(start, end, "LOCATION", finding.score, finding.recognizer)
 
 
 def installed_spacy_models() -> list[str]:
@@ -392,7 +396,9 @@ class PolicyPhoneRecognizer(PhoneRecognizer):
     Regions in `possible_regions` accept any number of a possible length and prefix for the
     region (phonenumbers' POSSIBLE leniency) instead of only numbers valid for it: French
     overseas departments (0590 Guadeloupe, 0262 Réunion...) are dialled in the French national
-    plan but validate only as their own regions.
+    plan but validate only as their own regions. A number right after an id or amount word
+    ("Invoice 0612345678", "Order #"), with no phone word before it, is not a phone. Numbers of
+    other regions are the `world_phone` recognizer's.
     """
 
     def __init__(self, *, possible_regions=(), **kwargs):
@@ -404,6 +410,8 @@ class PolicyPhoneRecognizer(PhoneRecognizer):
         for region in self.supported_regions:
             leniency = phonenumbers.Leniency.POSSIBLE if region in self.possible_regions else self.leniency
             for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
+                if after_id_word(text, match.start):
+                    continue
                 results.append(self._get_recognizer_result(match, text, region, nlp_artifacts))
         return EntityRecognizer.remove_duplicates(results)
 
@@ -487,6 +495,8 @@ class Detector:
         self.floor = min(self.thresholds.values())
         self.allow_list = list(policy.allow_list) or None
         self._warm: set[str] = set()
+        location = policy.entities.get("LOCATION")
+        self._places = location is not None and location.action is not Action.KEEP
 
     def _analyze(self, text: str, language: str, artifacts) -> list[Finding]:
         if not self.entities[language]:
@@ -512,6 +522,8 @@ class Detector:
         ]
         if self.policy.detection.clinical_vocabulary:
             findings = [f for f in findings if f.recognizer != "name_lexicon" or not _clinical_noise(text, f)]
+        if self._places:
+            findings = place_not_person(text, findings, _as_location)
         return sorted(findings, key=lambda f: (f.start, f.end, f.entity_type))
 
     def detect(

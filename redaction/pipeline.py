@@ -196,16 +196,17 @@ class BatchRedactor:
                 continue
             plans.append((record, copy, slots, dropped, language, budget))
         groups = [[slot.text for slot in slots] for _, _, slots, _, _, _ in plans]
+        hints = [[slot.hint for slot in slots] for _, _, slots, _, _, _ in plans]
         languages = [plan[4] for plan in plans]
         budgets = [plan[5] for plan in plans]
         try:
-            outcomes = self.texts.redact(groups, languages, budgets)
+            outcomes = self.texts.redact(groups, languages, budgets, hints)
         except Exception as exc:  # noqa: BLE001 - find the record that fails: each alone
             if not is_record_failure(exc):
                 raise
             outcomes = [
-                self._redact_alone(texts, language, budget)
-                for texts, language, budget in zip(groups, languages, budgets, strict=True)
+                self._redact_alone(texts, language, budget, text_hints)
+                for texts, language, budget, text_hints in zip(groups, languages, budgets, hints, strict=True)
             ]
 
         rows: list[dict[str, Any]] = []
@@ -238,9 +239,11 @@ class BatchRedactor:
             counters.quarantined[reject.reason.value] += 1
         return BatchResult(rows, rejects, done, counters)
 
-    def _redact_alone(self, texts: list[str], language: str, budget: RecordBudget) -> RecordOutcome:
+    def _redact_alone(
+        self, texts: list[str], language: str, budget: RecordBudget, hints: list[str | None]
+    ) -> RecordOutcome:
         try:
-            (outcome,) = self.texts.redact([texts], [language], [budget])
+            (outcome,) = self.texts.redact([texts], [language], [budget], [hints])
         except Exception as exc:  # noqa: BLE001
             if not is_record_failure(exc):
                 raise

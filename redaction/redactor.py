@@ -20,9 +20,14 @@ from dataclasses import dataclass, field
 from .anonymize import Anonymizer, Redaction
 from .detect import Detector, Finding, propagate_names
 from .errors import QuarantineReason, RecordTimeoutError, RedactionError, is_record_failure
+from .fields import hinted_span
 from .keys import Key
 from .limits import RecordBudget, oversize
-from .policy import Policy
+from .policy import Action, Policy
+
+# A field's name as evidence (`customer.name`, `tel`): strong, but not a recognizer's certainty.
+FIELD_NAME_SCORE = 0.7
+_NAME_TYPES = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "STREET_ADDRESS", "NRP"})
 
 
 @dataclass(slots=True)
@@ -67,11 +72,17 @@ class TextRedactor:
         groups: Sequence[Sequence[str]],
         languages: Sequence[str],
         budgets: Sequence[RecordBudget] | None = None,
+        hints: Sequence[Sequence[str | None]] | None = None,
     ) -> list[RecordOutcome]:
         """One outcome per group (record), in order. A failing record fails alone: over a size
         limit (`too_large`, never shown to detection), out of time (`timeout`: each record has
         `limits.record_seconds`, or its budget from `budgets`), or failing in detection or an
-        operator."""
+        operator.
+
+        `hints`, per group and text, is the entity type the text's field name says it holds
+        (`redaction.fields.field_entity`) or None: a short value of that shape is found as that
+        type even when no recognizer finds it, since there is no sentence around it.
+        """
         if budgets is None:
             budgets = [RecordBudget(self.policy.limits.record_seconds) for _ in groups]
         flat: list[str] = []
@@ -87,14 +98,34 @@ class TextRedactor:
         detected = self.detector.detect(flat, flat_languages, flat_budgets) if flat else []
         outcomes: list[RecordOutcome] = []
         offset = 0
-        for texts, budget, fit in zip(groups, budgets, fits, strict=True):
+        for index, (texts, budget, fit) in enumerate(zip(groups, budgets, fits, strict=True)):
             if not fit:
                 outcomes.append(RecordOutcome(failure=QuarantineReason.TOO_LARGE))
                 continue
             found = detected[offset : offset + len(texts)]
             offset += len(texts)
+            if hints is not None:
+                found = [self._with_hint(t, f, h) for t, f, h in zip(texts, found, hints[index], strict=True)]
             outcomes.append(self._redact_record(list(texts), found, budget))
         return outcomes
+
+    def _with_hint(
+        self, text: str, found: list[Finding] | RedactionError, hint: str | None
+    ) -> list[Finding] | RedactionError:
+        rule = self.policy.entities.get(hint) if hint else None
+        if isinstance(found, RedactionError) or rule is None or rule.action is Action.KEEP:
+            return found
+        span = hinted_span(text, hint)
+        if span is None:
+            return found
+        # The field's name types the value: a model's guess of another kind of name inside it
+        # ("Worthington, OH" as a place, in an address field) gives way.
+        kept = [
+            f
+            for f in found
+            if not (span[0] <= f.start and f.end <= span[1] and f.entity_type in _NAME_TYPES - {hint})
+        ]
+        return [*kept, Finding(span[0], span[1], hint, FIELD_NAME_SCORE, "field_name")]
 
     def _redact_record(
         self, texts: list[str], found: list[list[Finding] | RedactionError], budget: RecordBudget

@@ -61,6 +61,7 @@ def _load_builtin() -> None:
         name_lexicon,
         pager,
         payment_card,
+        phone_number,
         postal_code,
         salutation_name,
         street_address,

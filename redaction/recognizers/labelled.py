@@ -6,9 +6,10 @@ A pattern's regex matches the cue and the value; only the named group `value` is
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+# `regex`, not `re`: names are matched by Unicode letter classes (\p{Lu}: "Čerkez", "Łukasz").
+import regex as re
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 

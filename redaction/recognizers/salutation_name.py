@@ -1,8 +1,11 @@
-"""Person names after a greeting, an honorific, a sign-off or a form label.
+"""Person names after a greeting, an honorific, a sign-off or a form label, or before a possessive.
 
 spaCy's small model often labels a name in "Dear Ada Pryce," or a signature line as an
 organisation, or misses a lone first name after "Hi". The cue makes the name certain: the
-capitalized words after it are a PERSON unless they are a known non-name ("Hi team").
+capitalized words after it are a PERSON unless they are a known non-name ("Hi team"). Names
+from anywhere ("Tereza Čerkez", "Hafþór") match: words are Unicode letters. A possessive before
+a word for a relative or belonging ("Hafþór's kid", "Smith's wife") makes the word before it a
+name; the `'s` stays.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from ..names import NOT_NAME_WORDS, ambiguous_first_names, first_names, fold, wo
 from . import register
 from .labelled import LabelledPattern, LabelledValueRecognizer
 
-# A capitalized name word, with O'Neill, McDonald and Jean-Luc forms.
-_WORD = r"(?:Ma?c|O['’]|D['’])?[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:['’-][A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*"
-_UPPER = r"[A-ZÀ-ÖØ-Þ]{2,}(?:['’-][A-ZÀ-ÖØ-Þ]+)*"
+# A capitalized name word, with O'Neill, McDonald and Jean-Luc forms; a possessive 's is not part
+# of it ("Smith's").
+_WORD = r"(?:Ma?c|O['’]|D['’])?\p{Lu}\p{Ll}+(?:(?!['’]s\b)['’-]\p{Lu}?\p{Ll}+)*"
+_UPPER = r"\p{Lu}{2,}(?:(?!['’]S\b)['’-]\p{Lu}+)*"
 # Given name or upper-case surname (French "DUPONT Jean"), optional initial, up to two more words.
 _NAME = rf"(?P<value>(?:{_WORD}|{_UPPER})(?:[ \t]+[A-Z]\.)?(?:[ \t]+(?:{_WORD}|{_UPPER})){{0,2}})"
 
@@ -23,11 +27,25 @@ _GREETING = (
     r"(?i:dear|hi|hello|hey|hiya|greetings|good\s+(?:morning|afternoon|evening)|morning|"
     r"bonjour|bonsoir|salut|coucou|cher|chère)"
 )
-_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|M|Madame|Monsieur|Mademoiselle|Docteur|Pr)\.?"
+_HONORIFIC = (
+    r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|M|Madame|Monsieur|Mademoiselle|Docteur|Pr|"
+    r"Mister|Doctor|Professor|Rev|Herr|Frau|Hr|Fr|Sr|Sra|Srta|Sig|Sig\.ra|Dott|Dott\.ssa|Dhr|Mevr|"
+    r"Pan|Pani|Maître|Me)\.?"
+)
 _LABEL = (
-    r"(?i:name|full\s+name|patient|pt|client|customer|caller|contact|attn|attention|signed|"
-    r"reported\s+by|submitted\s+by|requested\s+by|assigned\s+to|cc|from|account\s+holder|holder|"
+    r"(?i:name|full\s+name|first\s+name|last\s+name|given\s+name|family\s+name|surname|"
+    r"(?:patient|client|customer|contact|guest|member|employee|user)\s+name|"
+    r"patient|pt|client|customer|caller|contact|attn|attention|signed|"
+    r"reported\s+by|submitted\s+by|requested\s+by|assigned\s+to|cc|from|to|account\s+holder|holder|"
     r"cardholder|ship\s+to|bill\s+to|deliver\s+to|next\s+of\s+kin|"
+    r"(?:directed|written|produced|created|prepared|approved|reviewed|signed|authored|edited|"
+    r"performed|narrated|composed|photographed|interviewed|referred|seen|examined)\s+by|"
+    r"author|owner|employee|technician|driver|passenger|guest|member|student|"
+    r"tenant|landlord|applicant|beneficiary|spouse|emergency\s+contact|witness|physician|"
+    r"doctor|nurse|surgeon|attending|provider|recipient|sender|"
+    r"nom\s+de\s+famille|nom\s+d['’]usage|auteur|responsable|conseill(?:er|ère)|technicien(?:ne)?|"
+    r"bénéficiaire|locataire|médecin\s+traitant|"
+    r"vorname|nachname|nombre|apellidos?|nome|cognome|naam|voornaam|achternaam|imię|nazwisko|"
     r"nom|prénom|nom\s+complet|patiente?|titulaire|expéditeur|destinataire|interlocuteur|demandeur|"
     r"facturer\s+à|livrer\s+à|de|à|signé|contact\s+client|médecin|docteur)"
 )
@@ -38,6 +56,15 @@ _SIGN_OFF = (
     r"bonne\s+journée|amicalement|à\s+bientôt)"
 )
 
+# After "X's": the words that make X a person (a relative, a belonging, a role around them).
+_BELONGING = (
+    r"(?i:kids?|sons?|daughters?|child|children|baby|wife|husband|partner|spouse|girlfriend|boyfriend|"
+    r"fianc[ée]e?|mother|mom|mum|father|dad|parents|brothers?|sisters?|siblings?|cousins?|uncle|aunt|"
+    r"niece|nephew|grand(?:mother|ma|father|pa|son|daughter|children|kids)|family|friends?|boss|"
+    r"colleagues?|co-?workers?|neighbou?rs?|lawyer|attorney|doctor|dentist|therapist|nurse|teacher|"
+    r"assistant|dog|cat|car|house|home|apartment|flat|phone|number|email|address|birthday|wedding|"
+    r"funeral|condition|diagnosis|medication|surgery|appointment|account|mailbox|desk|office)"
+)
 NOT_NAMES = frozenset(
     """team all everyone everybody there folks guys friends friend customer customers sir madam
     support again both you again so the a an and or for my our your this that it i we they he she
@@ -46,7 +73,9 @@ NOT_NAMES = frozenset(
     afternoon evening night january february march april may june july august september october
     november december admin administrator manager sales billing service desk helpdesk user
     patient client caller name phone email address tel téléphone adresse courriel date statut status
-    message note notes subject objet ref référence account compte carte card""".split()
+    message note notes subject objet ref référence account compte carte card
+    everyone's someone somebody anyone nobody today tonight company world nation country city
+    god mother father mom dad what where who here how let""".split()
 )
 
 
@@ -58,6 +87,11 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
         LabelledPattern("greeting + name", rf"\b{_GREETING}[ \t]*,?[ \t]+{_NAME}", 0.6),
         LabelledPattern("honorific + name", rf"\b{_HONORIFIC}[ \t]+{_NAME}", 0.7),
         LabelledPattern("label + name", rf"\b{_LABEL}[ \t]*[:#=|][ \t]*(?:\r?\n[ \t]*)?{_NAME}", 0.7),
+        LabelledPattern(
+            "possessive + relative or belonging",
+            rf"(?<![\p{{L}}\p{{M}}'’-])(?P<value>{_WORD}(?:[ \t]+{_WORD}){{0,2}})['’]s[ \t]+{_BELONGING}\b",
+            0.6,
+        ),
         LabelledPattern(
             "chat speaker", r"^[ \t]*(?:\[[0-9:]+\][ \t]*)?(?P<value>[^\W\d_]{3,})[ \t]?:[ \t]", 0.6
         ),

@@ -28,6 +28,7 @@ from presidio_analyzer import Pattern
 
 from . import register
 from . import street_types_fr as fr
+from . import street_types_intl as intl
 from .declared import DeclaredPatternRecognizer
 
 # Street types: USPS Publication 28, appendix C1 (primary names and common abbreviations), plus
@@ -252,6 +253,55 @@ _FR_COMPLEMENT = (
 )
 
 
+# International: the street name before the number ("Hauptstraße 5", "Corso Garibaldi 13",
+# "ul. Długa 12/3"), units of several languages, postal codes of the common shapes next to a town,
+# a region or country closing the block.
+_SEP = r"(?:[ \t]*[,/][ \t]*(?:[,/][ \t]*)*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*)"
+_HOUSE = r"\d{1,5}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?(?![\w-])"
+_SUFFIXES = [w.rstrip(".") for w in intl.words(intl.SUFFIXES)]
+# A word ending with a street suffix after three letters or more: "Gartnervænget", "Kalverstraat".
+_COMPOUND = rf"{_UP}[\p{{L}}\p{{M}}'’-]{{2,}}?(?:(?i:{alternation(_SUFFIXES)}){_END}|(?i:str)\.)"
+# The suffix as a word of its own after a capitalized word: "Berliner Straße", "Am Alten Weg".
+_SEPARATE_TYPE = (
+    r"(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer|Chaussee|Straat|Laan|Plein|Gracht|"
+    rf"Kade|Vej|Gade|Gata|Gatan|Vägen|Veien|Utca|Ulica){_END}"
+)
+# "Berliner Straße", "Alte Gasse", "Am Weg": an adjective or a preposition before the type.
+_GERMAN_BEFORE_TYPE = (
+    rf"(?:{_UP}\p{{Ll}}{{2,}}(?:er|e|en|es)|Am|An|Im|Zum|Zur|Auf|Unter|Hinter|Op|Aan|De|Het)"
+)
+_INTL_PARTICLE = (
+    r"(?i:de|del|della|delle|dei|degli|di|da|do|dos|das|la|le|los|las|y|e|von|van|der|den|am|an|im|zum|"
+    r"zur|al|el)"
+)
+_NOT_AFTER_LETTER = r"(?<![\p{L}\p{M}'’-])"
+_INTL_WORD = rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,2}}(?=[ \t]+{_UP}))"
+_INTL_NAME = rf"{_INTL_WORD}(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+)?{_INTL_WORD}){{0,3}}"
+_TYPES_BEFORE = [w for w in intl.words(intl.TYPES_BEFORE) if w.rstrip(".") not in intl.CAPITALIZED_ONLY]
+_TYPE_BEFORE = (
+    rf"(?:(?i:{alternation([w for w in _TYPES_BEFORE if not w.endswith('.')])}){_END}"
+    rf"|(?i:{alternation([w.rstrip('.') for w in _TYPES_BEFORE if w.endswith('.')])})\."
+    rf"|(?:{alternation([w.capitalize() for w in intl.CAPITALIZED_ONLY])}){_END})"
+)
+_INTL_UNIT = (
+    rf"(?:\b(?i:{alternation([w.rstrip('.') for w in intl.words(intl.UNITS)])})\.?[ \t]*"
+    rf"(?:(?i:no)\.?|\#|n°|nr\.?)?[ \t]*{_UNIT_ID}|(?<![\w#])\#[ \t]*{_UNIT_ID})"
+)
+_INTL_UNITS = rf"(?:(?:{_SEP}|[ \t]*){_INTL_UNIT}){{0,2}}"
+_POSTCODE = (
+    r"(?:(?:[A-Z]{1,2}-)?\d{4,5}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}[ \t]?[A-Z]{2}|\d{4}-\d{3}|\d{5}-\d{3}"
+    rf"|\d{{3}}-\d{{4}}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d|{UK_POSTCODE_SHAPE})(?![\w-])"
+)
+_INTL_TOWN = (
+    rf"{_UP}{_IN_WORD}+(?:[ \t]+(?:(?i:del|de|la|di|da|do|am|an|der|upon|on|sur|en)[ \t]+)?"
+    rf"{_UP}{_IN_WORD}*){{0,3}}"
+)
+# After a street and its number, the town, the region or country, in any order: the street is the
+# evidence (a list of every country's name in every language would cost seconds to compile).
+_INTL_PLACE = rf"(?:{_POSTCODE}[ \t]+{_INTL_TOWN}|{_INTL_TOWN}(?:[ \t]*,?[ \t]*{_POSTCODE})?|{_POSTCODE})"
+_INTL_TAIL = rf"(?:{_SEP}{_INTL_PLACE}){{0,3}}"
+
+
 @register("street_address")
 class StreetAddressRecognizer(DeclaredPatternRecognizer):
     """US, UK and French street addresses, with the unit, town and postal code around them."""
@@ -301,6 +351,40 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             "number + street + rarer type, lower case, needs context",
             rf"{_NUMBER}[ \t]+{_LOWER_STREET}",
             0.3,
+        ),
+        Pattern(
+            # "Hauptstraße 5", "Gartnervænget 37 / Apt. 087", "Berliner Straße 12a, 10115 Berlin"
+            "street name with a suffix + number",
+            rf"{_NOT_AFTER_LETTER}(?:(?:{_UP}{_IN_WORD}*[ \t]+){{0,2}}{_COMPOUND}|{_GERMAN_BEFORE_TYPE}[ \t]+"
+            rf"(?:{_UP}{_IN_WORD}*[ \t]+)?{_SEPARATE_TYPE})[ \t]*,?[ \t]*{_HOUSE}{_INTL_UNITS}{_INTL_TAIL}",
+            0.6,
+        ),
+        Pattern(
+            # "Corso Garibaldi 13 Apt. 248, Soto del Barco, Spain", "ul. Długa 12/3", "Rua Augusta 100"
+            "street type + name + number",
+            rf"{_NOT_AFTER_LETTER}{_TYPE_BEFORE}[ \t]*{_INTL_NAME}[ \t]*,?[ \t]*{_HOUSE}"
+            rf"{_INTL_UNITS}{_INTL_TAIL}",
+            0.6,
+        ),
+        Pattern(
+            # "9874 Nurme 2 Suite 174 / Worthington / , OH": a number, a name, a number and a unit.
+            "number + name + number + unit",
+            rf"{_NUMBER}[ \t]+{_NAME}[ \t]+{_HOUSE}(?:(?:{_SEP}|[ \t]*){_INTL_UNIT}){{1,2}}{_INTL_TAIL}",
+            0.5,
+        ),
+        Pattern(
+            # "581 Aqqusinersuaq 80 St.": a number inside the street name.
+            "number + name + number + type",
+            rf"{_NUMBER}[ \t]+{_NAME}[ \t]+\d{{1,4}}[ \t]+{STREET_TYPE}{_POST_DIRECTION}"
+            rf"{_UNITS_AFTER}{_TAIL}",
+            0.5,
+        ),
+        Pattern(
+            # "Nurme 2, 10115 Tallinn": a name and a number, then a postal code and a town.
+            "name + number + postal code and town",
+            rf"{_NOT_AFTER_LETTER}{_INTL_NAME}[ \t]+{_HOUSE}{_INTL_UNITS}{_SEP}{_POSTCODE}[ \t]+{_INTL_TOWN}"
+            rf"(?:{_SEP}{_INTL_TOWN}){{0,2}}",
+            0.5,
         ),
         Pattern(
             "PO box",

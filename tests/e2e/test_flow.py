@@ -260,3 +260,28 @@ def test_keys_can_come_from_prefect_secret_blocks(tmp_path, prefect_api, monkeyp
     assert log.stored_key_id() == Key("SCRUBLINE_AUDIT_KEY", bytes.fromhex(audit_key)).key_id
     log.close()
     assert not (tmp_path / "home" / "keys").exists() or not list((tmp_path / "home" / "keys").iterdir())
+
+
+def test_short_values_of_named_fields_do_not_pass_through_a_run(tmp_path, cli_env, default_policy_path):
+    # No sentence around them: the field's name is the evidence (redaction.fields.field_entity).
+    values = {
+        "name": "Maho Hudobivnik",
+        "address": "9874 Nurme 2 Suite 174, Worthington, OH",
+        "telefon": "+44 7700 355251",
+        "ville": "Soto del Barco",
+    }
+    records = [
+        {"id": "1", "customer": dict(values), "body": "Hello, where is my parcel?", "shop": {"x": "Kettle"}},
+        {"id": "2", "contacts": [{"first_name": "Tereza", "mobile": "0650 126 40 10"}], "body": "Merci"},
+    ]
+    source = write_jsonl(tmp_path / "tickets.jsonl", records)
+    summary = run(cli_env, str(source), "--out", str(tmp_path / "out"), "--policy", str(default_policy_path))
+    assert summary["records_in"] == 2
+    rows = output_rows(tmp_path / "out")
+    text = json.dumps(rows, ensure_ascii=False)
+    leaked = [v for v in [*values.values(), "Tereza", "0650 126 40 10"] if v in text]
+    assert not leaked, f"{len(leaked)} field values passed through"
+    first = rows[0]
+    assert first["customer"]["address"] == "<STREET_ADDRESS>"
+    assert first["customer"]["telefon"] == "<PHONE_NUMBER>"
+    assert first["body"] == "Hello, where is my parcel?"

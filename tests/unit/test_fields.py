@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from redaction.fields import FieldPlan, display_path, fill_record, split_record
+import pytest
+
+from redaction.fields import FieldPlan, display_path, field_entity, fill_record, hinted_span, split_record
 from redaction.policy import FieldRules
 
 
@@ -68,3 +70,77 @@ def test_fill_record_writes_redacted_values_at_their_paths():
     out = fill_record(copy, slots, ["<P> called", "<P>"])
     assert out == {"id": "1", "customer": {"notes": ["<P> called"]}, "body": "<P>"}
     assert record["customer"]["notes"] == ["Ann called"]  # the input is not modified
+
+
+@pytest.mark.parametrize(
+    "path, entity",
+    [
+        (("customer", "name"), "PERSON"),
+        (("customerName",), "PERSON"),
+        (("contact", "first_name"), "PERSON"),
+        (("client", "nom"), "PERSON"),
+        (("billing-address",), "STREET_ADDRESS"),
+        (("shipping", "street"), "STREET_ADDRESS"),
+        (("adresse",), "STREET_ADDRESS"),
+        (("city",), "LOCATION"),
+        (("ville",), "LOCATION"),
+        (("street_name",), "STREET_ADDRESS"),
+        (("contact", "tel"), "PHONE_NUMBER"),
+        (("TEL_2",), "PHONE_NUMBER"),
+        (("telefon",), "PHONE_NUMBER"),
+        (("mobile",), "PHONE_NUMBER"),
+        (("email",), "EMAIL_ADDRESS"),
+        (("phones", 0), None),  # plural list names say nothing of one item
+        (("product_name",), None),
+        (("company name",), None),
+        (("username",), None),
+        (("customer", "notes"), None),
+        (("title",), None),
+        (("status",), None),
+    ],
+)
+def test_field_names_say_what_short_values_hold(path, entity):
+    assert field_entity(path) == entity
+
+
+def test_slots_carry_the_type_their_field_name_says():
+    record = {"id": "1", "customer": {"name": "Maho Hudobivnik", "notes": "hi"}, "tel": 447700355251}
+    _, slots, _ = split_record(record, plan())
+    assert {display_path(s.path): s.hint for s in slots} == {
+        "customer.name": "PERSON",
+        "customer.notes": None,
+        "tel": "PHONE_NUMBER",
+    }
+
+
+@pytest.mark.parametrize(
+    "text, entity, span",
+    [
+        (" Maho Hudobivnik ", "PERSON", "Maho Hudobivnik"),
+        (
+            "9874 Nurme 2 Suite 174, Worthington, OH",
+            "STREET_ADDRESS",
+            "9874 Nurme 2 Suite 174, Worthington, OH",
+        ),  # noqa: E501
+        ("+44 7700 355251", "PHONE_NUMBER", "+44 7700 355251"),
+        ("Worthington", "LOCATION", "Worthington"),
+        ("maho@example.org", "EMAIL_ADDRESS", "maho@example.org"),
+    ],
+)
+def test_a_short_value_shaped_like_its_field_is_taken_whole(text, entity, span):
+    start, end = hinted_span(text, entity)
+    assert text[start:end] == span
+
+
+@pytest.mark.parametrize(
+    "text, entity",
+    [
+        ("I am not sure what name to put in this box here", "PERSON"),  # a sentence: detection's job
+        ("Order 12345", "PERSON"),
+        ("", "PERSON"),
+        ("call me later", "PHONE_NUMBER"),
+        ("not an address at all", "EMAIL_ADDRESS"),
+    ],
+)
+def test_values_not_shaped_like_their_field_are_left_to_detection(text, entity):
+    assert hinted_span(text, entity) is None

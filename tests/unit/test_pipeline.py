@@ -336,3 +336,33 @@ def test_hostile_parquet_csv_and_compressed_inputs_run_and_reconcile(tmp_path, s
     dump = json.dumps(rows, default=str)
     emails = [v for v in values if "@" in v]
     assert not [v for v in emails if v in dump]  # map keys are scanned too
+
+
+def test_short_structured_values_are_redacted_as_their_field_name_says(tmp_path, scrubline_home):
+    from redaction.io import discover_inputs, read_batches
+    from redaction.pipeline import BatchRedactor
+
+    record = {
+        "id": "1",
+        "customer": {
+            "name": "Maho Hudobivnik",
+            "address": "9874 Nurme 2 Suite 174, Worthington, OH",
+            "tel": "+44 7700 355251",
+            "product_name": "Blue Kettle",
+        },
+        "body": "Thanks for the quick reply",
+    }
+    source = write_jsonl(tmp_path / "in.jsonl", [record])
+    policy = make_policy(
+        entities={"STREET_ADDRESS": {"threshold": 0.4, "action": "replace"}},
+        coded_recognizers=["street_address"],
+    )
+    (batch,) = read_batches(discover_inputs([source])[0], 10, "id")
+    (row,) = BatchRedactor(policy).redact(batch).rows
+    assert row["customer"] == {
+        "name": "<PERSON>",
+        "address": "<STREET_ADDRESS>",
+        "tel": "<PHONE_NUMBER>",
+        "product_name": "Blue Kettle",
+    }
+    assert row["body"] == "Thanks for the quick reply"

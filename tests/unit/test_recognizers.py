@@ -36,6 +36,7 @@ def test_registry_is_explicit_and_named():
         "device_serial",
         "vehicle_id",
         "full_url",
+        "world_phone",
     }
 
 
