@@ -64,13 +64,15 @@ class TextRedactor:
         detected = self.detector.detect(flat, flat_languages) if flat else []
         outcomes: list[RecordOutcome] = []
         offset = 0
-        for texts in groups:
+        for texts, language in zip(groups, languages, strict=True):
             found = detected[offset : offset + len(texts)]
             offset += len(texts)
-            outcomes.append(self._redact_record(list(texts), found))
+            outcomes.append(self._redact_record(list(texts), found, language))
         return outcomes
 
-    def _redact_record(self, texts: list[str], found: list[list[Finding] | RedactionError]) -> RecordOutcome:
+    def _redact_record(
+        self, texts: list[str], found: list[list[Finding] | RedactionError], language: str
+    ) -> RecordOutcome:
         if any(isinstance(f, RedactionError) for f in found):
             return RecordOutcome(failure=QuarantineReason.DETECTION_ERROR)
         findings: list[list[Finding]] = found  # type: ignore[assignment]
@@ -78,8 +80,11 @@ class TextRedactor:
         try:
             if self.policy.detection.propagate_names:
                 findings = propagate_names(texts, findings)
+            links = self.anonymizer.link_names(texts, findings)
             for text, text_findings in zip(texts, findings, strict=True):
-                new_text, applied = self.anonymizer.anonymize(text, text_findings)
+                new_text, applied = self.anonymizer.anonymize(
+                    text, text_findings, language=language, links=links
+                )
                 outcome.texts.append(new_text)
                 outcome.redactions.append(applied)
         except Exception as exc:  # noqa: BLE001 - an operator failing on this record: it alone fails
