@@ -495,11 +495,18 @@ class Anonymizer:
         }
         self.actions = {entity: rule.action.value for entity, rule in policy.entities.items()}
         self.kept = frozenset(e for e, rule in policy.entities.items() if rule.action is Action.KEEP)
+        # Where findings overlap, the winner's type picks the surrogate generator: a date
+        # recognizer's match inside a phone number or a licence would rewrite it as a date. Dates
+        # replaced by surrogates rank as if kept, so overlaps merge as under the default policy
+        # (which keeps dates), and a surrogate policy acts on the same spans with the same types.
+        self._rank_low = self.kept | frozenset(
+            e for e, rule in policy.entities.items() if e == "DATE_TIME" and rule.action is Action.SURROGATE
+        )
         person = self.operators.get("PERSON")
         self.links_names = person is not None and person.operator_name in ("pseudonymize", "surrogate")
 
     def _applicable(self, findings: Sequence[Finding]) -> list[Finding]:
-        return resolve_overlaps([f for f in findings if f.entity_type in self.operators], self.kept)
+        return resolve_overlaps([f for f in findings if f.entity_type in self.operators], self._rank_low)
 
     def link_names(self, texts: Sequence[str], findings: Sequence[Sequence[Finding]]) -> dict[str, NamePart]:
         """The record's partial person mentions linked to its full names (see `link_names`);
