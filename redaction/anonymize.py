@@ -46,7 +46,7 @@ from .errors import RedactionError, SecretError, TransientError
 from .home import scrubline_home
 from .keys import Key, resolve_key
 from .policy import Action, EntityRule, Policy
-from .surrogates import NamePart, SurrogateMaker, name_tokens, split_honorific
+from .surrogates import NamePart, SurrogateMaker, gender_detector, name_tokens, split_honorific
 
 ENCRYPTED_TOKEN = re.compile(r"<ENC:([A-Z][A-Z0-9_]*):([A-Za-z0-9_-]+)>")
 
@@ -434,8 +434,6 @@ def link_names(mentions: Sequence[str]) -> dict[str, NamePart]:
     the longest such name; a mention that two different names contain (`John` beside `John
     Smith` and `John Doe`) links to neither, nor does `Mrs. Smith` to `John Smith` (the title
     and the given name disagree on gender). Keys are normalized mention texts."""
-    from gender_guesser.detector import Detector
-
     texts: dict[str, str] = {}
     for mention in mentions:
         texts.setdefault(normalize_value(mention), mention)
@@ -443,7 +441,6 @@ def link_names(mentions: Sequence[str]) -> dict[str, NamePart]:
     names = [n for n in texts if tokens[n]]
     root: dict[str, str] = {}
     links: dict[str, NamePart] = {}
-    detector = None
     for name in sorted(names, key=lambda n: (-len(tokens[n]), n)):
         roots = {
             root[other]
@@ -458,8 +455,7 @@ def link_names(mentions: Sequence[str]) -> dict[str, NamePart]:
         gender = _title_gender(split_honorific(texts[name])[0])
         given = [tokens[target][i] for i in range(len(tokens[target]) - 1)]
         if gender is not None and given:
-            detector = detector or Detector(case_sensitive=False)
-            guessed = detector.get_gender(given[0].title())
+            guessed = gender_detector().get_gender(given[0].title())
             if (
                 guessed.replace("mostly_", "") in ("male", "female")
                 and guessed.replace("mostly_", "") != gender

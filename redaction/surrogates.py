@@ -23,7 +23,8 @@ Per kind:
 * EMAIL_ADDRESS: a fake local part of the same shape at example.com/.org/.net (reserved, RFC 2606).
 * DATE_TIME: every date in the value is shifted by one keyed number of days (the same for every
   date under the key, so intervals survive), written in the original's format; times by a keyed
-  number of hours; month names alone by the shift's months.
+  number of hours; a year alone by the shift's years; month names alone by its months. Words
+  with nothing to shift ("yesterday", "last week") are left as they are.
 * CREDIT_CARD: a test-card prefix of the same brand (4242..., 5555..., 3782..., 6011...), the
   same length, a valid Luhn digit. IBAN_CODE: the same country and structure, valid check digits
   (and national check where `python-stdnum` has one).
@@ -147,9 +148,7 @@ class SurrogateMaker:
         self.shift_hours = shift.randint(1, 11)
         self._fakers: dict[str, Faker] = {}
         self._lock = threading.Lock()
-        from gender_guesser.detector import Detector
-
-        self._gender = Detector(case_sensitive=False)
+        self._gender = gender_detector()
 
     # --- keyed randomness ------------------------------------------------------------------
 
@@ -515,6 +514,14 @@ def _luhn_digit(body: str) -> str:
 
 def _iban_number(text: str) -> str:
     return "".join(str(int(c, 36)) for c in text)
+
+
+@lru_cache(maxsize=1)
+def gender_detector():
+    """gender-guesser's detector (it reads its 48,000-name dictionary once per process)."""
+    from gender_guesser.detector import Detector
+
+    return Detector(case_sensitive=False)
 
 
 @lru_cache(maxsize=1)

@@ -174,6 +174,10 @@ def test_dates_shift_by_one_keyed_number_of_days_and_keep_their_format():
     french = m.surrogate("DATE_TIME", "5 mars 2024", "fr")
     months = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
     assert french == f"{new.day} {months[new.month - 1]} {new.year}"
+    years = round(m.shift_days / 365) or (1 if m.shift_days > 0 else -1)
+    assert m.surrogate("DATE_TIME", "born in 1984") == f"born in {1984 + years}"
+    assert m.surrogate("DATE_TIME", "yesterday") == "yesterday"  # nothing to shift: not a date
+    assert m.surrogate("DATE_TIME", "10:30") == f"{(10 + m.shift_hours) % 24:02d}:30"
     # Intervals survive: two dates ten days apart are still ten days apart.
     a, b = m.surrogate("DATE_TIME", "2024-01-01"), m.surrogate("DATE_TIME", "2024-01-11")
     assert (date.fromisoformat(b) - date.fromisoformat(a)).days == 10
