@@ -120,6 +120,18 @@ def _script_locale(value: str) -> str | None:
 
 
 _FRENCH_MARKS = frozenset("éèêëàâçîïôûùœÉÈÊËÀÂÇÎÏÔÛÙŒ")
+_SPANISH_MARKS = frozenset("ñáíóúÑÁÍÓÚ")
+_GERMAN_MARKS = frozenset("äöüßÄÖÜ")
+
+
+def _latin_locale(value: str) -> str | None:
+    """A locale the value's diacritics point to (Spanish, German, French), else None."""
+    for marks, locale in ((_SPANISH_MARKS, "es_ES"), (_GERMAN_MARKS, "de_DE"), (_FRENCH_MARKS, "fr_FR")):
+        if any(c in marks for c in value):
+            return locale
+    return None
+
+
 _FRENCH_STREET = re.compile(
     r"\b(?:rue|avenue|av\.|boulevard|bd|chemin|allée|allee|place|impasse|quai|cours|route|cedex)\b",
     re.IGNORECASE,
@@ -172,7 +184,6 @@ class SurrogateMaker:
         """The surrogate of `value` (an `entity` found in a text of `language`). `part`: the
         value is a partial mention of a longer name of the record (PERSON only)."""
         make = {
-            "PERSON": self._person,
             "STREET_ADDRESS": self._address,
             "LOCATION": self._location,
             "PHONE_NUMBER": self._phone,
@@ -201,15 +212,13 @@ class SurrogateMaker:
         tokens = list(_TOKEN.finditer(name))
         if not tokens:
             return self._fallback("PERSON", value)
-        locale = _script_locale(value) or (
-            "fr_FR" if any(c in _FRENCH_MARKS for c in value) else self._locale(value, language)
-        )
+        locale = _script_locale(value) or _latin_locale(value) or self._locale(value, language)
         if part is not None:
             canonical_tokens = name_tokens(part.canonical)
-            roles_all = self._roles(split_honorific(part.canonical)[0], canonical_tokens)
+            roles_all = self._roles(*split_honorific(part.canonical), canonical_tokens)
             roles = [roles_all[i] for i in part.indexes][: len(tokens)]
         else:
-            roles = self._roles(honorific, [t.group() for t in tokens])
+            roles = self._roles(honorific, name, [t.group() for t in tokens])
         pieces = [honorific]
         position = 0
         for match, role in zip(tokens, roles, strict=False):
@@ -222,7 +231,7 @@ class SurrogateMaker:
     def _is_given_name(self, token: str) -> bool:
         return self._gender.get_gender(token.strip(".").split("-")[0].title()) not in ("unknown", "andy")
 
-    def _roles(self, honorific: str, tokens: Sequence[str]) -> list[str]:
+    def _roles(self, honorific: str, name: str, tokens: Sequence[str]) -> list[str]:
         """'given' or 'family' per token. 'Last, First'; 'SMITH John' (French order); else given
         names first, then the family name; a lone word after an honorific is a family name."""
         if not tokens:
@@ -231,7 +240,11 @@ class SurrogateMaker:
             if honorific or not self._is_given_name(tokens[0]):
                 return ["family"]
             return ["given"]
-        upper = [len(t) > 1 and t.isupper() for t in tokens]
+        if "," in name:
+            before = len(_TOKEN.findall(name.split(",", 1)[0]))
+            if 0 < before < len(tokens):
+                return ["family"] * before + ["given"] * (len(tokens) - before)
+        upper = [len(t.rstrip(".")) > 1 and t.isupper() for t in tokens]
         if upper[0] and not all(upper):
             return ["family"] + ["given"] * (len(tokens) - 1)
         return ["given"] * (len(tokens) - 1) + ["family"]
@@ -240,7 +253,7 @@ class SurrogateMaker:
         if "-" in token.strip("-"):
             return "-".join(self._name_token(piece, role, locale) for piece in token.split("-"))
         bare = token.rstrip(".")
-        if len(bare) <= 1:  # an initial stays an initial
+        if len(bare) <= 1 and _script_locale(bare) is None:  # a Latin initial stays an initial
             faker = self._faker(locale, self._seed(f"initial:{role}", bare))
             return _case_like(faker.random_uppercase_letter(), bare or "X") + token[len(bare) :]
         for attempt in range(5):
@@ -265,8 +278,10 @@ class SurrogateMaker:
     def _place_locale(self, value: str, language: str) -> str:
         if _script_locale(value):
             return _script_locale(value)  # type: ignore[return-value]
-        if _FRENCH_STREET.search(value) or any(c in _FRENCH_MARKS for c in value):
+        if _FRENCH_STREET.search(value):
             return "fr_FR"
+        if _latin_locale(value):
+            return _latin_locale(value)  # type: ignore[return-value]
         if _UK_POSTCODE.search(value):
             return "en_GB"
         return self._locale(value, language)
@@ -647,11 +662,11 @@ def _shift_dates(value: str, days: int, language: str) -> tuple[str, int]:
     out.append(value[position:])
     text = "".join(out)
     if len(spans) == 1:
-        text = _fix_weekday(text, spans[0], value, days)
+        text = _fix_weekday(text, days)
     return text, len(spans)
 
 
-def _fix_weekday(text: str, span, original: str, days: int) -> str:
+def _fix_weekday(text: str, days: int) -> str:
     """A weekday named beside a shifted date becomes the shifted weekday."""
     match = _WEEKDAY.search(text)
     if match is None or days % 7 == 0:

@@ -41,6 +41,7 @@ def test_run_with_the_surrogate_policy_replaces_values_by_marked_consistent_fake
     written = json.dumps(rows, ensure_ascii=False)
     direct = [v for v in values if len(v) >= 6 and ("@" in v or any(c.isdigit() for c in v))]
     assert direct and not [v for v in direct if v in written], "a value survived in the output"
+    assert not [v for v in direct if v in result.stdout + result.stderr], "a value reached the console"
     assert "<PERSON" not in written and "<EMAIL_ADDRESS>" not in written  # fakes, not placeholders
     by_id = {row["id"]: row for row in rows}
     assert by_id["T-again"]["customer"] == by_id[records[0]["id"]]["customer"]
