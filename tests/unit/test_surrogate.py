@@ -324,3 +324,16 @@ def test_queue_items_mark_surrogate_spans_and_audit_and_logs_hold_no_value(
     assert '"action": "surrogate"' in bodies
     for value in (name, email, "555-0172", surrogate_name):
         assert value not in bodies and value not in caplog.text
+
+
+def test_evaluation_counts_a_surrogate_as_a_removal(scrubline_home, default_policy_path):
+    from redaction.evaluate import evaluate_policy
+    from tests.data.generators import generate_labelled
+
+    records = generate_labelled(12, seed=4, part="tuning", language="en")
+    placeholders = evaluate_policy(records, load_policy(default_policy_path))
+    surrogates = evaluate_policy(records, load_policy(default_policy_path.parent / "surrogate.yaml"))
+    for entity in ("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS"):
+        if placeholders.coverage(entity).spans:
+            assert surrogates.fully_removed_share(entity) == placeholders.fully_removed_share(entity)
+    assert surrogates.pii_coverage().fully_removed >= placeholders.pii_coverage().fully_removed > 0
