@@ -215,7 +215,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if result.temporary_keys:
         notes.append(
             f"key(s) {', '.join(result.temporary_keys)} do not exist yet: a throwaway key stood in "
-            "(hashes and encryption tokens will differ from a run's)"
+            "(hashes, surrogates and encryption tokens will differ from a run's)"
         )
     if notes:
         print()
@@ -294,10 +294,15 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
         print(f"allow list: {len(policy.allow_list)} words")
     for deny in policy.deny_lists:
         print(f"deny list: {len(deny.words)} words as {deny.entity}")
-    used = sorted({a.value for a in policy.actions_used()} & {"hash", "pseudonymize", "encrypt"})
+    used = sorted({a.value for a in policy.actions_used()} & {"hash", "pseudonymize", "surrogate", "encrypt"})
     if used:
         keys = policy.keys
-        names = {"hash": keys.hash, "pseudonymize": keys.pseudonym, "encrypt": keys.encrypt}
+        names = {
+            "hash": keys.hash,
+            "pseudonymize": keys.pseudonym,
+            "surrogate": keys.pseudonym,
+            "encrypt": keys.encrypt,
+        }
         print("keys: " + ", ".join(f"{a} <- ${names[a]}" for a in used))
     routing = policy.routing
     print()

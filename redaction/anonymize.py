@@ -10,6 +10,12 @@ and `keep` are used as they are; Scrubline adds three keyed operators:
   a raw value.
 * `encrypt_token`: AES-256-GCM (authenticated, so a wrong key is detected rather than yielding
   garbage) wrapped in a token `<ENC:PERSON:...>` that `scrubline decrypt` finds and reverses.
+* `surrogate`: a realistic fake of the same kind and locale (`redaction/surrogates.py`), a pure
+  function of the pseudonym key and the value, so nothing is stored.
+
+Partial mentions of a person are linked to the full name within a record (`link_names`):
+`Mr. Smith` and `John` after `John Smith` get John Smith's pseudonym number, and under
+`surrogate` the matching parts of his surrogate.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from .errors import RedactionError, SecretError, TransientError
 from .home import scrubline_home
 from .keys import Key, resolve_key
 from .policy import Action, EntityRule, Policy
+from .surrogates import NamePart, SurrogateMaker, gender_detector, name_tokens, split_honorific
 
 ENCRYPTED_TOKEN = re.compile(r"<ENC:([A-Z][A-Z0-9_]*):([A-Za-z0-9_-]+)>")
 
@@ -225,7 +232,9 @@ class Pseudonymize(Operator):
         key: Key = params["key"]
         entity = params["entity_type"]
         material = key.derive("pseudonym")
-        n = params["store"].number(key.key_id, entity, keyed_digest(material, entity, text))
+        part = params.get("links", {}).get(normalize_value(text))
+        value = part.canonical if part is not None else text
+        n = params["store"].number(key.key_id, entity, keyed_digest(material, entity, value))
         return params["placeholder"].format(entity=entity, n=n)
 
     def validate(self, params: dict | None = None) -> None:
@@ -234,6 +243,25 @@ class Pseudonymize(Operator):
 
     def operator_name(self) -> str:
         return "pseudonymize"
+
+    def operator_type(self) -> OperatorType:
+        return OperatorType.Anonymize
+
+
+class Surrogate(Operator):
+    """A realistic fake of the same kind and locale, the same for the same value under the key."""
+
+    def operate(self, text: str, params: dict | None = None) -> str:
+        params = params or {}
+        part = params.get("links", {}).get(normalize_value(text))
+        return params["maker"].surrogate(params["entity_type"], text, params.get("language", "en"), part)
+
+    def validate(self, params: dict | None = None) -> None:
+        if not params or not isinstance(params.get("maker"), SurrogateMaker):
+            raise SecretError("surrogate: no key given to the surrogate operator")
+
+    def operator_name(self) -> str:
+        return "surrogate"
 
     def operator_type(self) -> OperatorType:
         return OperatorType.Anonymize
@@ -281,17 +309,26 @@ def decrypt_text(text: str, key: Key) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Redaction:
-    """What was done to one finding: offsets in the original text, never the value."""
+    """What was done to one finding: offsets in the original text, never the value.
+
+    `new_start`/`new_end`: where the replacement stands in the redacted text (surrogates match
+    no placeholder pattern, so queue items mark them from these)."""
 
     start: int
     end: int
     entity_type: str
     score: float
     action: str
+    new_start: int | None = None
+    new_end: int | None = None
 
 
-def _operator_config(entity: str, rule: EntityRule, keys: dict[str, Key], store) -> OperatorConfig:
+def _operator_config(
+    entity: str, rule: EntityRule, keys: dict[str, Key], store, maker: SurrogateMaker | None
+) -> OperatorConfig:
     action = rule.action
+    if action is Action.SURROGATE:
+        return OperatorConfig("surrogate", {"maker": maker, "entity_type": entity})
     if action is Action.REPLACE:
         placeholder = (rule.placeholder or "<{entity}>").replace("{entity}", entity)
         return OperatorConfig("replace", {"new_value": placeholder})
@@ -332,13 +369,18 @@ def _operator_config(entity: str, rule: EntityRule, keys: dict[str, Key], store)
     return OperatorConfig("keep", {})
 
 
+# The key each keyed action uses (surrogates are derived from the pseudonym key).
+KEY_PURPOSES = {
+    Action.HASH: "hash",
+    Action.PSEUDONYMIZE: "pseudonym",
+    Action.SURROGATE: "pseudonym",
+    Action.ENCRYPT: "encrypt",
+}
+
+
 def policy_keys(policy: Policy, *, create: bool = True) -> dict[str, Key]:
     """The keys the policy's actions need, resolved from the environment or key files."""
-    needed = {
-        Action.HASH: "hash",
-        Action.PSEUDONYMIZE: "pseudonym",
-        Action.ENCRYPT: "encrypt",
-    }
+    needed = KEY_PURPOSES
     keys: dict[str, Key] = {}
     for action in policy.actions_used():
         purpose = needed.get(action)
@@ -353,8 +395,7 @@ def dry_run_keys(policy: Policy) -> tuple[dict[str, Key], list[str]]:
     keys: dict[str, Key] = {}
     missing: list[str] = []
     for purpose in ("hash", "pseudonym", "encrypt"):
-        action = {"hash": Action.HASH, "pseudonym": Action.PSEUDONYMIZE, "encrypt": Action.ENCRYPT}[purpose]
-        if action not in policy.actions_used():
+        if not any(KEY_PURPOSES.get(action) == purpose for action in policy.actions_used()):
             continue
         name = getattr(policy.keys, purpose)
         try:
@@ -365,50 +406,174 @@ def dry_run_keys(policy: Policy) -> tuple[dict[str, Key], list[str]]:
     return keys, missing
 
 
+_MALE_TITLES = frozenset("mr m monsieur sir".split())
+_FEMALE_TITLES = frozenset("mrs ms miss mme mlle madame mademoiselle madam".split())
+
+
+def _title_gender(honorific: str) -> str | None:
+    word = honorific.strip().rstrip(".").casefold()
+    return "male" if word in _MALE_TITLES else "female" if word in _FEMALE_TITLES else None
+
+
+def _contained(short: list[str], long: list[str]) -> tuple[int, ...] | None:
+    """Positions in `long` of the tokens of `short`, each used once; None when one is missing."""
+    used: list[int] = []
+    for token in short:
+        index = next((i for i, t in enumerate(long) if t == token and i not in used), None)
+        if index is None:
+            return None
+        used.append(index)
+    return tuple(used)
+
+
+def link_names(mentions: Sequence[str]) -> dict[str, NamePart]:
+    """Partial mentions of a person linked to the one longer name of the record they belong to.
+
+    `mentions`: the texts of a record's PERSON findings. A mention links to a longer mention
+    whose tokens contain all of its tokens (honorifics left out, case ignored), through it to
+    the longest such name; a mention that two different names contain (`John` beside `John
+    Smith` and `John Doe`) links to neither, nor does `Mrs. Smith` to `John Smith` (the title
+    and the given name disagree on gender). Keys are normalized mention texts."""
+    texts: dict[str, str] = {}
+    for mention in mentions:
+        texts.setdefault(normalize_value(mention), mention)
+    tokens = {n: [t.rstrip(".").casefold() for t in name_tokens(v)] for n, v in texts.items()}
+    names = [n for n in texts if tokens[n]]
+    root: dict[str, str] = {}
+    links: dict[str, NamePart] = {}
+    for name in sorted(names, key=lambda n: (-len(tokens[n]), n)):
+        roots = {
+            root[other]
+            for other in names
+            if len(tokens[other]) > len(tokens[name]) and _contained(tokens[name], tokens[other]) is not None
+        }
+        if len(roots) != 1:
+            root[name] = name
+            continue
+        (target,) = roots
+        indexes = _contained(tokens[name], tokens[target])
+        gender = _title_gender(split_honorific(texts[name])[0])
+        given = [tokens[target][i] for i in range(len(tokens[target]) - 1)]
+        if gender is not None and given:
+            guessed = gender_detector().get_gender(given[0].title())
+            if (
+                guessed.replace("mostly_", "") in ("male", "female")
+                and guessed.replace("mostly_", "") != gender
+            ):
+                root[name] = name
+                continue
+        assert indexes is not None
+        root[name] = target
+        links[name] = NamePart(texts[target], indexes)
+    return links
+
+
 class Anonymizer:
     """Applies the policy's action to findings. One per process; reuse for every batch."""
 
     def __init__(self, policy: Policy, keys: dict[str, Key] | None = None, store=None):
         self.policy = policy
         keys = keys if keys is not None else policy_keys(policy)
-        if Action.PSEUDONYMIZE in policy.actions_used() and store is None:
+        used = policy.actions_used()
+        if Action.PSEUDONYMIZE in used and store is None:
             store = PseudonymStore()
+        maker = None
+        if Action.SURROGATE in used:
+            if "pseudonym" not in keys:
+                raise SecretError("surrogate: no pseudonym key given to the anonymizer")
+            maker = SurrogateMaker(keys["pseudonym"], policy.detection.phone_regions)
         self.engine = AnonymizerEngine()
-        for operator in (HmacHash, Pseudonymize, EncryptToken):
+        for operator in (HmacHash, Pseudonymize, Surrogate, EncryptToken):
             self.engine.add_anonymizer(operator)
         self.operators = {
-            entity: _operator_config(entity, rule, keys, store) for entity, rule in policy.entities.items()
+            entity: _operator_config(entity, rule, keys, store, maker)
+            for entity, rule in policy.entities.items()
         }
         self.actions = {entity: rule.action.value for entity, rule in policy.entities.items()}
         self.kept = frozenset(e for e, rule in policy.entities.items() if rule.action is Action.KEEP)
+        # Where findings overlap, the winner's type picks the surrogate generator: a date
+        # recognizer's match inside a phone number or a licence would rewrite it as a date. Dates
+        # replaced by surrogates rank as if kept, so overlaps merge as under the default policy
+        # (which keeps dates), and a surrogate policy acts on the same spans with the same types.
+        self._rank_low = self.kept | frozenset(
+            e for e, rule in policy.entities.items() if e == "DATE_TIME" and rule.action is Action.SURROGATE
+        )
+        person = self.operators.get("PERSON")
+        self.links_names = person is not None and person.operator_name in ("pseudonymize", "surrogate")
 
-    def _number_in_reading_order(self, text: str, findings: Sequence[Finding]) -> None:
+    def _applicable(self, findings: Sequence[Finding]) -> list[Finding]:
+        return resolve_overlaps([f for f in findings if f.entity_type in self.operators], self._rank_low)
+
+    def link_names(self, texts: Sequence[str], findings: Sequence[Sequence[Finding]]) -> dict[str, NamePart]:
+        """The record's partial person mentions linked to its full names (see `link_names`);
+        empty when persons are neither pseudonymized nor replaced by surrogates."""
+        if not self.links_names:
+            return {}
+        mentions = [
+            text[f.start : f.end]
+            for text, text_findings in zip(texts, findings, strict=True)
+            for f in self._applicable(text_findings)
+            if f.entity_type == "PERSON"
+        ]
+        return link_names(mentions)
+
+    def _operators_for(self, language: str, links: dict[str, NamePart]) -> dict[str, OperatorConfig]:
+        operators = dict(self.operators)
+        for entity, config in self.operators.items():
+            if config.operator_name == "surrogate":
+                params = {**config.params, "language": language}
+            elif config.operator_name == "pseudonymize" and links and entity == "PERSON":
+                params = dict(config.params)
+            else:
+                continue
+            if entity == "PERSON" and links:
+                params["links"] = links
+            operators[entity] = OperatorConfig(config.operator_name, params)
+        return operators
+
+    @staticmethod
+    def _number_in_reading_order(text: str, findings: Sequence[Finding], operators) -> None:
         # Presidio applies operators from the end of the text backwards; assigning new
         # pseudonym numbers first, front to back, makes the first person met <PERSON_1>.
         for finding in findings:
-            config = self.operators[finding.entity_type]
+            config = operators[finding.entity_type]
             if config.operator_name == "pseudonymize":
                 Pseudonymize().operate(text[finding.start : finding.end], config.params)
 
-    def anonymize(self, text: str, findings: Sequence[Finding]) -> tuple[str, list[Redaction]]:
-        """The redacted text and what was done, one Redaction per span after overlaps merge."""
-        findings = resolve_overlaps([f for f in findings if f.entity_type in self.operators], self.kept)
+    def anonymize(
+        self,
+        text: str,
+        findings: Sequence[Finding],
+        *,
+        language: str | None = None,
+        links: dict[str, NamePart] | None = None,
+    ) -> tuple[str, list[Redaction]]:
+        """The redacted text and what was done, one Redaction per span after overlaps merge.
+
+        `language`: the record's (surrogates follow its locale); `links`: the record's partial
+        person mentions (`link_names`)."""
+        findings = self._applicable(findings)
         if not findings:
             return text, []
-        self._number_in_reading_order(text, findings)
+        operators = self._operators_for(language or self.policy.primary_language, links or {})
+        self._number_in_reading_order(text, findings, operators)
         results = [RecognizerResult(f.entity_type, f.start, f.end, f.score) for f in findings]
         try:
             engine_result = self.engine.anonymize(
                 text=text,
                 analyzer_results=results,
-                operators=self.operators,
+                operators=operators,
                 merge_entities_with_spaces=False,
             )
         except SecretError:
             raise
         except Exception as exc:  # noqa: BLE001 - never let an operator's message through
             raise RedactionError(f"anonymization failed ({type(exc).__name__})") from None
+        placed = sorted((item.start, item.end) for item in engine_result.items)
+        if len(placed) != len(findings):
+            raise RedactionError("anonymization failed (replacements do not match the findings)")
         applied = [
-            Redaction(f.start, f.end, f.entity_type, f.score, self.actions[f.entity_type]) for f in findings
+            Redaction(f.start, f.end, f.entity_type, f.score, self.actions[f.entity_type], start, end)
+            for f, (start, end) in zip(sorted(findings, key=lambda f: (f.start, f.end)), placed, strict=True)
         ]
         return engine_result.text, applied

@@ -303,7 +303,8 @@ def evaluate_policy(records: Sequence[dict], policy: Policy, batch_size: int = 6
     the record's language (its "language", else the policy's default), name propagation when the
     policy turns it on, then anonymization.
 
-    Removals are the applied redactions whose action is not `keep`. Keys are random and the
+    Removals are the applied redactions whose action is not `keep` (a surrogate is a removal:
+    the value is gone, a fake stands in its place). Keys are random and the
     pseudonym store is a temporary file, so nothing under $SCRUBLINE_HOME is read or written.
     """
     removals, failed = policy_removals(records, policy, batch_size)

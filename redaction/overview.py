@@ -2,8 +2,8 @@
 
 A newcomer should not need to open Parquet to see a result: the run's counts, a few redacted
 records cleared for annotation, and, per field, how many values were replaced by which kind of
-placeholder. Only `OUT/records/` (what annotators may read) is shown; held records and the
-quarantine are restricted and only counted.
+placeholder (or surrogate, from the `_surrogates` column). Only `OUT/records/` (what annotators
+may read) is shown; held records and the quarantine are restricted and only counted.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ def describe_output(out: str | os.PathLike[str], n: int = 3, width: int = 160) -
         for row in pq.read_table(path).to_pylist():
             rows += 1
             _walk({k: v for k, v in row.items() if not k.startswith("_")}, "", by_field)
+            for path, _start, _end, entity in json.loads(row.get("_surrogates") or "[]"):
+                by_field[path][f"{entity} (surrogate)"] += 1
             if len(samples) < n:
                 samples.append(_shorten(row, width))
 

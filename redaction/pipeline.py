@@ -59,8 +59,8 @@ from .io import (
 from .keys import Key, resolve_key
 from .language import LanguageIdentifier
 from .limits import RecordBudget, oversize
-from .policy import Policy, load_policy
-from .queues.items import QUEUE_COLUMN
+from .policy import Action, Policy, load_policy
+from .queues.items import QUEUE_COLUMN, SURROGATES_COLUMN, surrogate_marks
 from .redactor import RecordOutcome, TextRedactor
 from .routing import Router
 from .state import BatchMarker, LockHolder, OutputFile, OutputLock, OutputState
@@ -146,6 +146,8 @@ class BatchRedactor:
         self.detector = self.texts.detector
         self.anonymizer = self.texts.anonymizer
         self.plan = FieldPlan(policy.fields)
+        # Surrogates match no placeholder pattern: where they stand is written beside the row.
+        self.marks_surrogates = Action.SURROGATE in policy.actions_used()
         self.identifier = (
             LanguageIdentifier(tuple(policy.languages), policy.primary_language)
             if policy.detection.detect_language and len(policy.languages) > 1
@@ -230,6 +232,8 @@ class BatchRedactor:
                 continue
             row[id_field] = record.record_id
             row[LANGUAGE_COLUMN] = language
+            if self.marks_surrogates:
+                row[SURROGATES_COLUMN] = surrogate_marks(slots, outcome.redactions)
             rows.append(row)
             done.append(RecordRedactions(record.record_id, record.location, language, applied))
             counters.redacted += 1

@@ -5,7 +5,7 @@ YAML. An invalid policy stops the run before any record is read and every proble
 once, each naming the file and the dotted key path, e.g.::
 
     policies/default.yaml: entities.PHONE_NUMBER.action: 'scramble' is not one of replace,
-    redact, mask, hash, pseudonymize, encrypt, keep
+    redact, mask, hash, pseudonymize, encrypt, surrogate, keep
 
 Keys never appear in a policy: it names the environment variable that holds each one.
 """
@@ -46,6 +46,7 @@ class Action(StrEnum):
     HASH = "hash"  # keyed HMAC-SHA256 digest, never a plain hash
     PSEUDONYMIZE = "pseudonymize"  # consistent surrogate such as <PERSON_3>
     ENCRYPT = "encrypt"  # reversible with the key (`scrubline decrypt`)
+    SURROGATE = "surrogate"  # a realistic fake of the same kind, the same for the same value
     KEEP = "keep"  # leave the text, but record the finding
 
 
@@ -104,6 +105,7 @@ _ACTION_PARAMS: dict[Action, set[str]] = {
     Action.HASH: {"digest_chars"},
     Action.PSEUDONYMIZE: {"placeholder"},
     Action.ENCRYPT: set(),
+    Action.SURROGATE: set(),
     Action.KEEP: set(),
 }
 

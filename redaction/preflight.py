@@ -18,7 +18,12 @@ from .home import scrubline_home
 from .io import Source, discover_inputs
 from .policy import Action, Policy
 
-_KEY_ACTIONS = {Action.HASH: "hash", Action.PSEUDONYMIZE: "pseudonym", Action.ENCRYPT: "encrypt"}
+_KEY_ACTIONS = {
+    Action.HASH: "hash",
+    Action.PSEUDONYMIZE: "pseudonym",
+    Action.SURROGATE: "pseudonym",
+    Action.ENCRYPT: "encrypt",
+}
 PROBE_BYTES = 64 * 1024  # a folder that cannot take this cannot take a batch
 
 

@@ -98,7 +98,9 @@ class TextRedactor:
         detected = self.detector.detect(flat, flat_languages, flat_budgets) if flat else []
         outcomes: list[RecordOutcome] = []
         offset = 0
-        for index, (texts, budget, fit) in enumerate(zip(groups, budgets, fits, strict=True)):
+        for index, (texts, language, budget, fit) in enumerate(
+            zip(groups, languages, budgets, fits, strict=True)
+        ):
             if not fit:
                 outcomes.append(RecordOutcome(failure=QuarantineReason.TOO_LARGE))
                 continue
@@ -106,7 +108,7 @@ class TextRedactor:
             offset += len(texts)
             if hints is not None:
                 found = [self._with_hint(t, f, h) for t, f, h in zip(texts, found, hints[index], strict=True)]
-            outcomes.append(self._redact_record(list(texts), found, budget))
+            outcomes.append(self._redact_record(list(texts), found, budget, language))
         return outcomes
 
     def _with_hint(
@@ -128,7 +130,11 @@ class TextRedactor:
         return [*kept, Finding(span[0], span[1], hint, FIELD_NAME_SCORE, "field_name")]
 
     def _redact_record(
-        self, texts: list[str], found: list[list[Finding] | RedactionError], budget: RecordBudget
+        self,
+        texts: list[str],
+        found: list[list[Finding] | RedactionError],
+        budget: RecordBudget,
+        language: str,
     ) -> RecordOutcome:
         if any(isinstance(f, RecordTimeoutError) for f in found):
             return RecordOutcome(failure=QuarantineReason.TIMEOUT)
@@ -143,8 +149,11 @@ class TextRedactor:
             # No timer signal while operators run: they write pseudonyms to their store, which
             # an exception raised at an arbitrary point could leave half-done. Checked on leaving.
             with budget.running(alarm=False):
+                links = self.anonymizer.link_names(texts, findings)
                 for text, text_findings in zip(texts, findings, strict=True):
-                    new_text, applied = self.anonymizer.anonymize(text, text_findings)
+                    new_text, applied = self.anonymizer.anonymize(
+                        text, text_findings, language=language, links=links
+                    )
                     outcome.texts.append(new_text)
                     outcome.redactions.append(applied)
         except RecordTimeoutError:

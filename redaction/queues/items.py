@@ -10,6 +10,10 @@ text its action writes (`<EMAIL_ADDRESS>`, `<PERSON_3>` for pseudonyms, `<PERSON
 keyed hashes, `<ENC:PERSON:...>` for encryption, runs of the masking character for masks). A
 span is labelled `REDACTED:<ENTITY>`; when several entities write the same text (a shared custom
 placeholder, one masking character) it is `REDACTED:ANY`. `redact` leaves nothing to mark.
+
+Surrogates (realistic fakes) match no pattern: the pipeline writes where they stand, per field,
+in the `_surrogates` column (offsets and entity types, never a value), and those spans are
+marked `REDACTED:<ENTITY>` like placeholders.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ from .base import PLACEHOLDER_PREFIX, GoldItem, NewItem, QueueError, QueueStore,
 from .prelabel import get_prelabeller
 
 QUEUE_COLUMN = "_queue"  # written by the pipeline: the routing decision (null: filtered)
+# Written by the pipeline when the policy uses surrogates: JSON [[field path, start, end, entity]]
+# with offsets in the redacted value of that field.
+SURROGATES_COLUMN = "_surrogates"
 FIELD_SEPARATOR = "\n\n"
 ANY = "ANY"
 
@@ -41,6 +48,11 @@ class PlaceholderFinder:
 
     def __init__(self, policy: Policy):
         by_pattern: dict[str, set[str]] = {}
+        self.surrogate_labels = sorted(
+            PLACEHOLDER_PREFIX + entity
+            for entity, rule in policy.entities.items()
+            if rule.action is Action.SURROGATE
+        )
         for entity, rule in policy.entities.items():
             pattern = self._pattern(entity, rule)
             if pattern is not None:
@@ -69,11 +81,11 @@ class PlaceholderFinder:
             return re.escape(f"<ENC:{entity}:") + r"[A-Za-z0-9_\-]+>"
         if action is Action.MASK:
             return re.escape(rule.masking_char or "*") + "{2,}"
-        return None  # redact leaves nothing; keep changes nothing
+        return None  # redact leaves nothing; keep changes nothing; surrogates are marked by offset
 
     @property
     def all_labels(self) -> list[str]:
-        return sorted(set(self.labels))
+        return sorted(set(self.labels) | set(self.surrogate_labels))
 
     def find(self, text: str) -> list[Span]:
         if self.regex is None or not text:
@@ -84,6 +96,41 @@ class PlaceholderFinder:
             assert group is not None
             spans.append(Span(match.start(), match.end(), self.labels[int(group[1:])]))
         return spans
+
+
+def surrogate_marks(slots: Sequence[Any], redactions: Sequence[Sequence[Any]]) -> str:
+    """The `_surrogates` value of a row: where each surrogate stands in its field's new text.
+
+    `slots` are the record's text slots (`fields.split_record`), `redactions` the Redactions
+    applied to each. Numeric slots are removed on any finding, so they carry no mark."""
+    from ..fields import display_path
+
+    marks = [
+        [display_path(slot.path), r.new_start, r.new_end, r.entity_type]
+        for slot, applied in zip(slots, redactions, strict=True)
+        if not slot.numeric
+        for r in applied
+        if r.action == Action.SURROGATE.value and r.new_start is not None
+    ]
+    return json.dumps(marks, separators=(",", ":"))
+
+
+def _surrogate_spans(row: Mapping[str, Any], fields: Sequence[TextField]) -> list[Span]:
+    raw = row.get(SURROGATES_COLUMN)
+    if not raw:
+        return []
+    try:
+        marks = json.loads(raw)
+    except (TypeError, ValueError):
+        raise QueueError(f"column '{SURROGATES_COLUMN}' is not valid JSON") from None
+    where = {field.path: field for field in fields}
+    spans = []
+    for path, start, end, entity in marks:
+        field = where.get(path)
+        if field is None or not 0 <= start <= end <= field.end - field.start:
+            continue  # the field is not shown (kept as it is), or changed since
+        spans.append(Span(field.start + start, field.start + end, PLACEHOLDER_PREFIX + entity))
+    return spans
 
 
 def field_header(path: str) -> str:
@@ -170,7 +217,10 @@ class ItemBuilder:
                     record=dict(row),
                     record_id=record_id,
                     fields=fields,
-                    spans=self.placeholders.find(text),
+                    spans=sorted(
+                        self.placeholders.find(text) + _surrogate_spans(row, fields),
+                        key=lambda s: (s.start, s.end),
+                    ),
                     source_id=source_id,
                     batch_key=batch_key,
                 )

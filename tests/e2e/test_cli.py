@@ -62,7 +62,7 @@ def test_policy_validate_lists_every_problem_and_exits_non_zero(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert lines == [
         f"scrubline: error: {bad}: entities.PERSON.action: 'scramble' is not one of "
-        "replace, redact, mask, hash, pseudonymize, encrypt, keep",
+        "replace, redact, mask, hash, pseudonymize, encrypt, surrogate, keep",
         f"scrubline: error: {bad}: entities.EMAIL_ADDRESS.threshold: Input should be less than or equal to 1",
     ]
     assert result.stdout == ""
