@@ -18,11 +18,17 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from faker import Faker
 
 from tests.data.generators import generate_records
 from tests.e2e.test_cli import SCRUBLINE, scrubline
 from tests.e2e.test_flow import run, write_jsonl
+
+
+@pytest.fixture
+def cli_env(tmp_path, prefect_api) -> dict[str, str]:
+    return {"SCRUBLINE_HOME": str(tmp_path / "home"), "PREFECT_API_URL": prefect_api}
 
 
 def tickets(n: int, seed: int, start: int = 0) -> list[dict]:
