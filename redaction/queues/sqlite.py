@@ -242,8 +242,8 @@ class SQLiteQueueStore(QueueStore):
     def upsert(self, items: Iterable[NewItem]) -> dict[str, int]:
         """Add items; an item id the store holds is a newer version of the same record.
 
-        Returns counts: `new`; `unchanged` (same text and record: only where it was read from
-        is updated); `updated` (nobody has leased, finished or annotated it yet: its content
+        Returns counts: `new`; `unchanged` (same queue, text and record: only where it was read
+        from is updated); `updated` (nobody has leased, finished or annotated it yet: its content
         is replaced, a held item is reviewed anew); `kept` (worked on: left as it is, with the
         newer version's batch noted in `superseded_by`, so no annotation is ever silently
         applied to other text).
@@ -269,7 +269,7 @@ class SQLiteQueueStore(QueueStore):
                 )
                 pointers = (item.source_id, item.batch_key, item.output or None, item.id_field or None)
                 found = db.execute(
-                    "SELECT state, text, record, active, done_n,"
+                    "SELECT state, queue, text, record, active, done_n,"
                     " EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = items.item_id),"
                     " EXISTS (SELECT 1 FROM annotations n WHERE n.item_id = items.item_id)"
                     " FROM items WHERE item_id = ?",
@@ -294,10 +294,11 @@ class SQLiteQueueStore(QueueStore):
                     )
                     counts["new"] += 1
                     continue
-                old_state, old_text, old_record, active, done_n, assigned, annotated = found
+                old_state, old_queue, old_text, old_record, active, done_n, assigned, annotated = found
                 if old_state == ItemState.GOLD:
                     counts["kept"] += 1
-                elif old_text == item.text and old_record == record:
+                elif old_queue == item.queue and old_text == item.text and old_record == record:
+                    # (a released item is in another queue: its new version is held anew)
                     db.execute(
                         "UPDATE items SET source_id = ?, batch_key = ?, output = ?, id_field = ?"
                         " WHERE item_id = ?",
