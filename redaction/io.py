@@ -132,13 +132,16 @@ class Batch:
     index: int
     records: list[RawRecord] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    # (location, record id) of records left out: their id is already in the output with this
+    # content (`redaction.identity`); counted as filtered, never redacted or written.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def key(self) -> str:
         return f"{self.source.source_id}-{self.index:06d}"
 
     def __len__(self) -> int:
-        return len(self.records) + len(self.rejects)
+        return len(self.records) + len(self.rejects) + len(self.skipped)
 
 
 def _sha256(path: Path) -> str:
@@ -263,11 +266,13 @@ class _Batcher:
         index: int = 0,
         repeats: Iterable[int] = (),
         on_record=None,
+        skips: Iterable[int] = (),
     ):
         self.source, self.size, self.rules = source, size, rules
         self.id_field = rules.id
         self.batch = Batch(source, index)
         self.repeats = frozenset(repeats)
+        self.skips = frozenset(skips)
         self.on_record = on_record  # planning: called with (record_id, number) instead of keeping it
         self.objects = 0  # inputs that parsed as an object
         self.with_id_field = 0  # objects holding the id field at all (usable or not)
@@ -296,6 +301,9 @@ class _Batcher:
         if number in self.repeats:
             self.add_reject(Reject(location, QuarantineReason.DUPLICATE_ID, raw, record_id))
             return
+        if number in self.skips:
+            self.batch.skipped.append((location, record_id))
+            return
         if self.on_record is not None:
             self.on_record(record_id, number)
             return
@@ -314,7 +322,9 @@ class BatchRef:
     offset (JSONL, CSV; in the decompressed stream for a compressed file) or row offset (Parquet)
     of the batch's first input, `number` the line or row number just before it, `size` the batch
     size the source was planned with, `repeats` the line or row numbers in the batch whose record
-    planning found to be a duplicate id to quarantine (per the policy's `fields.duplicates`).
+    planning found to be a duplicate id to quarantine (per the policy's `fields.duplicates`,
+    within the file or against the output folder), `skips` those whose id the output folder
+    already holds with the same content (left out: `redaction.identity`).
     """
 
     source: Source
@@ -323,6 +333,7 @@ class BatchRef:
     number: int
     size: int
     repeats: tuple[int, ...] = ()
+    skips: tuple[int, ...] = ()
 
     @property
     def key(self) -> str:
@@ -857,7 +868,7 @@ def _check_unchanged(source: Source) -> None:
 
 def _read_batch(ref: BatchRef, rules: FieldRules | str | None = None) -> Batch:
     rules = _rules(rules)
-    batcher = _Batcher(ref.source, ref.size, rules, ref.index, ref.repeats)
+    batcher = _Batcher(ref.source, ref.size, rules, ref.index, ref.repeats, skips=ref.skips)
     source = ref.source
     if source.format == "parquet":
         _read_parquet_batch(ref, batcher)

@@ -24,7 +24,7 @@ from concurrent.futures import (
     wait,
 )
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -43,6 +43,16 @@ from .errors import (
 )
 from .fields import FieldPlan, display_path, fill_record, split_record
 from .home import scrubline_home
+from .identity import (
+    ALREADY_EMITTED,
+    ROUTING,
+    IdLedger,
+    RecordIdentity,
+    dataset_id,
+    identity_key,
+    item_id,
+    marker_identities,
+)
 from .io import (
     Batch,
     BatchRef,
@@ -59,7 +69,7 @@ from .io import (
 from .keys import Key, resolve_key
 from .language import LanguageIdentifier
 from .limits import RecordBudget, oversize
-from .policy import Action, Policy, load_policy
+from .policy import Action, DuplicateIds, Policy, load_policy
 from .queues.items import QUEUE_COLUMN, SURROGATES_COLUMN, surrogate_marks
 from .redactor import RecordOutcome, TextRedactor
 from .routing import Router
@@ -78,7 +88,8 @@ class Counters:
     records_in: int = 0
     redacted: int = 0  # redacted and routed to a queue that serves them (written to records/)
     held: int = 0  # redacted and routed to a queue that holds them for review (held/, restricted)
-    filtered: int = 0  # redacted, then left out by a routing rule (not written)
+    filtered: int = 0  # left out, not written: by a routing rule, or its id is already in OUT
+    filtered_reasons: Counter[str] = field(default_factory=Counter)  # "routing" | "already_emitted"
     quarantined: Counter[str] = field(default_factory=Counter)
     queues: Counter[str] = field(default_factory=Counter)  # queue -> records routed to it
     entities: Counter[str] = field(default_factory=Counter)
@@ -94,6 +105,7 @@ class Counters:
         self.redacted += other.redacted
         self.held += other.held
         self.filtered += other.filtered
+        self.filtered_reasons.update(other.filtered_reasons)
         self.quarantined.update(other.quarantined)
         self.queues.update(other.queues)
         self.entities.update(other.entities)
@@ -109,6 +121,7 @@ class Counters:
             "redacted": self.redacted,
             "held": self.held,
             "filtered": self.filtered,
+            "filtered_by_reason": dict(sorted(self.filtered_reasons.items())),
             "quarantined": self.quarantined_total,
             "quarantined_by_reason": dict(sorted(self.quarantined.items())),
             "queues": dict(sorted(self.queues.items())),
@@ -124,6 +137,9 @@ class Counters:
             redacted=data["redacted"],
             held=data.get("held", 0),
             filtered=data.get("filtered", 0),
+            filtered_reasons=Counter(
+                data.get("filtered_by_reason", {ROUTING: data["filtered"]} if data.get("filtered") else {})
+            ),
             quarantined=Counter(data["quarantined_by_reason"]),
             queues=Counter(data.get("queues", {})),
             entities=Counter(data["entities_by_type"]),
@@ -175,6 +191,9 @@ class BatchRedactor:
         the location and the exception's type, never its message (it may quote the record).
         """
         counters = Counters(records_in=len(batch), batches=1)
+        if batch.skipped:  # already in the output with this content (redaction.identity)
+            counters.filtered += len(batch.skipped)
+            counters.filtered_reasons[ALREADY_EMITTED] += len(batch.skipped)
         rejects = list(batch.rejects)
         limits = self.policy.limits
         plans = []
@@ -360,8 +379,10 @@ class BatchWorker:
         self.state = OutputState(job.out)
         self.policy_hash = job.policy.content_hash()
         self.router = Router(job.policy.routing, job.policy) if job.queues else None
+        self.identity = RecordIdentity(self.keys.get("identity") or identity_key())
         self._audit = None
         self._queues = None
+        self._item_key = None
 
     @property
     def audit(self):
@@ -419,6 +440,7 @@ class BatchWorker:
             if decision.queue is None:
                 counters.redacted -= 1
                 counters.filtered += 1
+                counters.filtered_reasons[ROUTING] += 1
                 continue
             counters.queues[decision.queue] += 1
             if holds:
@@ -432,13 +454,25 @@ class BatchWorker:
 
     def enqueue(self, marker: BatchMarker) -> None:
         if self.queue_store is not None:
-            enqueue_batch(self.queue_store, self.job.policy, marker)
+            if self._item_key is None:
+                self._item_key = item_keys(self.identity, self.job.out)
+            enqueue_batch(self.queue_store, self.job.policy, marker, self._item_key)
 
     def run(self, ref: BatchRef) -> BatchOutcome:
         started = time.perf_counter()
         batch = read_batch(ref, self.job.policy.fields)
+        # Each record's identity and version, from the record as read (before any stage).
+        versions = {
+            r.record_id: (self.identity.of(r.record_id), self.identity.content(r.data), r.location)
+            for r in batch.records
+        }
         result = self.redactor.redact(batch)
         written, held, routes = self.route(ref.source, result, batch)
+        id_field = self.job.policy.fields.id
+        emitted = {}
+        for row in (*written, *held):
+            rid, content, location = versions[row[id_field]]
+            emitted[rid] = (content, location)
         writers: dict[str, Callable[[str], None]] = {}
         rows = {"records": len(written), "held": len(held), "quarantine": len(result.rejects)}
         if written:
@@ -456,6 +490,7 @@ class BatchWorker:
             run_id=self.job.run_id,
             counters=result.counters.to_dict(),
             seconds=time.perf_counter() - started,
+            identities=marker_identities(self.identity, emitted),
         )
         audit = self.audit
         on_commit = None
@@ -485,9 +520,16 @@ class BatchWorker:
 _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
-def enqueue_batch(store, policy: Policy, marker: BatchMarker) -> int:
-    """Enqueue the records a committed batch wrote, as written (idempotent: items already in
-    the store are left alone, so a redone batch adds nothing)."""
+def item_keys(identity: RecordIdentity, out: str | os.PathLike[str]) -> Callable[[str], str]:
+    """Names a record's queue item by its identity in the output folder (`redaction.identity`)."""
+    dataset = dataset_id(out)
+    return lambda record_id: item_id(dataset, identity.of(record_id))
+
+
+def enqueue_batch(store, policy: Policy, marker: BatchMarker, item_key: Callable[[str], str] | None) -> int:
+    """Enqueue the records a committed batch wrote, as written (idempotent: a redone batch adds
+    nothing; an item names its record's identity, `item_key`, so the same id from another file
+    or another version of the file is the same item)."""
     from .queues import enqueue_rows
 
     added = 0
@@ -501,6 +543,7 @@ def enqueue_batch(store, policy: Policy, marker: BatchMarker) -> int:
                 batch_key=marker.batch_key,
                 policy=policy,
                 output=output.path,
+                item_key=item_key,
             )
     return added
 
@@ -611,6 +654,7 @@ def run_keys(job: Job, *, create: bool = True) -> dict[str, Key]:
     """The keys a run's workers need: the policy's, and the audit key (and the Ed25519 signing
     key, if the installation has one) when the run is audited."""
     keys = policy_keys(job.policy, create=create)
+    keys["identity"] = identity_key(create=create)
     if job.audit:
         from .audit.signing import resolve_signing_key
         from .audit.store import AUDIT_KEY_ENV
@@ -752,31 +796,36 @@ def plan_run(
     exported: Callable[[str, str], bool] | None = None,
     queues: bool = True,
 ) -> RunPlan:
-    """Recover an interrupted run's pending batches, skip unchanged sources, cut the rest.
+    """Recover an interrupted run's pending batches, skip unchanged sources, cut the rest, and
+    decide which of their records the output folder already holds (`plan_identities`).
 
     `exported(path, sha256)` asks the audit log whether a pending output was committed; a
     batch recovered that way is enqueued here (with `queues`), as its worker would have.
     """
     state = OutputState(out)
+    identity = RecordIdentity(identity_key(create=True))
+    dataset_id(out)  # before any batch: it names the folder's queue items
 
     def enqueue(marker: BatchMarker) -> None:
         from .queues import SQLiteQueueStore
 
-        enqueue_batch(SQLiteQueueStore(), policy, marker)
+        enqueue_batch(SQLiteQueueStore(), policy, marker, item_keys(identity, out))
 
     recovered = state.recover(exported, enqueue if queues else None)
     policy_hash = policy.content_hash()
     plan = RunPlan(sources=sources, todo=[], batches={}, recovered=recovered)
     resumes: set[str] = set()
+    planned: list[tuple[Source, list[BatchRef]]] = []
     for source in sources:
         if state.done_source(source, policy_hash, batch_size) is not None:
             plan.skipped.append(source)
             continue
-        planned = plan_source(source, batch_size, policy.fields)
-        for note in planned.notes:
+        planned_source = plan_source(source, batch_size, policy.fields)
+        for note in planned_source.notes:
             logger.warning("%s", note)
-        plan.notes.extend(planned.notes)
-        refs = planned.refs
+        plan.notes.extend(planned_source.notes)
+        planned.append((source, planned_source.refs))
+    for source, refs in plan_identities(state, planned, policy, identity):
         plan.batches[source.source_id] = len(refs)
         for ref in refs:
             marker = state.done_batch(ref, policy_hash)
@@ -787,6 +836,61 @@ def plan_run(
                 resumes.add(marker.run_id)
     plan.resumes = sorted(resumes)
     return plan
+
+
+def plan_identities(
+    state: OutputState,
+    planned: list[tuple[Source, list[BatchRef]]],
+    policy: Policy,
+    identity: RecordIdentity,
+) -> list[tuple[Source, list[BatchRef]]]:
+    """Mark, in each planned batch, the records whose id the output folder already holds or an
+    earlier planned source has (see `redaction.identity`): `skips` with the same content,
+    `repeats` (quarantined as duplicate_id) with other content, unless `fields.duplicates` is
+    `fail`, which stops the run here, before any batch is read, naming both places.
+
+    The output folder's ids are those of its committed batches, except batches of the planned
+    sources' own paths (an earlier version of the file, which this one replaces, or this very
+    version, which an interrupted run began): so the decisions do not depend on how far an
+    interrupted run got, and a re-run decides as an uninterrupted run did.
+    """
+    paths = {source.path for source, _ in planned}
+    ledger = IdLedger(identity).load(
+        (m for m in state.committed_markers() if m["source"]["path"] not in paths), state.out
+    )
+    if not ledger.seen and len(planned) < 2:
+        return planned  # nothing to compare with: no read needed
+    fail = policy.fields.duplicates is DuplicateIds.FAIL
+    decided: list[tuple[Source, list[BatchRef]]] = []
+    for source, refs in planned:
+        conflicts: list[str] = []
+        new_refs: list[BatchRef] = []
+        for ref in refs:
+            batch = read_batch(ref, policy.fields)
+            skips: list[int] = []
+            repeats: list[int] = []
+            for record in batch.records:
+                content = identity.content(record.data)
+                found = ledger.decide(identity.of(record.record_id), content, source.path, record.location)
+                if found is None:
+                    continue
+                number = int(record.location.split()[1])
+                if found.content == content:
+                    skips.append(number)
+                    continue
+                repeats.append(number)
+                conflicts.append(f"{record.location} repeats {found.location} of {found.path}")
+            if skips or repeats:
+                ref = replace(ref, skips=tuple(skips), repeats=tuple(sorted((*ref.repeats, *repeats))))
+            new_refs.append(ref)
+        if conflicts and fail:
+            more = f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
+            raise InputError(
+                f"{source.path}: ids already in {state.out} with other content ({', '.join(conflicts[:5])}"
+                f"{more}); fields.duplicates is 'fail'"
+            )
+        decided.append((source, new_refs))
+    return decided
 
 
 def complete_sources(
@@ -892,7 +996,14 @@ class RunSummary:
                 if c.quarantined
                 else ""
             ),
-            f"  filtered      {c.filtered} (left out by a routing rule)",
+            f"  filtered      {c.filtered} ("
+            + (
+                f"{c.filtered_reasons[ROUTING]} by a routing rule, {c.filtered_reasons[ALREADY_EMITTED]} "
+                "already in the output: same id, same content"
+                if c.filtered_reasons[ALREADY_EMITTED]
+                else "left out by a routing rule"
+            )
+            + ")",
             f"  reconciled    {'yes' if c.reconciles() else 'NO'} "
             "(in = redacted + held + filtered + quarantined)",
             "  queues        "

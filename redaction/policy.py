@@ -56,7 +56,10 @@ class NestedMode(StrEnum):
 
 
 class DuplicateIds(StrEnum):
-    """What a run does with records whose id an earlier record of the same file already has."""
+    """What a run does with records whose id an earlier record of the same file already has, or
+    the output folder (or an earlier input of the run) has with other content: there the version
+    already emitted is kept (keep_first and quarantine alike) or the run fails. The same content
+    again from another file is never a conflict: it is left out (`redaction.identity`)."""
 
     KEEP_FIRST = "keep_first"  # the first is processed, every later one quarantined (duplicate_id)
     QUARANTINE = "quarantine"  # every record of a repeated id is quarantined (duplicate_id)
@@ -217,7 +220,9 @@ class FieldRules(_Model):
         default=DuplicateIds.KEEP_FIRST,
         description=(
             "A record whose id an earlier record of the same file has: keep_first quarantines the "
-            "later ones as duplicate_id, quarantine every one of them, fail stops the run"
+            "later ones as duplicate_id, quarantine every one of them, fail stops the run; one whose "
+            "id the output folder already has with other content from another file: quarantined as "
+            "duplicate_id (keep_first, quarantine), or the run stops (fail)"
         ),
     )
     csv_delimiter: CsvDelimiter | None = Field(

@@ -7,8 +7,10 @@ Layout under `OUT/`:
   outputs. `records/<source>-<batch>.released-<id>.parquet`: held rows a reviewer released
   (`redaction.review`); a batch committed anew drops them with its other outputs.
 - `_state/batches/<source>-<batch>.json`: the batch's commit marker (policy hash, batch size,
-  counters, output files with their sha256). A batch is done when its marker is there, matches
-  the run's policy and batch size, and its files exist.
+  counters, output files with their sha256, and `identities`: the ids it wrote as keyed
+  digests, the folder's id ledger, see `redaction.identity`). A batch is done when its marker
+  is there, matches the run's policy and batch size, and its files exist.
+- `_state/dataset.json`: the folder's random id, which names its queue items.
 - `_state/sources/<source>.json`: a source all of whose batches are done (the landing-zone
   ledger: a file whose content hash and policy match is skipped without being read).
 
@@ -35,7 +37,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,9 +102,10 @@ class BatchMarker:
     seconds: float
     files: list[OutputFile] = field(default_factory=list)
     finished_at: str = ""
+    identities: dict[str, Any] | None = None  # the ids written (keyed digests), redaction.identity
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "batch_key": self.batch_key,
             "source": self.source,
             "index": self.index,
@@ -114,6 +117,9 @@ class BatchMarker:
             "files": [f.to_dict() for f in self.files],
             "finished_at": self.finished_at,
         }
+        if self.identities is not None:
+            data["identities"] = self.identities
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> BatchMarker:
@@ -128,6 +134,7 @@ class BatchMarker:
             seconds=data["seconds"],
             files=[OutputFile(**f) for f in data["files"]],
             finished_at=data.get("finished_at", ""),
+            identities=data.get("identities"),
         )
 
 
@@ -355,6 +362,15 @@ class OutputState:
                     path.unlink(missing_ok=True)
                     removed += 1
         return removed
+
+    def committed_markers(self) -> Iterator[dict[str, Any]]:
+        """Every committed batch marker whose outputs are all there, as stored."""
+        if not self.batches.exists():
+            return
+        for path in sorted(self.batches.glob("*.json")):
+            data = _read_json(path)
+            if data is not None and all(Path(f["path"]).exists() for f in data["files"]):
+                yield data
 
     def batch_markers(self, source: Source) -> list[BatchMarker]:
         if not self.batches.exists():

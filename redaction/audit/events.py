@@ -30,6 +30,8 @@ RUN_STARTED = "run_started"
 RECORD_TRANSFORMED = "record_transformed"
 RECORD_QUARANTINED = "record_quarantined"
 RECORD_ROUTED = "record_routed"
+# A record left out because its id is already in the output folder with the same content.
+RECORD_SKIPPED = "record_skipped"
 BATCH_EXPORTED = "batch_exported"
 RUN_FINISHED = "run_finished"
 RUN_FAILED = "run_failed"
@@ -51,6 +53,7 @@ RUN_EVENTS = (
     RECORD_TRANSFORMED,
     RECORD_QUARANTINED,
     RECORD_ROUTED,
+    RECORD_SKIPPED,
     BATCH_EXPORTED,
     RUN_FINISHED,
     RUN_FAILED,
@@ -58,7 +61,7 @@ RUN_EVENTS = (
 ITEM_EVENTS = (ITEM_PULLED, ITEM_ACKED, ITEM_NACKED, ITEM_FIXED, ITEM_RELEASED, ANNOTATION_IMPORTED)
 REVIEW_EVENTS = (*ITEM_EVENTS, GOLD_ADDED, REVIEWER_ADDED, REVIEWER_REMOVED, ACCESS_REFUSED)
 EVENT_TYPES = (*RUN_EVENTS, *REVIEW_EVENTS)
-RECORD_EVENTS = (RECORD_TRANSFORMED, RECORD_QUARANTINED, RECORD_ROUTED, *ITEM_EVENTS)
+RECORD_EVENTS = (RECORD_TRANSFORMED, RECORD_QUARANTINED, RECORD_ROUTED, RECORD_SKIPPED, *ITEM_EVENTS)
 EXPORT_KINDS = ("records", "held", "quarantine")
 
 # Distinct subkeys of the audit key, one per use (Key.derive).
@@ -204,6 +207,14 @@ def batch_events(
             "reason": getattr(reject.reason, "value", str(reject.reason)),
         }
         entries.append((RECORD_QUARANTINED, canonical(body)))
+    for location, record_id in getattr(batch, "skipped", ()):
+        body = {
+            "batch": batch_key,
+            "record": mac(record_id),
+            "location": location,
+            "reason": "already_emitted",
+        }
+        entries.append((RECORD_SKIPPED, canonical(body)))
     for record_id, (queue, held) in (routes or {}).items():
         body = {
             "batch": batch_key,

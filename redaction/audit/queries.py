@@ -195,17 +195,17 @@ def run_details(log: AuditLog, run_id: str) -> dict[str, Any]:
         reconciled = finished.get("reconciled")
     else:
         counts = {
-            "records_in": logged["transformed"] + logged["quarantined"],
+            "records_in": logged["transformed"] + logged["quarantined"] + logged["skipped"],
             "redacted": logged["transformed"] - logged["filtered"] - logged["held"],
             "held": logged["held"],
-            "filtered": logged["filtered"],
+            "filtered": logged["filtered"] + logged["skipped"],
             "quarantined": logged["quarantined"],
             "quarantined_by_reason": logged["quarantined_by_reason"],
             "entities_by_type": dict(sorted(entities_logged.items())),
         }
         counts_source = "log events (the run did not finish)"
         reconciled = None
-    counts.setdefault("filtered", logged["filtered"])
+    counts.setdefault("filtered", logged["filtered"] + logged["skipped"])
     counts.setdefault("held", logged["held"])
     counts["quarantined"] = _total(counts.get("quarantined", 0)) or 0
     counts.setdefault("quarantined_by_reason", logged["quarantined_by_reason"])

@@ -72,6 +72,7 @@ from .events import (
     RECORD_EVENTS,
     RECORD_QUARANTINED,
     RECORD_ROUTED,
+    RECORD_SKIPPED,
     RECORD_TRANSFORMED,
     REVIEW_EVENTS,
     RUN_DIGEST_PURPOSE,
@@ -172,8 +173,8 @@ def logged_counts(db: sqlite3.Connection, run_id: str) -> dict[str, Any]:
     by_type = {
         event_type: n
         for event_type, n in db.execute(
-            "SELECT type, count(*) FROM entries WHERE type IN (?, ?, ?, ?) AND run_id = ? GROUP BY type",
-            (RECORD_TRANSFORMED, RECORD_QUARANTINED, RECORD_ROUTED, BATCH_EXPORTED, run_id),
+            "SELECT type, count(*) FROM entries WHERE type IN (?, ?, ?, ?, ?) AND run_id = ? GROUP BY type",
+            (RECORD_TRANSFORMED, RECORD_QUARANTINED, RECORD_ROUTED, RECORD_SKIPPED, BATCH_EXPORTED, run_id),
         )
     }
     reasons = dict(
@@ -194,6 +195,7 @@ def logged_counts(db: sqlite3.Connection, run_id: str) -> dict[str, Any]:
         "quarantined_by_reason": reasons,
         "routed": by_type.get(RECORD_ROUTED, 0) - filtered,
         "filtered": filtered,
+        "skipped": by_type.get(RECORD_SKIPPED, 0),  # filtered too: already in the output folder
         "held": held,
         "exports": by_type.get(BATCH_EXPORTED, 0),
     }
@@ -210,10 +212,11 @@ def records_covered(db: sqlite3.Connection, run_id: str) -> dict[str, int]:
     resumes = (json.loads(row[0]).get("resumes") or []) if row else []
     select = (
         "SELECT DISTINCT json_extract(body, '$.batch') AS batch, json_extract(body, '$.location')"
-        " FROM entries WHERE type IN (?, ?) AND run_id {}"
+        " FROM entries WHERE type IN (?, ?, ?) AND run_id {}"
     )
     (own,) = db.execute(
-        f"SELECT count(*) FROM ({select.format('= ?')})", (RECORD_TRANSFORMED, RECORD_QUARANTINED, run_id)
+        f"SELECT count(*) FROM ({select.format('= ?')})",
+        (RECORD_TRANSFORMED, RECORD_QUARANTINED, RECORD_SKIPPED, run_id),
     ).fetchone()
     resumed = 0
     if resumes:
@@ -221,13 +224,15 @@ def records_covered(db: sqlite3.Connection, run_id: str) -> dict[str, int]:
         # A batch an interrupted run committed but this one redid (its output was lost) is its own.
         (resumed,) = db.execute(
             f"SELECT count(*) FROM ({select.format(f'IN ({marks})')}) WHERE batch NOT IN"
-            " (SELECT json_extract(body, '$.batch') FROM entries WHERE type IN (?, ?) AND run_id = ?)",
+            " (SELECT json_extract(body, '$.batch') FROM entries WHERE type IN (?, ?, ?) AND run_id = ?)",
             (
                 RECORD_TRANSFORMED,
                 RECORD_QUARANTINED,
+                RECORD_SKIPPED,
                 *resumes,
                 RECORD_TRANSFORMED,
                 RECORD_QUARANTINED,
+                RECORD_SKIPPED,
                 run_id,
             ),
         ).fetchone()

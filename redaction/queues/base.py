@@ -108,6 +108,9 @@ class QueueItem(NewItem):
     seq: int = 0
     priority: float = 0.0
     gold: bool = False  # internal: exports never reveal it
+    # A newer version of the record arrived after the item was worked on: that version's batch
+    # (the item kept its text, so no annotation applies to other text; see `upsert`).
+    superseded_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +218,8 @@ class QueueStore(abc.ABC):
 
     @abc.abstractmethod
     def enqueue(self, items: Iterable[NewItem]) -> int:
-        """Add items; an item id already present is left as it is. Returns how many were new."""
+        """Add items; an item id already present is a newer version of its record (the SQLite
+        store updates it while nobody has worked on it). Returns how many were new."""
 
     @abc.abstractmethod
     def pull(self, queue: str, annotator: str, n: int, lease_seconds: int | None = None) -> list[QueueItem]:

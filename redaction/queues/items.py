@@ -1,9 +1,11 @@
 """From redacted rows to queue items: text, placeholder spans, pre-annotations, priority.
 
-`enqueue_rows` is what the pipeline calls after writing a batch. Item ids are
-sha256(source id, record id): the same input file re-run gives the same ids, and the store
-ignores ids it already holds, so re-running the pipeline duplicates nothing (and keeps the first
-version of an item, with its annotations).
+`enqueue_rows` is what the pipeline calls after writing a batch. The pipeline names items by
+the record's identity in its output folder (`redaction.identity.item_id`: the output folder's
+id and a keyed digest of the record id, never the file), so a record re-sent, renamed, or
+redone because its file grew is the same item: the store adds nothing, and updates an item
+nobody has worked on yet when its content changed (`SQLiteQueueStore.upsert`). Without an
+`item_key`, ids are sha256(source id, record id).
 
 Placeholders are found in the redacted text from the policy's rules: for each entity, the
 text its action writes (`<EMAIL_ADDRESS>`, `<PERSON_3>` for pseudonyms, `<PERSON:1a2b...>` for
@@ -20,8 +22,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,8 @@ from ..policy import Action, Policy
 from ..routing import PrelabelKind, QueueSettings
 from .base import PLACEHOLDER_PREFIX, GoldItem, NewItem, QueueError, QueueStore, Span, TextField
 from .prelabel import get_prelabeller
+
+logger = logging.getLogger(__name__)
 
 QUEUE_COLUMN = "_queue"  # written by the pipeline: the routing decision (null: filtered)
 # Written by the pipeline when the policy uses surrogates: JSON [[field path, start, end, entity]]
@@ -198,7 +203,13 @@ class ItemBuilder:
         return settings
 
     def build(
-        self, rows: Sequence[Mapping[str, Any]], *, id_field: str, source_id: str, batch_key: str
+        self,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        id_field: str,
+        source_id: str,
+        batch_key: str,
+        item_key: Callable[[str], str] | None = None,
     ) -> list[NewItem]:
         items: list[NewItem] = []
         languages: list[str] = []
@@ -211,7 +222,7 @@ class ItemBuilder:
             text, fields = compose_text(row, self.plan, id_field)
             items.append(
                 NewItem(
-                    item_id=item_id_for(source_id, record_id),
+                    item_id=item_key(record_id) if item_key else item_id_for(source_id, record_id),
                     queue=queue,
                     text=text,
                     record=dict(row),
@@ -311,10 +322,12 @@ def enqueue_rows(
     batch_key: str,
     policy: Policy,
     output: str = "",
+    item_key: Callable[[str], str] | None = None,
 ) -> int:
     """Enqueue the redacted rows of one written batch; returns how many items were new.
 
-    `output` is the file the rows were read from (a held item's record is released from there).
+    `output` is the file the rows were read from (a held item's record is released from there);
+    `item_key(record_id)` names each item (see the module docstring).
 
     Each row carries its routing decision in the `_queue` column (null or absent: filtered, not
     enqueued). Idempotent: an item id the store holds is left as it is. The store is told the
@@ -329,11 +342,24 @@ def enqueue_rows(
         )
     builder = builder_for(policy)
     store.configure(policy.routing.queues, builder.placeholders.all_labels)
-    items = builder.build(rows, id_field=id_field, source_id=source_id, batch_key=batch_key)
+    items = builder.build(
+        rows, id_field=id_field, source_id=source_id, batch_key=batch_key, item_key=item_key
+    )
     for item in items:
         item.output = output
         item.id_field = id_field
-    return store.enqueue(items)
+    upsert = getattr(store, "upsert", None)
+    if upsert is None:
+        return store.enqueue(items)
+    counts = upsert(items)
+    if counts["kept"]:
+        logger.warning(
+            "batch %s: %d queue item(s) already worked on keep their earlier version "
+            "(a newer one arrived; noted on the item as superseded_by)",
+            batch_key,
+            counts["kept"],
+        )
+    return counts["new"]
 
 
 def read_gold_file(path: str | Path) -> list[dict[str, Any]]:

@@ -356,6 +356,7 @@ def fix_item(
     (revised,) = builder_for(policy).build(
         [row], id_field=policy.fields.id, source_id=item.source_id, batch_key=item.batch_key
     )
+    revised.item_id = item.item_id  # the same item, however its id was made
     revised.output = item.output
     audit.record(ITEM_FIXED, [item_ref(item, entities=dict(sorted(report.redacted.items())))])
     store.revise(revised)

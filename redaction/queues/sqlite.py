@@ -61,7 +61,7 @@ _SCHEMA = (
     " record_id TEXT, source_id TEXT, batch_key TEXT,"
     " text TEXT NOT NULL, record TEXT NOT NULL, fields TEXT NOT NULL,"
     " spans TEXT NOT NULL, predictions TEXT NOT NULL, confidence REAL, model TEXT,"
-    " gold_answer TEXT, enqueued_at REAL NOT NULL, output TEXT, id_field TEXT)",
+    " gold_answer TEXT, enqueued_at REAL NOT NULL, output TEXT, id_field TEXT, superseded_by TEXT)",
     "CREATE INDEX IF NOT EXISTS items_serve ON items(queue, state, priority DESC, seq)",
     "CREATE TABLE IF NOT EXISTS assignments ("
     " item_id TEXT NOT NULL, annotator TEXT NOT NULL, queue TEXT NOT NULL,"
@@ -94,7 +94,7 @@ _RESTATE = (
 
 _ITEM_COLUMNS = (
     "item_id, queue, text, record, record_id, fields, spans, predictions, confidence, model,"
-    " source_id, batch_key, state, seq, priority, output, id_field"
+    " source_id, batch_key, state, seq, priority, output, id_field, superseded_by"
 )
 
 _PPM = 1_000_000
@@ -150,7 +150,8 @@ class SQLiteQueueStore(QueueStore):
             for statement in _SCHEMA:
                 db.execute(statement)
             columns = {row[1] for row in db.execute("PRAGMA table_info(items)")}
-            for column in ("output", "id_field"):  # a store made before held items had a file
+            # A store made before held items had a file, or before items noted newer versions.
+            for column in ("output", "id_field", "superseded_by"):
                 if column not in columns:
                     db.execute(f"ALTER TABLE items ADD COLUMN {column} TEXT")
 
@@ -258,49 +259,104 @@ class SQLiteQueueStore(QueueStore):
     # --- items ----------------------------------------------------------------------------------
 
     def enqueue(self, items: Iterable[NewItem]) -> int:
+        return self.upsert(items)["new"]
+
+    def upsert(self, items: Iterable[NewItem]) -> dict[str, int]:
+        """Add items; an item id the store holds is a newer version of the same record.
+
+        Returns counts: `new`; `unchanged` (same queue, text and record: only where it was read
+        from is updated); `updated` (nobody has leased, finished or annotated it yet: its content
+        is replaced, a held item is reviewed anew); `kept` (worked on: left as it is, with the
+        newer version's batch noted in `superseded_by`, so no annotation is ever silently
+        applied to other text).
+        """
         now = self.clock()
+        counts = {"new": 0, "unchanged": 0, "updated": 0, "kept": 0}
         with self._write() as db:
             settings: dict[str, QueueSettings] = {}
-            rows = []
             for item in items:
                 if item.queue not in settings:
                     settings[item.queue] = self._settings_of(db, item.queue)
                 queue = settings[item.queue]
-                rows.append(
-                    (
-                        item.item_id,
-                        item.queue,
-                        ItemState.HELD if queue.hold else ItemState.PENDING,
-                        priority_for(queue, item.confidence),
-                        queue.overlap,
-                        item.record_id,
-                        item.source_id,
-                        item.batch_key,
-                        item.text,
-                        json.dumps(item.record, ensure_ascii=False, default=str),
-                        json.dumps([[f.path, f.start, f.end] for f in item.fields]),
-                        spans_to_json(item.spans),
-                        spans_to_json(item.predictions),
-                        item.confidence,
-                        item.model,
-                        now,
-                        item.output or None,
-                        item.id_field or None,
-                    )
+                record = json.dumps(item.record, ensure_ascii=False, default=str)
+                content = (
+                    item.record_id,
+                    item.text,
+                    record,
+                    json.dumps([[f.path, f.start, f.end] for f in item.fields]),
+                    spans_to_json(item.spans),
+                    spans_to_json(item.predictions),
+                    item.confidence,
+                    item.model,
                 )
-            before = db.total_changes
-            db.executemany(
-                "INSERT OR IGNORE INTO items (item_id, queue, state, priority, overlap, record_id,"
-                " source_id, batch_key, text, record, fields, spans, predictions, confidence, model,"
-                " enqueued_at, output, id_field) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
-            return db.total_changes - before
+                pointers = (item.source_id, item.batch_key, item.output or None, item.id_field or None)
+                found = db.execute(
+                    "SELECT state, queue, text, record, active, done_n,"
+                    " EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = items.item_id),"
+                    " EXISTS (SELECT 1 FROM annotations n WHERE n.item_id = items.item_id)"
+                    " FROM items WHERE item_id = ?",
+                    (item.item_id,),
+                ).fetchone()
+                state = ItemState.HELD if queue.hold else ItemState.PENDING
+                if found is None:
+                    db.execute(
+                        "INSERT INTO items (item_id, queue, state, priority, overlap, record_id, text,"
+                        " record, fields, spans, predictions, confidence, model, source_id, batch_key,"
+                        " output, id_field, enqueued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (
+                            item.item_id,
+                            item.queue,
+                            state,
+                            priority_for(queue, item.confidence),
+                            queue.overlap,
+                            *content,
+                            *pointers,
+                            now,
+                        ),
+                    )
+                    counts["new"] += 1
+                    continue
+                old_state, old_queue, old_text, old_record, active, done_n, assigned, annotated = found
+                if old_state == ItemState.GOLD:
+                    counts["kept"] += 1
+                elif old_queue == item.queue and old_text == item.text and old_record == record:
+                    # (a released item is in another queue: its new version is held anew)
+                    db.execute(
+                        "UPDATE items SET source_id = ?, batch_key = ?, output = ?, id_field = ?"
+                        " WHERE item_id = ?",
+                        (*pointers, item.item_id),
+                    )
+                    counts["unchanged"] += 1
+                elif old_state in (ItemState.PENDING, ItemState.HELD) and not (
+                    active or done_n or assigned or annotated
+                ):
+                    db.execute(
+                        "UPDATE items SET queue = ?, state = ?, priority = ?, overlap = ?, record_id = ?,"
+                        " text = ?, record = ?, fields = ?, spans = ?, predictions = ?, confidence = ?,"
+                        " model = ?, source_id = ?, batch_key = ?, output = ?, id_field = ?,"
+                        " superseded_by = NULL WHERE item_id = ?",
+                        (
+                            item.queue,
+                            state,
+                            priority_for(queue, item.confidence),
+                            queue.overlap,
+                            *content,
+                            *pointers,
+                            item.item_id,
+                        ),
+                    )
+                    counts["updated"] += 1
+                else:
+                    db.execute(
+                        "UPDATE items SET superseded_by = ? WHERE item_id = ?", (item.batch_key, item.item_id)
+                    )
+                    counts["kept"] += 1
+        return counts
 
     @staticmethod
     def _item(row: Sequence[Any]) -> QueueItem:
         (item_id, queue, text, record, record_id, fields, spans, predictions, confidence, model,
-         source_id, batch_key, state, seq, priority, output, id_field) = row  # fmt: skip
+         source_id, batch_key, state, seq, priority, output, id_field, superseded_by) = row  # fmt: skip
         return QueueItem(
             item_id=item_id,
             queue=queue,
@@ -320,6 +376,7 @@ class SQLiteQueueStore(QueueStore):
             seq=seq,
             priority=priority,
             gold=state == ItemState.GOLD,
+            superseded_by=superseded_by or "",
         )
 
     def items(self, item_ids: Sequence[str]) -> list[QueueItem]:

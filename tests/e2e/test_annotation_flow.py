@@ -198,13 +198,10 @@ def test_a_reviewer_fixes_a_held_item_with_the_policy_action_then_releases_it(tm
     )
     assert summary["queues"] == {"privacy-review": 1}
 
-    from redaction.queues import item_id_for
-    from redaction.state import OutputState
-
-    (marker,) = OutputState(tmp_path / "out").batches.glob("*.json")
-    item_id = item_id_for(marker.stem.rsplit("-", 1)[0], "T-1")
     store_path = Path(env["SCRUBLINE_HOME"]) / "queues" / "queues.sqlite3"
-    (held,) = SQLiteQueueStore(store_path).items([item_id])
+    (held,) = SQLiteQueueStore(store_path).held("privacy-review", 10)
+    item_id = held.item_id
+    assert held.record_id == "T-1"
     assert held.state == "held" and "Qwixel Zarnoth" in held.text  # a name detection missed
 
     ok(scrubline("queue", "reviewers", "add", "rita", env=env))

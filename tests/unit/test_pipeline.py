@@ -320,6 +320,9 @@ def test_hostile_parquet_csv_and_compressed_inputs_run_and_reconcile(tmp_path, s
     values = hostile.corrupt_parquet(folder / "corrupt.parquet", n=20, row_group_size=10, bad_group=1)
     values += hostile.nested_parquet(folder / "nested.parquet")
     records, more = hostile.flat_records(6, seed=9)
+    # Ids of their own: the Parquet file's R-0001... with other content would be duplicate_id
+    # (an id is one record per output folder, whatever file it comes in).
+    records = [{**record, "id": f"C-{i}"} for i, record in enumerate(records)]
     values += more
     (folder / "semicolon.csv").write_bytes(hostile.csv_bytes(records[:3], delimiter=";", bom=True))
     (folder / "tickets.jsonl.gz").write_bytes(hostile.compress(hostile.jsonl_bytes(records[3:]), "gzip"))
