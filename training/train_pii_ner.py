@@ -916,6 +916,45 @@ def write_manifest(folder: Path) -> None:
     (folder / "manifest.json").write_text(json.dumps({"sha256": manifest}, indent=2) + "\n", encoding="utf-8")
 
 
+def save(args, nlp, train, dev, train_hash, before, history, label, started) -> None:
+    """Write the ner component's files, meta.json and manifest.json to args.out."""
+    import spacy
+
+    out = args.out
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    nlp.get_pipe("ner").to_disk(out / "ner", exclude=["vocab"])
+    meta = {
+        "name": "scrubline-pii-en",
+        "component": "ner",
+        "base_model": args.base,
+        "base_version": nlp.meta.get("version"),
+        "spacy_version": spacy.__version__,
+        "labels": list(nlp.get_pipe("ner").labels),
+        "model_config": json.loads(json.dumps(dict(nlp.config["components"]["ner"]["model"]))),
+        "architecture": "base model's ner (spacy.TransitionBasedParser.v2, MultiHashEmbed width 96, "
+        "MaxoutWindowEncoder depth 4, hidden 64, no vectors), fine-tuned",
+        "training": {
+            "command": "nice -n 10 python training/train_pii_ner.py " + " ".join(sys.argv[1:]),
+            "seed": args.seed,
+            "train_texts": len(train),
+            "dev_texts": len(dev),
+            "train_data_sha256": train_hash,
+            "train_locales": list(TRAIN_LOCALES),
+            "dev_locales": list(DEV_LOCALES),
+            "saved_at": label,
+            "seconds_to_save": round(time.time() - started),
+        },
+        "dev_before": before,
+        "dev_history": history,
+    }
+    (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_manifest(out)
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    print(f"  wrote {out} ({size / 1e6:.1f} MB)", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -924,8 +963,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-train", type=int, default=20_000)
     parser.add_argument("--n-dev", type=int, default=1_500)
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--patience", type=int, default=1)
+    parser.add_argument("--patience", type=int, default=3)
     parser.add_argument("--dropout", type=float, default=0.15)
+    parser.add_argument("--eval-every", type=int, default=5000, help="evaluate every N training texts")
+    parser.add_argument(
+        "--max-minutes", type=float, default=25, help="stop after the first evaluation past this"
+    )
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--out", type=Path, default=REPO / "redaction" / "models" / "pii_en")
     parser.add_argument("--pilot", action="store_true", help="3000 texts, 2 epochs, nothing written")
@@ -976,77 +1019,71 @@ def main(argv: list[str] | None = None) -> int:
 
     optimizer = nlp.resume_training()
     rng = random.Random(args.seed)
-    best, best_bytes, best_epoch, history, stale = -1.0, None, -1, [], 0
-    for epoch in range(args.epochs):
-        rng.shuffle(train_examples)
-        losses: dict[str, float] = {}
-        for batch in minibatch(train_examples, size=compounding(8.0, 64.0, 1.001)):
-            nlp.update(batch, drop=args.dropout, sgd=optimizer, losses=losses)
-        # evaluate with the averaged parameters, as spaCy's own training does
+    state = {"best": -1.0, "at": None, "stale": 0}
+    history: list[dict] = []
+    seen = 0
+    budget = args.max_minutes * 60 if args.max_minutes else None
+
+    def checkpoint(label: str, losses: dict) -> bool:
+        """Evaluate (averaged weights, as spaCy's own training does); write the model when it is
+        the best so far. True when training should stop."""
         with nlp.use_params(optimizer.averages):
             result = evaluate(nlp, dev_examples)
-            if result["score"] > best:
-                best, best_epoch, stale = result["score"], epoch, 0
-                best_bytes = nlp.get_pipe("ner").to_bytes()
+            improved = result["score"] > state["best"]
+            if improved:
+                state.update(best=result["score"], at=label, stale=0)
+                if not args.pilot:
+                    save(
+                        args,
+                        nlp,
+                        train,
+                        dev,
+                        train_hash,
+                        before,
+                        history + [{"at": label, **result}],
+                        label,
+                        started,
+                    )
             else:
-                stale += 1
-        history.append({"epoch": epoch, "loss": round(float(losses.get("ner", 0.0)), 1), **result})
-        print(
-            f"epoch {epoch}: loss {losses.get('ner', 0.0):.0f} dev score {result['score']} "
-            f"ents_f {result['ents_f']} PERSON {result['per_type'].get('PERSON', {})} "
-            f"GPE {result['per_type'].get('GPE', {})} ({time.time() - started:.0f} s)",
-            flush=True,
+                state["stale"] += 1
+        history.append(
+            {"at": label, "texts_seen": seen, "loss": round(float(losses.get("ner", 0.0)), 1), **result}
         )
         print(
+            f"{label}: loss {losses.get('ner', 0.0):.0f} dev score {result['score']}"
+            f"{' (best, saved)' if improved and not args.pilot else ''} ents_f {result['ents_f']} "
+            f"({time.time() - started:.0f} s)\n"
             "  F per type: " + ", ".join(f"{k} {v['f']:.3f}" for k, v in result["per_type"].items()),
             flush=True,
         )
-        if stale >= args.patience:
-            print(f"no gain for {args.patience} epochs: stopping", flush=True)
-            break
+        if state["stale"] >= args.patience:
+            print(f"no gain for {args.patience} evaluations: stopping", flush=True)
+            return True
+        if budget and time.time() - started > budget:
+            print(f"time budget of {args.max_minutes} min used: stopping", flush=True)
+            return True
+        return False
 
-    seconds = round(time.time() - started)
-    if args.pilot:
-        print(f"pilot done in {seconds} s; nothing written")
-        return 0
-    nlp.get_pipe("ner").from_bytes(best_bytes)
-    out = args.out
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    nlp.get_pipe("ner").to_disk(out / "ner", exclude=["vocab"])
-    base_meta = nlp.meta
-    meta = {
-        "name": "scrubline-pii-en",
-        "component": "ner",
-        "base_model": args.base,
-        "base_version": base_meta.get("version"),
-        "spacy_version": spacy.__version__,
-        "labels": list(nlp.get_pipe("ner").labels),
-        "model_config": json.loads(json.dumps(dict(nlp.config["components"]["ner"]["model"]))),
-        "architecture": "base model's ner (spacy.TransitionBasedParser.v2, MultiHashEmbed width 96, "
-        "MaxoutWindowEncoder depth 4, hidden 64, no vectors), fine-tuned",
-        "training": {
-            "command": "nice -n 10 python training/train_pii_ner.py"
-            + (f" --n-train {args.n_train}" if args.n_train != 20_000 else "")
-            + (f" --epochs {args.epochs}" if args.epochs != 3 else ""),
-            "seed": args.seed,
-            "train_texts": len(train),
-            "dev_texts": len(dev),
-            "train_data_sha256": train_hash,
-            "train_locales": list(TRAIN_LOCALES),
-            "dev_locales": list(DEV_LOCALES),
-            "epochs_run": len(history),
-            "best_epoch": best_epoch,
-            "seconds": seconds,
-        },
-        "dev_before": before,
-        "dev_history": history,
-    }
-    (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    write_manifest(out)
-    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    print(f"wrote {out} ({size / 1e6:.1f} MB) in {seconds} s; best epoch {best_epoch}, dev score {best}")
+    stop = False
+    for epoch in range(args.epochs):
+        rng.shuffle(train_examples)
+        losses: dict[str, float] = {}
+        since = 0
+        for batch in minibatch(train_examples, size=compounding(8.0, 64.0, 1.001)):
+            nlp.update(batch, drop=args.dropout, sgd=optimizer, losses=losses)
+            seen += len(batch)
+            since += len(batch)
+            if args.eval_every and since >= args.eval_every:
+                since = 0
+                if checkpoint(f"epoch {epoch} at {seen} texts", losses):
+                    stop = True
+                    break
+        if stop or checkpoint(f"end of epoch {epoch}", losses):
+            break
+    print(
+        f"done in {time.time() - started:.0f} s; best {state['best']} at {state['at']}"
+        + ("" if args.pilot else f", written to {args.out}")
+    )
     return 0
 
 
