@@ -2,7 +2,7 @@
 
     python benchmarks/quality.py [--n 2000] [--seed 1] [--part heldout|tuning|all]
                                  [--policy policies/default.yaml] [--lemmatizer-variant]
-                                 [--write-corpus PATH]
+                                 [--write-corpus PATH] [--also POLICY ...]
 
 Generates `--n` labelled English and French records (tests/data/generators.py) from the
 templates of one part of the corpus: by default the held-out part, which no detector may be
@@ -13,7 +13,9 @@ where the policy's misses are (by style and by casing), and PASS/FAIL against th
 (every direct identifier >= 99% of spans fully removed, all PII >= 95%, types the policy keeps
 on purpose aside, non-PII words kept >= 95%) and against vanilla Presidio (at least its share
 fully removed, per direct identifier). Exit status 1 on any FAIL, 2 when the policy does not
-load. `--lemmatizer-variant` also runs the policy with spaCy's lemmatizer on.
+load. `--lemmatizer-variant` also runs the policy with spaCy's lemmatizer on; `--also` runs other
+policies beside it on the same records (a column each, named after the file; PASS/FAIL is the
+first policy's).
 
 Runs in a temporary SCRUBLINE_HOME: a benchmark never touches real keys or pseudonyms.
 """
@@ -129,6 +131,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--write-corpus", type=Path, metavar="PATH", help="also write the labelled set as JSONL"
     )
+    parser.add_argument(
+        "--also", type=Path, nargs="*", default=[], metavar="POLICY", help="more policies to run beside it"
+    )
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("--n must be at least 1")
@@ -141,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("presidio-anonymizer").setLevel(logging.ERROR)
     try:
         policy = load_policy(args.policy)
+        others = {f"policy {path.stem}": load_policy(path) for path in args.also}
     except ScrublineError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -155,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     systems: dict[str, Callable[[], EvaluationResult]] = {ours_name: lambda: evaluate_policy(records, policy)}
     if args.lemmatizer_variant:
         systems[LEMMAS] = lambda: evaluate_policy(records, with_lemmatizer(policy))
+    for other_name, other in others.items():
+        systems[other_name] = lambda other=other: evaluate_policy(records, other)
     systems[VANILLA] = lambda: evaluate_vanilla_presidio(
         records, models=models, default_language=policy.primary_language
     )
