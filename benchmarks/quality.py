@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("presidio-anonymizer").setLevel(logging.ERROR)
     try:
         policy = load_policy(args.policy)
-        others = {f"policy {path.stem}": load_policy(path) for path in args.also}
+        others = {f"policy {path.stem} ({path})": load_policy(path) for path in args.also}
     except ScrublineError as exc:
         print(exc, file=sys.stderr)
         return 2
