@@ -146,7 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("presidio-anonymizer").setLevel(logging.ERROR)
     try:
         policy = load_policy(args.policy)
-        others = {f"policy {path.stem} ({path})": load_policy(path) for path in args.also}
+        others = {}
+        for path in args.also:  # a column each, named after the file (its folder too on a clash)
+            name = f"policy {path.stem}"
+            if name == f"policy {policy.name}" or name in others:
+                name = f"policy {path.parent.name}/{path.stem}"
+            others[name] = load_policy(path)
     except ScrublineError as exc:
         print(exc, file=sys.stderr)
         return 2
