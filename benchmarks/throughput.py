@@ -15,6 +15,12 @@ Both systems get the same generated support-ticket records (tests/data/generator
 Peak memory is measured in a fresh process per size (the parent's and the largest worker's
 peak RSS), to show it does not grow with the input.
 
+NER comparison (`--ner-compare`): detection alone (Detector.detect, as a worker runs it) over the
+same texts with the base model's own ner and with the shipped NER component
+(`languages.en.ner: scrubline-pii-en`), and vanilla Presidio's BatchAnalyzerEngine; chunks of
+texts alternate between the systems so a change in machine load hits all of them alike. Reports
+the CPU seconds (process time, models loaded and warmed up first) per record of each.
+
 Flow mode (`--flow 20000`): end to end through Prefect, against a real local Prefect server the
 benchmark starts (or $PREFECT_API_URL). `scrubline run` with 1 worker and with every core, on the
 same generated file, in one invocation; then the same flow with the audit log off (the audit's
@@ -176,6 +182,11 @@ def main() -> int:
     )
     parser.add_argument("--dask", action="store_true", help="flow mode: also run on a local Dask cluster")
     parser.add_argument("--flow-child", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--ner-compare",
+        action="store_true",
+        help="detection CPU per record: base model's ner vs the shipped NER vs vanilla Presidio",
+    )
     args = parser.parse_args()
     if args.flow_child:
         return flow_child(json.loads(args.flow_child))
@@ -195,6 +206,8 @@ def main() -> int:
 
     policy = load_policy(args.policy)
     model = policy.languages["en"].model
+    if args.ner_compare:
+        return ner_compare(args, policy, model, folder)
     ratio = None
     if args.n:
         ratio = compare(args, policy, model, folder, workers)
@@ -229,6 +242,60 @@ def compare(args, policy, model: str, folder: Path, workers: int) -> float:
     ratio = vanilla_s / ours_s
     print(f"\nratio scrubline ({workers} workers) / vanilla: {ratio:.2f} (target >= 2.0)")
     return ratio
+
+
+def ner_compare(args, policy, model: str, folder: Path, chunk: int = 200) -> int:
+    """CPU seconds per record of detection with the base ner, with the shipped one, and of
+    vanilla Presidio's BatchAnalyzerEngine, on the same records, in one run."""
+    from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+    from redaction.detect import Detector
+    from redaction.fields import FieldPlan, split_record
+    from redaction.runtime import configure_runtime
+
+    path = write_input(folder, args.n)
+    plan = FieldPlan(policy.fields)
+    records = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            _, slots, _ = split_record(json.loads(line), plan)
+            records.append([slot.text for slot in slots])
+    en = policy.languages["en"]
+    base = policy.model_copy(update={"languages": {"en": en.model_copy(update={"ner": None})}})
+    shipped = policy.model_copy(
+        update={"languages": {"en": en.model_copy(update={"ner": "scrubline-pii-en"})}}
+    )
+    configure_runtime()
+    detectors = {
+        f"detection, {model}'s own ner": Detector(base),
+        "detection, shipped ner (scrubline-pii-en)": Detector(shipped),
+    }
+    analyzer = AnalyzerEngine(nlp_engine=SpacyNlpEngine(models=[{"lang_code": "en", "model_name": model}]))
+    batch = BatchAnalyzerEngine(analyzer_engine=analyzer)
+    runners = {
+        name: (lambda texts, d=d: d.detect(texts, ["en"] * len(texts))) for name, d in detectors.items()
+    }
+    runners["vanilla Presidio BatchAnalyzerEngine"] = lambda texts: list(
+        batch.analyze_iterator(texts, language="en")
+    )
+    for run in runners.values():  # load lazily loaded models, warm up
+        run(records[0] + records[1])
+    cpu = dict.fromkeys(runners, 0.0)
+    for first in range(0, len(records), chunk):
+        texts = [t for r in records[first : first + chunk] for t in r]
+        for name, run in runners.items():
+            started = time.process_time()
+            run(texts)
+            cpu[name] += time.process_time() - started
+    n = len(records)
+    print(f"{n} records ({sum(map(len, records))} texts), detection only, English, one process")
+    print(f"{'system':<48} {'CPU s':>7} {'CPU ms/record':>14}")
+    for name, seconds in cpu.items():
+        print(f"{name:<48} {seconds:>7.1f} {1000 * seconds / n:>14.2f}")
+    names = list(cpu)
+    print(f"\nshipped / base ner, CPU per record: {cpu[names[1]] / cpu[names[0]]:.2f} (target <= 1.0)")
+    return 0
 
 
 def memory(args, folder: Path, workers: int) -> None:

@@ -248,7 +248,12 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
     print(f"{policy.name} {policy.version}  sha256 {policy.content_hash()}")
     if policy.description:
         print(policy.description)
-    print("languages: " + ", ".join(f"{k} ({v.model})" for k, v in policy.languages.items()))
+    print(
+        "languages: "
+        + ", ".join(
+            f"{k} ({v.model}{', ner ' + v.ner if v.ner else ''})" for k, v in policy.languages.items()
+        )
+    )
     print()
     rows = [
         (

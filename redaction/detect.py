@@ -29,6 +29,7 @@ from presidio_analyzer.predefined_recognizers import PhoneRecognizer, SpacyRecog
 from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RecordTimeoutError, RedactionError
 from .limits import RecordBudget, bound_presidio_patterns
+from .models import add_shipped_ner, verified_meta
 from .names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, WORD, is_first_name, truecase
 from .places import place_not_person
 from .policy import Action, Policy, did_you_mean
@@ -286,8 +287,11 @@ class _LazyModels(dict):
 
 def check_models_installed(policy: Policy) -> None:
     """Raise MissingDependencyError naming the first policy language whose spaCy model is not
-    installed (without loading any model)."""
+    installed (without loading any model), ModelIntegrityError when a shipped NER component the
+    policy names does not match its manifest."""
     for lang, spec in policy.languages.items():
+        if spec.ner:
+            verified_meta(spec.ner)
         name = spec.model
         if not (spacy.util.is_package(name) or Path(name).exists()):
             raise MissingDependencyError(
@@ -319,7 +323,12 @@ class ScrublineNlpEngine(SpacyNlpEngine):
     def _load_model(self, lang: str):
         spec = self._policy.languages[lang]
         exclude = list(_NEVER) if spec.lemmatizer else list(_NEVER + _FOR_LEMMAS)
-        nlp = spacy.load(spec.model, exclude=exclude)
+        if spec.ner:
+            # The shipped component replaces the model's ner (never runs beside it).
+            nlp = spacy.load(spec.model, exclude=[*exclude, "ner"])
+            add_shipped_ner(nlp, spec.ner)
+        else:
+            nlp = spacy.load(spec.model, exclude=exclude)
         if "ner" not in nlp.pipe_names:
             raise MissingDependencyError(
                 f"languages.{lang}.model: spaCy model '{spec.model}' has no 'ner' component"

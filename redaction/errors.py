@@ -68,6 +68,10 @@ class AuditIntegrityError(ScrublineError):
     """The audit log does not verify."""
 
 
+class ModelIntegrityError(ScrublineError):
+    """A model file shipped with Scrubline does not match its manifest (changed or missing)."""
+
+
 class MissingDependencyError(ScrublineError, ImportError):
     """An optional package or a spaCy model is not installed."""
 

@@ -99,6 +99,26 @@ class LanguageModel(_Model):
         ),
     )
     max_chars: int = Field(default=200_000, gt=0, description="Longest text accepted")
+    ner: str | None = Field(
+        default=None,
+        description=(
+            "A NER component shipped with Scrubline (redaction/models/) that replaces the model's "
+            "own ner: scrubline-pii-en (names, places, organisations from many locales and styles)"
+        ),
+    )
+
+    @field_validator("ner")
+    @classmethod
+    def _shipped_ner(cls, value: str | None) -> str | None:
+        from .models import shipped_ner_names
+
+        if value is not None and value not in shipped_ner_names():
+            known = shipped_ner_names()
+            raise ValueError(
+                f"{value!r} is not a NER component shipped with Scrubline{did_you_mean(value, known)} "
+                f"(shipped: {', '.join(known)})"
+            )
+        return value
 
 
 _ACTION_PARAMS: dict[Action, set[str]] = {
@@ -391,6 +411,9 @@ class Policy(_Model):
             # Limits at their defaults leave the hash of policies written before limits existed
             # unchanged (their runs stay incremental); any limit set changes it.
             del data["limits"]
+        for spec in data["languages"].values():
+            if spec.get("ner") is None:  # unset: the hash policies had before the key existed
+                spec.pop("ner", None)
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -519,12 +542,28 @@ def cross_problems(data: dict[str, Any]) -> list[str]:
 
 
 def model_problems(data: dict[str, Any]) -> list[str]:
-    """spaCy models the policy names that are not installed (a package name or a path)."""
+    """spaCy models the policy names that are not installed (a package name or a path), and
+    shipped NER components that are for another language or whose files do not verify."""
     import importlib.util
+
+    from .errors import ModelIntegrityError
+    from .models import ner_language, shipped_ner_names, verified_meta
 
     problems = []
     languages = data.get("languages")
     for lang, spec in (languages or {}).items() if isinstance(languages, dict) else ():
+        ner = spec.get("ner") if isinstance(spec, dict) else None
+        if isinstance(ner, str) and ner in shipped_ner_names():
+            if ner_language(ner) != lang:
+                problems.append(
+                    f"languages.{lang}.ner: '{ner}' is a NER component for language "
+                    f"'{ner_language(ner)}', not '{lang}'"
+                )
+            else:
+                try:
+                    verified_meta(ner)
+                except ModelIntegrityError as exc:
+                    problems.append(f"languages.{lang}.ner: {exc}")
         name = spec.get("model") if isinstance(spec, dict) else None
         if not isinstance(name, str) or not name:
             continue
