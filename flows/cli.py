@@ -104,13 +104,6 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
 def _local_server_lost(server) -> None:
     """The local server died mid-run: stop at once. Batches commit atomically, so ending this
     process (its workers follow it) leaves nothing half-written; the next run resumes."""
-    import multiprocessing.util
-
-    from flows.redact import stop_worker_pools
-
-    stop_worker_pools()
-    # Release the pool's semaphores as a normal exit would (else the resource tracker warns).
-    multiprocessing.util._exit_function()
     print(
         f"scrubline: error: the local Prefect server stopped during the run (log: {server.log_path}); "
         "the batches committed so far are kept: run the same command again to finish",
@@ -460,6 +453,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _exit_now(code: int) -> None:
+    """Exit without waiting for Prefect's background workers (see the callers). The worker
+    pool ends first and its semaphores are released as at a normal exit, else multiprocessing's
+    resource tracker warns about them."""
+    import multiprocessing.util
+
+    redact = sys.modules.get("flows.redact")
+    if redact is not None:
+        redact.stop_worker_pools()
+    multiprocessing.util._exit_function()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
