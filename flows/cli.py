@@ -104,47 +104,35 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
 def _local_server_lost(server) -> None:
     """The local server died mid-run: stop at once. Batches commit atomically, so ending this
     process (its workers follow it) leaves nothing half-written; the next run resumes."""
-    print(
+    _exit_now(
+        1,
         f"scrubline: error: the local Prefect server stopped during the run (log: {server.log_path}); "
         "the batches committed so far are kept: run the same command again to finish",
-        file=sys.stderr,
     )
-    _exit_now(1)
 
 
 def _flow(args: argparse.Namespace, url: str, server) -> dict[str, Any]:
-    from prefect.context import refresh_global_settings_context
-
+    from flows.prefect_setup import use_api
     from flows.redact import redact_dataset
 
-    # Every Prefect client in this process (the flow's, and those of its background log and
-    # event workers, in threads of their own) must use this server.
-    previous = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = url
-    refresh_global_settings_context()
     try:
-        return redact_dataset(
-            inputs=[str(p) for p in args.inputs],
-            policy=args.policy,
-            out=args.out,
-            batch_size=args.batch_size,
-            workers=args.workers,
-            executor=args.executor,
-            dask_address=args.dask_address,
-            show_progress=not args.no_progress and sys.stderr.isatty(),
-        )
+        with use_api(url):
+            return redact_dataset(
+                inputs=[str(p) for p in args.inputs],
+                policy=args.policy,
+                out=args.out,
+                batch_size=args.batch_size,
+                workers=args.workers,
+                executor=args.executor,
+                dask_address=args.dask_address,
+                show_progress=not args.no_progress and sys.stderr.isatty(),
+            )
     except Exception as exc:
         error = _stopped_run_error(exc, url, server)
         if error is None:
             raise
         error._scrubline_audited = getattr(exc, "_scrubline_audited", False)  # the flow recorded it
         raise error from None
-    finally:
-        if previous is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = previous
-        refresh_global_settings_context()
 
 
 # A full, read-only or forbidden output location met outside a batch (summary, state files).
@@ -432,11 +420,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"scrubline: error: {problem}", file=sys.stderr)
         return 1
     except OrchestrationError as exc:
-        print(f"scrubline: error: {exc}", file=sys.stderr)
         # Prefect's log and event workers would spend minutes at exit retrying a server that
         # is gone; what they hold (task states, logs) cannot reach it. The run's own state is on
         # disk, committed atomically.
-        _exit_now(1)
+        _exit_now(1, f"scrubline: error: {exc}")
     except ScrublineError as exc:
         print(f"scrubline: error: {exc}", file=sys.stderr)
         return 1
@@ -452,18 +439,20 @@ def main(argv: list[str] | None = None) -> int:
         return 143
 
 
-def _exit_now(code: int) -> None:
-    """Exit without waiting for Prefect's background workers (see the callers). The worker
-    pool ends first and its semaphores are released as at a normal exit, else multiprocessing's
-    resource tracker warns about them."""
+def _exit_now(code: int, message: str) -> None:
+    """Say `message` last and exit without waiting for Prefect's background workers (see the
+    callers). The worker pool ends first and its semaphores are released as at a normal exit,
+    else multiprocessing's resource tracker warns about them; the batch tasks it cancels would
+    log after the message, so logging stops."""
     import multiprocessing.util
 
     redact = sys.modules.get("flows.redact")
     if redact is not None:
         redact.stop_worker_pools()
     multiprocessing.util._exit_function()
+    logging.disable(logging.CRITICAL)
     sys.stdout.flush()
-    sys.stderr.flush()
+    print(message, file=sys.stderr, flush=True)
     os._exit(code)
 
 
