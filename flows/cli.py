@@ -112,11 +112,14 @@ def _local_server_lost(server) -> None:
 
 
 def _flow(args: argparse.Namespace, url: str, server) -> dict[str, Any]:
+    from flows.console import run_console, verbose_by_environment
     from flows.prefect_setup import use_api
     from flows.redact import redact_dataset
 
+    progress = not args.no_progress and sys.stderr.isatty()
+    verbose = args.verbose or verbose_by_environment()
     try:
-        with use_api(url):
+        with use_api(url), run_console(verbose=verbose, progress=progress):
             return redact_dataset(
                 inputs=[str(p) for p in args.inputs],
                 policy=args.policy,
@@ -125,7 +128,7 @@ def _flow(args: argparse.Namespace, url: str, server) -> dict[str, Any]:
                 workers=args.workers,
                 executor=args.executor,
                 dask_address=args.dask_address,
-                show_progress=not args.no_progress and sys.stderr.isatty(),
+                show_progress=progress,
             )
     except Exception as exc:
         error = _stopped_run_error(exc, url, server)
@@ -353,6 +356,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (with --executor dask)",
     )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show Prefect's own log lines too (every task's state; also when PREFECT_LOGGING_LEVEL is set)",
+    )
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     run.set_defaults(func=cmd_run)
 
@@ -451,6 +459,9 @@ def _exit_now(code: int, message: str) -> None:
         redact.stop_worker_pools()
     multiprocessing.util._exit_function()
     logging.disable(logging.CRITICAL)
+    console = sys.modules.get("flows.console")
+    if console is not None:  # standard error is the terminal again, every line so far shown
+        console.stop_relay()
     sys.stdout.flush()
     print(message, file=sys.stderr, flush=True)
     os._exit(code)
