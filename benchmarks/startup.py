@@ -1,6 +1,7 @@
-"""What a local Prefect server costs a `scrubline run` before its first record, and what is cut.
+"""What a local Prefect server costs a `scrubline run` before its first record, and what is cut;
+how soon a run stops on SIGTERM.
 
-    .venv/bin/python benchmarks/startup.py [--repeat 3] [--load]
+    .venv/bin/python benchmarks/startup.py [--repeat 3] [--load] [--part startup|sigterm|all]
 
 Seconds until the API answers, median of `--repeat` tries, for:
 
@@ -8,6 +9,11 @@ Seconds until the API answers, median of `--repeat` tries, for:
   PREFECT_API_URL), on a brand new PREFECT_HOME and on one whose database exists;
 - Scrubline's `LocalPrefect` (flows/prefect_setup.py) in the same two cases, and when a run
   finds the server of a run still using it (or idling, SCRUBLINE_PREFECT_IDLE_SECONDS).
+
+`--part sigterm`: seconds from SIGTERM to the exit of a `scrubline run` (300 records, batches
+of 10, 2 workers, a Prefect server already running) sent once its third batch is committed,
+beside the baseline measured in the same run: how long the same run, left alone, goes on from
+that moment to its end (what a stop that waits for the run costs).
 
 `--load` keeps every core busy with a spinning process meanwhile, as on a shared CI machine.
 """
@@ -59,10 +65,69 @@ def local_prefect(home: Path, *, keep: bool = False):
     return seconds, server
 
 
+SIGTERM_RECORDS = 300
+SIGTERM_AFTER = 3  # committed batches
+
+
+def _sigterm_run(source: Path, out: Path, env: dict[str, str], stop: bool) -> tuple[float, int]:
+    """Seconds from the run's third committed batch to its exit (sent SIGTERM then if `stop`),
+    and its exit status."""
+    import signal
+    import subprocess
+
+    scrubline = str(Path(sys.executable).parent / "scrubline")
+    policy = Path(__file__).resolve().parents[1] / "policies" / "default.yaml"
+    process = subprocess.Popen(
+        [scrubline, "run", str(source), "--policy", str(policy), "--out", str(out), "--batch-size", "10",
+         "--workers", "2", "--no-progress"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    markers = out / "_state" / "batches"
+    while process.poll() is None and not (
+        markers.exists() and len(list(markers.glob("*.json"))) >= SIGTERM_AFTER
+    ):
+        time.sleep(0.02)
+    moment = time.monotonic()
+    if stop:
+        process.send_signal(signal.SIGTERM)
+    code = process.wait()
+    return time.monotonic() - moment, code
+
+
+def sigterm(repeat: int) -> dict[str, list[float]]:
+    import json
+
+    from flows.prefect_setup import LocalPrefect
+    from tests.data.generators import generate_records
+
+    results: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        records, _ = generate_records(SIGTERM_RECORDS, seed=61)
+        source = root / "tickets.jsonl"
+        source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        server = LocalPrefect(root / "prefect", timeout=600, idle_seconds=600).__enter__()
+        env = {**os.environ, "PREFECT_API_URL": server.url, "SCRUBLINE_HOME": str(root / "home")}
+        try:
+            for i in range(repeat):
+                seconds, code = _sigterm_run(source, root / f"left-{i}", env, stop=False)
+                assert code == 0, f"the uninterrupted run failed ({code})"
+                results.setdefault("run left alone: third batch to its end (baseline)", []).append(seconds)
+                seconds, code = _sigterm_run(source, root / f"stopped-{i}", env, stop=True)
+                assert code == 143, f"SIGTERM: exit status {code}, not 143"
+                results.setdefault("SIGTERM at the third batch to exit", []).append(seconds)
+        finally:
+            server.__exit__()
+            os.kill(server.pid, 15)
+            server.stopped()
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--load", action="store_true", help="keep every core busy meanwhile")
+    parser.add_argument("--part", choices=("startup", "sigterm", "all"), default="all")
     args = parser.parse_args()
     spinners = []
     if args.load:
@@ -71,8 +136,11 @@ def main() -> None:
         for spinner in spinners:
             spinner.start()
     results: dict[str, list[float]] = {}
+    stopping: dict[str, list[float]] = {}
     try:
-        for _ in range(args.repeat):
+        if args.part in ("sigterm", "all"):
+            stopping = sigterm(args.repeat)
+        for _ in range(args.repeat if args.part != "sigterm" else 0):
             with tempfile.TemporaryDirectory() as fresh, tempfile.TemporaryDirectory() as ours:
                 results.setdefault("Prefect temporary server, new PREFECT_HOME", []).append(
                     prefect_temporary_server(Path(fresh))
@@ -92,11 +160,20 @@ def main() -> None:
         for spinner in spinners:
             spinner.terminate()
     load = f"every core busy ({len(spinners)} spinners)" if spinners else "no added load"
-    print(f"seconds until the Prefect API answers, median of {args.repeat}, {load}:")
-    width = max(len(k) for k in results)
-    for name, values in results.items():
-        spread = ", ".join(f"{v:.1f}" for v in values)
-        print(f"  {name:<{width}}  {statistics.median(values):6.1f}   ({spread})")
+    for title, table in (
+        ("seconds until the Prefect API answers", results),
+        (f"seconds until a run of {SIGTERM_RECORDS} records ends", stopping),
+    ):
+        if not table:
+            continue
+        print(f"{title}, median of {args.repeat}, {load}:")
+        width = max(len(k) for k in table)
+        for name, values in table.items():
+            spread = ", ".join(f"{v:.1f}" for v in values)
+            print(f"  {name:<{width}}  {statistics.median(values):6.1f}   ({spread})")
+    if stopping:
+        alone, stopped = (statistics.median(v) for v in stopping.values())
+        print(f"  SIGTERM ends the run {alone / stopped:.1f}x sooner than letting it finish")
 
 
 if __name__ == "__main__":

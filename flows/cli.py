@@ -106,54 +106,38 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
 def _local_server_lost(server) -> None:
     """The local server died mid-run: stop at once. Batches commit atomically, so ending this
     process (its workers follow it) leaves nothing half-written; the next run resumes."""
-    import multiprocessing.util
-
-    from flows.redact import stop_worker_pools
-
-    stop_worker_pools()
-    # Release the pool's semaphores as a normal exit would (else the resource tracker warns).
-    multiprocessing.util._exit_function()
-    print(
+    _exit_now(
+        1,
         f"scrubline: error: the local Prefect server stopped during the run (log: {server.log_path}); "
         "the batches committed so far are kept: run the same command again to finish",
-        file=sys.stderr,
     )
-    _exit_now(1)
 
 
 def _flow(args: argparse.Namespace, url: str, server) -> dict[str, Any]:
-    from prefect.context import refresh_global_settings_context
-
+    from flows.console import run_console, verbose_by_environment
+    from flows.prefect_setup import use_api
     from flows.redact import redact_dataset
 
-    # Every Prefect client in this process (the flow's, and those of its background log and
-    # event workers, in threads of their own) must use this server.
-    previous = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = url
-    refresh_global_settings_context()
+    progress = not args.no_progress and sys.stderr.isatty()
+    verbose = args.verbose or verbose_by_environment()
     try:
-        return redact_dataset(
-            inputs=[str(p) for p in args.inputs],
-            policy=args.policy,
-            out=args.out,
-            batch_size=args.batch_size,
-            workers=args.workers,
-            executor=args.executor,
-            dask_address=args.dask_address,
-            show_progress=not args.no_progress and sys.stderr.isatty(),
-        )
+        with use_api(url), run_console(verbose=verbose, progress=progress):
+            return redact_dataset(
+                inputs=[str(p) for p in args.inputs],
+                policy=args.policy,
+                out=args.out,
+                batch_size=args.batch_size,
+                workers=args.workers,
+                executor=args.executor,
+                dask_address=args.dask_address,
+                show_progress=progress,
+            )
     except Exception as exc:
         error = _stopped_run_error(exc, url, server)
         if error is None:
             raise
         error._scrubline_audited = getattr(exc, "_scrubline_audited", False)  # the flow recorded it
         raise error from None
-    finally:
-        if previous is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = previous
-        refresh_global_settings_context()
 
 
 # A full, read-only or forbidden output location met outside a batch (summary, state files).
@@ -391,6 +375,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (with --executor dask)",
     )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show Prefect's own log lines too (every task's state; also when PREFECT_LOGGING_LEVEL is set)",
+    )
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     run.set_defaults(func=cmd_run)
 
@@ -534,11 +523,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"scrubline: error: {problem}", file=sys.stderr)
         return 1
     except OrchestrationError as exc:
-        print(f"scrubline: error: {exc}", file=sys.stderr)
         # Prefect's log and event workers would spend minutes at exit retrying a server that
         # is gone; what they hold (task states, logs) cannot reach it. The run's own state is on
         # disk, committed atomically.
-        _exit_now(1)
+        _exit_now(1, f"scrubline: error: {exc}")
     except ScrublineError as exc:
         print(f"scrubline: error: {exc}", file=sys.stderr)
         return 1
@@ -554,9 +542,23 @@ def main(argv: list[str] | None = None) -> int:
         return 143
 
 
-def _exit_now(code: int) -> None:
+def _exit_now(code: int, message: str) -> None:
+    """Say `message` last and exit without waiting for Prefect's background workers (see the
+    callers). The worker pool ends first and its semaphores are released as at a normal exit,
+    else multiprocessing's resource tracker warns about them; the batch tasks it cancels would
+    log after the message, so logging stops."""
+    import multiprocessing.util
+
+    redact = sys.modules.get("flows.redact")
+    if redact is not None:
+        redact.stop_worker_pools()
+    multiprocessing.util._exit_function()
+    logging.disable(logging.CRITICAL)
+    console = sys.modules.get("flows.console")
+    if console is not None:  # standard error is the terminal again, every line so far shown
+        console.stop_relay()
     sys.stdout.flush()
-    sys.stderr.flush()
+    print(message, file=sys.stderr, flush=True)
     os._exit(code)
 
 

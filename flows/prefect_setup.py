@@ -31,7 +31,8 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from redaction.errors import OrchestrationError
@@ -104,6 +105,26 @@ def configured_api_url() -> str | None:
     from prefect.settings import get_current_settings
 
     return get_current_settings().api.url or None
+
+
+@contextmanager
+def use_api(url: str) -> Iterator[None]:
+    """Point every Prefect client of this process at `url`: the flow's, and those of Prefect's
+    log and event workers, which run in threads of their own and read the process-wide
+    settings (a `temporary_settings` context would not reach them)."""
+    from prefect.context import refresh_global_settings_context
+
+    previous = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = url
+    refresh_global_settings_context()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = previous
+        refresh_global_settings_context()
 
 
 class LocalPrefect:

@@ -37,6 +37,7 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import Field
 
+from flows.console import CONSOLE, progress_stream
 from redaction.audit import record_run_failure
 from redaction.detect import build_registry
 from redaction.errors import ScrublineError
@@ -106,6 +107,7 @@ def discover(inputs: list[str], settle_seconds: int = 0, allow_empty: bool = Fal
             "%d file(s) modified in the last %d s left for the next run",
             len(sources) - len(ready),
             settle_seconds,
+            extra=CONSOLE,
         )
     return ready
 
@@ -124,15 +126,26 @@ def plan(sources: list[Source], policy: str, out: str, batch_size: int, audit: b
         len(result.skipped),
         len(result.todo),
         result.reused.batches,
+        extra=CONSOLE,
     )
     for note in result.notes:  # once per file: names files, fields and columns, never content
         logger.warning("%s", note)
     return result
 
 
+def batch_label(ref) -> str:
+    """What a batch is called where a person sees it (its task run's name): the file it reads
+    and its place in it, e.g. `tickets.jsonl#3` for the third batch of tickets.jsonl."""
+    return f"{Path(ref.source.path).name}#{ref.index + 1}"
+
+
+def _batch_task_run_name(parameters: dict[str, Any]) -> str:
+    return f"redact-batch[{batch_label(parameters['ref'])}]"
+
+
 @task(
     name="redact-batch",
-    task_run_name="redact-batch-{ref.key}",
+    task_run_name=_batch_task_run_name,
     persist_result=False,
     cache_policy=NO_CACHE,
     retries=2,
@@ -248,6 +261,11 @@ def _flow_run_id() -> str | None:
     return str(flow_run.id) if flow_run is not None else None
 
 
+def _flow_run_name() -> str | None:
+    flow_run = getattr(get_run_context(), "flow_run", None)
+    return flow_run.name if flow_run is not None else None
+
+
 def _task_runner(executor: str, workers: int, dask_address: str | None):
     if executor == "dask":
         from prefect_dask import DaskTaskRunner
@@ -320,6 +338,7 @@ def _redact(
     show_progress: bool,
 ) -> dict[str, Any]:
     workers = workers or default_workers()
+    get_run_logger().info("Prefect flow run %r", _flow_run_name(), extra=CONSOLE)
     policy_info = validate_policy(policy)
     loaded = load_policy(policy)
     sources = discover(inputs, settle_seconds, allow_empty)
@@ -381,7 +400,10 @@ def _run_batches(
     if show_progress:
         from tqdm import tqdm
 
-        bar = tqdm(desc="batches", unit="batch", total=total, leave=False)
+        # On the terminal, standard error relayed above it (flows/console.py); as wide as it.
+        bar = tqdm(
+            desc="batches", unit="batch", total=total, leave=False, file=progress_stream(), dynamic_ncols=True
+        )
     pool = None
     if executor == "processes":
         pool = BatchProcessor(job, workers).__enter__()

@@ -67,10 +67,10 @@ def no_network(monkeypatch):
 
 @pytest.fixture(scope="session")
 def prefect_api(tmp_path_factory):
-    """A real local Prefect server for the session; yields its API URL.
+    """A real local Prefect server for the session, with every service; yields its API URL.
 
-    Its database is migrated first, alone, with retries on the first-start lock race (see
-    flows/prefect_setup.py), then the server starts on a free loopback port.
+    The same server `scrubline run` starts for itself (flows/prefect_setup.py), on a PREFECT_HOME
+    of its own: database migrated first, alone, then served on a free loopback port.
     """
     from flows.prefect_setup import LocalServer
 

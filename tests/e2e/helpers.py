@@ -1,13 +1,61 @@
-"""Process and output-folder helpers for the e2e tests that kill, stop and starve real runs."""
+"""Helpers of the e2e tests: running `scrubline` commands (none may show a person a traceback),
+and the processes and output folders of runs that are killed, stopped and starved.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
-from tests.e2e.test_cli import SCRUBLINE
+SCRUBLINE = str(Path(sys.executable).parent / "scrubline")
+TRACEBACK = "Traceback (most recent call last)"
+
+
+def assert_no_traceback(*outputs: str | bytes | None, command: object = "scrubline") -> None:
+    """No `scrubline` command shows a traceback, whatever it is given or whatever happens to it:
+    an error is one line (the fault suite checks every command it runs with this)."""
+    for output in outputs:
+        text = output.decode(errors="replace") if isinstance(output, bytes) else output or ""
+        assert TRACEBACK not in text, f"{command} printed a traceback:\n{text[-4000:]}"
+
+
+def scrubline(
+    *args: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 300,
+    allow_traceback: bool = False,
+) -> subprocess.CompletedProcess:
+    """`scrubline ARGS` (environment: this process's, updated with `env`), its output captured
+    and checked for tracebacks; `allow_traceback` only for a test that expects a crash."""
+    result = subprocess.run(
+        [SCRUBLINE, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        timeout=timeout,
+    )
+    if not allow_traceback:
+        assert_no_traceback(result.stdout, result.stderr, command=f"scrubline {' '.join(args[:2])}")
+    return result
+
+
+def checked(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    """A finished command's output, checked for tracebacks (for tests that run the CLI their own
+    way, e.g. `python -m flows.cli`)."""
+    assert_no_traceback(result.stdout, result.stderr, command=result.args)
+    return result
+
+
+def communicate(process: subprocess.Popen, timeout: float | None = None) -> tuple[str, str]:
+    """`process.communicate()` of a `scrubline` started with `start_run`, checked for tracebacks."""
+    stdout, stderr = process.communicate(timeout=timeout)
+    assert_no_traceback(stdout, stderr, command=process.args)
+    return stdout, stderr
 
 
 def start_run(*args: str, env: dict[str, str]) -> subprocess.Popen:
@@ -111,3 +159,73 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update(extra)
     return env
+
+
+def run_in_terminal(*args: str, env: dict[str, str], timeout: float = 600, columns: int = 120):
+    """`scrubline ARGS` with its stderr on a pseudo-terminal, as a person sees it (progress bar
+    and all); returns (exit status, stdout, everything written to the terminal)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    import threading
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    process = subprocess.Popen(
+        [SCRUBLINE, *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        start_new_session=True,
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: every writer has closed the terminal
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        stdout, _ = process.communicate(timeout=timeout)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        reader.join(timeout=30)
+        os.close(master)
+    terminal = b"".join(chunks).decode(errors="replace")
+    assert_no_traceback(stdout, terminal, command=process.args)
+    return process.returncode, stdout.decode(), terminal
+
+
+def screen_lines(terminal: str) -> list[str]:
+    """The lines a terminal shows for `terminal` output: a carriage return goes back to the
+    start of the line and what follows overwrites it (how a progress bar redraws itself);
+    escape sequences (colours, cursor moves within the line) are dropped."""
+    import re
+
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal).replace("\r\n", "\n")
+    lines = []
+    for raw in text.split("\n"):
+        line: list[str] = []
+        column = 0
+        for char in raw:
+            if char == "\r":
+                column = 0
+                continue
+            if column < len(line):
+                line[column] = char
+            else:
+                line.append(char)
+            column += 1
+        lines.append("".join(line).rstrip())
+    return [line for line in lines if line]

@@ -15,7 +15,7 @@ import yaml
 from redaction.queues import SQLiteQueueStore
 from tests.data.generators import generate_records
 from tests.data.queue_data import simulate_annotation
-from tests.e2e.test_cli import scrubline
+from tests.e2e.helpers import scrubline
 
 pytestmark = pytest.mark.e2e
 

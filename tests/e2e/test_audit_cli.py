@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from redaction.audit import AuditLog
+from tests.e2e.helpers import checked
 from tests.unit.test_audit_support import audited_run, connect, generated_input
 
 pytestmark = pytest.mark.e2e
@@ -42,12 +43,14 @@ def installation(tmp_path_factory):
 
 
 def scrubline(installation, *args, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "flows.cli", "audit", *args],
-        env=env or installation["env"],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return checked(
+        subprocess.run(
+            [sys.executable, "-m", "flows.cli", "audit", *args],
+            env=env or installation["env"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     )
 
 

@@ -14,18 +14,21 @@ from pathlib import Path
 import pytest
 
 from redaction.audit import AuditLog
+from tests.e2e.helpers import checked
 from tests.unit.test_audit_support import audited_run, generated_input, write_summary
 
 pytestmark = pytest.mark.e2e
 
 
 def scrubline(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "flows.cli", "audit", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return checked(
+        subprocess.run(
+            [sys.executable, "-m", "flows.cli", "audit", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     )
 
 

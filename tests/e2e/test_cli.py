@@ -7,26 +7,13 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
 
 from tests.data.generators import generate_records
-
-SCRUBLINE = str(Path(sys.executable).parent / "scrubline")
-
-
-def scrubline(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: int = 300):
-    return subprocess.run(
-        [SCRUBLINE, *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        cwd=cwd,
-        timeout=timeout,
-    )
+from tests.e2e.helpers import SCRUBLINE, checked, scrubline
 
 
 @pytest.fixture
@@ -263,22 +250,24 @@ def test_run_with_embedded_prefect_on_a_brand_new_prefect_home(tmp_path, tickets
     path, _ = tickets
     env = {"SCRUBLINE_HOME": str(tmp_path / "home"), "PREFECT_HOME": str(tmp_path / "fresh-prefect")}
     clean = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    result = subprocess.run(
-        [
-            SCRUBLINE,
-            "run",
-            str(path),
-            "--policy",
-            str(default_policy_path),
-            "--out",
-            str(tmp_path / "out"),
-            "--workers",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        env={**clean, **env},
-        timeout=300,
+    result = checked(
+        subprocess.run(
+            [
+                SCRUBLINE,
+                "run",
+                str(path),
+                "--policy",
+                str(default_policy_path),
+                "--out",
+                str(tmp_path / "out"),
+                "--workers",
+                "1",
+            ],
+            capture_output=True,
+            text=True,
+            env={**clean, **env},
+            timeout=300,
+        )
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "records in    41" in result.stdout

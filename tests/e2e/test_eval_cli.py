@@ -5,24 +5,24 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from tests.data.generators import generate_labelled, write_labelled
-
-SCRUBLINE = str(Path(sys.executable).parent / "scrubline")
+from tests.e2e.helpers import SCRUBLINE, checked
 
 
 def scrubline(*args: str, home: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [SCRUBLINE, *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SCRUBLINE_HOME": str(home)},
-        timeout=300,
+    return checked(
+        subprocess.run(
+            [SCRUBLINE, *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "SCRUBLINE_HOME": str(home)},
+            timeout=300,
+        )
     )
 
 

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.data.generators import generate_records
-from tests.e2e.test_cli import SCRUBLINE, scrubline
+from tests.e2e.helpers import SCRUBLINE, scrubline
 
 
 @pytest.fixture

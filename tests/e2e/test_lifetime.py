@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,14 @@ from tests.e2e.helpers import (
     clean_env,
     committed,
     committed_when_lock_released,
+    communicate,
+    scrubline,
     session_processes,
     start_run,
     visible_outputs_are_audited,
     wait_for_markers,
     wait_for_no_processes,
 )
-from tests.e2e.test_cli import scrubline
 
 RECORDS = 300
 COMMON = ["--batch-size", "10", "--workers", "2"]
@@ -77,7 +77,7 @@ def test_kill_9_of_the_run_ends_every_process_it_started_and_nothing_commits_aft
 
     os.kill(run.pid, signal.SIGKILL)  # the run process alone, as the OOM killer would
     at_death = committed_when_lock_released(out)  # the kernel drops the lock when the run is gone
-    run.communicate()
+    communicate(run)
     left = wait_for_no_processes(run.pid, timeout=15)
     assert not left, f"processes of the killed run still alive: {left}"
     late = committed(out) - at_death
@@ -90,7 +90,7 @@ def test_kill_9_of_the_run_ends_every_process_it_started_and_nothing_commits_aft
     assert summary["plan"]["batches_reused"] >= kept
 
 
-def test_sigterm_stops_a_run_within_seconds_in_one_line_and_the_next_run_finishes_it(
+def test_sigterm_stops_a_run_with_status_143_in_one_line_and_the_next_run_finishes_it(
     tmp_path, records_file, default_policy_path, prefect_api
 ):
     out = tmp_path / "out"
@@ -99,17 +99,13 @@ def test_sigterm_stops_a_run_within_seconds_in_one_line_and_the_next_run_finishe
         str(records_file), "--policy", str(default_policy_path), "--out", str(out), *COMMON, env=env
     )
     wait_for_markers(out, 3, run)
-    sent = time.monotonic()
-    run.send_signal(signal.SIGTERM)
-    _, stderr = run.communicate(timeout=120)
-    seconds = time.monotonic() - sent
+    run.send_signal(signal.SIGTERM)  # how soon it exits: benchmarks/startup.py --sigterm
+    _, stderr = communicate(run, timeout=120)
     assert run.returncode == 143
-    assert seconds < 15, f"SIGTERM took {seconds:.1f} s"
     assert stderr.strip().splitlines()[-1] == (
         "scrubline: stopped by SIGTERM; the batches committed so far are kept: run the same command "
         "again to finish"
     )
-    assert "Traceback" not in stderr
     assert not wait_for_no_processes(run.pid, timeout=10)
     assert visible_outputs_are_audited(out, tmp_path / "home")
 
@@ -128,13 +124,12 @@ def test_an_input_that_vanishes_mid_run_stops_it_in_one_line_and_the_next_run_re
     )
     wait_for_markers(out, 3, run)
     away = records_file.rename(tmp_path / "away.jsonl")
-    _, stderr = run.communicate(timeout=300)
+    _, stderr = communicate(run, timeout=300)
     assert run.returncode == 1
     assert stderr.strip().splitlines()[-1] == (
         f"scrubline: error: {records_file}: input file vanished during the run; restore it (or leave "
         "it out) and run the same command again: committed batches are kept"
     )
-    assert "Traceback" not in stderr
     assert visible_outputs_are_audited(out, tmp_path / "home")
 
     away.rename(records_file)
@@ -154,14 +149,13 @@ def test_a_local_server_that_dies_mid_run_stops_it_in_one_line_and_the_next_run_
     wait_for_markers(out, 3, run)
     server = json.loads((prefect_home / "scrubline" / "server.json").read_text())["pid"]
     os.kill(server, signal.SIGKILL)
-    _, stderr = run.communicate(timeout=120)
+    _, stderr = communicate(run, timeout=120)
     assert run.returncode == 1
     assert stderr.strip().splitlines()[-1] == (
         f"scrubline: error: the local Prefect server stopped during the run (log: {prefect_home}"
         "/scrubline/server.log); the batches committed so far are kept: run the same command again "
         "to finish"
     )
-    assert "Traceback" not in stderr
     assert not wait_for_no_processes(run.pid, timeout=15)
     assert visible_outputs_are_audited(out, tmp_path / "home")
 
@@ -226,7 +220,6 @@ def test_a_full_output_disk_stops_the_run_in_one_line_and_it_finishes_once_there
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith(f"scrubline: error: {out}") and "no space left on device" in last, last
     assert last.endswith("run the same command again: committed batches are kept"), last
-    assert "Traceback" not in result.stderr
     assert visible_outputs_are_audited(out, tmp_path / "home")
 
     tmpfs("size=16m")

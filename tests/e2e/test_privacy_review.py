@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from redaction.queues import SQLiteQueueStore
-from tests.e2e.test_cli import scrubline
+from tests.e2e.helpers import scrubline
 
 pytestmark = pytest.mark.e2e
 

@@ -17,18 +17,21 @@ import yaml
 from redaction.policy import load_policy
 from redaction.queues import SQLiteQueueStore, enqueue_rows
 from tests.data.queue_data import redact_generated, simulate_annotation
+from tests.e2e.helpers import checked
 
 pytestmark = pytest.mark.e2e
 
 
 def scrubline(home, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "SCRUBLINE_HOME": str(home)}
-    result = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "queue", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
+    result = checked(
+        subprocess.run(
+            [sys.executable, "-m", "flows.cli", "queue", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
     )
     if check:
         assert result.returncode == 0, result.stderr

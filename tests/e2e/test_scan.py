@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pytest
 
-from tests.e2e.test_cli import scrubline
+from tests.e2e.helpers import scrubline
 
 pytestmark = pytest.mark.e2e
 

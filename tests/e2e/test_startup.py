@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.data.generators import generate_records
-from tests.e2e.helpers import clean_env
-from tests.e2e.test_cli import SCRUBLINE
+from tests.e2e.helpers import SCRUBLINE, checked, clean_env, communicate
 
 
 def _spin(seconds: float) -> None:
@@ -52,12 +51,14 @@ def source(tmp_path) -> Path:
 
 
 def run(*args: str, env: dict[str, str], timeout: float = 900) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [SCRUBLINE, "run", *args, "--json", "--no-progress"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+    return checked(
+        subprocess.run(
+            [SCRUBLINE, "run", *args, "--json", "--no-progress"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     )
 
 
@@ -76,8 +77,7 @@ def test_run_on_a_loaded_machine_starts_its_own_server_with_no_extra_settings(
     prefect_home = tmp_path / "prefect-home"  # brand new: the database is created and migrated too
     env = clean_env(SCRUBLINE_HOME=str(tmp_path / "home"), PREFECT_HOME=str(prefect_home))
     env.pop("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", None)
-    with busy_cores():
-        started = time.monotonic()
+    with busy_cores():  # how long it takes: benchmarks/startup.py --load
         result = run(
             str(repo / "samples"),
             "--policy",
@@ -86,15 +86,12 @@ def test_run_on_a_loaded_machine_starts_its_own_server_with_no_extra_settings(
             str(tmp_path / "out"),
             env=env,
         )
-        seconds = time.monotonic() - started
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout)
     assert summary["reconciled"] and summary["records_in"] > 200
     assert "scrubline: starting a local Prefect server" in result.stderr
     assert "scrubline: local Prefect server ready at http://127.0.0.1:" in result.stderr
-    assert "Traceback" not in result.stderr
     assert server_stopped(prefect_home), "the local server outlived its run"
-    print(f"loaded run: {seconds:.1f} s")
 
 
 def test_two_first_runs_at_once_on_a_new_prefect_home_share_one_server(tmp_path, source, default_policy_path):
@@ -121,11 +118,11 @@ def test_two_first_runs_at_once_on_a_new_prefect_home_share_one_server(tmp_path,
         )  # fmt: skip
         for i in (1, 2)
     ]
-    results = [(r.communicate(timeout=900), r.returncode) for r in runs]
+    results = [(communicate(r, timeout=900), r.returncode) for r in runs]
     for (stdout, stderr), code in results:
         assert code == 0, stderr[-3000:]
         assert json.loads(stdout)["reconciled"]
-        for problem in ("database is locked", "CommandError", "Traceback"):
+        for problem in ("database is locked", "CommandError"):
             assert problem not in stderr
     stderrs = [stderr for (_, stderr), _ in results]
     assert sum("scrubline: starting a local Prefect server" in s for s in stderrs) == 1, stderrs
