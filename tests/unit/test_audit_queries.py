@@ -124,7 +124,7 @@ def test_quarantined_record_history_names_the_reason(tmp_path):
         audited_run(log, [source], tmp_path / "out", policy=policy)
         found = record_history(log, "T-LONG")
     assert [(e["type"], e["reason"], e["location"]) for e in found["events"]] == [
-        ("record_quarantined", "detection_error", "line 1")
+        ("record_quarantined", "too_large", "line 1")  # over the language's max_chars
     ]
     assert found["events"][0]["outputs"][0]["kind"] == "quarantine"
 

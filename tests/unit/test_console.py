@@ -19,7 +19,7 @@ def _shown(verbose: bool, record: logging.LogRecord) -> str | None:
     root = logging.getLogger()
     with run_console(verbose=verbose):
         (handler,) = [h for h in root.handlers if isinstance(h.formatter, _RunFormatter)]
-        if not all(f.filter(record) for f in handler.filters):
+        if not handler.filter(record):  # its filters, objects or plain callables alike
             return None
         return handler.format(record)
 
