@@ -83,7 +83,8 @@ def same_installation(reference: Path, home: Path) -> None:
     """`home` starts with the reference's keys and pseudonym numbers: outputs can then be
     compared byte for byte (a pseudonym's number is the order its value was first seen, which
     two worker processes make differ from run to run). Queues and audit log start empty."""
-    shutil.copytree(reference / "keys", home / "keys")
+    if (reference / "keys").exists():  # keys the reference run created; none when they came from elsewhere
+        shutil.copytree(reference / "keys", home / "keys")
     source = sqlite3.connect(reference / "pseudonyms.sqlite3")
     target = sqlite3.connect(home / "pseudonyms.sqlite3")
     try:
