@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from redaction.errors import PolicyError
-from redaction.io import discover_inputs, read_batches
+from redaction.io import discover_inputs, read_batches, rows_to_table
 from redaction.pipeline import BatchRedactor
 from redaction.policy import load_policy, policy_from_dict
 from redaction.queues import QUEUE_COLUMN, Origin, SQLiteQueueStore, enqueue_rows
@@ -183,7 +183,8 @@ def redact(policy, folder: Path, records: list[dict]):
         result = redactor.redact(batch)
         for row, redacted in zip(result.rows, result.redacted, strict=True):
             row[QUEUE_COLUMN] = router.route(row, redacted.redactions, source.path).queue
-        rows += result.rows
+        # as the pipeline enqueues them: read back from the Parquet file it wrote
+        rows += rows_to_table(result.rows).to_pylist()
         done += result.redacted
     return rows, done, source
 
