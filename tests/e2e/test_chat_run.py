@@ -119,5 +119,19 @@ def test_chat_demo_run_fills_a_classification_and_a_preference_queue(repo, tmp_p
     assert {json.dumps(a.answer) for a in store.annotations("intent")} == {'{"labels": ["billing"]}'}
     assert {json.dumps(a.answer) for a in store.annotations("pairs")} == {'{"ranking": [1, 0]}'}
     store.close()
+    # A kind the format lacks: one line, exit 1, nothing leased.
+    refused = checked(
+        subprocess.run(
+            [sys.executable, "-m", "flows.cli", "queue", "pull", "--queue", "pairs", "--annotator", "bob",
+             "--n", "5", "--format", "doccano", "--out", str(tmp_path / "x.jsonl")],
+            capture_output=True, text=True, env={**os.environ, "SCRUBLINE_HOME": str(home)}, timeout=300,
+        )
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines()[-1] == (
+        "scrubline: error: format 'doccano' has no preference task "
+        "(preference exports to: argilla, label-studio, parquet, prodigy)"
+    )
+    assert "bob" not in queue(home, "stats", "--json").stdout
     audit = scrubline("audit", "verify", env=env)
     assert audit.returncode == 0, audit.stderr
