@@ -76,9 +76,8 @@ def start(folder: Path):
         token = secrets.token_hex(20)
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("LABEL_STUDIO_", "HTTP_PROXY", "HTTPS_PROXY"))
-        }
+        dropped = ("LABEL_STUDIO_", "HTTP_PROXY", "HTTPS_PROXY")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
         env["SCRUBLINE_TEST_LS_TOKEN"] = token
         with open(log, "wb") as out:
             process = subprocess.Popen(
@@ -112,7 +111,7 @@ def start(folder: Path):
                     except httpx.TransportError:
                         pass
                     if time.monotonic() > deadline:
-                        pytest.fail(f"Label Studio did not answer on {url} within {START_SECONDS} s: see {log}")
+                        pytest.fail(f"Label Studio did not answer on {url} in {START_SECONDS} s: see {log}")
                     time.sleep(0.5)
                 me = http.get(f"{url}/api/current-user/whoami", headers={"Authorization": f"Token {token}"})
                 assert me.status_code == 200, f"the admin's token is refused ({me.status_code}): see {log}"
