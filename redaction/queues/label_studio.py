@@ -278,13 +278,11 @@ def push(
     existing = task_item_ids(client.tasks(project_id))
     report = PushReport(project_title, project_id, action)
     leased: dict[str, QueueItem] = {}
-    owners: dict[str, list[str]] = {}
     for name in dict.fromkeys(annotators):
         items = store.pull(queue, name, n, lease_seconds)
         report.leased[name] = [item.item_id for item in items]
         for item in items:
             leased.setdefault(item.item_id, item)
-            owners.setdefault(item.item_id, []).append(name)
     fresh = [item for item_id, item in leased.items() if item_id not in existing]
     report.sent = [item.item_id for item in fresh]
     report.already = [item_id for item_id in leased if item_id in existing]
