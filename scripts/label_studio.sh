@@ -67,7 +67,9 @@ cmd_start() {
     [ -n "$token" ] || die "set $token_env to the admin's API token"
     [ -n "$password" ] || password="$token"
     mkdir -p "$data_dir"
-    if [ ! -e "$data_dir/label_studio.sqlite3" ] && [ -f "$VENV/template/label_studio.sqlite3" ]; then
+    # SCRUBLINE_LABEL_STUDIO_TEMPLATE=0 migrates a new data dir from scratch (benchmarks/label_studio.py).
+    if [ ! -e "$data_dir/label_studio.sqlite3" ] && [ -f "$VENV/template/label_studio.sqlite3" ] \
+        && [ "${SCRUBLINE_LABEL_STUDIO_TEMPLATE:-1}" != 0 ]; then
         cp "$VENV/template/label_studio.sqlite3" "$data_dir/label_studio.sqlite3"
     fi
     export_env "$data_dir"

@@ -55,8 +55,9 @@ class LabelStudioServer:
         return {user["email"]: user for user in made}
 
 
-def start(folder: Path):
-    """Start the server; a context manager yielding a `LabelStudioServer`."""
+def start(folder: Path, *, template: bool = True):
+    """Start the server; a context manager yielding a `LabelStudioServer`. `template=False`
+    migrates its database from scratch instead of copying the installed template."""
     import contextlib
 
     import httpx
@@ -79,6 +80,7 @@ def start(folder: Path):
         dropped = ("LABEL_STUDIO_", "HTTP_PROXY", "HTTPS_PROXY")
         env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
         env["SCRUBLINE_TEST_LS_TOKEN"] = token
+        env["SCRUBLINE_LABEL_STUDIO_TEMPLATE"] = "1" if template else "0"
         with open(log, "wb") as out:
             process = subprocess.Popen(
                 [
