@@ -3,8 +3,10 @@
 A small client over Label Studio's REST API with httpx (already a runtime dependency through
 Prefect): the endpoints used are few and stable. label-studio-sdk 2.1.2 (the `dev` extra) also
 talks to the pinned server, 1.23.2 (measured: projects, users, whoami), but it is a test-only
-dependency and takes about 5 s to import on a busy machine against none for httpx. The project is found by its title and created or updated
-with the queue's label config (`formats`); tasks are the `label-studio` format's task JSON, so
+dependency and takes about 5 s to import on a busy machine against none for httpx.
+
+The project is found by its title and created or updated with the queue's label config
+(`formats`); tasks are the `label-studio` format's task JSON, so
 a pushed task and an exported file hold the same data and pre-annotations (as predictions). The
 Label Studio task id <-> item id mapping lives in each task's `data.item_id` (and `data.queue`):
 whatever Label Studio returns finds its item, and a task already in the project is not sent twice.
