@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install chromium demo demo-chat test lint samples clean
+.PHONY: install chromium label-studio demo demo-chat test lint samples clean
 
 $(STAMP): pyproject.toml requirements/models.txt requirements/sources.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# A real Label Studio server for the tests marked `label_studio` and for `scrubline queue push`:
+# label-studio in a virtual environment of its own (its pins conflict with Prefect's), cached in
+# $${XDG_CACHE_HOME:-~/.cache}/scrubline/label-studio-<version>, so installed once per machine.
+label-studio:
+	PYTHON=$(PYTHON) bash scripts/label_studio.sh install >/dev/null
+
 demo: install
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/scrubline run samples/tickets.jsonl samples/tickets.csv \
 		--policy policies/default.yaml --out out/demo
@@ -31,7 +37,7 @@ demo-chat: install
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/scrubline run samples/chat/ \
 		--policy policies/chat-annotation.yaml --out out/demo-chat
 
-test: install chromium
+test: install chromium label-studio
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q
 
 lint: install

@@ -334,6 +334,47 @@ def cmd_gold_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _label_studio_client(args: argparse.Namespace):
+    from redaction.queues.label_studio import client_from_env
+
+    return client_from_env(args.label_studio, args.token_env)
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    """Lease items and send them to a live Label Studio project (created or updated)."""
+    from redaction.queues.formats import user_mapping
+    from redaction.queues.label_studio import check_users, push
+
+    users = user_mapping(args.user)
+    audit = _audit(args)
+    annotators = list(dict.fromkeys(users.values())) or [audit.actor]
+    with _label_studio_client(args) as client, _store(args) as store:
+        check_users(client, users)
+        report = push(client, store, audit, args.queue, args.project, annotators, args.n, args.lease_seconds)
+    audit.close()
+    for line in report.summary(client.url):
+        print(line)
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Bring a live Label Studio project's completed annotations back (like `queue import`)."""
+    from redaction.queues.formats import user_mapping
+    from redaction.queues.label_studio import check_users, sync
+
+    users = user_mapping(args.user)
+    audit = _audit(args)
+    with _label_studio_client(args) as client, _store(args) as store:
+        check_users(client, users)
+        report = sync(client, store, audit, args.queue, args.project, users)
+    audit.close()
+    for line in report.summary():
+        print(line)
+    for line in report.notices():
+        print(line, file=sys.stderr)
+    return 0
+
+
 def _actor_option(parser) -> None:
     parser.add_argument(
         "--as",
@@ -347,7 +388,9 @@ def register(subparsers) -> None:
     """Add `queue` and its commands to the `scrubline` parser's subcommands."""
     from redaction.queues.formats import format_names
 
-    queue = subparsers.add_parser("queue", help="annotation queues: pull, acknowledge, import, agreement")
+    queue = subparsers.add_parser(
+        "queue", help="annotation queues: pull, acknowledge, import, Label Studio push/sync, agreement"
+    )
     queue.add_argument("--store", help="queue database (default $SCRUBLINE_HOME/queues/queues.sqlite3)")
     # Nested commands parse (and report errors) like the top-level ones.
     parser_class = type(queue)
@@ -433,6 +476,61 @@ def register(subparsers) -> None:
     )
     _actor_option(importing)
     importing.set_defaults(func=cmd_import)
+
+    # A live Label Studio server (redaction/queues/label_studio.py).
+    for name, verb, example in (
+        (
+            "push",
+            "lease items and send them to a live Label Studio project (created or updated)",
+            "LABEL_STUDIO_API_KEY=... scrubline queue push annotation --label-studio http://127.0.0.1:8080"
+            " --project annotation --as alice --n 50",
+        ),
+        (
+            "sync",
+            "import a live Label Studio project's completed annotations; skipped tasks go back",
+            "LABEL_STUDIO_API_KEY=... scrubline queue sync annotation --label-studio http://127.0.0.1:8080"
+            " --project annotation --user bob@example.org=bob",
+        ),
+    ):
+        live = sub.add_parser(name, help=verb, epilog=f"example:\n  {example}")
+        live.add_argument("queue", help="the queue, e.g. annotation")
+        live.add_argument(
+            "--label-studio",
+            required=True,
+            metavar="URL",
+            help="the Label Studio server, e.g. http://127.0.0.1:8080",
+        )
+        live.add_argument("--project", required=True, metavar="NAME", help="the Label Studio project's title")
+        live.add_argument(
+            "--token-env",
+            default="LABEL_STUDIO_API_KEY",
+            metavar="VAR",
+            help="the environment variable holding the API token (default LABEL_STUDIO_API_KEY; "
+            "the token is never an argument)",
+        )
+        if name == "push":
+            live.add_argument("--n", "-n", type=int, default=100, help="items per annotator (default 100)")
+            live.add_argument("--lease-seconds", type=int, help="lease length (default: the queue's)")
+            live.add_argument(
+                "--user",
+                action="append",
+                default=[],
+                metavar="LSUSER=ANNOTATOR",
+                help="lease --n items to each ANNOTATOR (repeatable; default: to --as); LSUSER is their"
+                " Label Studio email or user name",
+            )
+        else:
+            live.add_argument(
+                "--user",
+                action="append",
+                default=[],
+                metavar="LSUSER=ANNOTATOR",
+                help="credit the Label Studio user (email, user name or id) to this annotator (repeatable);"
+                " default: the user name or the email's local part when it names an annotator of the item,"
+                " else the item's only leaseholder",
+            )
+        _actor_option(live)
+        live.set_defaults(func=cmd_push if name == "push" else cmd_sync)
 
     agree = sub.add_parser("agreement", help="inter-annotator agreement and gold accuracy of a queue")
     agree.add_argument("queue", help="the queue to measure")

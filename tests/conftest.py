@@ -78,3 +78,14 @@ def prefect_api(tmp_path_factory):
     with LocalServer(home) as server:
         PREFECT_SERVER_HOMES[server.url] = str(home)
         yield server.url
+
+
+@pytest.fixture(scope="session")
+def label_studio(tmp_path_factory):
+    """A real Label Studio server for the session (tests marked `label_studio`): a
+    `LabelStudioServer` (`url, token = label_studio`); fails, naming `make label-studio`, when
+    its virtual environment is not installed."""
+    from tests.e2e.label_studio_server import start
+
+    with start(tmp_path_factory.mktemp("label-studio")) as server:
+        yield server

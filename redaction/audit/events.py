@@ -48,6 +48,10 @@ GOLD_ADDED = "gold_added"
 REVIEWER_ADDED = "reviewer_added"
 REVIEWER_REMOVED = "reviewer_removed"
 ACCESS_REFUSED = "access_refused"
+# A live Label Studio server: items sent to a project (a disclosure, like a pull), and its
+# completed annotations brought back (`scrubline queue push` / `queue sync`).
+ITEM_PUSHED = "item_pushed"
+ANNOTATION_SYNCED = "annotation_synced"
 RUN_EVENTS = (
     RUN_STARTED,
     RECORD_TRANSFORMED,
@@ -58,7 +62,16 @@ RUN_EVENTS = (
     RUN_FINISHED,
     RUN_FAILED,
 )
-ITEM_EVENTS = (ITEM_PULLED, ITEM_ACKED, ITEM_NACKED, ITEM_FIXED, ITEM_RELEASED, ANNOTATION_IMPORTED)
+ITEM_EVENTS = (
+    ITEM_PULLED,
+    ITEM_ACKED,
+    ITEM_NACKED,
+    ITEM_FIXED,
+    ITEM_RELEASED,
+    ANNOTATION_IMPORTED,
+    ITEM_PUSHED,
+    ANNOTATION_SYNCED,
+)
 REVIEW_EVENTS = (*ITEM_EVENTS, GOLD_ADDED, REVIEWER_ADDED, REVIEWER_REMOVED, ACCESS_REFUSED)
 EVENT_TYPES = (*RUN_EVENTS, *REVIEW_EVENTS)
 RECORD_EVENTS = (RECORD_TRANSFORMED, RECORD_QUARANTINED, RECORD_ROUTED, RECORD_SKIPPED, *ITEM_EVENTS)

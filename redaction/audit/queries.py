@@ -16,6 +16,7 @@ from .events import (
     ITEM_EVENTS,
     ITEM_FIXED,
     ITEM_PULLED,
+    ITEM_PUSHED,
     ITEM_RELEASED,
     RECORD_ROUTED,
     RECORD_TRANSFORMED,
@@ -383,7 +384,9 @@ def review_report(log: AuditLog) -> dict[str, Any]:
         queues.setdefault(queue, {})[record] = queue
     review = {queue: _review_counts(db, records) for queue, records in sorted(queues.items())}
     pulls: dict[tuple, dict[str, Any]] = {}
-    for ts, body in db.execute("SELECT ts, body FROM entries WHERE type = ? ORDER BY seq", (ITEM_PULLED,)):
+    # A push to a live Label Studio server discloses items like a pull does.
+    disclosed = (ITEM_PULLED, ITEM_PUSHED)
+    for ts, body in db.execute("SELECT ts, body FROM entries WHERE type IN (?, ?) ORDER BY seq", disclosed):
         data = json.loads(body)
         key = (
             data.get("queue"),

@@ -9,10 +9,10 @@ starting one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
-import shutil
 import signal
 import sqlite3
 import time
@@ -79,12 +79,24 @@ def queue_items(home: Path) -> list[tuple]:
         db.close()
 
 
+# Every key a default-policy run uses, as hex (the record identity and audit chain use the audit key).
+KEYS = {
+    name: hashlib.sha256(name.encode()).hexdigest()
+    for name in (
+        "SCRUBLINE_AUDIT_KEY",
+        "SCRUBLINE_PSEUDONYM_KEY",
+        "SCRUBLINE_HASH_KEY",
+        "SCRUBLINE_ENCRYPTION_KEY",
+    )
+}
+
+
 def same_installation(reference: Path, home: Path) -> None:
-    """`home` starts with the reference's keys and pseudonym numbers: outputs can then be
-    compared byte for byte (a pseudonym's number is the order its value was first seen, which
-    two worker processes make differ from run to run). Queues and audit log start empty."""
-    if (reference / "keys").exists():  # keys the reference run created; none when they came from elsewhere
-        shutil.copytree(reference / "keys", home / "keys")
+    """`home` starts with the reference's pseudonym numbers: outputs can then be compared byte
+    for byte (a pseudonym's number is the order its value was first seen, which two worker
+    processes make differ from run to run). Keys come from KEYS, the same for both homes;
+    queues and audit log start empty."""
+    home.mkdir(parents=True, mode=0o700)
     source = sqlite3.connect(reference / "pseudonyms.sqlite3")
     target = sqlite3.connect(home / "pseudonyms.sqlite3")
     try:
@@ -131,8 +143,9 @@ def test_ten_kill_9_at_random_moments_then_the_output_of_an_uninterrupted_run(
     folder = tmp_path / "in"
     write_inputs(folder)
     reference_home, home = tmp_path / "reference-home", tmp_path / "home"
-    # Keys from the files of each home, never from a variable an earlier test left in os.environ.
+    # The same fixed keys for both homes, never a variable an earlier test left in os.environ.
     base = {k: v for k, v in os.environ.items() if not (k.startswith("SCRUBLINE_") and "KEY" in k)}
+    base.update(KEYS)
     base["PREFECT_API_URL"] = prefect_api
     reference = run_to_the_end(
         folder, tmp_path / "reference", default_policy_path, {**base, "SCRUBLINE_HOME": str(reference_home)}
