@@ -38,7 +38,7 @@ from typing import Any
 from ..audit.events import ANNOTATION_SYNCED, ITEM_NACKED, ITEM_PUSHED, canonical
 from ..routing import QueueSettings
 from .base import QueueError, QueueItem, QueueStore
-from .formats import ImportReport, LabelStudio, import_annotations, label_studio_config
+from .formats import ImportReport, LabelStudio, import_annotations, label_studio_config_for
 from .review import QueueAudit, item_ref
 
 TOKEN_ENV = "LABEL_STUDIO_API_KEY"
@@ -51,10 +51,11 @@ class LabelStudioError(QueueError):
 
 
 def label_config(settings: QueueSettings, labels: Sequence[str], placeholder_labels: Sequence[str]) -> str:
-    """The project's label config for the queue's task kind (spans today)."""
-    # One line to switch once formats has a config per kind:
-    #   return formats.label_studio_config_for(settings, placeholder_labels)
-    return label_studio_config(labels, placeholder_labels)
+    """The project's label config for the queue's task kind (a preference queue: `<Pairwise>`,
+    two responses per item)."""
+    if settings.task.value == "spans":
+        settings = settings.model_copy(update={"labels": tuple(labels)})
+    return label_studio_config_for(settings, placeholder_labels)
 
 
 class LabelStudioClient:
@@ -290,7 +291,7 @@ def push(
     fresh = [item for item_id, item in leased.items() if item_id not in existing]
     report.sent = [item.item_id for item in fresh]
     report.already = [item_id for item_id in leased if item_id in existing]
-    tasks = LabelStudio().records(fresh, labels)
+    tasks = LabelStudio().records(fresh, labels, queue_settings)
     digest = hashlib.sha256(canonical(tasks).encode("utf-8")).hexdigest()
     common = {"format": LabelStudio.name, "server": client.url, "project": project_title}
     events = []

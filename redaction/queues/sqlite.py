@@ -29,12 +29,13 @@ from typing import Any
 
 from ..errors import TransientError
 from ..home import scrubline_home
-from ..routing import QueueOrder, QueueSettings
+from ..routing import QueueOrder, QueueSettings, sample_fraction
 from .base import (
     Annotation,
     GoldItem,
     ItemState,
     NewItem,
+    Origin,
     QueueError,
     QueueItem,
     QueueStats,
@@ -94,7 +95,7 @@ _RESTATE = (
 
 _ITEM_COLUMNS = (
     "item_id, queue, text, record, record_id, fields, spans, predictions, confidence, model,"
-    " source_id, batch_key, state, seq, priority, output, id_field, superseded_by"
+    " source_id, batch_key, state, seq, priority, output, id_field, superseded_by, task, content, suggestion"
 )
 
 _PPM = 1_000_000
@@ -104,11 +105,26 @@ def default_store_path() -> Path:
     return scrubline_home() / "queues" / "queues.sqlite3"
 
 
-def priority_for(settings: QueueSettings, confidence: float | None) -> float:
-    """Higher is served first; equal priorities are served in enqueue order."""
+def priority_for(settings: QueueSettings, confidence: float | None, item_id: str = "") -> float:
+    """Higher is served first; equal priorities are served in enqueue order. `random` order is a
+    stable shuffle by item id (the same on every run)."""
     if settings.order is QueueOrder.UNCERTAINTY and confidence is not None:
         return 1.0 - confidence
+    if settings.order is QueueOrder.RANDOM and item_id:
+        return sample_fraction("order", item_id)
     return 0.0
+
+
+def _json_or_none(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _task_columns(item: NewItem) -> tuple[str, str, str | None]:
+    return (
+        item.task or "spans",
+        json.dumps(item.content or {}, ensure_ascii=False),
+        _json_or_none(item.suggestion),
+    )
 
 
 def gold_slots(served: int, n: int, rate: float) -> list[bool]:
@@ -150,10 +166,15 @@ class SQLiteQueueStore(QueueStore):
             for statement in _SCHEMA:
                 db.execute(statement)
             columns = {row[1] for row in db.execute("PRAGMA table_info(items)")}
-            # A store made before held items had a file, or before items noted newer versions.
-            for column in ("output", "id_field", "superseded_by"):
+            # A store made before held items had a file, before items noted newer versions, or
+            # before task kinds.
+            for column in ("output", "id_field", "superseded_by", "task", "content", "suggestion"):
                 if column not in columns:
                     db.execute(f"ALTER TABLE items ADD COLUMN {column} TEXT")
+            noted = {row[1] for row in db.execute("PRAGMA table_info(annotations)")}
+            for column in ("answer", "origin"):
+                if column not in noted:
+                    db.execute(f"ALTER TABLE annotations ADD COLUMN {column} TEXT")
 
     # --- connection and transactions ----------------------------------------------------------
 
@@ -288,6 +309,7 @@ class SQLiteQueueStore(QueueStore):
                     spans_to_json(item.predictions),
                     item.confidence,
                     item.model,
+                    *_task_columns(item),
                 )
                 pointers = (item.source_id, item.batch_key, item.output or None, item.id_field or None)
                 found = db.execute(
@@ -301,13 +323,14 @@ class SQLiteQueueStore(QueueStore):
                 if found is None:
                     db.execute(
                         "INSERT INTO items (item_id, queue, state, priority, overlap, record_id, text,"
-                        " record, fields, spans, predictions, confidence, model, source_id, batch_key,"
-                        " output, id_field, enqueued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " record, fields, spans, predictions, confidence, model, task, content, suggestion,"
+                        " source_id, batch_key, output, id_field, enqueued_at)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (
                             item.item_id,
                             item.queue,
                             state,
-                            priority_for(queue, item.confidence),
+                            priority_for(queue, item.confidence, item.item_id),
                             queue.overlap,
                             *content,
                             *pointers,
@@ -333,12 +356,12 @@ class SQLiteQueueStore(QueueStore):
                     db.execute(
                         "UPDATE items SET queue = ?, state = ?, priority = ?, overlap = ?, record_id = ?,"
                         " text = ?, record = ?, fields = ?, spans = ?, predictions = ?, confidence = ?,"
-                        " model = ?, source_id = ?, batch_key = ?, output = ?, id_field = ?,"
-                        " superseded_by = NULL WHERE item_id = ?",
+                        " model = ?, task = ?, content = ?, suggestion = ?, source_id = ?, batch_key = ?,"
+                        " output = ?, id_field = ?, superseded_by = NULL WHERE item_id = ?",
                         (
                             item.queue,
                             state,
-                            priority_for(queue, item.confidence),
+                            priority_for(queue, item.confidence, item.item_id),
                             queue.overlap,
                             *content,
                             *pointers,
@@ -356,7 +379,8 @@ class SQLiteQueueStore(QueueStore):
     @staticmethod
     def _item(row: Sequence[Any]) -> QueueItem:
         (item_id, queue, text, record, record_id, fields, spans, predictions, confidence, model,
-         source_id, batch_key, state, seq, priority, output, id_field, superseded_by) = row  # fmt: skip
+         source_id, batch_key, state, seq, priority, output, id_field, superseded_by, task, content,
+         suggestion) = row  # fmt: skip
         return QueueItem(
             item_id=item_id,
             queue=queue,
@@ -377,6 +401,9 @@ class SQLiteQueueStore(QueueStore):
             priority=priority,
             gold=state == ItemState.GOLD,
             superseded_by=superseded_by or "",
+            task=task or "spans",
+            content=json.loads(content) if content else {},
+            suggestion=json.loads(suggestion) if suggestion else None,
         )
 
     def items(self, item_ids: Sequence[str]) -> list[QueueItem]:
@@ -527,7 +554,8 @@ class SQLiteQueueStore(QueueStore):
         with self._write() as db:
             changed = db.execute(
                 "UPDATE items SET text = ?, record = ?, fields = ?, spans = ?, predictions = ?,"
-                " confidence = ?, model = ? WHERE item_id = ? AND queue = ? AND state = 'held'",
+                " confidence = ?, model = ?, task = ?, content = ?, suggestion = ?"
+                " WHERE item_id = ? AND queue = ? AND state = 'held'",
                 (
                     item.text,
                     json.dumps(item.record, ensure_ascii=False, default=str),
@@ -536,6 +564,7 @@ class SQLiteQueueStore(QueueStore):
                     spans_to_json(item.predictions),
                     item.confidence,
                     item.model,
+                    *_task_columns(item),
                     item.item_id,
                     item.queue,
                 ),
@@ -566,7 +595,7 @@ class SQLiteQueueStore(QueueStore):
             db.executemany(
                 "UPDATE items SET queue = ?, state = 'pending', priority = ?, overlap = ? WHERE item_id = ?",
                 [
-                    (target_name, priority_for(target, conf), target.overlap, item_id)
+                    (target_name, priority_for(target, conf, item_id), target.overlap, item_id)
                     for item_id, conf in rows
                 ],
             )
@@ -663,23 +692,30 @@ class SQLiteQueueStore(QueueStore):
                     continue
                 queue = row[0]
                 spans = [s for s in note.spans if not s.is_placeholder]
+                answer = _json_or_none(note.answer)
+                origin = note.origin or Origin.HUMAN
                 stored = db.execute(
-                    "SELECT spans FROM annotations WHERE item_id = ? AND annotator = ?",
+                    "SELECT spans, answer, origin FROM annotations WHERE item_id = ? AND annotator = ?",
                     (note.item_id, note.annotator),
                 ).fetchone()
                 if stored is None:
                     outcome = "new"
-                elif _same_spans(spans_from_json(stored[0]), spans):
+                elif (
+                    _same_spans(spans_from_json(stored[0]), spans)
+                    and stored[1] == answer
+                    and (stored[2] or Origin.HUMAN) == origin
+                ):
                     outcome = "unchanged"
                 else:
                     outcome = "replaced"
                 outcomes[outcome].append((note.item_id, note.annotator))
                 if outcome != "unchanged":
                     db.execute(
-                        "INSERT INTO annotations (item_id, annotator, queue, spans, saved_at)"
-                        " VALUES (?,?,?,?,?) ON CONFLICT(item_id, annotator) DO UPDATE SET"
-                        " spans = excluded.spans, saved_at = excluded.saved_at, queue = excluded.queue",
-                        (note.item_id, note.annotator, queue, spans_to_json(spans), now),
+                        "INSERT INTO annotations (item_id, annotator, queue, spans, saved_at, answer, origin)"
+                        " VALUES (?,?,?,?,?,?,?) ON CONFLICT(item_id, annotator) DO UPDATE SET"
+                        " spans = excluded.spans, saved_at = excluded.saved_at, queue = excluded.queue,"
+                        " answer = excluded.answer, origin = excluded.origin",
+                        (note.item_id, note.annotator, queue, spans_to_json(spans), now, answer, origin),
                     )
                 assignment = db.execute(
                     "SELECT state FROM assignments WHERE item_id = ? AND annotator = ?",
@@ -723,10 +759,44 @@ class SQLiteQueueStore(QueueStore):
 
     def annotations(self, queue: str) -> list[Annotation]:
         rows = self._connect().execute(
-            "SELECT item_id, annotator, spans FROM annotations WHERE queue = ? ORDER BY item_id, annotator",
+            "SELECT item_id, annotator, spans, answer, origin FROM annotations WHERE queue = ?"
+            " ORDER BY item_id, annotator",
             (queue,),
         )
         return [
-            Annotation(item_id, annotator, tuple(spans_from_json(spans)))
-            for item_id, annotator, spans in rows
+            Annotation(
+                item_id,
+                annotator,
+                tuple(spans_from_json(spans)),
+                json.loads(answer) if answer else None,
+                origin or Origin.HUMAN,
+            )
+            for item_id, annotator, spans, answer, origin in rows
         ]
+
+    # --- model suggestions (non-span kinds) -----------------------------------------------------
+
+    def set_suggestions(
+        self, queue: str, suggestions: Mapping[str, tuple[dict[str, Any] | None, float | None, str | None]]
+    ) -> int:
+        """Set a model's answer on items of a queue: item id -> (suggestion, confidence, model).
+        Items still waiting (pending or held) are re-prioritised for `order: uncertainty`.
+        Returns how many items were updated (ids the queue does not hold are left out)."""
+        with self._write() as db:
+            settings = self._settings_of(db, queue)
+            changed = 0
+            for item_id, (suggestion, confidence, model) in suggestions.items():
+                changed += db.execute(
+                    "UPDATE items SET suggestion = ?, confidence = ?, model = ?,"
+                    " priority = CASE WHEN state IN ('pending', 'held') THEN ? ELSE priority END"
+                    " WHERE item_id = ? AND queue = ?",
+                    (
+                        _json_or_none(suggestion),
+                        confidence,
+                        model,
+                        priority_for(settings, confidence, item_id),
+                        item_id,
+                        queue,
+                    ),
+                ).rowcount
+            return changed
