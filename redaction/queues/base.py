@@ -98,6 +98,11 @@ class NewItem:
     batch_key: str = ""
     output: str = ""  # the output file the record was read from (held/: released from there)
     id_field: str = ""  # the record's id column in that file
+    # Task kinds (issue 16): the queue's kind, its structured view of the record (messages,
+    # prompt and responses) and a model's answer-shaped suggestion for non-span kinds.
+    task: str = "spans"
+    content: dict[str, Any] = field(default_factory=dict)
+    suggestion: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -125,15 +130,20 @@ class GoldItem:
     predictions: tuple[Span, ...] = ()
     confidence: float | None = None
     model: str | None = None
+    # The known answer of a non-span kind ({"labels": [...]}, {"rating": 4}, ...); None: spans.
+    answer: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Annotation:
-    """One annotator's completed spans for one item (placeholders excluded)."""
+    """One annotator's completed spans for one item (placeholders excluded), or for a non-span
+    kind their `answer` ({"labels": [...]}, {"rating": 4}, {"ranking": [1, 0]}, {"text": ...})."""
 
     item_id: str
     annotator: str
-    spans: tuple[Span, ...]
+    spans: tuple[Span, ...] = ()
+    answer: dict[str, Any] | None = None
+    origin: str = "human"  # human | model (auto-accepted) | aggregated
 
 
 class AssignmentState:
@@ -278,6 +288,10 @@ class QueueStore(abc.ABC):
     @abc.abstractmethod
     def annotations(self, queue: str) -> list[Annotation]:
         """Every stored annotation of the queue's items, gold ones included."""
+
+    def gold_kind_answers(self, queue: str) -> dict[str, dict[str, Any]]:
+        """Gold item id -> known answer of a non-span kind (gold items with spans left out)."""
+        return {}
 
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release connections."""

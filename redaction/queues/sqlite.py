@@ -94,7 +94,7 @@ _RESTATE = (
 
 _ITEM_COLUMNS = (
     "item_id, queue, text, record, record_id, fields, spans, predictions, confidence, model,"
-    " source_id, batch_key, state, seq, priority, output, id_field, superseded_by"
+    " source_id, batch_key, state, seq, priority, output, id_field, superseded_by, task, content, suggestion"
 )
 
 _PPM = 1_000_000
@@ -154,6 +154,15 @@ class SQLiteQueueStore(QueueStore):
             for column in ("output", "id_field", "superseded_by"):
                 if column not in columns:
                     db.execute(f"ALTER TABLE items ADD COLUMN {column} TEXT")
+            # Task kinds (issue 16): an item's kind, content and suggestion; an answer's shape
+            # and origin (JSON text).
+            for column in ("task", "content", "suggestion"):
+                if column not in columns:
+                    db.execute(f"ALTER TABLE items ADD COLUMN {column} TEXT")
+            noted = {row[1] for row in db.execute("PRAGMA table_info(annotations)")}
+            for column in ("answer", "origin"):
+                if column not in noted:
+                    db.execute(f"ALTER TABLE annotations ADD COLUMN {column} TEXT")
 
     # --- connection and transactions ----------------------------------------------------------
 
@@ -314,6 +323,16 @@ class SQLiteQueueStore(QueueStore):
                             now,
                         ),
                     )
+                    if item.task != "spans" or item.content or item.suggestion is not None:
+                        db.execute(
+                            "UPDATE items SET task = ?, content = ?, suggestion = ? WHERE item_id = ?",
+                            (
+                                item.task,
+                                json.dumps(item.content, ensure_ascii=False),
+                                None if item.suggestion is None else json.dumps(item.suggestion),
+                                item.item_id,
+                            ),
+                        )
                     counts["new"] += 1
                     continue
                 old_state, old_queue, old_text, old_record, active, done_n, assigned, annotated = found
@@ -356,7 +375,8 @@ class SQLiteQueueStore(QueueStore):
     @staticmethod
     def _item(row: Sequence[Any]) -> QueueItem:
         (item_id, queue, text, record, record_id, fields, spans, predictions, confidence, model,
-         source_id, batch_key, state, seq, priority, output, id_field, superseded_by) = row  # fmt: skip
+         source_id, batch_key, state, seq, priority, output, id_field, superseded_by,
+         task, content, suggestion) = row  # fmt: skip
         return QueueItem(
             item_id=item_id,
             queue=queue,
@@ -377,6 +397,9 @@ class SQLiteQueueStore(QueueStore):
             priority=priority,
             gold=state == ItemState.GOLD,
             superseded_by=superseded_by or "",
+            task=task or "spans",
+            content=json.loads(content) if content else {},
+            suggestion=json.loads(suggestion) if suggestion else None,
         )
 
     def items(self, item_ids: Sequence[str]) -> list[QueueItem]:
@@ -632,7 +655,9 @@ class SQLiteQueueStore(QueueStore):
                         spans_to_json(gold.predictions),
                         gold.confidence,
                         gold.model,
-                        spans_to_json(gold.answers),
+                        spans_to_json(gold.answers)
+                        if gold.answer is None
+                        else json.dumps({"answer": gold.answer}, ensure_ascii=False),
                         now,
                     )
                 )
@@ -649,7 +674,12 @@ class SQLiteQueueStore(QueueStore):
         rows = self._connect().execute(
             "SELECT item_id, gold_answer FROM items WHERE queue = ? AND state = 'gold'", (queue,)
         )
-        return {item_id: tuple(spans_from_json(answer)) for item_id, answer in rows}
+        # (a non-span kind's answer is an object: `gold_kind_answers`)
+        return {
+            item_id: tuple(spans_from_json(answer))
+            for item_id, answer in rows
+            if not (answer or "").startswith("{")
+        }
 
     def save_annotations(self, annotations: Iterable[Annotation]) -> SaveResult:
         outcomes: dict[str, list[tuple[str, str]]] = {"new": [], "replaced": [], "unchanged": []}
@@ -663,23 +693,29 @@ class SQLiteQueueStore(QueueStore):
                     continue
                 queue = row[0]
                 spans = [s for s in note.spans if not s.is_placeholder]
+                answer = None if note.answer is None else json.dumps(note.answer, sort_keys=True)
                 stored = db.execute(
-                    "SELECT spans FROM annotations WHERE item_id = ? AND annotator = ?",
+                    "SELECT spans, answer, origin FROM annotations WHERE item_id = ? AND annotator = ?",
                     (note.item_id, note.annotator),
                 ).fetchone()
                 if stored is None:
                     outcome = "new"
-                elif _same_spans(spans_from_json(stored[0]), spans):
+                elif (
+                    _same_spans(spans_from_json(stored[0]), spans)
+                    and stored[1] == answer
+                    and (stored[2] or "human") == note.origin
+                ):
                     outcome = "unchanged"
                 else:
                     outcome = "replaced"
                 outcomes[outcome].append((note.item_id, note.annotator))
                 if outcome != "unchanged":
                     db.execute(
-                        "INSERT INTO annotations (item_id, annotator, queue, spans, saved_at)"
-                        " VALUES (?,?,?,?,?) ON CONFLICT(item_id, annotator) DO UPDATE SET"
-                        " spans = excluded.spans, saved_at = excluded.saved_at, queue = excluded.queue",
-                        (note.item_id, note.annotator, queue, spans_to_json(spans), now),
+                        "INSERT INTO annotations (item_id, annotator, queue, spans, saved_at, answer, origin)"
+                        " VALUES (?,?,?,?,?,?,?) ON CONFLICT(item_id, annotator) DO UPDATE SET"
+                        " spans = excluded.spans, saved_at = excluded.saved_at, queue = excluded.queue,"
+                        " answer = excluded.answer, origin = excluded.origin",
+                        (note.item_id, note.annotator, queue, spans_to_json(spans), now, answer, note.origin),
                     )
                 assignment = db.execute(
                     "SELECT state FROM assignments WHERE item_id = ? AND annotator = ?",
@@ -723,10 +759,27 @@ class SQLiteQueueStore(QueueStore):
 
     def annotations(self, queue: str) -> list[Annotation]:
         rows = self._connect().execute(
-            "SELECT item_id, annotator, spans FROM annotations WHERE queue = ? ORDER BY item_id, annotator",
+            "SELECT item_id, annotator, spans, answer, origin FROM annotations WHERE queue = ?"
+            " ORDER BY item_id, annotator",
             (queue,),
         )
         return [
-            Annotation(item_id, annotator, tuple(spans_from_json(spans)))
-            for item_id, annotator, spans in rows
+            Annotation(
+                item_id,
+                annotator,
+                tuple(spans_from_json(spans)),
+                json.loads(answer) if answer else None,
+                origin or "human",
+            )
+            for item_id, annotator, spans, answer, origin in rows
         ]
+
+    def gold_kind_answers(self, queue: str) -> dict[str, dict[str, Any]]:
+        rows = self._connect().execute(
+            "SELECT item_id, gold_answer FROM items WHERE queue = ? AND state = 'gold'", (queue,)
+        )
+        return {
+            item_id: json.loads(answer)["answer"]
+            for item_id, answer in rows
+            if (answer or "").startswith("{")
+        }
