@@ -869,6 +869,7 @@ def queue_aggregate(
     *,
     review_below: float = REVIEW_BELOW,
     seed: int = 0,
+    check_labels: bool = True,
 ) -> tuple[AggregateReport, dict[str, Any]]:
     """Aggregate one queue from what the store holds. Returns the report and the annotated
     regular items by id (what the dataset export writes)."""
@@ -924,7 +925,7 @@ def queue_aggregate(
     scores = annotator_scores(
         kind, [v for v in votes if origins.get((v[0], v[1]), "human") != "model"], results, gold
     )
-    if kind in ("classification", "rating"):
+    if kind in ("classification", "rating") and check_labels:
         final = {
             item: (r.answer["labels"] if multi else r.answer["labels"][0])
             if kind == "classification"
@@ -939,7 +940,13 @@ def queue_aggregate(
         for item in issues.items:
             results[item].flags.append("label_issue")
     else:
-        issues = LabelIssues([], 0, f"not checked for {kind} (cleanlab flags classes and ratings)")
+        issues = LabelIssues(
+            [],
+            0,
+            "not checked"
+            if check_labels is False
+            else f"not checked for {kind} (cleanlab: classes, ratings)",
+        )
     stats = store.stats().get(queue)
     unannotated = (stats.items if stats else 0) - len(results)
     report = AggregateReport(
