@@ -1,0 +1,389 @@
+"""Crowd quality control: aggregation against a generator's truth, agreement against hand
+computations, cleanlab on planted errors, the final dataset through the CLI on a real store."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from redaction.queues import Annotation, GoldItem, NewItem, SQLiteQueueStore
+from redaction.queues.aggregate import (
+    aggregate,
+    annotator_scores,
+    flag_label_errors,
+    kind_agreement,
+    order_agreement,
+)
+from redaction.routing import QueueSettings
+from tests.data.crowd_data import INTENTS, crowd_votes, intent_texts
+
+# Three careful annotators of decreasing skill and one who systematically confuses each intent
+# with the next one (billing -> shipping -> account -> billing).
+CROWD = {
+    "ann": ("careful", 0.8),
+    "bob": ("careful", 0.65),
+    "cyd": ("careful", 0.6),
+    "zed": ("systematic", 0.9),
+}
+
+
+def accuracy(results, truth) -> float:
+    return sum(results[i].answer["labels"][0] == truth[i] for i in truth) / len(truth)
+
+
+def test_dawid_skene_recovers_the_truth_better_than_majority_vote_with_one_bad_annotator():
+    truth, votes = crowd_votes(200, CROWD, seed=7)
+    majority = accuracy(aggregate("classification", votes, "majority", labels=INTENTS), truth)
+    dawid_skene = accuracy(aggregate("classification", votes, "dawid-skene", labels=INTENTS), truth)
+    # Measured with seed 7: majority 0.69, Dawid-Skene 0.94 (it reads zed's confusion through).
+    assert majority < 0.75
+    assert dawid_skene > 0.9
+    assert dawid_skene - majority > 0.15
+
+
+def test_mace_also_beats_majority_vote():
+    truth, votes = crowd_votes(80, CROWD, seed=3)
+    majority = accuracy(aggregate("classification", votes, "majority", labels=INTENTS), truth)
+    mace = accuracy(aggregate("classification", votes, "mace", labels=INTENTS), truth)
+    assert mace > majority
+
+
+def test_item_provenance_counts_votes_and_agreement():
+    votes = [
+        ("a", "ann", {"labels": ["billing"]}),
+        ("a", "bob", {"labels": ["billing"]}),
+        ("a", "cyd", {"labels": ["shipping"]}),
+        ("b", "ann", {"labels": ["account"]}),
+        ("c", "model@1", {"labels": ["billing"]}),
+        ("d", "model@1", {"labels": ["billing"]}),
+        ("d", "bob", {"labels": ["shipping"]}),
+    ]
+    origins = {("c", "model@1"): "model", ("d", "model@1"): "model"}
+    out = aggregate("classification", votes, labels=INTENTS, origins=origins)
+    assert out["a"].answer == {"labels": ["billing"]}
+    assert out["a"].votes == {"billing": 2, "shipping": 1}
+    assert out["a"].agreement == pytest.approx(2 / 3)
+    assert (out["a"].origin, out["a"].annotators) == ("aggregated", 3)
+    assert (out["b"].origin, out["b"].agreement) == ("human", None)
+    assert out["c"].origin == "model"
+    # A person's spot check outvotes the model's answer: the model does not vote beside people.
+    assert (out["d"].origin, out["d"].answer) == ("human", {"labels": ["shipping"]})
+
+
+def test_multi_label_rating_preference_spans_and_text():
+    multi = aggregate(
+        "classification",
+        [
+            ("x", "ann", {"labels": ["billing", "account"]}),
+            ("x", "bob", {"labels": ["billing"]}),
+            ("x", "cyd", {"labels": ["billing", "account"]}),
+        ],
+        labels=INTENTS,
+        multi=True,
+    )
+    assert multi["x"].answer == {"labels": ["billing", "account"]}
+    # Jaccard with the final set: 1, 1/2, 1.
+    assert multi["x"].agreement == pytest.approx(2.5 / 3)
+
+    rating = aggregate(
+        "rating", [("x", "ann", {"rating": 2}), ("x", "bob", {"rating": 4}), ("x", "cyd", {"rating": 5})]
+    )
+    assert rating["x"].answer == {"rating": 4}  # no mode: the one nearest the median (4)
+
+    pref = aggregate(
+        "preference",
+        [
+            ("x", "ann", {"ranking": [2, 0, 1]}),
+            ("x", "bob", {"ranking": [2, 1, 0]}),
+            ("x", "cyd", {"ranking": [0, 2, 1]}),
+        ],
+    )
+    # Chosen: 2 (two votes); the rest by Borda count: 0 has 2+0+1... = 1+0+2 = 3, 1 has 0+1+0 = 1.
+    assert pref["x"].answer == {"ranking": [2, 0, 1]}
+
+    span = lambda s, e, label="PERSON": {"start": s, "end": e, "label": label}  # noqa: E731
+    spans = aggregate(
+        "spans",
+        [
+            ("x", "ann", {"spans": [span(0, 4), span(10, 14, "LOCATION")]}),
+            ("x", "bob", {"spans": [span(0, 4)]}),
+            ("x", "cyd", {"spans": [span(0, 5), span(10, 14, "LOCATION")]}),
+        ],
+    )
+    assert spans["x"].answer == {"spans": [span(0, 4), span(10, 14, "LOCATION")]}
+
+    text = aggregate(
+        "text",
+        [
+            ("x", "ann", {"text": "Thanks, your refund is on its way."}),
+            ("x", "bob", {"text": "Thanks, your refund is on the way."}),
+            ("x", "cyd", {"text": "No."}),
+        ],
+        "dawid-skene",
+    )
+    assert text["x"].answer == {"text": "Thanks, your refund is on its way."}
+    assert text["x"].method == "medoid"
+
+
+def test_classification_kappa_alpha_and_fleiss_match_the_hand_computation():
+    # ann: x x y y; bob: x y y y.
+    votes = [(f"u{i}", "ann", {"labels": [v]}) for i, v in enumerate("xxyy")]
+    votes += [(f"u{i}", "bob", {"labels": [v]}) for i, v in enumerate("xyyy")]
+    report = kind_agreement("classification", votes)
+    # Cohen: po = 3/4, pe = .5 * .25 + .5 * .75 = .5, kappa = (.75 - .5) / .5.
+    assert report.pairs[0]["value"] == pytest.approx(0.5)
+    # Krippendorff (nominal): n = 8, n_x = 3, n_y = 5, two disagreeing pairs:
+    # alpha = 1 - (n - 1) * 2 / (2 * n_x * n_y) = 1 - 14 / 30.
+    assert report.figures["krippendorff_alpha_nominal"] == pytest.approx(16 / 30)
+    # Fleiss: P-bar = 3/4, Pe = (3/8)^2 + (5/8)^2 = 34/64.
+    assert report.figures["fleiss_kappa"] == pytest.approx((0.75 - 34 / 64) / (1 - 34 / 64))
+
+
+def test_rating_ordinal_alpha_and_weighted_kappa_match_the_hand_computation():
+    votes = [(f"u{i}", "ann", {"rating": v}) for i, v in enumerate((1, 2, 3))]
+    votes += [(f"u{i}", "bob", {"rating": v}) for i, v in enumerate((1, 2, 2))]
+    report = kind_agreement("rating", votes, scale=range(1, 6))
+    # Ordinal: n_1 = 2, n_2 = 3, n_3 = 1; delta(2,3) = ((3 + 1) / 2)^2 = 4, so Do = 2 * 4;
+    # De = 2 * (2*3*(5/2)^2 + 2*1*(6 - 3/2)^2 + 3*1*4) = 180; alpha = 1 - 5 * 8 / 180.
+    assert report.figures["krippendorff_alpha_ordinal"] == pytest.approx(1 - 40 / 180)
+    # Quadratic kappa: sum w*O = 1, sum w*E = 9/3, kappa = 1 - 1/3.
+    assert report.pairs[0]["value"] == pytest.approx(2 / 3)
+
+
+def test_preference_pairwise_agreement_and_span_f1():
+    assert order_agreement([0, 1, 2], [1, 0, 2]) == pytest.approx(2 / 3)
+    report = kind_agreement(
+        "preference", [("p", "ann", {"ranking": [0, 1, 2]}), ("p", "bob", {"ranking": [1, 0, 2]})]
+    )
+    assert report.figures["pairwise_agreement"] == pytest.approx(2 / 3)
+    span = lambda s, e: {"start": s, "end": e, "label": "PERSON"}  # noqa: E731
+    spans = kind_agreement(
+        "spans", [("t", "ann", {"spans": [span(0, 4), span(6, 9)]}), ("t", "bob", {"spans": [span(0, 4)]})]
+    )
+    # One of two and one of one match: F1 = 2 * 1 / (2 + 1).
+    assert spans.figures["mean_pairwise_span_f1"] == pytest.approx(2 / 3)
+
+
+def test_annotator_accuracy_on_gold_and_on_the_aggregate():
+    votes = [
+        ("g1", "ann", {"labels": ["billing"]}),
+        ("g2", "ann", {"labels": ["account"]}),
+        ("g1", "bob", {"labels": ["shipping"]}),
+        ("a", "ann", {"labels": ["billing"]}),
+        ("a", "bob", {"labels": ["billing"]}),
+        ("a", "cyd", {"labels": ["account"]}),
+    ]
+    gold = {"g1": {"labels": ["billing"]}, "g2": {"labels": ["shipping"]}}
+    regular = [v for v in votes if v[0] not in gold]
+    scores = annotator_scores("classification", votes, aggregate("classification", regular), gold)
+    assert (scores["ann"].gold_items, scores["ann"].gold_accuracy) == (2, 0.5)
+    assert (scores["bob"].gold_items, scores["bob"].gold_accuracy) == (1, 0.0)
+    assert (scores["cyd"].gold_items, scores["cyd"].gold_accuracy) == (0, None)
+    assert scores["ann"].agreement_accuracy == 1.0 and scores["cyd"].agreement_accuracy == 0.0
+
+
+def test_cleanlab_flags_planted_label_errors():
+    truth, _ = crowd_votes(150, {}, seed=11)
+    texts = intent_texts(truth, seed=11)
+    planted = sorted(truth)[::15]  # ten items whose label is wrong
+    labels = dict(truth)
+    for item in planted:
+        labels[item] = INTENTS[(INTENTS.index(truth[item]) + 1) % 3]
+    issues = flag_label_errors(texts, labels)
+    found = set(issues.items) & set(planted)
+    assert issues.checked == 150
+    assert len(found) >= 8, (len(found), len(issues.items))
+    assert len(issues.items) <= 20  # few false alarms
+
+
+# --- a real store, through the CLI ---------------------------------------------------------------
+
+
+@pytest.fixture
+def store(tmp_path, scrubline_home):
+    """An intent queue of generated support messages: 30 items answered by three annotators
+    (one of them systematic), two gold items, and one item nobody answered yet."""
+    path = tmp_path / "queues.sqlite3"
+    store = SQLiteQueueStore(path)
+    store.configure({"intent": QueueSettings(overlap=3, labels=INTENTS)})
+    truth, votes = crowd_votes(31, {k: CROWD[k] for k in ("ann", "bob", "zed")}, seed=5)
+    texts = intent_texts(truth, seed=5)
+    store.enqueue(
+        NewItem(
+            item_id=item,
+            queue="intent",
+            text=texts[item],
+            record={"id": item, "body": texts[item]},
+            record_id=item,
+            task="classification",
+            content={"messages": [{"role": "user", "content": texts[item]}]},
+        )
+        for item in truth
+    )
+    last = sorted(truth)[-1]
+    store.save_annotations(
+        Annotation(item, who, answer=answer) for item, who, answer in votes if item != last
+    )
+    store.add_gold(
+        "intent",
+        [
+            GoldItem(
+                "Where is my parcel? The courier tracking says arrived.", (), answer={"labels": ["shipping"]}
+            ),
+            GoldItem("I was overcharged on my invoice, please refund.", (), answer={"labels": ["billing"]}),
+        ],
+    )
+    golds = sorted(store.gold_kind_answers("intent"))
+    store.save_annotations(
+        [
+            Annotation(golds[0], "ann", answer=store.gold_kind_answers("intent")[golds[0]]),
+            Annotation(golds[1], "ann", answer=store.gold_kind_answers("intent")[golds[1]]),
+            Annotation(golds[0], "zed", answer={"labels": ["account"]}),
+        ]
+    )
+    store.close()
+    return path, truth
+
+
+def scrubline(capsys, *args) -> str:
+    from flows.cli import main
+
+    assert main(list(args)) == 0
+    return capsys.readouterr().out
+
+
+def test_store_keeps_answers_origins_and_gold_answers(store):
+    path, truth = store
+    with SQLiteQueueStore(path) as s:
+        notes = s.annotations("intent")
+        assert {n.origin for n in notes} == {"human"}
+        assert all(n.answer and n.answer["labels"][0] in INTENTS for n in notes)
+        assert sorted(a["labels"][0] for a in s.gold_kind_answers("intent").values()) == [
+            "billing",
+            "shipping",
+        ]
+        assert s.gold_answers("intent") == {}  # no span gold here
+        item = s.items([sorted(truth)[0]])[0]
+        assert item.task == "classification" and item.content["messages"][0]["role"] == "user"
+
+
+def test_queue_aggregate_prints_the_summary_and_is_audited(store, capsys):
+    from redaction.audit import AuditLog
+
+    path, _ = store
+    out = json.loads(
+        scrubline(
+            capsys,
+            "queue",
+            "--store",
+            str(path),
+            "aggregate",
+            "intent",
+            "--method",
+            "dawid-skene",
+            "--format",
+            "json",
+        )
+    )
+    assert out["kind"] == "classification" and out["method"] == "dawid-skene"
+    assert (out["items"], out["unannotated"], out["gold_items"]) == (30, 1, 2)
+    assert out["origins"] == {"aggregated": 30}
+    assert out["annotators"]["ann"]["gold_items"] == 2 and out["annotators"]["ann"]["gold_accuracy"] == 1.0
+    assert out["annotators"]["zed"]["gold_accuracy"] == 0.0
+    assert out["agreement"]["krippendorff_alpha_nominal"] is not None
+    text = scrubline(capsys, "queue", "--store", str(path), "aggregate", "intent")
+    assert "Aggregated labels of queue intent: classification, method majority" in text
+    with AuditLog() as log:
+        rows = log._db.execute("SELECT body FROM entries WHERE type = 'labels_aggregated'").fetchall()
+        assert len(rows) == 2
+        body = json.loads(rows[0][0])
+        assert body["items"] == 30 and body["method"] == "dawid-skene"
+        assert log.verify().ok
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl", "hf"])
+def test_dataset_export_round_trip_with_provenance(store, capsys, tmp_path, fmt, no_network):
+    from redaction.audit import AuditLog
+    from redaction.audit.events import sha256_file
+
+    path, truth = store
+    out = tmp_path / f"final-{fmt}"
+    said = scrubline(
+        capsys, "queue", "--store", str(path), "dataset", "intent", "--out", str(out), "--format", fmt,
+        "--method", "dawid-skene",
+    )  # fmt: skip
+    assert f"30 rows of queue intent (classification, dawid-skene) written to {out}" in said
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(out / "data.parquet").to_pylist()
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in (out / "data.jsonl").read_text().splitlines()]
+    else:
+        import datasets
+
+        loaded = datasets.load_dataset(str(out), split="train")
+        rows = loaded.to_list()
+        assert datasets.load_dataset(str(out))["train"].num_rows == 30
+    assert len(rows) == 30
+    row = rows[0]
+    assert set(row) >= {
+        "item_id",
+        "text",
+        "label",
+        "origin",
+        "annotators",
+        "votes",
+        "agreement",
+        "method",
+        "flagged",
+    }
+    assert all(
+        r["origin"] == "aggregated" and r["annotators"] == 3 and r["method"] == "dawid-skene" for r in rows
+    )
+    assert all(sum(json.loads(r["votes"]).values()) == 3 for r in rows)
+    assert "record" not in row and "record_id" not in row
+    right = sum(r["label"] == truth[r["item_id"]] for r in rows)
+    assert right >= 24  # Dawid-Skene reads zed's confusion through (measured: 27 of 30)
+    card = (out / "README.md").read_text()
+    assert "redacted" in card and "dawid-skene" in card and "krippendorff_alpha_nominal" in card
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(f".final-{fmt}")]  # no temp left
+    data = (
+        out
+        / {"parquet": "data.parquet", "jsonl": "data.jsonl", "hf": "data/train-00000-of-00001.parquet"}[fmt]
+    )
+    with AuditLog() as log:
+        (body,) = [
+            json.loads(b)
+            for (b,) in log._db.execute("SELECT body FROM entries WHERE type = 'dataset_exported'")
+        ]
+        assert body["rows"] == 30 and body["format"] == fmt
+        assert {f["path"]: f["sha256"] for f in body["files"]}[str(data.relative_to(out))] == sha256_file(
+            data
+        )
+        assert "text" not in body and all(t not in json.dumps(body) for t in list(truth)[:3])
+        assert log.verify().ok
+
+
+def test_dataset_export_leaves_nothing_when_the_audit_fails(store, tmp_path):
+    from redaction.queues.aggregate import queue_aggregate
+    from redaction.queues.dataset import write_dataset
+
+    path, _ = store
+    with SQLiteQueueStore(path) as s:
+        report, items = queue_aggregate(s, "intent")
+
+    def fail(files):
+        raise RuntimeError("audit log unavailable")
+
+    with pytest.raises(RuntimeError):
+        write_dataset(report, items, tmp_path / "final", "hf", before_publish=fail)
+    assert list(tmp_path.glob("*final*")) == []
+
+
+def test_agreement_command_measures_a_classification_queue(store, capsys):
+    path, _ = store
+    out = json.loads(scrubline(capsys, "queue", "--store", str(path), "agreement", "intent", "--json"))
+    assert out["kind"] == "classification" and out["items"] == 30
+    assert {"krippendorff_alpha_nominal", "fleiss_kappa", "mean_cohen_kappa"} <= set(out)
