@@ -36,7 +36,7 @@ def test_dawid_skene_recovers_the_truth_better_than_majority_vote_with_one_bad_a
     truth, votes = crowd_votes(200, CROWD, seed=7)
     majority = accuracy(aggregate("classification", votes, "majority", labels=INTENTS), truth)
     dawid_skene = accuracy(aggregate("classification", votes, "dawid-skene", labels=INTENTS), truth)
-    # Measured with seed 7: majority 0.69, Dawid-Skene 0.94 (it reads zed's confusion through).
+    # Measured with seed 7: majority 0.69, Dawid-Skene 0.93, MACE 0.81 (it reads zed's confusion through).
     assert majority < 0.75
     assert dawid_skene > 0.9
     assert dawid_skene - majority > 0.15
