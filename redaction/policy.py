@@ -31,7 +31,20 @@ from pydantic import (
 )
 
 from .errors import PolicyError
-from .routing import RoutingPolicy
+from .routing import QueueSettings, RoutingPolicy
+
+# Queue settings added with task kinds; left out of the content hash while at their defaults.
+_TASK_KEYS = (
+    "task",
+    "multi",
+    "scale",
+    "instructions",
+    "prompt_field",
+    "responses_field",
+    "messages_field",
+    "auto_accept",
+    "model",
+)
 
 SCHEMA_VERSION = 1
 
@@ -414,6 +427,18 @@ class Policy(_Model):
         for spec in data["languages"].values():
             if spec.get("ner") is None:  # unset: the hash policies had before the key existed
                 spec.pop("ner", None)
+        # Queue task settings (and rule conditions) at their defaults: the same, for the hash
+        # of policies written before task kinds existed.
+        defaults = {name: info.default for name, info in QueueSettings.model_fields.items()}
+        for queue in data["routing"]["queues"].values():
+            for key in _TASK_KEYS:
+                if key in queue and queue[key] == (
+                    defaults[key].value if hasattr(defaults[key], "value") else defaults[key]
+                ):
+                    del queue[key]
+        for rule in data["routing"]["rules"]:
+            if rule["match"].get("has_field") is None:
+                rule["match"].pop("has_field", None)
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -5,6 +5,12 @@ text fields joined by a blank line (`fields` maps each back to its path), `spans
 redaction placeholders in that text (label `REDACTED:<ENTITY>`) so annotators see what was
 removed, and `predictions` are the pre-labeller's entities with their confidence.
 
+Queues of other task kinds (`QueueSettings.task`: classification, rating, preference, text)
+carry the kind's structured view in `content` (`{"messages": [{"role", "content"}, ...]}` for a
+chat, `{"prompt": str | messages, "responses": [str, ...]}` for a preference) while `text` keeps
+a plain rendering of it, and a model's answer in `suggestion`. Their annotations carry an
+`answer` in the kind's shape (see `Annotation`) instead of spans.
+
 Item states: `held` (waiting for a reviewer's release), `pending` (has a free annotator slot),
 `leased` (every slot is taken by a live lease or a finished annotation), `done` (`overlap`
 distinct annotators acknowledged it). Gold items (known answers, for quality control) sit in
@@ -98,10 +104,10 @@ class NewItem:
     batch_key: str = ""
     output: str = ""  # the output file the record was read from (held/: released from there)
     id_field: str = ""  # the record's id column in that file
-    # Task kinds (issue 16): the queue's kind, its structured view of the record (messages,
-    # prompt and responses) and a model's answer-shaped suggestion for non-span kinds.
-    task: str = "spans"
-    content: dict[str, Any] = field(default_factory=dict)
+    task: str = "spans"  # the queue's task kind (`QueueTask`) when the item was built
+    content: dict[str, Any] = field(default_factory=dict)  # the kind's structured view; {} for spans
+    # A model's answer for non-span kinds: answer-shaped (see `Annotation`), plus
+    # `"scores": {label: p}` where the model gives them; `confidence` and `model` say how sure and who.
     suggestion: dict[str, Any] | None = None
 
 
@@ -134,16 +140,30 @@ class GoldItem:
     answer: dict[str, Any] | None = None
 
 
+class Origin:
+    """Who made an annotation."""
+
+    HUMAN = "human"
+    MODEL = "model"  # a model's answer accepted without a person (auto-accept)
+    AGGREGATED = "aggregated"  # combined from several annotators' answers
+
+
 @dataclass(frozen=True, slots=True)
 class Annotation:
-    """One annotator's completed spans for one item (placeholders excluded), or for a non-span
-    kind their `answer` ({"labels": [...]}, {"rating": 4}, {"ranking": [1, 0]}, {"text": ...})."""
+    """One annotator's completed work on one item: spans (placeholders excluded) for a spans
+    queue, an `answer` for the other kinds, one shape per kind:
+
+    * classification: `{"labels": ["billing"]}` (one label unless the queue is `multi`)
+    * rating: `{"rating": 4}` (an integer on the queue's scale)
+    * preference: `{"ranking": [1, 0, 2]}` (indices into `responses`, best first)
+    * text: `{"text": "..."}`
+    """
 
     item_id: str
     annotator: str
     spans: tuple[Span, ...] = ()
     answer: dict[str, Any] | None = None
-    origin: str = "human"  # human | model (auto-accepted) | aggregated
+    origin: str = Origin.HUMAN
 
 
 class AssignmentState:

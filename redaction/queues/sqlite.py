@@ -29,12 +29,13 @@ from typing import Any
 
 from ..errors import TransientError
 from ..home import scrubline_home
-from ..routing import QueueOrder, QueueSettings
+from ..routing import QueueOrder, QueueSettings, sample_fraction
 from .base import (
     Annotation,
     GoldItem,
     ItemState,
     NewItem,
+    Origin,
     QueueError,
     QueueItem,
     QueueStats,
@@ -104,11 +105,26 @@ def default_store_path() -> Path:
     return scrubline_home() / "queues" / "queues.sqlite3"
 
 
-def priority_for(settings: QueueSettings, confidence: float | None) -> float:
-    """Higher is served first; equal priorities are served in enqueue order."""
+def priority_for(settings: QueueSettings, confidence: float | None, item_id: str = "") -> float:
+    """Higher is served first; equal priorities are served in enqueue order. `random` order is a
+    stable shuffle by item id (the same on every run)."""
     if settings.order is QueueOrder.UNCERTAINTY and confidence is not None:
         return 1.0 - confidence
+    if settings.order is QueueOrder.RANDOM and item_id:
+        return sample_fraction("order", item_id)
     return 0.0
+
+
+def _json_or_none(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _task_columns(item: NewItem) -> tuple[str, str, str | None]:
+    return (
+        item.task or "spans",
+        json.dumps(item.content or {}, ensure_ascii=False),
+        _json_or_none(item.suggestion),
+    )
 
 
 def gold_slots(served: int, n: int, rate: float) -> list[bool]:
@@ -150,13 +166,9 @@ class SQLiteQueueStore(QueueStore):
             for statement in _SCHEMA:
                 db.execute(statement)
             columns = {row[1] for row in db.execute("PRAGMA table_info(items)")}
-            # A store made before held items had a file, or before items noted newer versions.
-            for column in ("output", "id_field", "superseded_by"):
-                if column not in columns:
-                    db.execute(f"ALTER TABLE items ADD COLUMN {column} TEXT")
-            # Task kinds (issue 16): an item's kind, content and suggestion; an answer's shape
-            # and origin (JSON text).
-            for column in ("task", "content", "suggestion"):
+            # A store made before held items had a file, before items noted newer versions, or
+            # before task kinds.
+            for column in ("output", "id_field", "superseded_by", "task", "content", "suggestion"):
                 if column not in columns:
                     db.execute(f"ALTER TABLE items ADD COLUMN {column} TEXT")
             noted = {row[1] for row in db.execute("PRAGMA table_info(annotations)")}
@@ -297,6 +309,7 @@ class SQLiteQueueStore(QueueStore):
                     spans_to_json(item.predictions),
                     item.confidence,
                     item.model,
+                    *_task_columns(item),
                 )
                 pointers = (item.source_id, item.batch_key, item.output or None, item.id_field or None)
                 found = db.execute(
@@ -310,29 +323,20 @@ class SQLiteQueueStore(QueueStore):
                 if found is None:
                     db.execute(
                         "INSERT INTO items (item_id, queue, state, priority, overlap, record_id, text,"
-                        " record, fields, spans, predictions, confidence, model, source_id, batch_key,"
-                        " output, id_field, enqueued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " record, fields, spans, predictions, confidence, model, task, content, suggestion,"
+                        " source_id, batch_key, output, id_field, enqueued_at)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (
                             item.item_id,
                             item.queue,
                             state,
-                            priority_for(queue, item.confidence),
+                            priority_for(queue, item.confidence, item.item_id),
                             queue.overlap,
                             *content,
                             *pointers,
                             now,
                         ),
                     )
-                    if item.task != "spans" or item.content or item.suggestion is not None:
-                        db.execute(
-                            "UPDATE items SET task = ?, content = ?, suggestion = ? WHERE item_id = ?",
-                            (
-                                item.task,
-                                json.dumps(item.content, ensure_ascii=False),
-                                None if item.suggestion is None else json.dumps(item.suggestion),
-                                item.item_id,
-                            ),
-                        )
                     counts["new"] += 1
                     continue
                 old_state, old_queue, old_text, old_record, active, done_n, assigned, annotated = found
@@ -352,12 +356,12 @@ class SQLiteQueueStore(QueueStore):
                     db.execute(
                         "UPDATE items SET queue = ?, state = ?, priority = ?, overlap = ?, record_id = ?,"
                         " text = ?, record = ?, fields = ?, spans = ?, predictions = ?, confidence = ?,"
-                        " model = ?, source_id = ?, batch_key = ?, output = ?, id_field = ?,"
-                        " superseded_by = NULL WHERE item_id = ?",
+                        " model = ?, task = ?, content = ?, suggestion = ?, source_id = ?, batch_key = ?,"
+                        " output = ?, id_field = ?, superseded_by = NULL WHERE item_id = ?",
                         (
                             item.queue,
                             state,
-                            priority_for(queue, item.confidence),
+                            priority_for(queue, item.confidence, item.item_id),
                             queue.overlap,
                             *content,
                             *pointers,
@@ -375,8 +379,8 @@ class SQLiteQueueStore(QueueStore):
     @staticmethod
     def _item(row: Sequence[Any]) -> QueueItem:
         (item_id, queue, text, record, record_id, fields, spans, predictions, confidence, model,
-         source_id, batch_key, state, seq, priority, output, id_field, superseded_by,
-         task, content, suggestion) = row  # fmt: skip
+         source_id, batch_key, state, seq, priority, output, id_field, superseded_by, task, content,
+         suggestion) = row  # fmt: skip
         return QueueItem(
             item_id=item_id,
             queue=queue,
@@ -550,7 +554,8 @@ class SQLiteQueueStore(QueueStore):
         with self._write() as db:
             changed = db.execute(
                 "UPDATE items SET text = ?, record = ?, fields = ?, spans = ?, predictions = ?,"
-                " confidence = ?, model = ? WHERE item_id = ? AND queue = ? AND state = 'held'",
+                " confidence = ?, model = ?, task = ?, content = ?, suggestion = ?"
+                " WHERE item_id = ? AND queue = ? AND state = 'held'",
                 (
                     item.text,
                     json.dumps(item.record, ensure_ascii=False, default=str),
@@ -559,6 +564,7 @@ class SQLiteQueueStore(QueueStore):
                     spans_to_json(item.predictions),
                     item.confidence,
                     item.model,
+                    *_task_columns(item),
                     item.item_id,
                     item.queue,
                 ),
@@ -589,7 +595,7 @@ class SQLiteQueueStore(QueueStore):
             db.executemany(
                 "UPDATE items SET queue = ?, state = 'pending', priority = ?, overlap = ? WHERE item_id = ?",
                 [
-                    (target_name, priority_for(target, conf), target.overlap, item_id)
+                    (target_name, priority_for(target, conf, item_id), target.overlap, item_id)
                     for item_id, conf in rows
                 ],
             )
@@ -681,6 +687,16 @@ class SQLiteQueueStore(QueueStore):
             if not (answer or "").startswith("{")
         }
 
+    def gold_kind_answers(self, queue: str) -> dict[str, dict[str, Any]]:
+        rows = self._connect().execute(
+            "SELECT item_id, gold_answer FROM items WHERE queue = ? AND state = 'gold'", (queue,)
+        )
+        return {
+            item_id: json.loads(answer)["answer"]
+            for item_id, answer in rows
+            if (answer or "").startswith("{")
+        }
+
     def save_annotations(self, annotations: Iterable[Annotation]) -> SaveResult:
         outcomes: dict[str, list[tuple[str, str]]] = {"new": [], "replaced": [], "unchanged": []}
         unknown: list[str] = []
@@ -693,7 +709,8 @@ class SQLiteQueueStore(QueueStore):
                     continue
                 queue = row[0]
                 spans = [s for s in note.spans if not s.is_placeholder]
-                answer = None if note.answer is None else json.dumps(note.answer, sort_keys=True)
+                answer = _json_or_none(note.answer)
+                origin = note.origin or Origin.HUMAN
                 stored = db.execute(
                     "SELECT spans, answer, origin FROM annotations WHERE item_id = ? AND annotator = ?",
                     (note.item_id, note.annotator),
@@ -703,7 +720,7 @@ class SQLiteQueueStore(QueueStore):
                 elif (
                     _same_spans(spans_from_json(stored[0]), spans)
                     and stored[1] == answer
-                    and (stored[2] or "human") == note.origin
+                    and (stored[2] or Origin.HUMAN) == origin
                 ):
                     outcome = "unchanged"
                 else:
@@ -715,7 +732,7 @@ class SQLiteQueueStore(QueueStore):
                         " VALUES (?,?,?,?,?,?,?) ON CONFLICT(item_id, annotator) DO UPDATE SET"
                         " spans = excluded.spans, saved_at = excluded.saved_at, queue = excluded.queue,"
                         " answer = excluded.answer, origin = excluded.origin",
-                        (note.item_id, note.annotator, queue, spans_to_json(spans), now, answer, note.origin),
+                        (note.item_id, note.annotator, queue, spans_to_json(spans), now, answer, origin),
                     )
                 assignment = db.execute(
                     "SELECT state FROM assignments WHERE item_id = ? AND annotator = ?",
@@ -769,17 +786,34 @@ class SQLiteQueueStore(QueueStore):
                 annotator,
                 tuple(spans_from_json(spans)),
                 json.loads(answer) if answer else None,
-                origin or "human",
+                origin or Origin.HUMAN,
             )
             for item_id, annotator, spans, answer, origin in rows
         ]
 
-    def gold_kind_answers(self, queue: str) -> dict[str, dict[str, Any]]:
-        rows = self._connect().execute(
-            "SELECT item_id, gold_answer FROM items WHERE queue = ? AND state = 'gold'", (queue,)
-        )
-        return {
-            item_id: json.loads(answer)["answer"]
-            for item_id, answer in rows
-            if (answer or "").startswith("{")
-        }
+    # --- model suggestions (non-span kinds) -----------------------------------------------------
+
+    def set_suggestions(
+        self, queue: str, suggestions: Mapping[str, tuple[dict[str, Any] | None, float | None, str | None]]
+    ) -> int:
+        """Set a model's answer on items of a queue: item id -> (suggestion, confidence, model).
+        Items still waiting (pending or held) are re-prioritised for `order: uncertainty`.
+        Returns how many items were updated (ids the queue does not hold are left out)."""
+        with self._write() as db:
+            settings = self._settings_of(db, queue)
+            changed = 0
+            for item_id, (suggestion, confidence, model) in suggestions.items():
+                changed += db.execute(
+                    "UPDATE items SET suggestion = ?, confidence = ?, model = ?,"
+                    " priority = CASE WHEN state IN ('pending', 'held') THEN ? ELSE priority END"
+                    " WHERE item_id = ? AND queue = ?",
+                    (
+                        _json_or_none(suggestion),
+                        confidence,
+                        model,
+                        priority_for(settings, confidence, item_id),
+                        item_id,
+                        queue,
+                    ),
+                ).rowcount
+            return changed

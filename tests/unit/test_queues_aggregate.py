@@ -206,7 +206,7 @@ def store(tmp_path, scrubline_home):
     (one of them systematic), two gold items, and one item nobody answered yet."""
     path = tmp_path / "queues.sqlite3"
     store = SQLiteQueueStore(path)
-    store.configure({"intent": QueueSettings(overlap=3, labels=INTENTS)})
+    store.configure({"intent": QueueSettings(overlap=3, labels=INTENTS, task="classification")})
     truth, votes = crowd_votes(31, {k: CROWD[k] for k in ("ann", "bob", "zed")}, seed=5)
     texts = intent_texts(truth, seed=5)
     store.enqueue(
