@@ -297,8 +297,9 @@ def test_queue_aggregate_prints_the_summary_and_is_audited(store, capsys):
     with AuditLog() as log:
         rows = log._db.execute("SELECT body FROM entries WHERE type = 'labels_aggregated'").fetchall()
         assert len(rows) == 2
-        body = json.loads(rows[0][0])
-        assert body["items"] == 30 and body["method"] == "dawid-skene"
+        bodies = [json.loads(body) for (body,) in rows]
+        assert sorted(b["method"] for b in bodies) == ["dawid-skene", "majority"]
+        assert all(b["items"] == 30 and b["origins"] == {"aggregated": 30} for b in bodies)
         assert log.verify().ok
 
 
