@@ -9,12 +9,13 @@ counts, methods, agreement):
   header naming the config, so `datasets.load_dataset(DIR)` reads it offline (no script, no
   network: the packaged parquet builder).
 
-Columns: `item_id`, `queue`, `task`, `text` (the redacted text the queue holds), `content`
-(the kind's structured view as JSON text: messages, prompt and responses), the label in the
-kind's shape (`label` or `labels`, `rating`, `ranking` with `chosen` / `rejected` response
-texts for preferences, `answer_text`, `spans`), `answer` (the same as JSON text, every kind),
-and provenance: `origin` (human | model | aggregated), `annotators`, `votes` (JSON text: option
--> count), `agreement`, `confidence`, `method`, `flagged`, `flag_reasons`.
+Columns: `item_id`, `queue`, `task`, `text` (the redacted text the queue holds), `content` (the
+kind's structured view as JSON text: messages, prompt and responses), the label in the kind's
+shape (`label` or `labels`, `rating`, `ranking` with `prompt`, `chosen` and `rejected` (the best
+and the worst response's text: DPO-ready) for preferences, `answer_text`, `spans`), `answer`
+(the same as JSON text, every kind), and provenance: `origin` (human | model | aggregated),
+`annotators`, `votes` (JSON text: option -> count), `agreement`, `confidence`, `method`,
+`flagged`, `flag_reasons`.
 
 Nothing but what the queue holds goes in: the redacted text and content, never a raw record or
 its id. The folder is written under a temporary name beside `DIR` and renamed into place once
@@ -47,6 +48,16 @@ def _responses(content: Mapping[str, Any]) -> list[str]:
             response = response.get("content", response.get("text", ""))
         out.append(str(response))
     return out
+
+
+def _prompt(content: Mapping[str, Any]) -> str | None:
+    prompt = content.get("prompt")
+    if prompt is None or isinstance(prompt, str):
+        return prompt
+    # a conversation so far: one `role: content` line per message, as the item's text shows it
+    return "\n".join(
+        f"{m.get('role', '')}: {m.get('content', '')}" if isinstance(m, Mapping) else str(m) for m in prompt
+    )
 
 
 def dataset_rows(report: AggregateReport, items: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -96,6 +107,7 @@ def _label_columns(report: AggregateReport, result: ItemResult, content: Mapping
             return responses[index] if index is not None and 0 <= index < len(responses) else None
 
         return {
+            "prompt": _prompt(content),
             "ranking": ranking,
             "chosen": text(ranking[0] if ranking else None),
             "rejected": text(ranking[-1] if len(ranking) > 1 else None),
@@ -112,6 +124,7 @@ def _table(rows: list[dict[str, Any]], report: AggregateReport):
         "label": pa.string(),
         "labels": pa.list_(pa.string()),
         "rating": pa.int64(),
+        "prompt": pa.string(),
         "ranking": pa.list_(pa.int64()),
         "chosen": pa.string(),
         "rejected": pa.string(),

@@ -388,3 +388,58 @@ def test_agreement_command_measures_a_classification_queue(store, capsys):
     out = json.loads(scrubline(capsys, "queue", "--store", str(path), "agreement", "intent", "--json"))
     assert out["kind"] == "classification" and out["items"] == 30
     assert {"krippendorff_alpha_nominal", "fleiss_kappa", "mean_cohen_kappa"} <= set(out)
+
+
+def test_preference_queue_exports_prompt_chosen_rejected_and_model_origin(tmp_path, scrubline_home, capsys):
+    from faker import Faker
+
+    fake = Faker("en_US")
+    fake.seed_instance(21)
+    path = tmp_path / "queues.sqlite3"
+    with SQLiteQueueStore(path) as store:
+        store.configure({"pairs": QueueSettings(overlap=3, task="preference")})
+        items = {}
+        for k in range(4):
+            prompt = fake.sentence(nb_words=8)
+            responses = [fake.sentence(nb_words=10), fake.sentence(nb_words=10)]
+            items[f"pair-{k}"] = {"prompt": prompt, "responses": responses}
+        store.enqueue(
+            NewItem(
+                item_id=item,
+                queue="pairs",
+                text=content["prompt"] + "\n\n" + "\n\n".join(content["responses"]),
+                record={"id": item, **content},
+                record_id=item,
+                task="preference",
+                content=content,
+            )
+            for item, content in items.items()
+        )
+        rankings = {  # pair-3 only has a model's auto-accepted answer
+            "pair-0": {"ann": [1, 0], "bob": [1, 0], "cyd": [0, 1]},
+            "pair-1": {"ann": [0, 1], "bob": [0, 1], "cyd": [0, 1]},
+            "pair-2": {"ann": [1, 0], "bob": [0, 1], "cyd": [1, 0]},
+        }
+        store.save_annotations(
+            Annotation(item, who, answer={"ranking": r})
+            for item, notes in rankings.items()
+            for who, r in notes.items()
+        )
+        store.save_annotations([Annotation("pair-3", "model@1", answer={"ranking": [0, 1]}, origin="model")])
+    out = tmp_path / "pairs"
+    scrubline(
+        capsys, "queue", "--store", str(path), "dataset", "pairs", "--out", str(out), "--format", "jsonl"
+    )
+    rows = {r["item_id"]: r for r in map(json.loads, (out / "data.jsonl").read_text().splitlines())}
+    assert rows["pair-0"]["ranking"] == [1, 0] and rows["pair-0"]["chosen"] == items["pair-0"]["responses"][1]
+    assert rows["pair-0"]["rejected"] == items["pair-0"]["responses"][0]
+    assert rows["pair-0"]["prompt"] == items["pair-0"]["prompt"]
+    assert json.loads(rows["pair-0"]["votes"]) == {"0": 1, "1": 2}
+    assert rows["pair-0"]["agreement"] == pytest.approx(2 / 3)
+    assert rows["pair-1"]["agreement"] == 1.0 and rows["pair-1"]["origin"] == "aggregated"
+    assert (rows["pair-3"]["origin"], rows["pair-3"]["annotators"]) == ("model", 1)
+    # Pairwise agreement over the 9 annotator pairs of three items: pair-0 and pair-2 one of
+    # three pairs agree, pair-1 all three: 5 / 9. Chosen response, nominal alpha: computed too.
+    agreement = json.loads(scrubline(capsys, "queue", "--store", str(path), "agreement", "pairs", "--json"))
+    assert agreement["pairwise_agreement"] == pytest.approx(5 / 9, abs=1e-4)
+    assert agreement["items"] == 3  # the model-only item is not an agreement unit
