@@ -443,3 +443,36 @@ def test_preference_queue_exports_prompt_chosen_rejected_and_model_origin(tmp_pa
     agreement = json.loads(scrubline(capsys, "queue", "--store", str(path), "agreement", "pairs", "--json"))
     assert agreement["pairwise_agreement"] == pytest.approx(5 / 9, abs=1e-4)
     assert agreement["items"] == 3  # the model-only item is not an agreement unit
+
+
+def test_gold_add_takes_answers_for_a_classification_queue(tmp_path, scrubline_home, capsys, repo):
+    from redaction.audit import AuditLog
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        json.dumps(
+            {"text": "My parcel never arrived, the courier lost it.", "answer": {"labels": ["shipping"]}}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "queues.sqlite3"
+    policy = repo / "policies" / "chat-annotation.yaml"
+    said = scrubline(
+        capsys,
+        "queue",
+        "--store",
+        str(path),
+        "gold",
+        "add",
+        str(gold),
+        "--queue",
+        "intent",
+        "--policy",
+        str(policy),
+    )
+    assert said.startswith("1 gold items added to intent")
+    with SQLiteQueueStore(path) as store:
+        assert list(store.gold_kind_answers("intent").values()) == [{"labels": ["shipping"]}]
+    with AuditLog() as log:
+        assert log.verify().ok
