@@ -232,6 +232,22 @@ def _item_agreement(
     return sum(values) / len(values) if values else None
 
 
+def usable(kind: str, answer: Mapping[str, Any] | None) -> bool:
+    """Whether an answer has the kind's shape (others are left out of every figure)."""
+    if not isinstance(answer, Mapping):
+        return False
+    if kind == "classification":
+        return bool(_labels_of(answer))
+    if kind == "rating":
+        return isinstance(answer.get("rating"), int | float) and not isinstance(answer.get("rating"), bool)
+    if kind == "preference":
+        ranking = answer.get("ranking")
+        return isinstance(ranking, list | tuple) and len(ranking) > 0
+    if kind == "text":
+        return isinstance(answer.get("text"), str)
+    return isinstance(answer.get("spans"), list | tuple)
+
+
 def _split(votes: Iterable[Vote], origins: Mapping[tuple[str, str], str]) -> tuple[dict, dict]:
     """Item -> annotator -> answer, people's answers only where an item has any; item -> origin."""
     by_item: dict[str, dict[str, Mapping[str, Any]]] = defaultdict(dict)
@@ -267,7 +283,7 @@ def aggregate(
         raise QueueError(f"unknown task kind '{kind}' (kinds: {', '.join(KINDS)})")
     if method not in METHODS:
         raise QueueError(f"unknown aggregation method '{method}' (methods: {', '.join(METHODS)})")
-    by_item, origin = _split(votes, origins or {})
+    by_item, origin = _split([v for v in votes if usable(kind, v[2])], origins or {})
     finals: dict[str, dict[str, Any]] = {}
     confidence: dict[str, float | None] = {}
     counts: dict[str, dict[str, int]] = {}
@@ -524,7 +540,7 @@ def kind_agreement(
     """Agreement figures for one kind's votes (gold items already left out)."""
     by_item: dict[str, dict[str, Mapping[str, Any]]] = defaultdict(dict)
     for item, who, answer in votes:
-        if answer is not None:
+        if usable(kind, answer):
             by_item[item][who] = answer
     shared = {item: notes for item, notes in by_item.items() if len(notes) >= 2}
     annotators = sorted({who for notes in shared.values() for who in notes})
@@ -642,7 +658,7 @@ def annotator_scores(
     on_agg: dict[str, list[float]] = defaultdict(list)
     items: Counter = Counter()
     for item, who, answer in votes:
-        if answer is None:
+        if not usable(kind, answer):
             continue
         items[who] += 1
         if item in gold:

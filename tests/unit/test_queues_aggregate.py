@@ -78,12 +78,13 @@ def test_multi_label_rating_preference_spans_and_text():
             ("x", "ann", {"labels": ["billing", "account"]}),
             ("x", "bob", {"labels": ["billing"]}),
             ("x", "cyd", {"labels": ["billing", "account"]}),
+            ("x", "dee", {"rating": 3}),
         ],
         labels=INTENTS,
         multi=True,
     )
     assert multi["x"].answer == {"labels": ["billing", "account"]}
-    # Jaccard with the final set: 1, 1/2, 1.
+    # Jaccard with the final set: 1, 1/2, 1. An answer of another shape is left out.
     assert multi["x"].agreement == pytest.approx(2.5 / 3)
 
     rating = aggregate(
@@ -324,9 +325,10 @@ def test_dataset_export_round_trip_with_provenance(store, capsys, tmp_path, fmt,
     else:
         import datasets
 
-        loaded = datasets.load_dataset(str(out), split="train")
+        cache = str(tmp_path / "hf-cache")
+        loaded = datasets.load_dataset(str(out), split="train", cache_dir=cache)
         rows = loaded.to_list()
-        assert datasets.load_dataset(str(out))["train"].num_rows == 30
+        assert datasets.load_dataset(str(out), cache_dir=cache)["train"].num_rows == 30
     assert len(rows) == 30
     row = rows[0]
     assert set(row) >= {
