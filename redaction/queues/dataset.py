@@ -207,12 +207,14 @@ def dataset_card(report: AggregateReport, rows: list[dict[str, Any]], fmt: str, 
         "",
         "## Annotators",
         "",
+        "Numbered, not named (`scrubline queue aggregate` names them to the team).",
+        "",
         "| annotator | items | gold items | gold accuracy | items shared | agreement with the aggregate |",
         "| --- | --- | --- | --- | --- | --- |",
         *(
-            f"| {name} | {s['items']} | {s['gold_items']} | {_cell(s['gold_accuracy'])}"
+            f"| annotator {n} | {s['items']} | {s['gold_items']} | {_cell(s['gold_accuracy'])}"
             f" | {s['agreed_items']} | {_cell(s['agreement_accuracy'])} |"
-            for name, s in d["annotators"].items()
+            for n, s in enumerate(d["annotators"].values(), 1)
         ),
         "",
         "## Columns",

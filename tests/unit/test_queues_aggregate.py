@@ -4,6 +4,7 @@ computations, cleanlab on planted errors, the final dataset through the CLI on a
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -351,6 +352,7 @@ def test_dataset_export_round_trip_with_provenance(store, capsys, tmp_path, fmt,
     assert right >= 24  # Dawid-Skene reads zed's confusion through (measured: 27 of 30)
     card = (out / "README.md").read_text()
     assert "redacted" in card and "dawid-skene" in card and "krippendorff_alpha_nominal" in card
+    assert "| annotator 3 |" in card and not re.search(r"\b(ann|bob|zed)\b", card)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(f".final-{fmt}")]  # no temp left
     data = (
         out
