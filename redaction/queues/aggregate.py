@@ -844,7 +844,7 @@ class AggregateReport:
         lines = [
             f"Aggregated labels of queue {self.queue}: {kind}, method {self.method}",
             f"  items {len(self.results)} (origin: "
-            + ", ".join(f"{k} {v}" for k, v in self.origins().items())
+            + (", ".join(f"{k} {v}" for k, v in self.origins().items()) or "none")
             + f"); not yet annotated {self.unannotated}; gold items {self.gold_items}",
             f"  agreement over {self.agreement.items} items with 2+ annotators"
             f" ({self.agreement.units} units):",

@@ -186,7 +186,9 @@ def dataset_card(report: AggregateReport, rows: list[dict[str, Any]], fmt: str, 
         "",
         f"- policy: {policy or 'the policy of the runs that filled the queue (see the audit log)'}",
         f"- task kind: {report.kind}" + (" (multi-label)" if report.multi else ""),
-        f"- rows: {len(rows)} (origin: " + ", ".join(f"{k} {v}" for k, v in report.origins().items()) + ")",
+        f"- rows: {len(rows)} (origin: "
+        + (", ".join(f"{k} {v}" for k, v in report.origins().items()) or "none")
+        + ")",
         f"- items not yet annotated (left out): {report.unannotated}",
         f"- gold items (left out, used to score annotators): {report.gold_items}",
         f"- aggregation method: {report.method}"
