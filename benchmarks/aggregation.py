@@ -12,7 +12,7 @@ Crowds (each item answered by every annotator of the crowd, three intents):
 - `careful`: the careful three alone.
 
 Accuracy against the generator's truth, mean and range over `--seeds` seeds, for majority vote,
-Dawid-Skene and MACE (crowd-kit) as `redaction/queues/aggregate.py` calls them; then cleanlab's
+Dawid-Skene and MACE as `redaction/queues/aggregate.py` calls them; then cleanlab's
 recall and precision on 10% planted errors in `--items` generated support messages.
 """
 

@@ -542,8 +542,8 @@ def register(subparsers) -> None:
             "--method",
             choices=METHODS,
             default="majority",
-            help="how several annotators' answers become one: majority vote, or crowd-kit's "
-            "Dawid-Skene or MACE (learn each annotator's reliability); text keeps the medoid answer",
+            help="how several annotators' answers become one: majority vote, or Dawid-Skene or "
+            "MACE (learn each annotator's reliability); text keeps the medoid answer",
         )
         command.add_argument(
             "--review-below",

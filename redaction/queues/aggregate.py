@@ -22,10 +22,12 @@ Aggregation, per kind (`method`: `majority`, `dawid-skene` or `mace`):
   others (mean `difflib` similarity); every method does this, and an item whose answers are
   not alike (agreement below `review_below`) is flagged for a person to review.
 
-Dawid-Skene and MACE are crowd-kit's (`crowdkit.aggregation.DawidSkene`, `MACE`); majority vote
-is counted here (deterministic ties). Model answers (`origin: model`, auto-accepted) vote only
-where no person answered the item; the row's `origin` says which: `model`, `human` (one
-person) or `aggregated` (two or more).
+Dawid-Skene and MACE are implemented here with numpy (`dawid_skene`, `mace`): crowd-kit, which
+has both, needs `transformers`, and with `transformers` installed Presidio imports it in every
+process (seconds of start-up per worker, and a "PyTorch was not found" line on every run).
+Majority vote has deterministic ties (`labels` order, then the name). Model answers (`origin:
+model`, auto-accepted) vote only where no person answered the item; the row's `origin` says
+which: `model`, `human` (one person) or `aggregated` (two or more).
 
 Agreement per kind: Krippendorff's alpha (nominal for classes, ordinal for ratings), Fleiss'
 kappa (items with the most common number of annotators) and Cohen's kappa per pair (quadratic
@@ -64,14 +66,6 @@ REVIEW_BELOW = 0.5  # item agreement under this flags the item for review
 Vote = tuple[str, str, Mapping[str, Any]]  # (item id, annotator, answer)
 
 
-def _crowdkit():
-    try:
-        from crowdkit import aggregation
-    except ImportError:
-        raise MissingDependencyError("Dawid-Skene and MACE need crowd-kit (pip install crowd-kit)") from None
-    return aggregation
-
-
 # --- categorical aggregation ---------------------------------------------------------------------
 
 
@@ -107,24 +101,130 @@ def categorical(
         raise QueueError(f"unknown aggregation method '{method}' (methods: {', '.join(METHODS)})")
     if not votes or method == "majority":
         return _majority(votes, order)
-    import pandas as pd
-
-    frame = pd.DataFrame(list(votes), columns=["task", "worker", "label"])
-    aggregation = _crowdkit()
-    if frame["label"].nunique() < 2:  # nothing to learn; both models need two classes
+    encoded = _encode(votes)
+    if len(encoded.classes) < 2:  # nothing to learn
         return _majority(votes, order)
-    model = (
-        aggregation.DawidSkene(n_iter=100)
-        if method == "dawid-skene"
-        else aggregation.MACE(n_restarts=4, n_iter=50, random_state=seed)
+    if method == "dawid-skene":
+        posterior = dawid_skene(encoded)
+    else:
+        posterior = mace(encoded, seed=seed)
+    return _decode(encoded, posterior, order)
+
+
+@dataclass
+class _Encoded:
+    tasks: list[str]
+    workers: list[str]
+    classes: list[str]
+    task: Any  # numpy int arrays, one entry per vote
+    worker: Any
+    label: Any
+
+
+def _encode(votes: Sequence[tuple[str, str, str]]) -> _Encoded:
+    import numpy as np
+
+    tasks = sorted({t for t, _, _ in votes})
+    workers = sorted({w for _, w, _ in votes})
+    classes = sorted({c for _, _, c in votes})
+    ti = {t: i for i, t in enumerate(tasks)}
+    wi = {w: i for i, w in enumerate(workers)}
+    ci = {c: i for i, c in enumerate(classes)}
+    return _Encoded(
+        tasks,
+        workers,
+        classes,
+        np.array([ti[t] for t, _, _ in votes]),
+        np.array([wi[w] for _, w, _ in votes]),
+        np.array([ci[c] for _, _, c in votes]),
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model.fit(frame)
-    probas = model.probas_
-    labels = {str(task): str(label) for task, label in model.labels_.items()}
-    confidence = {str(task): float(probas.loc[task].max()) for task in probas.index}
+
+
+def _decode(encoded: _Encoded, posterior: Any, order: Sequence[str]) -> Categorical:
+    rank = {label: i for i, label in enumerate(order)}
+    labels, confidence = {}, {}
+    for i, task in enumerate(encoded.tasks):
+        row = posterior[i]
+        top = row.max()
+        # ties (to 1e-9) as majority breaks them: `order`, then the label's name
+        tied = [c for k, c in enumerate(encoded.classes) if row[k] >= top - 1e-9]
+        labels[task] = min(tied, key=lambda x: (rank.get(x, 1e9), x))
+        confidence[task] = float(top)
     return Categorical(labels, confidence)
+
+
+def _vote_shares(e: _Encoded):
+    import numpy as np
+
+    shares = np.zeros((len(e.tasks), len(e.classes)))
+    np.add.at(shares, (e.task, e.label), 1.0)
+    return shares / shares.sum(axis=1, keepdims=True)
+
+
+def dawid_skene(e: _Encoded, *, iterations: int = 100, tol: float = 1e-6, smoothing: float = 0.01):
+    """Dawid & Skene (1979), by expectation-maximisation: each annotator has a confusion matrix
+    (true class -> the label they give), the classes a prior; starting from the vote shares,
+    alternately re-estimate them and each task's posterior over the true class. Returns the
+    tasks x classes posterior."""
+    import numpy as np
+
+    n_tasks, n_workers, n_classes = len(e.tasks), len(e.workers), len(e.classes)
+    posterior = _vote_shares(e)
+    for _ in range(iterations):
+        prior = posterior.mean(axis=0)
+        # confusion[w, true, given]: expected counts of worker w giving `given` when `true`
+        confusion = np.full((n_workers, n_classes, n_classes), smoothing)
+        np.add.at(confusion, (e.worker, slice(None), e.label), posterior[e.task])
+        confusion /= confusion.sum(axis=2, keepdims=True)
+        log_post = np.tile(np.log(np.clip(prior, 1e-12, None)), (n_tasks, 1))
+        np.add.at(log_post, e.task, np.log(confusion[e.worker, :, e.label]))
+        log_post -= log_post.max(axis=1, keepdims=True)
+        updated = np.exp(log_post)
+        updated /= updated.sum(axis=1, keepdims=True)
+        change = np.abs(updated - posterior).max()
+        posterior = updated
+        if change < tol:
+            break
+    return posterior
+
+
+def mace(e: _Encoded, *, restarts: int = 5, iterations: int = 50, smoothing: float = 0.01, seed: int = 0):
+    """MACE (Hovy et al. 2013, "Learning Whom to Trust with MACE"), its EM form: an annotator
+    either knows the answer (with probability theta, their competence) or spams, drawing a
+    label from their own strategy xi; the true class has a uniform prior. The best of
+    `restarts` random starts (seeded) by log-likelihood. Returns the tasks x classes posterior."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n_tasks, n_workers, n_classes = len(e.tasks), len(e.workers), len(e.classes)
+    best, best_ll = None, -np.inf
+    for _ in range(restarts):
+        theta = rng.uniform(0.5, 0.9, n_workers)
+        xi = rng.dirichlet(np.ones(n_classes), n_workers)
+        for _ in range(iterations):
+            # P(label | true k) per vote: theta [label == k] + (1 - theta) xi[label]
+            spam = ((1 - theta[e.worker]) * xi[e.worker, e.label])[:, None]
+            knows = theta[e.worker][:, None] * (np.arange(n_classes)[None, :] == e.label[:, None])
+            likelihood = knows + spam  # votes x classes
+            log_post = np.zeros((n_tasks, n_classes))
+            np.add.at(log_post, e.task, np.log(likelihood))
+            top = log_post.max(axis=1, keepdims=True)
+            posterior = np.exp(log_post - top)
+            norm = posterior.sum(axis=1, keepdims=True)
+            ll = float((np.log(norm) + top).sum())
+            posterior /= norm
+            # expected share of each vote given knowingly
+            known = (posterior[e.task] * knows / likelihood).sum(axis=1)
+            counts = np.bincount(e.worker, minlength=n_workers)
+            theta = (np.bincount(e.worker, weights=known, minlength=n_workers) + smoothing) / (
+                counts + 2 * smoothing
+            )
+            xi = np.full((n_workers, n_classes), smoothing)
+            np.add.at(xi, (e.worker, e.label), 1 - known)
+            xi /= xi.sum(axis=1, keepdims=True)
+        if ll > best_ll:
+            best, best_ll = posterior, ll
+    return best
 
 
 # --- per kind ------------------------------------------------------------------------------------
