@@ -299,12 +299,105 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from redaction.queues.agreement import plot_agreement, queue_agreement
 
     with _store(args) as store:
+        kind = _kind(store, args.queue)
+        if kind != "spans":
+            return _kind_agreement(args, store, kind)
         report = queue_agreement(store, args.queue)
     if args.plot:
         plot_agreement(report, args.plot)
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.format_text())
     if args.plot and not args.json:
         print(f"plot written to {args.plot}")
+    return 0
+
+
+def _kind(store, queue: str) -> str:
+    from redaction.queues.aggregate import queue_kind
+
+    _labels(store, queue)  # the queue exists
+    notes = store.annotations(queue)
+    return queue_kind(store.settings()[queue], store.items(sorted({n.item_id for n in notes})[:200]))
+
+
+def _kind_agreement(args: argparse.Namespace, store, kind: str) -> int:
+    """`queue agreement` for a non-span queue: the figures of its kind (see aggregate.py)."""
+    from redaction.queues import QueueError
+    from redaction.queues.aggregate import queue_aggregate
+
+    if args.plot:
+        raise QueueError(
+            f"queue agreement --plot: plots are drawn for span queues ('{args.queue}' is {kind})"
+        )
+    report, _ = queue_aggregate(store, args.queue, "majority", check_labels=False)
+    d = report.to_dict()
+    if args.json:
+        print(json.dumps({"queue": args.queue, **d["agreement"], "annotators": d["annotators"]}, indent=2))
+        return 0
+    lines = report.format_text().splitlines()
+    print(
+        "\n".join(line for line in lines if not line.startswith("  flagged") and "label errors" not in line)
+    )
+    return 0
+
+
+def _aggregate_body(actor: str, report) -> dict:
+    d = report.to_dict()
+    return {
+        "actor": actor,
+        "queue": report.queue,
+        "kind": report.kind,
+        "method": report.method,
+        "items": d["items"],
+        "origins": d["origins"],
+        "gold_items": d["gold_items"],
+        "annotators": len(d["annotators"]),
+        "agreement": {k: v for k, v in d["agreement"].items() if k not in ("pairs", "notes", "kind")},
+        "flagged": d["flagged"],
+        "label_issues": {"checked": d["label_issues"]["checked"], "flagged": d["label_issues"]["flagged"]},
+    }
+
+
+def cmd_aggregate(args: argparse.Namespace) -> int:
+    """Aggregate a queue's answers and print the quality summary (audited: counts only)."""
+    from redaction.audit.events import LABELS_AGGREGATED, canonical
+    from redaction.queues.aggregate import queue_aggregate
+
+    audit = _audit(args)
+    with _store(args) as store:
+        report, _ = queue_aggregate(store, args.queue, args.method, review_below=args.review_below)
+    audit.log.append_review([(LABELS_AGGREGATED, canonical(_aggregate_body(audit.actor, report)))])
+    audit.close()
+    print(json.dumps(report.to_dict(), indent=2) if args.format == "json" else report.format_text())
+    return 0
+
+
+def cmd_dataset(args: argparse.Namespace) -> int:
+    """Export the final, aggregated dataset of a queue (audited before it becomes visible)."""
+    from redaction.audit.events import DATASET_EXPORTED, canonical, normalize_path
+    from redaction.queues.aggregate import queue_aggregate
+    from redaction.queues.dataset import write_dataset
+
+    audit = _audit(args)
+    with _store(args) as store:
+        report, items = queue_aggregate(store, args.queue, args.method, review_below=args.review_below)
+
+    def record(files: list[dict]) -> None:
+        body = {
+            **_aggregate_body(audit.actor, report),
+            "format": args.format,
+            "path": normalize_path(args.out),
+            "rows": len(report.results),
+            "files": files,
+        }
+        audit.log.append_review([(DATASET_EXPORTED, canonical(body))])
+
+    written = write_dataset(report, items, args.out, args.format, policy=args.policy, before_publish=record)
+    audit.close()
+    origins = ", ".join(f"{k} {v}" for k, v in written["origins"].items()) or "none"
+    print(
+        f"{written['rows']} rows of queue {args.queue} ({report.kind}, {report.method}) written to "
+        f"{written['path']} ({args.format}; origin: {origins}; flagged {written['flagged']})"
+    )
     return 0
 
 
@@ -537,6 +630,60 @@ def register(subparsers) -> None:
     agree.add_argument("--plot", help="write a plot of agreement per annotator (.png, .svg, .html)")
     agree.add_argument("--json", action="store_true")
     agree.set_defaults(func=cmd_agreement)
+
+    from redaction.queues.aggregate import METHODS, REVIEW_BELOW
+    from redaction.queues.dataset import FORMATS as DATASET_FORMATS
+
+    def quality_options(command) -> None:
+        command.add_argument("queue", help="the queue whose answers to aggregate")
+        command.add_argument(
+            "--method",
+            choices=METHODS,
+            default="majority",
+            help="how several annotators' answers become one: majority vote, or Dawid-Skene or "
+            "MACE (learn each annotator's reliability); text keeps the medoid answer",
+        )
+        command.add_argument(
+            "--review-below",
+            type=float,
+            default=REVIEW_BELOW,
+            metavar="SHARE",
+            help="flag items whose annotators agree with the final label less than this share"
+            f" (default {REVIEW_BELOW})",
+        )
+        _actor_option(command)
+
+    aggregating = sub.add_parser(
+        "aggregate",
+        help="aggregate annotators' answers: agreement per kind, annotator accuracy, flagged items",
+        epilog="example:\n  scrubline queue aggregate intent --method dawid-skene",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    quality_options(aggregating)
+    aggregating.add_argument(
+        "--format", choices=("text", "json"), default="text", help="print the summary as text or JSON"
+    )
+    aggregating.set_defaults(func=cmd_aggregate)
+
+    final = sub.add_parser(
+        "dataset",
+        help="export the final, aggregated dataset (one row per item, with its label's provenance)",
+        epilog="example:\n  scrubline queue dataset intent --out final/intent --format hf",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    quality_options(final)
+    final.add_argument(
+        "--out", required=True, help="folder to write (replaced if it holds an earlier export)"
+    )
+    final.add_argument(
+        "--format",
+        choices=DATASET_FORMATS,
+        default="parquet",
+        help="parquet (data.parquet), jsonl (data.jsonl) or hf (the Hugging Face layout that"
+        " datasets.load_dataset(DIR) reads)",
+    )
+    final.add_argument("--policy", help="the policy the data was redacted with, named in the dataset card")
+    final.set_defaults(func=cmd_dataset)
 
     gold = sub.add_parser("gold", help="gold items with known answers")
     gold_sub = gold.add_subparsers(dest="gold_command", required=True, parser_class=parser_class)

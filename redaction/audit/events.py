@@ -52,6 +52,10 @@ ACCESS_REFUSED = "access_refused"
 # completed annotations brought back (`scrubline queue push` / `queue sync`).
 ITEM_PUSHED = "item_pushed"
 ANNOTATION_SYNCED = "annotation_synced"
+# Crowd quality control (issue 16): a queue's labels aggregated, its final dataset exported
+# (counts, methods, agreement figures and file digests; never text).
+LABELS_AGGREGATED = "labels_aggregated"
+DATASET_EXPORTED = "dataset_exported"
 RUN_EVENTS = (
     RUN_STARTED,
     RECORD_TRANSFORMED,
@@ -72,7 +76,15 @@ ITEM_EVENTS = (
     ITEM_PUSHED,
     ANNOTATION_SYNCED,
 )
-REVIEW_EVENTS = (*ITEM_EVENTS, GOLD_ADDED, REVIEWER_ADDED, REVIEWER_REMOVED, ACCESS_REFUSED)
+REVIEW_EVENTS = (
+    *ITEM_EVENTS,
+    GOLD_ADDED,
+    REVIEWER_ADDED,
+    REVIEWER_REMOVED,
+    ACCESS_REFUSED,
+    LABELS_AGGREGATED,
+    DATASET_EXPORTED,
+)
 EVENT_TYPES = (*RUN_EVENTS, *REVIEW_EVENTS)
 RECORD_EVENTS = (RECORD_TRANSFORMED, RECORD_QUARANTINED, RECORD_ROUTED, RECORD_SKIPPED, *ITEM_EVENTS)
 EXPORT_KINDS = ("records", "held", "quarantine")

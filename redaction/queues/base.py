@@ -136,6 +136,8 @@ class GoldItem:
     predictions: tuple[Span, ...] = ()
     confidence: float | None = None
     model: str | None = None
+    # The known answer of a non-span kind ({"labels": [...]}, {"rating": 4}, ...); None: spans.
+    answer: dict[str, Any] | None = None
 
 
 class Origin:
@@ -306,6 +308,10 @@ class QueueStore(abc.ABC):
     @abc.abstractmethod
     def annotations(self, queue: str) -> list[Annotation]:
         """Every stored annotation of the queue's items, gold ones included."""
+
+    def gold_kind_answers(self, queue: str) -> dict[str, dict[str, Any]]:
+        """Gold item id -> known answer of a non-span kind (gold items with spans left out)."""
+        return {}
 
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release connections."""

@@ -382,10 +382,12 @@ class ItemBuilder:
         """Gold items from labelled records {"text", "spans": [{start, end, label|type}],
         "language"?} (the `scrubline eval` format), with placeholders and pre-annotations like the
         queue's other items. Their ids derive from the text and look like any item id: a record's
-        own "id" is not used, so nothing in an export tells a gold item apart."""
+        own "id" is not used, so nothing in an export tells a gold item apart. A queue of another
+        kind takes {"text", "answer"}: the answer in the kind's shape ({"labels": [...]}, ...)."""
         self.settings(queue)
         texts: list[str] = []
         answers: list[tuple[Span, ...]] = []
+        kind_answers: list[dict[str, Any] | None] = []
         languages: list[str] = []
         for number, record in enumerate(records, 1):
             where = f"{source}: record {number}"
@@ -396,6 +398,10 @@ class ItemBuilder:
                 raise QueueError(f"{where}: needs 'text' and 'spans' [{{start, end, label}}]") from None
             if not isinstance(text, str) or not text:
                 raise QueueError(f"{where}: 'text' must be a non-empty string")
+            answer = record.get("answer")
+            if answer is not None and not isinstance(answer, dict):
+                raise QueueError(f"{where}: 'answer' must be an object such as {{\"labels\": [...]}}")
+            kind_answers.append(answer)
             for span in spans:
                 if not 0 <= span.start < span.end <= len(text):
                     raise QueueError(f"{where}: span {span.start}-{span.end} is outside the text")
@@ -405,9 +411,9 @@ class ItemBuilder:
         placeholders = [self.placeholders.find(text) for text in texts]
         found = self.predict(queue, texts, languages, placeholders)
         return [
-            GoldItem(text, spans, None, tuple(marks), tuple(predictions), confidence, model)
-            for text, spans, marks, (predictions, confidence, model) in zip(
-                texts, answers, placeholders, found, strict=True
+            GoldItem(text, spans, None, tuple(marks), tuple(predictions), confidence, model, answer)
+            for text, spans, answer, marks, (predictions, confidence, model) in zip(
+                texts, answers, kind_answers, placeholders, found, strict=True
             )
         ]
 

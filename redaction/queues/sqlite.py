@@ -661,7 +661,9 @@ class SQLiteQueueStore(QueueStore):
                         spans_to_json(gold.predictions),
                         gold.confidence,
                         gold.model,
-                        spans_to_json(gold.answers),
+                        spans_to_json(gold.answers)
+                        if gold.answer is None
+                        else json.dumps({"answer": gold.answer}, ensure_ascii=False),
                         now,
                     )
                 )
@@ -678,7 +680,22 @@ class SQLiteQueueStore(QueueStore):
         rows = self._connect().execute(
             "SELECT item_id, gold_answer FROM items WHERE queue = ? AND state = 'gold'", (queue,)
         )
-        return {item_id: tuple(spans_from_json(answer)) for item_id, answer in rows}
+        # (a non-span kind's answer is an object: `gold_kind_answers`)
+        return {
+            item_id: tuple(spans_from_json(answer))
+            for item_id, answer in rows
+            if not (answer or "").startswith("{")
+        }
+
+    def gold_kind_answers(self, queue: str) -> dict[str, dict[str, Any]]:
+        rows = self._connect().execute(
+            "SELECT item_id, gold_answer FROM items WHERE queue = ? AND state = 'gold'", (queue,)
+        )
+        return {
+            item_id: json.loads(answer)["answer"]
+            for item_id, answer in rows
+            if (answer or "").startswith("{")
+        }
 
     def save_annotations(self, annotations: Iterable[Annotation]) -> SaveResult:
         outcomes: dict[str, list[tuple[str, str]]] = {"new": [], "replaced": [], "unchanged": []}
