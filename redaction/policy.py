@@ -31,7 +31,7 @@ from pydantic import (
 )
 
 from .errors import PolicyError
-from .routing import RoutingPolicy
+from .routing import QueueSettings, RoutingPolicy
 
 SCHEMA_VERSION = 1
 
@@ -411,6 +411,11 @@ class Policy(_Model):
             # Limits at their defaults leave the hash of policies written before limits existed
             # unchanged (their runs stay incremental); any limit set changes it.
             del data["limits"]
+        defaults = QueueSettings().model_dump(mode="json")
+        for queue in data.get("routing", {}).get("queues", {}).values():
+            for key in QueueSettings.HASH_OMITTED_AT_DEFAULT:  # the hash policies had before these
+                if key in queue and queue[key] == defaults[key]:
+                    del queue[key]
         for spec in data["languages"].values():
             if spec.get("ner") is None:  # unset: the hash policies had before the key existed
                 spec.pop("ner", None)

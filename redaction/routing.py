@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -47,6 +47,8 @@ DEFAULT_LABELS = ("PERSON", "LOCATION", "ORGANIZATION", "DATE_TIME")
 class QueueOrder(StrEnum):
     FIFO = "fifo"  # first enqueued, first served
     UNCERTAINTY = "uncertainty"  # least confident pre-annotation first (active learning)
+    RANDOM = "random"  # a seeded shuffle (the baseline active learning is measured against)
+    DIVERSITY = "diversity"  # a diverse batch of uncertain items first (see queues/learning.py)
 
 
 class PrelabelKind(StrEnum):
@@ -58,8 +60,55 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class TaskKind(StrEnum):
+    SPANS = "spans"
+    CLASSIFICATION = "classification"
+    RATING = "rating"
+    PREFERENCE = "preference"
+    TEXT = "text"
+
+
+class RatingScale(_Model):
+    min: int = 1
+    max: int = 5
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RatingScale:
+        if self.max <= self.min:
+            raise ValueError(f"scale: max ({self.max}) must be above min ({self.min})")
+        return self
+
+
+class AutoAccept(_Model):
+    """Accept the queue model's label without a person when its confidence is at least
+    `threshold`, except a random share `spot_check` of those, which people label anyway (blind:
+    without the suggestion) to measure how accurate the accepted labels are."""
+
+    threshold: float = Field(gt=0.0, le=1.0, description="Least model confidence accepted without a person")
+    spot_check: float = Field(
+        default=0.1, ge=0.0, lt=1.0, description="Share of would-be accepted items sent to people anyway"
+    )
+    seed: int = Field(default=0, description="Seed of the spot-check draw (recorded in the audit log)")
+
+
+class ModelSettings(_Model):
+    """How `scrubline queue train` trains the queue's model (`redaction/queues/learning.py`)."""
+
+    min_annotations: int = Field(default=20, ge=2, description="Labelled items needed before training")
+    library: str = Field(
+        default="auto", pattern=r"^(auto|sklearn|spacy)$", description="auto, sklearn or spacy"
+    )
+    holdout: float = Field(
+        default=0.2, gt=0.0, lt=1.0, description="Share of labelled items held out to measure the model"
+    )
+    seed: int = Field(default=0, description="Seed of the held-out split and of training")
+
+
 class QueueSettings(_Model):
     """How one queue serves its items."""
+
+    # Keys added after policies were hashed: left out of the policy hash at their defaults.
+    HASH_OMITTED_AT_DEFAULT: ClassVar[tuple[str, ...]] = ("task", "multi", "scale", "auto_accept", "model")
 
     hold: bool = Field(
         default=False, description="Items wait, held back from annotators, until released (review)"
@@ -88,10 +137,22 @@ class QueueSettings(_Model):
         default=DEFAULT_LABELS, min_length=1, description="Labels annotators choose from"
     )
 
+    task: TaskKind = TaskKind.SPANS
+    multi: bool = Field(default=False, description="classification: several labels per item allowed")
+    scale: RatingScale = RatingScale()
+    auto_accept: AutoAccept | None = None
+    model: ModelSettings = ModelSettings()
+
     @model_validator(mode="after")
     def _uncertainty_needs_confidence(self) -> QueueSettings:
-        if self.order is QueueOrder.UNCERTAINTY and self.prelabel is PrelabelKind.NONE:
-            raise ValueError("order 'uncertainty' needs a pre-labeller (prelabel: spacy) for confidences")
+        # A span queue's confidences come from the pre-labeller; other kinds' from `queue train`.
+        needs = (QueueOrder.UNCERTAINTY, QueueOrder.DIVERSITY)
+        if self.order in needs and self.task is TaskKind.SPANS and self.prelabel is PrelabelKind.NONE:
+            raise ValueError(
+                f"order '{self.order.value}' needs a pre-labeller (prelabel: spacy) for confidences"
+            )
+        if self.auto_accept is not None and self.task not in (TaskKind.CLASSIFICATION, TaskKind.RATING):
+            raise ValueError("auto_accept needs a classification or rating queue (a model labels those)")
         return self
 
 

@@ -98,6 +98,11 @@ class NewItem:
     batch_key: str = ""
     output: str = ""  # the output file the record was read from (held/: released from there)
     id_field: str = ""  # the record's id column in that file
+    task: str = "spans"  # the queue's task kind (routing.TaskKind)
+    content: dict[str, Any] = field(default_factory=dict)  # the kind's structured view (messages, ...)
+    # A model's answer for non-span kinds, answer-shaped, plus "scores": {label: p}; `confidence`
+    # and `model` hold its confidence and name@version.
+    suggestion: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -133,7 +138,29 @@ class Annotation:
 
     item_id: str
     annotator: str
-    spans: tuple[Span, ...]
+    spans: tuple[Span, ...] = ()
+    # Non-span kinds: {"labels": [...]}, {"rating": 4}, {"ranking": [...]}, {"text": "..."}.
+    answer: dict[str, Any] | None = None
+    origin: str = "human"  # human | model (auto-accepted) | aggregated
+
+
+class AnnotationOrigin:
+    HUMAN = "human"
+    MODEL = "model"
+    AGGREGATED = "aggregated"
+
+
+@dataclass(frozen=True, slots=True)
+class SpotCheck:
+    """An item the model would have labelled on its own, sent to people anyway: their answers
+    measure the accuracy of the labels accepted without a person."""
+
+    item_id: str
+    queue: str
+    model: str  # name@version
+    answer: dict[str, Any]  # what the model would have accepted
+    confidence: float
+    draw: str  # the auto-label run that drew it (seed and action id)
 
 
 class AssignmentState:
@@ -278,6 +305,34 @@ class QueueStore(abc.ABC):
     @abc.abstractmethod
     def annotations(self, queue: str) -> list[Annotation]:
         """Every stored annotation of the queue's items, gold ones included."""
+
+    # --- model-assisted labels (redaction/queues/learning.py) --------------------------------------
+
+    @abc.abstractmethod
+    def set_suggestions(
+        self, queue: str, suggestions: Mapping[str, tuple[dict[str, Any] | None, float | None, str | None]]
+    ) -> int:
+        """Set (suggestion, confidence, model) on these items of the queue that nobody has
+        finished (pending, held, leased) and re-prioritise them for the queue's order
+        (`uncertainty`: least confident first). Returns how many were set."""
+
+    @abc.abstractmethod
+    def set_priorities(self, queue: str, priorities: Mapping[str, float]) -> int:
+        """Serve order of pending or held items: higher first (ties in enqueue order)."""
+
+    @abc.abstractmethod
+    def auto_accept(self, queue: str, answers: Mapping[str, dict[str, Any]], model: str) -> list[str]:
+        """Record the model's answer as an `origin: model` annotation (annotator `model`) on
+        these pending items nobody has leased or answered, and mark them done. Returns the ids."""
+
+    @abc.abstractmethod
+    def add_spot_checks(self, checks: Iterable[SpotCheck]) -> int:
+        """Note items sent to people although the model could have labelled them: they are
+        served first and without the suggestion (a blind check). Returns how many were new."""
+
+    @abc.abstractmethod
+    def spot_checks(self, queue: str) -> list[SpotCheck]:
+        """Every spot check of the queue."""
 
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release connections."""

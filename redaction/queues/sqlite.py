@@ -32,6 +32,7 @@ from ..home import scrubline_home
 from ..routing import QueueOrder, QueueSettings
 from .base import (
     Annotation,
+    AnnotationOrigin,
     GoldItem,
     ItemState,
     NewItem,
@@ -41,6 +42,7 @@ from .base import (
     QueueStore,
     SaveResult,
     Span,
+    SpotCheck,
     TextField,
     spans_from_json,
     spans_to_json,
@@ -80,7 +82,20 @@ _SCHEMA = (
     # Who holds the reviewer role: may read, fix and release held items (`queue reviewers`).
     "CREATE TABLE IF NOT EXISTS reviewers ("
     " name TEXT PRIMARY KEY, added_by TEXT NOT NULL, added_at REAL NOT NULL) WITHOUT ROWID",
+    # Items the model could have labelled, sent to people anyway (`queue autolabel`).
+    "CREATE TABLE IF NOT EXISTS spot_checks ("
+    " item_id TEXT PRIMARY KEY, queue TEXT NOT NULL, model TEXT NOT NULL, answer TEXT NOT NULL,"
+    " confidence REAL NOT NULL, draw TEXT NOT NULL, created_at REAL NOT NULL) WITHOUT ROWID",
 )
+
+# Columns added after stores existed: added on open (NULL in older rows means the default).
+_ADDED_COLUMNS = {
+    "items": ("output", "id_field", "superseded_by", "task", "content", "suggestion"),
+    "annotations": ("answer", "origin"),
+}
+
+# Spot-check items are served before any other pending item (their answers measure auto labels).
+SPOT_CHECK_PRIORITY = 2.0
 
 # An item's state from its counters; held and gold items keep theirs.
 _RESTATE = (
@@ -94,10 +109,12 @@ _RESTATE = (
 
 _ITEM_COLUMNS = (
     "item_id, queue, text, record, record_id, fields, spans, predictions, confidence, model,"
-    " source_id, batch_key, state, seq, priority, output, id_field, superseded_by"
+    " source_id, batch_key, state, seq, priority, output, id_field, superseded_by, task, content, suggestion"
 )
 
 _PPM = 1_000_000
+
+MODEL_ANNOTATOR = "model"  # who an auto-accepted label is credited to (its origin is `model`)
 
 
 def default_store_path() -> Path:
@@ -149,11 +166,12 @@ class SQLiteQueueStore(QueueStore):
         with self._write() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
-            columns = {row[1] for row in db.execute("PRAGMA table_info(items)")}
-            # A store made before held items had a file, or before items noted newer versions.
-            for column in ("output", "id_field", "superseded_by"):
-                if column not in columns:
-                    db.execute(f"ALTER TABLE items ADD COLUMN {column} TEXT")
+            # A store made before held items had a file, items noted newer versions, or task kinds.
+            for table, added in _ADDED_COLUMNS.items():
+                columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                for column in added:
+                    if column not in columns:
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
     # --- connection and transactions ----------------------------------------------------------
 
@@ -290,6 +308,11 @@ class SQLiteQueueStore(QueueStore):
                     item.model,
                 )
                 pointers = (item.source_id, item.batch_key, item.output or None, item.id_field or None)
+                kind = (
+                    item.task or "spans",
+                    json.dumps(item.content, ensure_ascii=False) if item.content else None,
+                    json.dumps(item.suggestion, ensure_ascii=False) if item.suggestion is not None else None,
+                )
                 found = db.execute(
                     "SELECT state, queue, text, record, active, done_n,"
                     " EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = items.item_id),"
@@ -302,7 +325,8 @@ class SQLiteQueueStore(QueueStore):
                     db.execute(
                         "INSERT INTO items (item_id, queue, state, priority, overlap, record_id, text,"
                         " record, fields, spans, predictions, confidence, model, source_id, batch_key,"
-                        " output, id_field, enqueued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " output, id_field, enqueued_at, task, content, suggestion)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (
                             item.item_id,
                             item.queue,
@@ -312,6 +336,7 @@ class SQLiteQueueStore(QueueStore):
                             *content,
                             *pointers,
                             now,
+                            *kind,
                         ),
                     )
                     counts["new"] += 1
@@ -334,7 +359,7 @@ class SQLiteQueueStore(QueueStore):
                         "UPDATE items SET queue = ?, state = ?, priority = ?, overlap = ?, record_id = ?,"
                         " text = ?, record = ?, fields = ?, spans = ?, predictions = ?, confidence = ?,"
                         " model = ?, source_id = ?, batch_key = ?, output = ?, id_field = ?,"
-                        " superseded_by = NULL WHERE item_id = ?",
+                        " superseded_by = NULL, task = ?, content = ?, suggestion = ? WHERE item_id = ?",
                         (
                             item.queue,
                             state,
@@ -342,6 +367,7 @@ class SQLiteQueueStore(QueueStore):
                             queue.overlap,
                             *content,
                             *pointers,
+                            *kind,
                             item.item_id,
                         ),
                     )
@@ -356,7 +382,8 @@ class SQLiteQueueStore(QueueStore):
     @staticmethod
     def _item(row: Sequence[Any]) -> QueueItem:
         (item_id, queue, text, record, record_id, fields, spans, predictions, confidence, model,
-         source_id, batch_key, state, seq, priority, output, id_field, superseded_by) = row  # fmt: skip
+         source_id, batch_key, state, seq, priority, output, id_field, superseded_by, task, content,
+         suggestion) = row  # fmt: skip
         return QueueItem(
             item_id=item_id,
             queue=queue,
@@ -377,6 +404,9 @@ class SQLiteQueueStore(QueueStore):
             priority=priority,
             gold=state == ItemState.GOLD,
             superseded_by=superseded_by or "",
+            task=task or "spans",
+            content=json.loads(content) if content else {},
+            suggestion=json.loads(suggestion) if suggestion else None,
         )
 
     def items(self, item_ids: Sequence[str]) -> list[QueueItem]:
@@ -664,22 +694,28 @@ class SQLiteQueueStore(QueueStore):
                 queue = row[0]
                 spans = [s for s in note.spans if not s.is_placeholder]
                 stored = db.execute(
-                    "SELECT spans FROM annotations WHERE item_id = ? AND annotator = ?",
+                    "SELECT spans, answer, origin FROM annotations WHERE item_id = ? AND annotator = ?",
                     (note.item_id, note.annotator),
                 ).fetchone()
+                answer = None if note.answer is None else json.dumps(note.answer, sort_keys=True)
                 if stored is None:
                     outcome = "new"
-                elif _same_spans(spans_from_json(stored[0]), spans):
+                elif (
+                    _same_spans(spans_from_json(stored[0]), spans)
+                    and stored[1] == answer
+                    and (stored[2] or "human") == note.origin
+                ):
                     outcome = "unchanged"
                 else:
                     outcome = "replaced"
                 outcomes[outcome].append((note.item_id, note.annotator))
                 if outcome != "unchanged":
                     db.execute(
-                        "INSERT INTO annotations (item_id, annotator, queue, spans, saved_at)"
-                        " VALUES (?,?,?,?,?) ON CONFLICT(item_id, annotator) DO UPDATE SET"
-                        " spans = excluded.spans, saved_at = excluded.saved_at, queue = excluded.queue",
-                        (note.item_id, note.annotator, queue, spans_to_json(spans), now),
+                        "INSERT INTO annotations (item_id, annotator, queue, spans, saved_at, answer, origin)"
+                        " VALUES (?,?,?,?,?,?,?) ON CONFLICT(item_id, annotator) DO UPDATE SET"
+                        " spans = excluded.spans, saved_at = excluded.saved_at, queue = excluded.queue,"
+                        " answer = excluded.answer, origin = excluded.origin",
+                        (note.item_id, note.annotator, queue, spans_to_json(spans), now, answer, note.origin),
                     )
                 assignment = db.execute(
                     "SELECT state FROM assignments WHERE item_id = ? AND annotator = ?",
@@ -723,10 +759,120 @@ class SQLiteQueueStore(QueueStore):
 
     def annotations(self, queue: str) -> list[Annotation]:
         rows = self._connect().execute(
-            "SELECT item_id, annotator, spans FROM annotations WHERE queue = ? ORDER BY item_id, annotator",
+            "SELECT item_id, annotator, spans, answer, origin FROM annotations WHERE queue = ?"
+            " ORDER BY item_id, annotator",
             (queue,),
         )
         return [
-            Annotation(item_id, annotator, tuple(spans_from_json(spans)))
-            for item_id, annotator, spans in rows
+            Annotation(
+                item_id,
+                annotator,
+                tuple(spans_from_json(spans)),
+                json.loads(answer) if answer else None,
+                origin or AnnotationOrigin.HUMAN,
+            )
+            for item_id, annotator, spans, answer, origin in rows
+        ]
+
+    # --- model-assisted labels (redaction/queues/learning.py) --------------------------------------
+
+    def set_suggestions(
+        self, queue: str, suggestions: Mapping[str, tuple[dict[str, Any] | None, float | None, str | None]]
+    ) -> int:
+        changed = 0
+        with self._write() as db:
+            settings = self._settings_of(db, queue)
+            checked = {i for (i,) in db.execute("SELECT item_id FROM spot_checks WHERE queue = ?", (queue,))}
+            for item_id, (suggestion, confidence, model) in suggestions.items():
+                if item_id in checked:  # a blind check: people answer without the model's answer
+                    continue
+                changed += db.execute(
+                    "UPDATE items SET suggestion = ?, confidence = ?, model = ?, priority = CASE"
+                    " WHEN state IN ('pending', 'held') THEN ? ELSE priority END"
+                    " WHERE item_id = ? AND queue = ? AND state IN ('pending', 'held', 'leased')",
+                    (
+                        None if suggestion is None else json.dumps(suggestion, ensure_ascii=False),
+                        confidence,
+                        model,
+                        priority_for(settings, confidence),
+                        item_id,
+                        queue,
+                    ),
+                ).rowcount
+        return changed
+
+    def set_priorities(self, queue: str, priorities: Mapping[str, float]) -> int:
+        with self._write() as db:
+            self._settings_of(db, queue)
+            checked = {i for (i,) in db.execute("SELECT item_id FROM spot_checks WHERE queue = ?", (queue,))}
+            return sum(
+                db.execute(
+                    "UPDATE items SET priority = ? WHERE item_id = ? AND queue = ?"
+                    " AND state IN ('pending', 'held')",
+                    (float(priority), item_id, queue),
+                ).rowcount
+                for item_id, priority in priorities.items()
+                if item_id not in checked
+            )
+
+    def auto_accept(self, queue: str, answers: Mapping[str, dict[str, Any]], model: str) -> list[str]:
+        now = self.clock()
+        accepted: list[str] = []
+        with self._write() as db:
+            self._settings_of(db, queue)
+            for item_id, answer in answers.items():
+                untouched = db.execute(
+                    "SELECT 1 FROM items WHERE item_id = ? AND queue = ? AND state = 'pending'"
+                    " AND active = 0 AND done_n = 0"
+                    " AND NOT EXISTS (SELECT 1 FROM annotations n WHERE n.item_id = items.item_id)"
+                    " AND NOT EXISTS (SELECT 1 FROM spot_checks c WHERE c.item_id = items.item_id)",
+                    (item_id, queue),
+                ).fetchone()
+                if untouched is None:
+                    continue
+                db.execute(
+                    "INSERT INTO annotations (item_id, annotator, queue, spans, saved_at, answer, origin)"
+                    " VALUES (?, ?, ?, '[]', ?, ?, ?)",
+                    (item_id, MODEL_ANNOTATOR, queue, now, json.dumps(answer, sort_keys=True), "model"),
+                )
+                db.execute("UPDATE items SET done_n = overlap, model = ? WHERE item_id = ?", (model, item_id))
+                db.execute(_RESTATE, (item_id,))
+                accepted.append(item_id)
+        return accepted
+
+    def add_spot_checks(self, checks: Iterable[SpotCheck]) -> int:
+        now = self.clock()
+        added = 0
+        with self._write() as db:
+            for check in checks:
+                cursor = db.execute(
+                    "INSERT OR IGNORE INTO spot_checks (item_id, queue, model, answer, confidence, draw,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        check.item_id,
+                        check.queue,
+                        check.model,
+                        json.dumps(check.answer, sort_keys=True),
+                        check.confidence,
+                        check.draw,
+                        now,
+                    ),
+                )
+                added += cursor.rowcount
+                db.execute(
+                    "UPDATE items SET suggestion = NULL, priority = ? WHERE item_id = ? AND queue = ?"
+                    " AND state IN ('pending', 'held')",
+                    (SPOT_CHECK_PRIORITY, check.item_id, check.queue),
+                )
+        return added
+
+    def spot_checks(self, queue: str) -> list[SpotCheck]:
+        rows = self._connect().execute(
+            "SELECT item_id, queue, model, answer, confidence, draw FROM spot_checks WHERE queue = ?"
+            " ORDER BY item_id",
+            (queue,),
+        )
+        return [
+            SpotCheck(item_id, q, model, json.loads(answer), confidence, draw)
+            for item_id, q, model, answer, confidence, draw in rows
         ]
