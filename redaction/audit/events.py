@@ -48,6 +48,10 @@ GOLD_ADDED = "gold_added"
 REVIEWER_ADDED = "reviewer_added"
 REVIEWER_REMOVED = "reviewer_removed"
 ACCESS_REFUSED = "access_refused"
+# A queue's model (redaction/queues/learning.py): a version trained (its figures, the sha256 of
+# its training data), and labels it gave without a person (counts and item ids, never text).
+MODEL_TRAINED = "model_trained"
+ITEMS_AUTOLABELLED = "items_autolabelled"
 RUN_EVENTS = (
     RUN_STARTED,
     RECORD_TRANSFORMED,
@@ -59,7 +63,15 @@ RUN_EVENTS = (
     RUN_FAILED,
 )
 ITEM_EVENTS = (ITEM_PULLED, ITEM_ACKED, ITEM_NACKED, ITEM_FIXED, ITEM_RELEASED, ANNOTATION_IMPORTED)
-REVIEW_EVENTS = (*ITEM_EVENTS, GOLD_ADDED, REVIEWER_ADDED, REVIEWER_REMOVED, ACCESS_REFUSED)
+REVIEW_EVENTS = (
+    *ITEM_EVENTS,
+    GOLD_ADDED,
+    REVIEWER_ADDED,
+    REVIEWER_REMOVED,
+    ACCESS_REFUSED,
+    MODEL_TRAINED,
+    ITEMS_AUTOLABELLED,
+)
 EVENT_TYPES = (*RUN_EVENTS, *REVIEW_EVENTS)
 RECORD_EVENTS = (RECORD_TRANSFORMED, RECORD_QUARANTINED, RECORD_ROUTED, RECORD_SKIPPED, *ITEM_EVENTS)
 EXPORT_KINDS = ("records", "held", "quarantine")

@@ -309,6 +309,11 @@ class QueueStore(abc.ABC):
     # --- model-assisted labels (redaction/queues/learning.py) --------------------------------------
 
     @abc.abstractmethod
+    def open_items(self, queue: str) -> list[QueueItem]:
+        """The queue's items nobody has finished (pending, held, leased) and its gold items, in
+        serve order: what a model suggests answers for."""
+
+    @abc.abstractmethod
     def set_suggestions(
         self, queue: str, suggestions: Mapping[str, tuple[dict[str, Any] | None, float | None, str | None]]
     ) -> int:

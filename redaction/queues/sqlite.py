@@ -776,6 +776,16 @@ class SQLiteQueueStore(QueueStore):
 
     # --- model-assisted labels (redaction/queues/learning.py) --------------------------------------
 
+    def open_items(self, queue: str) -> list[QueueItem]:
+        db = self._connect()
+        self._settings_of(db, queue)
+        rows = db.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE queue = ?"
+            " AND state IN ('pending', 'held', 'leased', 'gold') ORDER BY priority DESC, seq",
+            (queue,),
+        ).fetchall()
+        return [self._item(row) for row in rows]
+
     def set_suggestions(
         self, queue: str, suggestions: Mapping[str, tuple[dict[str, Any] | None, float | None, str | None]]
     ) -> int:
@@ -789,7 +799,7 @@ class SQLiteQueueStore(QueueStore):
                 changed += db.execute(
                     "UPDATE items SET suggestion = ?, confidence = ?, model = ?, priority = CASE"
                     " WHEN state IN ('pending', 'held') THEN ? ELSE priority END"
-                    " WHERE item_id = ? AND queue = ? AND state IN ('pending', 'held', 'leased')",
+                    " WHERE item_id = ? AND queue = ? AND state IN ('pending', 'held', 'leased', 'gold')",
                     (
                         None if suggestion is None else json.dumps(suggestion, ensure_ascii=False),
                         confidence,
