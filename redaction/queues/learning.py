@@ -560,6 +560,8 @@ def load_model(
             raise ModelError(
                 f"{meta_path}: no '{key}' (expected a meta.json written by scrubline queue train)"
             )
+    if meta["library"] not in BACKENDS:
+        raise ModelError(f"{meta_path}: library '{meta['library']}' is not one of {', '.join(BACKENDS)}")
     if meta["format"] != META_FORMAT or meta["queue"] != queue or meta["version"] != version:
         raise ModelError(f"{meta_path}: format, queue or version does not match v{version} of '{queue}'")
     if meta["kind"] != settings.task.value:
