@@ -23,7 +23,7 @@ chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 demo: install
-	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/scrubline run samples/ \
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/scrubline run samples/tickets.jsonl samples/tickets.csv \
 		--policy policies/default.yaml --out out/demo
 
 test: install chromium

@@ -433,7 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # One example per command, shown at the end of its --help (the README has more).
 EXAMPLES: dict[str, str] = {
-    "run": "scrubline run samples/ --policy policies/default.yaml --out out/demo",
+    "run": "scrubline run samples/tickets.jsonl --policy policies/default.yaml --out out/demo",
     "scan": 'scrubline scan "Call Jane Doe on 212-555-0143" --policy policies/default.yaml',
     "show": "scrubline show out/demo --n 5",
     "policy": "scrubline policy validate policies/default.yaml",

@@ -118,13 +118,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_pull(args: argparse.Namespace) -> int:
     from redaction.queues import QueueError
-    from redaction.queues.formats import get_format, label_studio_config
+    from redaction.queues.formats import get_format, label_studio_config_for, preference_width
     from redaction.queues.review import export_audited, require_reviewer
 
     fmt = get_format(args.format)
     audit = _audit(args)
     with _store(args) as store:
         labels = _labels(store, args.queue)
+        settings = store.settings()[args.queue]
         if args.held:
             require_reviewer(store, audit, "pull held items", args.queue)
             items = store.held(args.queue, args.n)
@@ -135,12 +136,20 @@ def cmd_pull(args: argparse.Namespace) -> int:
         marks = store.placeholder_labels()
     # The file becomes visible only once the disclosure is in the audit log.
     out = export_audited(
-        fmt, items, args.out, labels, audit, annotator=None if args.held else args.annotator, held=args.held
+        fmt,
+        items,
+        args.out,
+        labels,
+        audit,
+        annotator=None if args.held else args.annotator,
+        held=args.held,
+        settings=settings,
     )
     audit.close()
     if fmt.name == "label-studio":
         config = Path(str(out) + ".label_config.xml")
-        config.write_text(label_studio_config(labels, marks), encoding="utf-8")
+        width = preference_width(items)
+        config.write_text(label_studio_config_for(settings, marks, responses=width), encoding="utf-8")
     what = "held items (no lease)" if args.held else f"items leased to {args.annotator}"
     print(f"{len(items)} {what} from {args.queue} written to {out} ({fmt.name})")
     return 0

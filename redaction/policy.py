@@ -33,6 +33,19 @@ from pydantic import (
 from .errors import PolicyError
 from .routing import QueueSettings, RoutingPolicy
 
+# Queue settings added with task kinds; left out of the content hash while at their defaults.
+_TASK_KEYS = (
+    "task",
+    "multi",
+    "scale",
+    "instructions",
+    "prompt_field",
+    "responses_field",
+    "messages_field",
+    "auto_accept",
+    "model",
+)
+
 SCHEMA_VERSION = 1
 
 ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
@@ -411,14 +424,21 @@ class Policy(_Model):
             # Limits at their defaults leave the hash of policies written before limits existed
             # unchanged (their runs stay incremental); any limit set changes it.
             del data["limits"]
-        defaults = QueueSettings().model_dump(mode="json")
-        for queue in data.get("routing", {}).get("queues", {}).values():
-            for key in QueueSettings.HASH_OMITTED_AT_DEFAULT:  # the hash policies had before these
-                if key in queue and queue[key] == defaults[key]:
-                    del queue[key]
         for spec in data["languages"].values():
             if spec.get("ner") is None:  # unset: the hash policies had before the key existed
                 spec.pop("ner", None)
+        # Queue task settings (and rule conditions) at their defaults: the same, for the hash
+        # of policies written before task kinds existed.
+        defaults = {name: info.default for name, info in QueueSettings.model_fields.items()}
+        for queue in data["routing"]["queues"].values():
+            for key in _TASK_KEYS:
+                if key in queue and queue[key] == (
+                    defaults[key].value if hasattr(defaults[key], "value") else defaults[key]
+                ):
+                    del queue[key]
+        for rule in data["routing"]["rules"]:
+            if rule["match"].get("has_field") is None:
+                rule["match"].pop("has_field", None)
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

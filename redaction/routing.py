@@ -13,10 +13,18 @@ Conditions of a rule (`match`), all optional, all must hold:
 * `fields`: field values, by dotted path in the redacted row (`_language`, `channel`,
   `meta.source`); each names one value or a list of accepted values, compared as text.
 * `source`: a glob (or list of globs) matched against the input file's path.
+* `has_field`: the record's shape: a field (dotted path, or a list of paths, all needed) is
+  present and not empty (`has_field: messages` sends chat records to a chat queue,
+  `has_field: [prompt, responses]` preference records).
 * `sample`: keep this share of records, decided by a hash of the rule's name and the record
   id, so a re-run decides the same (renaming the rule draws a new sample).
 
 Per-queue settings (`queues`) say how the queue serves items; `redaction/queues/` reads them.
+Each queue has a task kind (`task`): `spans` (label entity spans, the default), `classification`
+(pick one label, or several with `multi`), `rating` (a number on `scale`), `preference` (rank
+two or more responses to one prompt) or `text` (write or correct a response); `instructions`
+are shown to annotators. Non-span kinds read their record's shape from `messages_field`,
+`prompt_field` and `responses_field` (see `redaction/queues/items.py`).
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -47,8 +55,22 @@ DEFAULT_LABELS = ("PERSON", "LOCATION", "ORGANIZATION", "DATE_TIME")
 class QueueOrder(StrEnum):
     FIFO = "fifo"  # first enqueued, first served
     UNCERTAINTY = "uncertainty"  # least confident pre-annotation first (active learning)
-    RANDOM = "random"  # a seeded shuffle (the baseline active learning is measured against)
-    DIVERSITY = "diversity"  # a diverse batch of uncertain items first (see queues/learning.py)
+    RANDOM = "random"  # a stable shuffle (by item id): the baseline active learning is measured against
+    DIVERSITY = "diversity"  # items unlike those already labelled first (non-span kinds; `queue train`)
+
+
+class QueueTask(StrEnum):
+    SPANS = "spans"  # label character ranges (entities) of the text
+    CLASSIFICATION = "classification"  # one label of `labels` (several with `multi`)
+    RATING = "rating"  # an integer on `scale`
+    PREFERENCE = "preference"  # rank the responses to one prompt, best first
+    TEXT = "text"  # write or correct a response
+
+
+class ModelKind(StrEnum):
+    AUTO = "auto"  # the one measured best for the queue's kind
+    SKLEARN = "sklearn"
+    SPACY = "spacy"
 
 
 class PrelabelKind(StrEnum):
@@ -60,44 +82,35 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class TaskKind(StrEnum):
-    SPANS = "spans"
-    CLASSIFICATION = "classification"
-    RATING = "rating"
-    PREFERENCE = "preference"
-    TEXT = "text"
-
-
 class RatingScale(_Model):
+    """The integers a rating may take, both ends included."""
+
     min: int = 1
     max: int = 5
 
     @model_validator(mode="after")
     def _ordered(self) -> RatingScale:
         if self.max <= self.min:
-            raise ValueError(f"scale: max ({self.max}) must be above min ({self.min})")
+            raise ValueError(f"scale max ({self.max}) must be above min ({self.min})")
+        if self.max - self.min > 100:
+            raise ValueError("a scale holds at most 101 values")
         return self
 
 
 class AutoAccept(_Model):
-    """Accept the queue model's label without a person when its confidence is at least
-    `threshold`, except a random share `spot_check` of those, which people label anyway (blind:
-    without the suggestion) to measure how accurate the accepted labels are."""
+    """Model answers at or above `threshold` confidence are accepted without a person; a
+    `spot_check` share of those still goes to people, to measure how often they are right."""
 
-    threshold: float = Field(gt=0.0, le=1.0, description="Least model confidence accepted without a person")
-    spot_check: float = Field(
-        default=0.1, ge=0.0, lt=1.0, description="Share of would-be accepted items sent to people anyway"
-    )
+    threshold: float = Field(gt=0.0, le=1.0)
+    spot_check: float = Field(default=0.1, ge=0.0, lt=1.0)
     seed: int = Field(default=0, description="Seed of the spot-check draw (recorded in the audit log)")
 
 
-class ModelSettings(_Model):
-    """How `scrubline queue train` trains the queue's model (`redaction/queues/learning.py`)."""
+class QueueModel(_Model):
+    """How `scrubline queue train` trains the queue's model."""
 
-    min_annotations: int = Field(default=20, ge=2, description="Labelled items needed before training")
-    library: str = Field(
-        default="auto", pattern=r"^(auto|sklearn|spacy)$", description="auto, sklearn or spacy"
-    )
+    kind: ModelKind = ModelKind.AUTO
+    min_annotations: int = Field(default=20, ge=2, description="Annotated items needed before training")
     holdout: float = Field(
         default=0.2, gt=0.0, lt=1.0, description="Share of labelled items held out to measure the model"
     )
@@ -106,9 +119,6 @@ class ModelSettings(_Model):
 
 class QueueSettings(_Model):
     """How one queue serves its items."""
-
-    # Keys added after policies were hashed: left out of the policy hash at their defaults.
-    HASH_OMITTED_AT_DEFAULT: ClassVar[tuple[str, ...]] = ("task", "multi", "scale", "auto_accept", "model")
 
     hold: bool = Field(
         default=False, description="Items wait, held back from annotators, until released (review)"
@@ -136,23 +146,58 @@ class QueueSettings(_Model):
     labels: tuple[str, ...] = Field(
         default=DEFAULT_LABELS, min_length=1, description="Labels annotators choose from"
     )
-
-    task: TaskKind = TaskKind.SPANS
+    task: QueueTask = Field(default=QueueTask.SPANS, description="What annotators do with each item")
     multi: bool = Field(default=False, description="classification: several labels per item allowed")
-    scale: RatingScale = RatingScale()
+    scale: RatingScale | None = Field(default=None, description="rating: the integers allowed (1 to 5)")
+    instructions: str = Field(default="", max_length=4000, description="Shown to annotators")
+    prompt_field: str = Field(default="prompt", min_length=1, description="preference: the prompt")
+    responses_field: str = Field(
+        default="responses", min_length=1, description="preference: the list of responses"
+    )
+    messages_field: str = Field(default="messages", min_length=1, description="chat: role/content messages")
     auto_accept: AutoAccept | None = None
-    model: ModelSettings = ModelSettings()
+    model: QueueModel | None = None
+
+    @property
+    def rating_scale(self) -> RatingScale:
+        return self.scale or RatingScale()
 
     @model_validator(mode="after")
     def _uncertainty_needs_confidence(self) -> QueueSettings:
-        # A span queue's confidences come from the pre-labeller; other kinds' from `queue train`.
-        needs = (QueueOrder.UNCERTAINTY, QueueOrder.DIVERSITY)
-        if self.order in needs and self.task is TaskKind.SPANS and self.prelabel is PrelabelKind.NONE:
+        spans = self.task is QueueTask.SPANS
+        if self.order is QueueOrder.UNCERTAINTY and spans and self.prelabel is PrelabelKind.NONE:
             raise ValueError(
-                f"order '{self.order.value}' needs a pre-labeller (prelabel: spacy) for confidences"
+                "order 'uncertainty' needs a pre-labeller (prelabel: spacy) for confidences, or a "
+                "non-span task whose model `scrubline queue train` trains"
             )
-        if self.auto_accept is not None and self.task not in (TaskKind.CLASSIFICATION, TaskKind.RATING):
-            raise ValueError("auto_accept needs a classification or rating queue (a model labels those)")
+        return self
+
+    @model_validator(mode="after")
+    def _fits_the_task(self) -> QueueSettings:
+        task = self.task
+        given = self.model_fields_set
+        if task is QueueTask.CLASSIFICATION and "labels" not in given:
+            raise ValueError("task 'classification' needs its labels (labels: [...])")
+        # (compared with the default, not `given`: a store reloads every field from JSON)
+        if self.labels != DEFAULT_LABELS and task not in (QueueTask.SPANS, QueueTask.CLASSIFICATION):
+            raise ValueError(f"labels apply to spans and classification queues, not task '{task}'")
+        if len(set(self.labels)) != len(self.labels):
+            raise ValueError("labels must be unique")
+        if self.multi and task is not QueueTask.CLASSIFICATION:
+            raise ValueError(f"multi applies to classification queues, not task '{task}'")
+        if self.scale is not None and task is not QueueTask.RATING:
+            raise ValueError(f"scale applies to rating queues, not task '{task}'")
+        if self.prelabel is not PrelabelKind.NONE and task is not QueueTask.SPANS:
+            raise ValueError(
+                f"prelabel '{self.prelabel}' pre-labels entity spans; task '{task}' takes its "
+                "suggestions from the model `scrubline queue train` trains"
+            )
+        if self.order is QueueOrder.DIVERSITY and task is QueueTask.SPANS:
+            raise ValueError(
+                "order 'diversity' applies to classification, rating, preference and text queues"
+            )
+        if task is QueueTask.TEXT and (self.auto_accept is not None or self.model is not None):
+            raise ValueError("task 'text' has no model: auto_accept and model do not apply")
         return self
 
 
@@ -164,6 +209,7 @@ class RuleMatch(_Model):
     fields: dict[str, str | tuple[str, ...]] | None = None
     source: str | tuple[str, ...] | None = None
     sample: float | None = Field(default=None, gt=0.0, le=1.0)
+    has_field: str | tuple[str, ...] | None = None
 
     @field_validator("review_below")
     @classmethod
@@ -309,6 +355,10 @@ class Router:
         if match.source is not None:
             globs = (match.source,) if isinstance(match.source, str) else match.source
             if not any(fnmatch.fnmatch(source, pattern) for pattern in globs):
+                return False
+        if match.has_field is not None:
+            paths = (match.has_field,) if isinstance(match.has_field, str) else match.has_field
+            if any(_lookup(row, path) in (None, "", [], {}) for path in paths):
                 return False
         if match.sample is not None:
             record_id = str(row.get(self.id_field, ""))

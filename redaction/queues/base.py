@@ -5,6 +5,12 @@ text fields joined by a blank line (`fields` maps each back to its path), `spans
 redaction placeholders in that text (label `REDACTED:<ENTITY>`) so annotators see what was
 removed, and `predictions` are the pre-labeller's entities with their confidence.
 
+Queues of other task kinds (`QueueSettings.task`: classification, rating, preference, text)
+carry the kind's structured view in `content` (`{"messages": [{"role", "content"}, ...]}` for a
+chat, `{"prompt": str | messages, "responses": [str, ...]}` for a preference) while `text` keeps
+a plain rendering of it, and a model's answer in `suggestion`. Their annotations carry an
+`answer` in the kind's shape (see `Annotation`) instead of spans.
+
 Item states: `held` (waiting for a reviewer's release), `pending` (has a free annotator slot),
 `leased` (every slot is taken by a live lease or a finished annotation), `done` (`overlap`
 distinct annotators acknowledged it). Gold items (known answers, for quality control) sit in
@@ -98,10 +104,10 @@ class NewItem:
     batch_key: str = ""
     output: str = ""  # the output file the record was read from (held/: released from there)
     id_field: str = ""  # the record's id column in that file
-    task: str = "spans"  # the queue's task kind (routing.TaskKind)
-    content: dict[str, Any] = field(default_factory=dict)  # the kind's structured view (messages, ...)
-    # A model's answer for non-span kinds, answer-shaped, plus "scores": {label: p}; `confidence`
-    # and `model` hold its confidence and name@version.
+    task: str = "spans"  # the queue's task kind (`QueueTask`) when the item was built
+    content: dict[str, Any] = field(default_factory=dict)  # the kind's structured view; {} for spans
+    # A model's answer for non-span kinds: answer-shaped (see `Annotation`), plus
+    # `"scores": {label: p}` where the model gives them; `confidence` and `model` say how sure and who.
     suggestion: dict[str, Any] | None = None
 
 
@@ -132,22 +138,30 @@ class GoldItem:
     model: str | None = None
 
 
+class Origin:
+    """Who made an annotation."""
+
+    HUMAN = "human"
+    MODEL = "model"  # a model's answer accepted without a person (auto-accept)
+    AGGREGATED = "aggregated"  # combined from several annotators' answers
+
+
 @dataclass(frozen=True, slots=True)
 class Annotation:
-    """One annotator's completed spans for one item (placeholders excluded)."""
+    """One annotator's completed work on one item: spans (placeholders excluded) for a spans
+    queue, an `answer` for the other kinds, one shape per kind:
+
+    * classification: `{"labels": ["billing"]}` (one label unless the queue is `multi`)
+    * rating: `{"rating": 4}` (an integer on the queue's scale)
+    * preference: `{"ranking": [1, 0, 2]}` (indices into `responses`, best first)
+    * text: `{"text": "..."}`
+    """
 
     item_id: str
     annotator: str
     spans: tuple[Span, ...] = ()
-    # Non-span kinds: {"labels": [...]}, {"rating": 4}, {"ranking": [...]}, {"text": "..."}.
     answer: dict[str, Any] | None = None
-    origin: str = "human"  # human | model (auto-accepted) | aggregated
-
-
-class AnnotationOrigin:
-    HUMAN = "human"
-    MODEL = "model"
-    AGGREGATED = "aggregated"
+    origin: str = Origin.HUMAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +174,7 @@ class SpotCheck:
     model: str  # name@version
     answer: dict[str, Any]  # what the model would have accepted
     confidence: float
-    draw: str  # the auto-label run that drew it (seed and action id)
+    draw: str  # the auto-label run that drew it (seed and model)
 
 
 class AssignmentState:
@@ -318,8 +332,9 @@ class QueueStore(abc.ABC):
         self, queue: str, suggestions: Mapping[str, tuple[dict[str, Any] | None, float | None, str | None]]
     ) -> int:
         """Set (suggestion, confidence, model) on these items of the queue that nobody has
-        finished (pending, held, leased) and re-prioritise them for the queue's order
-        (`uncertainty`: least confident first). Returns how many were set."""
+        finished (pending, held, leased, gold) and re-prioritise the waiting ones for the queue's
+        order (`uncertainty`: least confident first). Spot checks keep none (a blind check).
+        Returns how many were set."""
 
     @abc.abstractmethod
     def set_priorities(self, queue: str, priorities: Mapping[str, float]) -> int:

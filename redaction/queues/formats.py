@@ -51,6 +51,30 @@ annotator, stores it and returns skipped items to the queue, and says what it di
 * `parquet`: one row per item: item_id, queue, text, spans, predictions (list of structs),
   confidence, model. Import: rows of item_id, annotator, spans.
 
+Task kinds other than spans (`QueueSettings.task`; answers as in `redaction/queues/kinds.py`)
+go to the tools that have them; a model's `suggestion` goes out as the tool's pre-annotation:
+
+* `label-studio` (every kind): `label_studio_config_for(settings, placeholder_labels)` writes the
+  config. The conversation (a chat's messages, a preference prompt; any other item is one
+  message with the role `text`) is a `<Paragraphs nameKey="role" textKey="content">` in dialogue
+  layout; classification a `<Choices name="label">` (single or multiple), rating a `<Rating>`
+  (a scale from 1 to at most 10, else `<Choices>` over the scale), text a `<TextArea>`,
+  preference a `<Pairwise>` over two `<Text>` responses or, for more, a `<Ranker>` over a
+  `<List>`; the instructions are a `<Header>`. Import reads each control's result back.
+* `argilla` (every kind): `argilla_settings_for` builds the dataset settings: a `ChatField`
+  (`messages`, or `prompt` and `response_0`... text fields), and a `LabelQuestion` or
+  `MultiLabelQuestion` (`label`), `RatingQuestion` (`rating`; a scale outside 0-10 as a label
+  question), `RankingQuestion` (`ranking`, values `response_0`...) or `TextQuestion` (`answer`).
+* `doccano` (spans, classification): text classification JSONL, `label` a list of label names.
+* `prodigy` (spans, classification, rating, preference): the `choice` interface, `options` with
+  `accept` (pre-selected from the suggestion; `config.choice_style` single or multiple); a
+  preference item is its prompt with the responses as options (two responses: the accepted one
+  is preferred to the other; Prodigy's choice cannot rank more).
+* `parquet` (every kind): the columns above plus `task`, `content` and `suggestion` (JSON text);
+  import: an `answer` column (JSON text) beside `spans`.
+
+A kind a format does not have is refused with the formats that have it.
+
 Crediting (`import_annotations`): `annotator=` credits everything to one name; else a
 `users=` mapping from the tool's user (id or email) to a name; else, for a tool whose users are
 its own accounts (Label Studio), the one annotator the item was given to (a live or expired
@@ -71,6 +95,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from ..io import atomic_write
+from ..routing import QueueSettings, QueueTask
 from .base import (
     PLACEHOLDER_PREFIX,
     Annotation,
@@ -80,6 +105,7 @@ from .base import (
     QueueStore,
     Span,
 )
+from .kinds import check_answer, messages_of, responses_of
 
 ENTITY_CONTROL = "label"
 PLACEHOLDER_CONTROL = "redacted"
@@ -87,6 +113,16 @@ TEXT_OBJECT = "text"
 ARGILLA_QUESTION = "entities"
 ARGILLA_PLACEHOLDER_QUESTION = "redacted"
 PLACEHOLDER_AGENT = "scrubline"
+# Non-span kinds: the names of their controls (Label Studio) and questions (Argilla).
+CHOICE_CONTROL = ENTITY_CONTROL  # "label"
+RATING_CONTROL = "rating"
+PAIRWISE_CONTROL = "preference"
+RANKING_CONTROL = "ranking"
+TEXT_CONTROL = "answer"
+DIALOGUE_OBJECT = "dialogue"  # the conversation (Label Studio object, data key `messages`)
+PROMPT_OBJECT = "prompt"
+RESPONSES_OBJECT = "responses"
+SPANS = QueueTask.SPANS.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +135,7 @@ class ToolAnnotation:
     where: str  # file and record, for messages
     skipped: bool = False  # the annotator skipped the task: nothing to store, the lease goes back
     placeholders: tuple[Span, ...] = ()  # placeholder-labelled regions it carried (dropped)
+    answer: dict[str, Any] | None = None  # non-span kinds: the answer as the tool gave it
 
     @property
     def user(self) -> str | None:
@@ -182,22 +219,62 @@ def _entity_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
     return tuple(sorted((s for s in spans if not s.is_placeholder), key=lambda s: (s.start, s.end, s.label)))
 
 
+def _kind(items: Sequence[QueueItem], settings: QueueSettings | None) -> str:
+    """The task kind of an export: the queue's, else its items' (spans when there are none)."""
+    if settings is not None:
+        return settings.task.value
+    kinds = {item.task or SPANS for item in items}
+    if len(kinds) > 1:
+        raise QueueError(f"an export holds one task kind; these items have {', '.join(sorted(kinds))}")
+    return kinds.pop() if kinds else SPANS
+
+
+def _need_settings(fmt: Format, kind: str, settings: QueueSettings | None) -> QueueSettings:
+    if kind not in fmt.kinds:
+        having = [f.name for f in _FORMATS.values() if kind in f.kinds]
+        raise QueueError(
+            f"format '{fmt.name}' has no {kind} task ({kind} exports to: {', '.join(sorted(having))})"
+        )
+    if settings is None or settings.task.value != kind:
+        raise QueueError(f"a {kind} export needs its queue's settings")
+    return settings
+
+
+def preference_width(items: Sequence[QueueItem]) -> int:
+    """The most responses any of these preference items has (2 when none has more)."""
+    return max([2, *(len(responses_of(item)) for item in items)])
+
+
+def _labels_of(suggestion: Mapping[str, Any] | None) -> list[str]:
+    return [str(x) for x in (suggestion or {}).get("labels") or []]
+
+
 class Format(abc.ABC):
     """One annotation tool's file format."""
 
     name: str = ""
     suffix: str = ""
     tool: str = ""  # the tool's name, for messages
+    kinds: tuple[str, ...] = (SPANS,)  # the task kinds the tool has
     #: The tool names users by its own accounts (ids that mean nothing to Scrubline): an
     #: annotation no `annotator=` or `users=` entry credits goes to the item's leaseholder.
     credits_leaseholder: bool = False
 
     @abc.abstractmethod
-    def records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
-        """The export, as the tool's records (JSON-ready)."""
+    def records(
+        self, items: Sequence[QueueItem], labels: Sequence[str], settings: QueueSettings | None = None
+    ) -> list[dict[str, Any]]:
+        """The export, as the tool's records (JSON-ready). Non-span kinds need the queue's
+        `settings` (labels, scale, instructions)."""
 
-    def export(self, items: Sequence[QueueItem], path: str | os.PathLike[str], labels: Sequence[str]) -> Path:
-        return _write_jsonl(Path(path), self.records(items, labels))
+    def export(
+        self,
+        items: Sequence[QueueItem],
+        path: str | os.PathLike[str],
+        labels: Sequence[str],
+        settings: QueueSettings | None = None,
+    ) -> Path:
+        return _write_jsonl(Path(path), self.records(items, labels, settings))
 
     @abc.abstractmethod
     def read(self, path: str | os.PathLike[str]) -> ToolExport:
@@ -214,7 +291,9 @@ class Format(abc.ABC):
             for notes in per_item.values():
                 if len(notes) > 1:
                     raise QueueError(f"{notes[0].where}: {len(notes)} annotations but one --annotator given")
-        return [Annotation(n.item_id, _annotator(annotator, n.users, n.where), n.spans) for n in done]
+        return [
+            Annotation(n.item_id, _annotator(annotator, n.users, n.where), n.spans, n.answer) for n in done
+        ]
 
     @abc.abstractmethod
     def item_ids(self, path: str | os.PathLike[str]) -> list[str]:
@@ -272,6 +351,176 @@ def label_studio_config(labels: Sequence[str], placeholder_labels: Sequence[str]
         "  </View>\n"
         "</View>\n"
     )
+
+
+def _rating_as_stars(settings: QueueSettings) -> bool:
+    """A scale Label Studio's `<Rating>` shows (1 to at most 10 stars); else `<Choices>`."""
+    scale = settings.rating_scale
+    return scale.min == 1 and scale.max <= 10
+
+
+def label_studio_config_for(
+    settings: QueueSettings, placeholder_labels: Sequence[str], responses: int = 2
+) -> str:
+    """The labeling config of a queue's tasks, per task kind (see the module docstring).
+    `responses`: for preference queues, the most responses an item has (two: `<Pairwise>`)."""
+    task = settings.task
+    if task is QueueTask.SPANS:
+        return label_studio_config(settings.labels, placeholder_labels)
+    lines = ["<View>"]
+    if settings.instructions:
+        lines.append(f'  <Header value={quoteattr(settings.instructions)} style="white-space: pre-wrap"/>')
+
+    def dialogue(name: str) -> str:
+        return (
+            f'  <Paragraphs name="{name}" value="${name if name == PROMPT_OBJECT else "messages"}"'
+            ' layout="dialogue" nameKey="role" textKey="content"/>'
+        )
+
+    if task is QueueTask.PREFERENCE:
+        lines.append(dialogue(PROMPT_OBJECT))
+        if responses <= 2:
+            lines += [
+                '  <Text name="response_0" value="$response_0"/>',
+                '  <Text name="response_1" value="$response_1"/>',
+                f'  <Pairwise name="{PAIRWISE_CONTROL}" toName="response_0,response_1"/>',
+            ]
+        else:
+            lines += [
+                f'  <List name="{RESPONSES_OBJECT}" value="${RESPONSES_OBJECT}" title="Responses"/>',
+                f'  <Ranker name="{RANKING_CONTROL}" toName="{RESPONSES_OBJECT}"/>',
+            ]
+    else:
+        lines.append(dialogue(DIALOGUE_OBJECT))
+        if task is QueueTask.CLASSIFICATION:
+            style = "multiple" if settings.multi else "single-radio"
+            lines.append(f'  <Choices name="{CHOICE_CONTROL}" toName="{DIALOGUE_OBJECT}" choice="{style}">')
+            lines += [f"    <Choice value={quoteattr(label)}/>" for label in settings.labels]
+            lines.append("  </Choices>")
+        elif task is QueueTask.RATING:
+            scale = settings.rating_scale
+            if _rating_as_stars(settings):
+                lines.append(
+                    f'  <Rating name="{RATING_CONTROL}" toName="{DIALOGUE_OBJECT}" maxRating="{scale.max}"/>'
+                )
+            else:
+                lines.append(
+                    f'  <Choices name="{RATING_CONTROL}" toName="{DIALOGUE_OBJECT}" choice="single-radio">'
+                )
+                lines += [f'    <Choice value="{v}"/>' for v in range(scale.min, scale.max + 1)]
+                lines.append("  </Choices>")
+        elif task is QueueTask.TEXT:
+            lines.append(
+                f'  <TextArea name="{TEXT_CONTROL}" toName="{DIALOGUE_OBJECT}" rows="6" editable="true"'
+                ' maxSubmissions="1"/>'
+            )
+    lines.append("</View>")
+    return "\n".join(lines) + "\n"
+
+
+def _label_studio_suggestion(item: QueueItem, settings: QueueSettings, width: int) -> list[dict[str, Any]]:
+    """A model's suggestion as Label Studio result regions (none when the item has none)."""
+    found = item.suggestion or {}
+    task = settings.task
+    region: dict[str, Any] | None = None
+    if task is QueueTask.CLASSIFICATION and _labels_of(found):
+        value = {"choices": _labels_of(found)}
+        region = {"from_name": CHOICE_CONTROL, "to_name": DIALOGUE_OBJECT, "type": "choices", "value": value}
+    elif task is QueueTask.RATING and isinstance(found.get("rating"), int):
+        rating = found["rating"]
+        if _rating_as_stars(settings):
+            value = {"rating": rating}
+            region = {
+                "from_name": RATING_CONTROL,
+                "to_name": DIALOGUE_OBJECT,
+                "type": "rating",
+                "value": value,
+            }
+        else:
+            value = {"choices": [str(rating)]}
+            region = {
+                "from_name": RATING_CONTROL,
+                "to_name": DIALOGUE_OBJECT,
+                "type": "choices",
+                "value": value,
+            }
+    elif task is QueueTask.PREFERENCE and found.get("ranking"):
+        ranking = list(found["ranking"])
+        if width <= 2:
+            selected = "left" if ranking[0] == 0 else "right"
+            region = {
+                "from_name": PAIRWISE_CONTROL,
+                "to_name": PAIRWISE_CONTROL,
+                "type": "pairwise",
+                "value": {"selected": selected},
+            }
+        else:
+            region = {
+                "from_name": RANKING_CONTROL,
+                "to_name": RESPONSES_OBJECT,
+                "type": "ranker",
+                "value": {"ranker": {RANKING_CONTROL: [str(i) for i in ranking]}},
+            }
+    elif task is QueueTask.TEXT and isinstance(found.get("text"), str):
+        value = {"text": [found["text"]]}
+        region = {"from_name": TEXT_CONTROL, "to_name": DIALOGUE_OBJECT, "type": "textarea", "value": value}
+    if region is None:
+        return []
+    region["id"] = "s0"
+    return [region]
+
+
+def _label_studio_answer(result: Any, where: str) -> dict[str, Any] | None:
+    """The answer a non-span annotation's result gives (None when it has no such region)."""
+    if not isinstance(result, list):
+        raise QueueError(f"{where}: the result is not a list of regions")
+    for region in result:
+        if not isinstance(region, dict):
+            continue
+        kind, control, value = region.get("type"), region.get("from_name"), region.get("value") or {}
+        try:
+            if kind == "choices" and control == CHOICE_CONTROL:
+                return {"labels": [str(x) for x in value["choices"]]}
+            if kind == "choices" and control == RATING_CONTROL:
+                return {"rating": int(value["choices"][0])}
+            if kind == "rating":
+                return {"rating": int(value["rating"])}
+            if kind == "pairwise":
+                return {"ranking": [0, 1] if value["selected"] == "left" else [1, 0]}
+            if kind == "ranker":
+                ranks = value["ranker"]
+                order = ranks.get(RANKING_CONTROL) or next(iter(ranks.values()))
+                return {"ranking": [int(x) for x in order]}
+            if kind == "textarea":
+                text = value["text"]
+                return {"text": "\n".join(text) if isinstance(text, list) else str(text)}
+        except (KeyError, TypeError, ValueError, IndexError, StopIteration, AttributeError):
+            raise QueueError(f"{where}: a '{kind}' result Scrubline cannot read") from None
+    return None
+
+
+def _label_studio_min_answer(record: Mapping[str, Any], where: str) -> dict[str, Any] | None:
+    """The answer of a JSON-MIN record of a non-span task: one key per control, its value."""
+    if (value := record.get(RATING_CONTROL)) is not None:
+        rating = value.get("rating") if isinstance(value, dict) else value
+        return {"rating": int(rating)}
+    if (value := record.get(PAIRWISE_CONTROL)) is not None:
+        selected = value.get("selected") if isinstance(value, dict) else value
+        return {"ranking": [0, 1] if selected == "left" else [1, 0]}
+    if (value := record.get(RANKING_CONTROL)) is not None:
+        ranks = value.get("ranker", value) if isinstance(value, dict) else {RANKING_CONTROL: value}
+        order = ranks.get(RANKING_CONTROL) if isinstance(ranks, dict) else ranks
+        return {"ranking": [int(x) for x in order or []]}
+    if (value := record.get(TEXT_CONTROL)) is not None:
+        return {"text": "\n".join(value) if isinstance(value, list) else str(value)}
+    value = record.get(CHOICE_CONTROL)
+    if isinstance(value, str):
+        return {"labels": [value]}
+    if isinstance(value, dict) and isinstance(value.get("choices"), list):
+        return {"labels": [str(x) for x in value["choices"]]}
+    if isinstance(value, list) and value and all(isinstance(x, str) for x in value):
+        return {"labels": value}
+    return None
 
 
 def _label_studio_records(path: Path) -> tuple[str, list[dict[str, Any]]]:
@@ -349,7 +598,38 @@ class LabelStudio(Format):
             region["readonly"] = True  # the editor locks it: no move, relabel or delete
         return region
 
-    def records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
+    kinds = tuple(kind.value for kind in QueueTask)
+
+    @staticmethod
+    def _kind_task(item: QueueItem, settings: QueueSettings, width: int) -> dict[str, Any]:
+        data: dict[str, Any] = {TEXT_OBJECT: item.text, "item_id": item.item_id, "queue": item.queue}
+        if settings.task is QueueTask.PREFERENCE:
+            responses = responses_of(item)
+            data[PROMPT_OBJECT] = messages_of(item)
+            if width <= 2:  # the two <Text> objects of a pairwise config
+                data["response_0"], data["response_1"] = responses[0], responses[1]
+            data[RESPONSES_OBJECT] = [
+                {"id": str(i), "title": f"Response {i + 1}", "body": r} for i, r in enumerate(responses)
+            ]
+        else:
+            data["messages"] = messages_of(item)
+        task: dict[str, Any] = {"data": data}
+        result = _label_studio_suggestion(item, settings, width)
+        if result:
+            prediction: dict[str, Any] = {"model_version": item.model or PLACEHOLDER_AGENT, "result": result}
+            if item.confidence is not None:
+                prediction["score"] = round(item.confidence, 6)
+            task["predictions"] = [prediction]
+        return task
+
+    def records(
+        self, items: Sequence[QueueItem], labels: Sequence[str], settings: QueueSettings | None = None
+    ) -> list[dict[str, Any]]:
+        kind = _kind(items, settings)
+        if kind != SPANS:
+            settings = _need_settings(self, kind, settings)
+            width = preference_width(items) if kind == QueueTask.PREFERENCE.value else 2
+            return [self._kind_task(item, settings, width) for item in items]
         allowed = set(labels)
         tasks = []
         for item in items:
@@ -372,8 +652,14 @@ class LabelStudio(Format):
             tasks.append(task)
         return tasks
 
-    def export(self, items: Sequence[QueueItem], path: str | os.PathLike[str], labels: Sequence[str]) -> Path:
-        tasks = self.records(items, labels)
+    def export(
+        self,
+        items: Sequence[QueueItem],
+        path: str | os.PathLike[str],
+        labels: Sequence[str],
+        settings: QueueSettings | None = None,
+    ) -> Path:
+        tasks = self.records(items, labels, settings)
         return atomic_write(
             Path(path),
             lambda tmp: Path(tmp).write_text(
@@ -415,6 +701,7 @@ class LabelStudio(Format):
                     where=at,
                     skipped=bool(note.get("was_cancelled") or note.get("skipped")),
                     placeholders=marks,
+                    answer=_label_studio_answer(note.get("result") or [], at),
                 )
             )
         return out
@@ -427,6 +714,14 @@ class LabelStudio(Format):
         item_id = record.get("item_id")
         if not item_id:
             raise QueueError(f"{where}: no item_id (was it exported by scrubline?)")
+        try:
+            answer = _label_studio_min_answer(record, where)
+        except (TypeError, ValueError, AttributeError):
+            raise QueueError(f"{where}: an answer Scrubline cannot read") from None
+        if answer is not None:
+            return [
+                ToolAnnotation(str(item_id), _user_keys(record.get("annotator")), (), where, answer=answer)
+            ]
         # JSON-MIN keeps one key per control, each a list of its regions' values.
         result = []
         for control in (ENTITY_CONTROL, PLACEHOLDER_CONTROL):
@@ -480,13 +775,126 @@ def argilla_settings(labels: Sequence[str], placeholder_labels: Sequence[str], c
     )
 
 
+def _argilla_rating_values(settings: QueueSettings) -> list[int] | None:
+    """The values of an Argilla RatingQuestion for the scale (it takes 0 to 10), else None."""
+    scale = settings.rating_scale
+    return list(range(scale.min, scale.max + 1)) if 0 <= scale.min and scale.max <= 10 else None
+
+
+def argilla_settings_for(
+    settings: QueueSettings, placeholder_labels: Sequence[str], client=None, responses: int = 2
+):
+    """The `argilla.Settings` of a queue's dataset, per task kind (see the module docstring);
+    `responses`: for preference queues, the most responses an item has."""
+    task = settings.task
+    if task is QueueTask.SPANS:
+        return argilla_settings(settings.labels, placeholder_labels, client=client)
+    try:
+        import argilla as rg
+    except ImportError:
+        from ..errors import MissingDependencyError
+
+        raise MissingDependencyError(
+            "the Argilla settings need the argilla package (pip install argilla)"
+        ) from None
+    guidelines = settings.instructions or None
+    if task is QueueTask.PREFERENCE:
+        fields = [rg.ChatField(name=PROMPT_OBJECT, _client=client)] + [
+            rg.TextField(name=f"response_{i}", title=f"Response {i + 1}", required=i < 2, client=client)
+            for i in range(max(2, responses))
+        ]
+        values = {f"response_{i}": f"Response {i + 1}" for i in range(max(2, responses))}
+        questions = [rg.RankingQuestion(name=RANKING_CONTROL, values=values, client=client)]
+    else:
+        fields = [rg.ChatField(name="messages", _client=client)]
+        if task is QueueTask.CLASSIFICATION:
+            kind = rg.MultiLabelQuestion if settings.multi else rg.LabelQuestion
+            questions = [kind(name=CHOICE_CONTROL, labels=list(settings.labels), client=client)]
+        elif task is QueueTask.RATING:
+            stars = _argilla_rating_values(settings)
+            if stars is not None:
+                questions = [rg.RatingQuestion(name=RATING_CONTROL, values=stars, client=client)]
+            else:
+                scale = settings.rating_scale
+                values = [str(v) for v in range(scale.min, scale.max + 1)]
+                questions = [rg.LabelQuestion(name=RATING_CONTROL, labels=values, client=client)]
+        else:
+            questions = [rg.TextQuestion(name=TEXT_CONTROL, client=client)]
+    return rg.Settings(
+        guidelines=guidelines,
+        fields=fields,
+        questions=questions,
+        metadata=[rg.TermsMetadataProperty(name="queue", client=client)],
+    )
+
+
+def _argilla_suggestion(item: QueueItem, settings: QueueSettings) -> dict[str, Any]:
+    found = item.suggestion or {}
+    agent = item.model or PLACEHOLDER_AGENT
+    score = None if item.confidence is None else round(item.confidence, 6)
+    task = settings.task
+    if task is QueueTask.CLASSIFICATION and _labels_of(found):
+        labels = _labels_of(found)
+        if settings.multi:
+            scores = found.get("scores") or {}
+            per = [round(float(scores.get(x, score if score is not None else 1.0)), 6) for x in labels]
+            return {CHOICE_CONTROL: {"value": labels, "score": per, "agent": agent}}
+        return {CHOICE_CONTROL: {"value": labels[0], "score": score, "agent": agent}}
+    if task is QueueTask.RATING and isinstance(found.get("rating"), int):
+        value: Any = found["rating"] if _argilla_rating_values(settings) else str(found["rating"])
+        return {RATING_CONTROL: {"value": value, "score": score, "agent": agent}}
+    if task is QueueTask.PREFERENCE and found.get("ranking"):
+        value = [f"response_{i}" for i in found["ranking"]]
+        return {RANKING_CONTROL: {"value": value, "score": None, "agent": agent}}
+    if task is QueueTask.TEXT and isinstance(found.get("text"), str):
+        return {TEXT_CONTROL: {"value": found["text"], "score": score, "agent": agent}}
+    return {}
+
+
+def _argilla_answer(question: str, value: Any, where: str) -> dict[str, Any]:
+    try:
+        if question == CHOICE_CONTROL:
+            return {"labels": [str(x) for x in value] if isinstance(value, list) else [str(value)]}
+        if question == RATING_CONTROL:
+            return {"rating": int(value)}
+        if question == RANKING_CONTROL:
+            order = [v.get("value") if isinstance(v, dict) else v for v in value]
+            return {"ranking": [int(str(x).removeprefix("response_")) for x in order]}
+        return {"text": str(value)}
+    except (TypeError, ValueError, AttributeError):
+        raise QueueError(f"{where}: a '{question}' response Scrubline cannot read") from None
+
+
 @register
 class Argilla(Format):
     name = "argilla"
     tool = "Argilla"
     suffix = ".jsonl"
+    kinds = tuple(kind.value for kind in QueueTask)
 
-    def records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
+    def _kind_record(self, item: QueueItem, settings: QueueSettings) -> dict[str, Any]:
+        if settings.task is QueueTask.PREFERENCE:
+            fields: dict[str, Any] = {PROMPT_OBJECT: messages_of(item)}
+            fields.update({f"response_{i}": r for i, r in enumerate(responses_of(item))})
+        else:
+            fields = {"messages": messages_of(item)}
+        return {
+            "id": item.item_id,
+            "fields": fields,
+            "metadata": {"queue": item.queue},
+            "suggestions": _argilla_suggestion(item, settings),
+            "responses": {},
+            "vectors": {},
+            "status": "pending",
+        }
+
+    def records(
+        self, items: Sequence[QueueItem], labels: Sequence[str], settings: QueueSettings | None = None
+    ) -> list[dict[str, Any]]:
+        kind = _kind(items, settings)
+        if kind != SPANS:
+            settings = _need_settings(self, kind, settings)
+            return [self._kind_record(item, settings) for item in items]
         allowed = set(labels)
         out = []
         for item in items:
@@ -524,7 +932,17 @@ class Argilla(Format):
             where = f"{path}: record {number}"
             if not isinstance(record, dict) or not record.get("id"):
                 raise QueueError(f"{where}: not an Argilla record (no 'id')")
-            responses = (record.get("responses") or {}).get(ARGILLA_QUESTION) or []
+            answered = record.get("responses") or {}
+            for question in (CHOICE_CONTROL, RATING_CONTROL, RANKING_CONTROL, TEXT_CONTROL):
+                if question not in answered:
+                    continue
+                for response in answered[question] or []:
+                    if response.get("status", "submitted") != "submitted":
+                        continue
+                    answer = _argilla_answer(question, response.get("value"), where)
+                    who = _user_keys(response.get("user_id"))
+                    out.append(ToolAnnotation(str(record["id"]), who, (), where, answer=answer))
+            responses = answered.get(ARGILLA_QUESTION) or []
             for response in responses:
                 if response.get("status", "submitted") != "submitted":
                     continue  # a draft, or discarded: not work to take in
@@ -557,8 +975,24 @@ class Doccano(Format):
     name = "doccano"
     tool = "doccano"
     suffix = ".jsonl"
+    kinds = (SPANS, QueueTask.CLASSIFICATION.value)
 
-    def records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
+    def records(
+        self, items: Sequence[QueueItem], labels: Sequence[str], settings: QueueSettings | None = None
+    ) -> list[dict[str, Any]]:
+        kind = _kind(items, settings)
+        if kind != SPANS:
+            _need_settings(self, kind, settings)
+            # doccano's text classification import: `label` a list of label names.
+            return [
+                {
+                    "text": item.text,
+                    "label": _labels_of(item.suggestion),
+                    "item_id": item.item_id,
+                    "queue": item.queue,
+                }
+                for item in items
+            ]
         allowed = set(labels)
         out = []
         for item in items:
@@ -584,8 +1018,14 @@ class Doccano(Format):
             item_id = record.get("item_id") or meta.get("item_id")
             if not item_id:
                 raise QueueError(f"{where}: no item_id (was it exported by scrubline?)")
+            entries = record.get("label") or []
+            if isinstance(entries, list) and entries and all(isinstance(x, str) for x in entries):
+                # text classification: label names
+                who = _user_keys(record.get("annotator") or record.get("user"))
+                out.append(ToolAnnotation(str(item_id), who, (), where, answer={"labels": list(entries)}))
+                continue
             spans = []
-            for entry in record.get("label") or []:
+            for entry in entries:
                 if isinstance(entry, list | tuple) and len(entry) == 3:
                     spans.append(_span(entry[0], entry[1], entry[2], where))
                 elif isinstance(entry, dict):
@@ -635,8 +1075,48 @@ class Prodigy(Format):
     name = "prodigy"
     tool = "Prodigy"
     suffix = ".jsonl"
+    kinds = (SPANS, QueueTask.CLASSIFICATION.value, QueueTask.RATING.value, QueueTask.PREFERENCE.value)
 
-    def records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
+    @staticmethod
+    def _choice_task(item: QueueItem, settings: QueueSettings) -> dict[str, Any]:
+        found = item.suggestion or {}
+        task = settings.task
+        meta = {"item_id": item.item_id, "queue": item.queue, "task": task.value}
+        style = "single"
+        if task is QueueTask.CLASSIFICATION:
+            text = item.text
+            options = [{"id": label, "text": label} for label in settings.labels]
+            accept: list[Any] = _labels_of(found)
+            style = "multiple" if settings.multi else "single"
+        elif task is QueueTask.RATING:
+            text = item.text
+            scale = settings.rating_scale
+            options = [{"id": v, "text": str(v)} for v in range(scale.min, scale.max + 1)]
+            accept = [found["rating"]] if isinstance(found.get("rating"), int) else []
+        else:
+            responses = responses_of(item)
+            if len(responses) != 2:
+                raise QueueError(
+                    f"item {item.item_id}: Prodigy's choice takes the better of two responses; this item "
+                    f"has {len(responses)} (export it to label-studio, argilla or parquet)"
+                )
+            prompt = messages_of(item)
+            text = "\n".join(f"{m['role']}: {m['content']}" for m in prompt)
+            options = [{"id": i, "text": r} for i, r in enumerate(responses)]
+            accept = [found["ranking"][0]] if found.get("ranking") else []
+        out: dict[str, Any] = {"text": text, "options": options, "accept": accept}
+        out["config"] = {"choice_style": style}
+        out["meta"] = meta
+        out["_input_hash"], out["_task_hash"] = prodigy_hashes(out)
+        return out
+
+    def records(
+        self, items: Sequence[QueueItem], labels: Sequence[str], settings: QueueSettings | None = None
+    ) -> list[dict[str, Any]]:
+        kind = _kind(items, settings)
+        if kind != SPANS:
+            settings = _need_settings(self, kind, settings)
+            return [self._choice_task(item, settings) for item in items]
         allowed = set(labels)
         out = []
         for item in items:
@@ -662,12 +1142,36 @@ class Prodigy(Format):
                 raise QueueError(f"{where}: no meta.item_id (was it exported by scrubline?)")
             if task.get("answer", "accept") != "accept":
                 continue  # rejected or ignored: no annotation
+            kind = (task.get("meta") or {}).get("task") or SPANS
+            if kind != SPANS:
+                who = _user_keys(task.get("_annotator_id") or task.get("_session_id"))
+                answer = self._choice_answer(kind, task.get("accept"), len(task.get("options") or []), where)
+                out.append(ToolAnnotation(str(item_id), who, (), where, answer=answer))
+                continue
             spans = [
                 _span(s.get("start"), s.get("end"), s.get("label"), where) for s in task.get("spans") or []
             ]
             who = _user_keys(task.get("_annotator_id") or task.get("_session_id"))
             out.append(ToolAnnotation(str(item_id), who, _entity_spans(spans), where))
         return ToolExport(out)
+
+    @staticmethod
+    def _choice_answer(kind: str, accept: Any, options: int, where: str) -> dict[str, Any]:
+        if not isinstance(accept, list):
+            raise QueueError(f"{where}: 'accept' is not a list of option ids")
+        try:
+            if kind == QueueTask.CLASSIFICATION.value:
+                return {"labels": [str(x) for x in accept]}
+            if kind == QueueTask.RATING.value:
+                (rating,) = accept
+                return {"rating": int(rating)}
+            if kind == QueueTask.PREFERENCE.value:
+                (chosen,) = accept
+                chosen = int(chosen)
+                return {"ranking": [chosen, *(i for i in range(options) if i != chosen)]}
+        except (TypeError, ValueError):
+            raise QueueError(f"{where}: a {kind} task accepts exactly one option") from None
+        raise QueueError(f"{where}: meta.task '{kind}' is not a task kind Prodigy exports have")
 
     def item_ids(self, path: str | os.PathLike[str]) -> list[str]:
         return [str(task["meta"]["item_id"]) for task in _read_json_records(Path(path))]
@@ -692,9 +1196,19 @@ def _parquet_schemas():
             ("predictions", pa.list_(scored)),
             ("confidence", pa.float64()),
             ("model", pa.string()),
+            ("task", pa.string()),
+            ("content", pa.string()),  # JSON: the kind's view (messages; prompt and responses)
+            ("suggestion", pa.string()),  # JSON: a model's answer, or null
         ]
     )
-    completed = pa.schema([("item_id", pa.string()), ("annotator", pa.string()), ("spans", pa.list_(span))])
+    completed = pa.schema(
+        [
+            ("item_id", pa.string()),
+            ("annotator", pa.string()),
+            ("spans", pa.list_(span)),
+            ("answer", pa.string()),  # JSON: the answer of a non-span item
+        ]
+    )
     return export, completed
 
 
@@ -702,6 +1216,7 @@ def _parquet_schemas():
 class Parquet(Format):
     name = "parquet"
     suffix = ".parquet"
+    kinds = tuple(kind.value for kind in QueueTask)
 
     @property
     def schema(self):
@@ -711,8 +1226,11 @@ class Parquet(Format):
     def annotation_schema(self):
         return _parquet_schemas()[1]
 
-    def records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
-        allowed = set(labels)
+    def records(
+        self, items: Sequence[QueueItem], labels: Sequence[str], settings: QueueSettings | None = None
+    ) -> list[dict[str, Any]]:
+        kind = _kind(items, settings)
+        allowed = set(labels) if kind == SPANS else set()
         return [
             {
                 "item_id": item.item_id,
@@ -726,15 +1244,26 @@ class Parquet(Format):
                 ],
                 "confidence": item.confidence,
                 "model": item.model,
+                "task": item.task or SPANS,
+                "content": json.dumps(item.content or {}, ensure_ascii=False),
+                "suggestion": None
+                if item.suggestion is None
+                else json.dumps(item.suggestion, ensure_ascii=False),
             }
             for item in items
         ]
 
-    def export(self, items: Sequence[QueueItem], path: str | os.PathLike[str], labels: Sequence[str]) -> Path:
+    def export(
+        self,
+        items: Sequence[QueueItem],
+        path: str | os.PathLike[str],
+        labels: Sequence[str],
+        settings: QueueSettings | None = None,
+    ) -> Path:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        table = pa.Table.from_pylist(self.records(items, labels), schema=self.schema)
+        table = pa.Table.from_pylist(self.records(items, labels, settings), schema=self.schema)
         return atomic_write(Path(path), lambda tmp: pq.write_table(table, tmp))
 
     def _read(self, path: Path):
@@ -750,10 +1279,11 @@ class Parquet(Format):
     def read(self, path: str | os.PathLike[str]) -> ToolExport:
         path = Path(path)
         table = self._read(path)
-        missing = {"item_id", "spans"} - set(table.column_names)
-        if missing:
+        columns = set(table.column_names)
+        if "item_id" not in columns or not columns & {"spans", "answer"}:
             raise QueueError(
-                f"{path}: needs columns item_id, annotator, spans (missing {', '.join(sorted(missing))})"
+                f"{path}: needs columns item_id, annotator, and spans (or answer, JSON text, for "
+                "non-span tasks)"
             )
         out = []
         for number, row in enumerate(table.to_pylist(), 1):
@@ -761,9 +1291,19 @@ class Parquet(Format):
             spans = [
                 _span(s.get("start"), s.get("end"), s.get("label"), where) for s in row.get("spans") or []
             ]
+            answer = row.get("answer")
+            if answer is not None:
+                try:
+                    answer = json.loads(answer) if isinstance(answer, str) else dict(answer)
+                except (TypeError, ValueError):
+                    raise QueueError(f"{path}: row {number}: 'answer' is not a JSON object") from None
             out.append(
                 ToolAnnotation(
-                    str(row["item_id"]), _user_keys(row.get("annotator")), _entity_spans(spans), where
+                    str(row["item_id"]),
+                    _user_keys(row.get("annotator")),
+                    _entity_spans(spans),
+                    where,
+                    answer=answer,
                 )
             )
         return ToolExport(out)
@@ -912,8 +1452,25 @@ def import_annotations(
                 f"item {note.item_id} ({name}): {_count(len(stray), 'placeholder label')} on text that "
                 "is not a redaction placeholder, left out"
             )
+    settings = store.settings()
+    answers: dict[int, dict[str, Any] | None] = {}
+    for index, (note, _) in enumerate(credited):
+        if note.skipped:
+            continue
+        item = items[note.item_id]
+        queue = settings.get(item.queue)
+        if (item.task or SPANS) == SPANS or queue is None:
+            answers[index] = None
+            continue
+        if note.answer is None:
+            raise QueueError(
+                f"{note.where}: item {note.item_id} is a {item.task} item, but the annotation has no answer"
+            )
+        answers[index] = check_answer(queue, item, note.answer, f"{note.where} (item {note.item_id})")
     result = store.save_annotations(
-        Annotation(note.item_id, name, note.spans) for note, name in credited if not note.skipped
+        Annotation(note.item_id, name, note.spans, answers[index])
+        for index, (note, name) in enumerate(credited)
+        if not note.skipped
     )
     for outcome in ("new", "replaced", "unchanged"):
         for item_id, name in getattr(result, outcome):

@@ -13,6 +13,20 @@ keyed hashes, `<ENC:PERSON:...>` for encryption, runs of the masking character f
 span is labelled `REDACTED:<ENTITY>`; when several entities write the same text (a shared custom
 placeholder, one masking character) it is `REDACTED:ANY`. `redact` leaves nothing to mark.
 
+Non-span task kinds (`QueueSettings.task`) carry the kind's view of the redacted record in
+`NewItem.content`, and a plain rendering of it in `text` (what span-era code and agreement read):
+
+* chat records (`messages_field`, default `messages`: a list of `{"role", "content"}`; each
+  message's content was redacted as its own text, roles kept): `{"messages": [...]}`, rendered
+  as one `role: content` line per message;
+* preference queues: `{"prompt": str | messages, "responses": [str, ...]}` from `prompt_field`
+  (or, when the record has none, its messages) and `responses_field` (two or more strings, or
+  messages whose `content` is the response), rendered under `[prompt]`, `[response 1]`, ...;
+* any other record in a classification, rating or text queue: `{"text": ...}`, the record's
+  annotatable text as for spans.
+
+Non-span items get no span pre-labels (their suggestions come from `scrubline queue train`).
+
 Surrogates (realistic fakes) match no pattern: the pipeline writes where they stand, per field,
 in the `_surrogates` column (offsets and entity types, never a value), and those spans are
 marked `REDACTED:<ENTITY>` like placeholders.
@@ -30,7 +44,7 @@ from typing import Any
 
 from ..fields import Decision, FieldPlan, display_path
 from ..policy import Action, Policy
-from ..routing import PrelabelKind, QueueSettings
+from ..routing import PrelabelKind, QueueSettings, QueueTask
 from .base import PLACEHOLDER_PREFIX, GoldItem, NewItem, QueueError, QueueStore, Span, TextField
 from .prelabel import get_prelabeller
 
@@ -185,6 +199,94 @@ def compose_text(row: Mapping[str, Any], plan: FieldPlan, id_field: str) -> tupl
     return "".join(pieces), fields
 
 
+def _message(value: Any, where: str) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise QueueError(f"{where}: a message must be an object with 'role' and 'content'")
+    role, content = value.get("role"), value.get("content")
+    if not isinstance(role, str) or (content is not None and not isinstance(content, str)):
+        raise QueueError(f"{where}: a message needs a text 'role' and a text 'content'")
+    return {"role": role, "content": content or ""}
+
+
+def _messages(value: Any, where: str) -> list[dict[str, str]] | None:
+    """The messages of a chat value (a list of role/content objects), or None when it is not one."""
+    if not isinstance(value, list) or not value or not all(isinstance(m, Mapping) for m in value):
+        return None
+    return [_message(m, f"{where}[{i}]") for i, m in enumerate(value)]
+
+
+class _Rendering:
+    """A plain text built piece by piece, with where each record field's value sits in it."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.fields: list[TextField] = []
+        self.offset = 0
+
+    def add(self, text: str, path: str | None = None) -> None:
+        if path is not None:
+            self.fields.append(TextField(path, self.offset, self.offset + len(text)))
+        self.pieces.append(text)
+        self.offset += len(text)
+
+    def chat(self, messages: Sequence[Mapping[str, str]], path: str) -> None:
+        for index, message in enumerate(messages):
+            if index:
+                self.add("\n")
+            self.add(f"{message['role']}: ")
+            self.add(message["content"], f"{path}[{index}].content")
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+def task_content(
+    row: Mapping[str, Any], settings: QueueSettings, plan: FieldPlan, id_field: str, where: str
+) -> tuple[dict[str, Any], str, list[TextField]]:
+    """(content, text, fields) of a redacted row in a non-span queue (see the module docstring)."""
+    out = _Rendering()
+    messages = _messages(row.get(settings.messages_field), f"{where}: {settings.messages_field}")
+    if settings.task is QueueTask.PREFERENCE:
+        prompt_value = row.get(settings.prompt_field)
+        prompt: str | list[dict[str, str]]
+        if isinstance(prompt_value, str):
+            prompt = prompt_value
+            out.add(field_header(settings.prompt_field))
+            out.add(prompt, settings.prompt_field)
+        else:
+            chat = _messages(prompt_value, f"{where}: {settings.prompt_field}")
+            path = settings.prompt_field if chat is not None else settings.messages_field
+            chat = chat if chat is not None else messages
+            if chat is None:
+                raise QueueError(
+                    f"{where}: a preference item needs '{settings.prompt_field}' (text or messages) "
+                    f"or '{settings.messages_field}' (messages)"
+                )
+            prompt = chat
+            out.add(field_header(settings.prompt_field))
+            out.chat(chat, path)
+        raw = row.get(settings.responses_field)
+        if not isinstance(raw, list) or len(raw) < 2:
+            raise QueueError(f"{where}: a preference item needs '{settings.responses_field}': two or more")
+        responses = []
+        for index, response in enumerate(raw):
+            path = f"{settings.responses_field}[{index}]"
+            if isinstance(response, Mapping):
+                response, path = _message(response, f"{where}: {path}")["content"], f"{path}.content"
+            if not isinstance(response, str):
+                raise QueueError(f"{where}: {path}: a response must be text (or a message)")
+            responses.append(response)
+            out.add(FIELD_SEPARATOR + field_header(f"response {index + 1}"))
+            out.add(response, path)
+        return {"prompt": prompt, "responses": responses}, out.text, out.fields
+    if messages is not None:
+        out.chat(messages, settings.messages_field)
+        return {"messages": messages}, out.text, out.fields
+    text, fields = compose_text(row, plan, id_field)
+    return {"text": text}, text, fields
+
+
 class ItemBuilder:
     """Builds queue items for one policy. Build once per process (the pre-labeller loads once)."""
 
@@ -217,9 +319,14 @@ class ItemBuilder:
             queue = row.get(QUEUE_COLUMN)
             if queue is None:  # filtered by a routing rule
                 continue
-            self.settings(queue)
+            settings = self.settings(queue)
             record_id = str(row[id_field])
-            text, fields = compose_text(row, self.plan, id_field)
+            content: dict[str, Any] = {}
+            if settings.task is QueueTask.SPANS:
+                text, fields = compose_text(row, self.plan, id_field)
+            else:
+                where = f"record {record_id} (queue '{queue}', task {settings.task.value})"
+                content, text, fields = task_content(row, settings, self.plan, id_field, where)
             items.append(
                 NewItem(
                     item_id=item_key(record_id) if item_key else item_id_for(source_id, record_id),
@@ -234,6 +341,8 @@ class ItemBuilder:
                     ),
                     source_id=source_id,
                     batch_key=batch_key,
+                    task=settings.task.value,
+                    content=content,
                 )
             )
             languages.append(str(row.get("_language") or self.policy.primary_language))

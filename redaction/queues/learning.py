@@ -50,8 +50,8 @@ from typing import Any
 import numpy as np
 
 from ..home import scrubline_home
-from ..routing import QueueOrder, QueueSettings, TaskKind
-from .base import AnnotationOrigin, QueueError, QueueStore, SpotCheck
+from ..routing import QueueModel, QueueOrder, QueueSettings, QueueTask
+from .base import Origin, QueueError, QueueStore, SpotCheck
 
 META_FORMAT = 1
 LIBRARIES = ("sklearn", "spacy")
@@ -59,7 +59,7 @@ LIBRARIES = ("sklearn", "spacy")
 # spaCy's textcat on the same splits and trains and predicts much faster
 # (benchmarks/queue_models.py; figures in the commit that set it).
 DEFAULT_LIBRARY = "sklearn"
-LEARNED_KINDS = (TaskKind.CLASSIFICATION, TaskKind.RATING)
+LEARNED_KINDS = (QueueTask.CLASSIFICATION, QueueTask.RATING)
 
 Aggregator = Callable[[Sequence[Any], QueueSettings], dict[str, dict[str, Any]]]
 
@@ -76,11 +76,11 @@ def answer_labels(settings: QueueSettings, answer: Mapping[str, Any] | None) -> 
     answer of another shape or outside the queue's labels or scale."""
     if not isinstance(answer, Mapping):
         return None
-    if settings.task is TaskKind.RATING:
+    if settings.task is QueueTask.RATING:
         value = answer.get("rating")
         if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
             return None
-        if not settings.scale.min <= int(value) <= settings.scale.max:
+        if not settings.rating_scale.min <= int(value) <= settings.rating_scale.max:
             return None
         return (str(int(value)),)
     labels = answer.get("labels")
@@ -94,7 +94,7 @@ def answer_labels(settings: QueueSettings, answer: Mapping[str, Any] | None) -> 
 
 
 def labels_answer(settings: QueueSettings, labels: Sequence[str]) -> dict[str, Any]:
-    if settings.task is TaskKind.RATING:
+    if settings.task is QueueTask.RATING:
         return {"rating": int(labels[0])}
     return {"labels": list(labels)}
 
@@ -105,14 +105,14 @@ def majority_vote(annotations: Sequence[Any], settings: QueueSettings) -> dict[s
     labels: each label more than half the annotators chose (an item with none is left out)."""
     votes: dict[str, list[tuple[str, ...]]] = {}
     for note in annotations:
-        if note.origin == AnnotationOrigin.MODEL:
+        if note.origin == Origin.MODEL:
             continue
         labels = answer_labels(settings, note.answer)
         if labels is not None:
             votes.setdefault(note.item_id, []).append(labels)
     out: dict[str, dict[str, Any]] = {}
     for item_id, given in votes.items():
-        if settings.task is TaskKind.CLASSIFICATION and settings.multi:
+        if settings.task is QueueTask.CLASSIFICATION and settings.multi:
             counts = Counter(label for labels in given for label in labels)
             chosen = sorted(label for label, n in counts.items() if n * 2 > len(given))
             if chosen:
@@ -478,7 +478,7 @@ def _check_private(path: Path) -> None:
 
 
 @dataclass
-class QueueModel:
+class TrainedModel:
     queue: str
     version: int
     settings: QueueSettings
@@ -504,7 +504,7 @@ class QueueModel:
         )
 
 
-def _save(model: QueueModel, meta: dict[str, Any], split: dict[str, list[str]], home: Path | None) -> Path:
+def _save(model: TrainedModel, meta: dict[str, Any], split: dict[str, list[str]], home: Path | None) -> Path:
     root = queue_models_dir(model.queue, home)
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     models_root(home).chmod(0o700)
@@ -540,7 +540,7 @@ def _save(model: QueueModel, meta: dict[str, Any], split: dict[str, list[str]], 
 
 def load_model(
     queue: str, version: int | None = None, *, settings: QueueSettings, home: Path | None = None
-) -> QueueModel:
+) -> TrainedModel:
     """A saved version (default: the latest), after checking its files: present, unchanged
     (sha256 in meta.json), nothing extra, private to you."""
     versions = model_versions(queue, home)
@@ -582,7 +582,7 @@ def load_model(
     if listed:
         raise ModelError(f"{folder}: missing model file(s) {', '.join(sorted(listed))}")
     backend = BACKENDS[meta["library"]].load(folder, meta["labels"], bool(meta["multi"]))
-    return QueueModel(queue, version, settings, backend, meta, folder)
+    return TrainedModel(queue, version, settings, backend, meta, folder)
 
 
 # --- training --------------------------------------------------------------------------------
@@ -606,7 +606,7 @@ def split_holdout(data: LabelledSet, share: float, seed: int, multi: bool) -> tu
 
 @dataclass
 class TrainReport:
-    model: QueueModel
+    model: TrainedModel
     train_size: int
     heldout_size: int
     metrics: dict[str, Any]
@@ -625,14 +625,15 @@ def train_queue_model(
     share, save it. Raises ModelError when there is too little to learn from."""
     settings = queue_settings(store, queue)
     data = labelled_set(store, queue, aggregator)
-    need = settings.model.min_annotations
+    learning = settings.model or QueueModel()
+    need = learning.min_annotations
     if len(data.item_ids) < need:
         raise ModelError(
             f"queue '{queue}' has {len(data.item_ids)} labelled item(s); training needs {need}"
             " (model.min_annotations in the policy)"
         )
-    multi = settings.task is TaskKind.CLASSIFICATION and settings.multi
-    train_at, heldout_at = split_holdout(data, settings.model.holdout, settings.model.seed, multi)
+    multi = settings.task is QueueTask.CLASSIFICATION and settings.multi
+    train_at, heldout_at = split_holdout(data, learning.holdout, learning.seed, multi)
     train, heldout = data.subset(train_at), data.subset(heldout_at)
     seen = sorted({label for labels in train.targets for label in labels})
     if multi:
@@ -642,10 +643,10 @@ def train_queue_model(
             raise ModelError(
                 f"queue '{queue}': the training items carry one class only ({seen[0]}); need two"
             )
-        classes = sorted(seen, key=int) if settings.task is TaskKind.RATING else [
+        classes = sorted(seen, key=int) if settings.task is QueueTask.RATING else [
             c for c in settings.labels if c in seen
         ]  # fmt: skip
-    backend = backend_for(library or settings.model.library, classes, multi, settings.model.seed)
+    backend = backend_for(library or learning.kind.value, classes, multi, learning.seed)
     started = time.perf_counter()
     backend.fit(train.texts, train.targets)
     seconds = time.perf_counter() - started
@@ -654,7 +655,7 @@ def train_queue_model(
     truth = [tuple(label for label in t if label in known) for t in heldout.targets]
     metrics = evaluate(classes, multi, truth, backend.predict_proba(heldout.texts))
     version = (model_versions(queue, home) or [0])[-1] + 1
-    model = QueueModel(queue, version, settings, backend)
+    model = TrainedModel(queue, version, settings, backend)
     meta = {
         "format": META_FORMAT,
         "queue": queue,
@@ -662,7 +663,7 @@ def train_queue_model(
         "name": model.name,
         "kind": settings.task.value,
         "multi": multi,
-        "rating_as": "classes" if settings.task is TaskKind.RATING else None,
+        "rating_as": "classes" if settings.task is QueueTask.RATING else None,
         "library": backend.library,
         "library_version": backend.library_version,
         "labels": classes,
@@ -671,7 +672,7 @@ def train_queue_model(
         "data_sha256": data.sha256(),
         "heldout": metrics,
         "train_seconds": round(seconds, 3),
-        "seed": settings.model.seed,
+        "seed": learning.seed,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "contents": "vocabulary and weights learned from the queue's redacted texts; item ids; no raw values",
     }
@@ -723,7 +724,7 @@ def diversity_priorities(
     return out
 
 
-def suggest(store: QueueStore, queue: str, model: QueueModel, *, batch: int = 20) -> int:
+def suggest(store: QueueStore, queue: str, model: TrainedModel, *, batch: int = 20) -> int:
     """Write the model's predictions on the queue's open items (pre-annotations for pulls) and
     order the queue for its `order` setting. Returns how many items got a suggestion."""
     items = store.open_items(queue)
@@ -788,7 +789,7 @@ class AutolabelReport:
 def autolabel(
     store: QueueStore,
     queue: str,
-    model: QueueModel,
+    model: TrainedModel,
     *,
     threshold: float | None = None,
     spot_check: float | None = None,
@@ -893,7 +894,7 @@ def spot_check_report(
     answer: the measured accuracy of the labels it accepts alone at that confidence."""
     settings = queue_settings(store, queue)
     checks = store.spot_checks(queue)
-    people = aggregator([a for a in store.annotations(queue) if a.origin != AnnotationOrigin.MODEL], settings)
+    people = aggregator([a for a in store.annotations(queue) if a.origin != Origin.MODEL], settings)
     report = SpotCheckReport(queue, len(checks), 0, 0)
     for check in checks:
         if check.item_id not in people:
@@ -910,7 +911,7 @@ def spot_check_report(
 def auto_label_records(store: QueueStore, queue: str) -> list[dict[str, Any]]:
     """The queue's auto-accepted labels, each marked `origin: model` with the model's name,
     for an export (the item's redacted text, its answer, no raw value)."""
-    notes = [a for a in store.annotations(queue) if a.origin == AnnotationOrigin.MODEL]
+    notes = [a for a in store.annotations(queue) if a.origin == Origin.MODEL]
     items = {i.item_id: i for i in store.items([a.item_id for a in notes])}
     return [
         {
@@ -937,7 +938,7 @@ class AutoLabelExport:
     def __init__(self, records: Sequence[dict[str, Any]]):
         self.records = {r["item_id"]: r for r in records}
 
-    def export(self, items, path, labels) -> Path:
+    def export(self, items, path, labels, settings=None) -> Path:
         path = Path(path)
         with path.open("w", encoding="utf-8") as handle:
             for item in items:

@@ -139,13 +139,13 @@ def _hidden_temp(path: Path) -> Path:
 
 
 def export_audited(fmt, items: Sequence[QueueItem], path: str | os.PathLike[str], labels, audit: QueueAudit,
-                   *, annotator: str | None, held: bool) -> Path:  # fmt: skip
+                   *, annotator: str | None, held: bool, settings=None) -> Path:  # fmt: skip
     """Write an export for a person and record the disclosure: the file is written under a
     hidden name, its digest audited per item, then renamed into place."""
     final = Path(path)
     temp = _hidden_temp(final)
     try:
-        fmt.export(items, temp, labels)
+        fmt.export(items, temp, labels, settings)  # settings: the queue's, for non-span kinds
         digest = sha256_file(temp)
         audit.record(
             ITEM_PULLED,

@@ -29,13 +29,13 @@ from typing import Any
 
 from ..errors import TransientError
 from ..home import scrubline_home
-from ..routing import QueueOrder, QueueSettings
+from ..routing import QueueOrder, QueueSettings, sample_fraction
 from .base import (
     Annotation,
-    AnnotationOrigin,
     GoldItem,
     ItemState,
     NewItem,
+    Origin,
     QueueError,
     QueueItem,
     QueueStats,
@@ -88,12 +88,6 @@ _SCHEMA = (
     " confidence REAL NOT NULL, draw TEXT NOT NULL, created_at REAL NOT NULL) WITHOUT ROWID",
 )
 
-# Columns added after stores existed: added on open (NULL in older rows means the default).
-_ADDED_COLUMNS = {
-    "items": ("output", "id_field", "superseded_by", "task", "content", "suggestion"),
-    "annotations": ("answer", "origin"),
-}
-
 # Spot-check items are served before any other pending item (their answers measure auto labels).
 SPOT_CHECK_PRIORITY = 2.0
 
@@ -121,11 +115,26 @@ def default_store_path() -> Path:
     return scrubline_home() / "queues" / "queues.sqlite3"
 
 
-def priority_for(settings: QueueSettings, confidence: float | None) -> float:
-    """Higher is served first; equal priorities are served in enqueue order."""
+def priority_for(settings: QueueSettings, confidence: float | None, item_id: str = "") -> float:
+    """Higher is served first; equal priorities are served in enqueue order. `random` order is a
+    stable shuffle by item id (the same on every run)."""
     if settings.order is QueueOrder.UNCERTAINTY and confidence is not None:
         return 1.0 - confidence
+    if settings.order is QueueOrder.RANDOM and item_id:
+        return sample_fraction("order", item_id)
     return 0.0
+
+
+def _json_or_none(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _task_columns(item: NewItem) -> tuple[str, str, str | None]:
+    return (
+        item.task or "spans",
+        json.dumps(item.content or {}, ensure_ascii=False),
+        _json_or_none(item.suggestion),
+    )
 
 
 def gold_slots(served: int, n: int, rate: float) -> list[bool]:
@@ -166,12 +175,16 @@ class SQLiteQueueStore(QueueStore):
         with self._write() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
-            # A store made before held items had a file, items noted newer versions, or task kinds.
-            for table, added in _ADDED_COLUMNS.items():
-                columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-                for column in added:
-                    if column not in columns:
-                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+            columns = {row[1] for row in db.execute("PRAGMA table_info(items)")}
+            # A store made before held items had a file, before items noted newer versions, or
+            # before task kinds.
+            for column in ("output", "id_field", "superseded_by", "task", "content", "suggestion"):
+                if column not in columns:
+                    db.execute(f"ALTER TABLE items ADD COLUMN {column} TEXT")
+            noted = {row[1] for row in db.execute("PRAGMA table_info(annotations)")}
+            for column in ("answer", "origin"):
+                if column not in noted:
+                    db.execute(f"ALTER TABLE annotations ADD COLUMN {column} TEXT")
 
     # --- connection and transactions ----------------------------------------------------------
 
@@ -306,13 +319,9 @@ class SQLiteQueueStore(QueueStore):
                     spans_to_json(item.predictions),
                     item.confidence,
                     item.model,
+                    *_task_columns(item),
                 )
                 pointers = (item.source_id, item.batch_key, item.output or None, item.id_field or None)
-                kind = (
-                    item.task or "spans",
-                    json.dumps(item.content, ensure_ascii=False) if item.content else None,
-                    json.dumps(item.suggestion, ensure_ascii=False) if item.suggestion is not None else None,
-                )
                 found = db.execute(
                     "SELECT state, queue, text, record, active, done_n,"
                     " EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = items.item_id),"
@@ -324,19 +333,18 @@ class SQLiteQueueStore(QueueStore):
                 if found is None:
                     db.execute(
                         "INSERT INTO items (item_id, queue, state, priority, overlap, record_id, text,"
-                        " record, fields, spans, predictions, confidence, model, source_id, batch_key,"
-                        " output, id_field, enqueued_at, task, content, suggestion)"
+                        " record, fields, spans, predictions, confidence, model, task, content, suggestion,"
+                        " source_id, batch_key, output, id_field, enqueued_at)"
                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (
                             item.item_id,
                             item.queue,
                             state,
-                            priority_for(queue, item.confidence),
+                            priority_for(queue, item.confidence, item.item_id),
                             queue.overlap,
                             *content,
                             *pointers,
                             now,
-                            *kind,
                         ),
                     )
                     counts["new"] += 1
@@ -358,16 +366,15 @@ class SQLiteQueueStore(QueueStore):
                     db.execute(
                         "UPDATE items SET queue = ?, state = ?, priority = ?, overlap = ?, record_id = ?,"
                         " text = ?, record = ?, fields = ?, spans = ?, predictions = ?, confidence = ?,"
-                        " model = ?, source_id = ?, batch_key = ?, output = ?, id_field = ?,"
-                        " superseded_by = NULL, task = ?, content = ?, suggestion = ? WHERE item_id = ?",
+                        " model = ?, task = ?, content = ?, suggestion = ?, source_id = ?, batch_key = ?,"
+                        " output = ?, id_field = ?, superseded_by = NULL WHERE item_id = ?",
                         (
                             item.queue,
                             state,
-                            priority_for(queue, item.confidence),
+                            priority_for(queue, item.confidence, item.item_id),
                             queue.overlap,
                             *content,
                             *pointers,
-                            *kind,
                             item.item_id,
                         ),
                     )
@@ -557,7 +564,8 @@ class SQLiteQueueStore(QueueStore):
         with self._write() as db:
             changed = db.execute(
                 "UPDATE items SET text = ?, record = ?, fields = ?, spans = ?, predictions = ?,"
-                " confidence = ?, model = ? WHERE item_id = ? AND queue = ? AND state = 'held'",
+                " confidence = ?, model = ?, task = ?, content = ?, suggestion = ?"
+                " WHERE item_id = ? AND queue = ? AND state = 'held'",
                 (
                     item.text,
                     json.dumps(item.record, ensure_ascii=False, default=str),
@@ -566,6 +574,7 @@ class SQLiteQueueStore(QueueStore):
                     spans_to_json(item.predictions),
                     item.confidence,
                     item.model,
+                    *_task_columns(item),
                     item.item_id,
                     item.queue,
                 ),
@@ -596,7 +605,7 @@ class SQLiteQueueStore(QueueStore):
             db.executemany(
                 "UPDATE items SET queue = ?, state = 'pending', priority = ?, overlap = ? WHERE item_id = ?",
                 [
-                    (target_name, priority_for(target, conf), target.overlap, item_id)
+                    (target_name, priority_for(target, conf, item_id), target.overlap, item_id)
                     for item_id, conf in rows
                 ],
             )
@@ -693,17 +702,18 @@ class SQLiteQueueStore(QueueStore):
                     continue
                 queue = row[0]
                 spans = [s for s in note.spans if not s.is_placeholder]
+                answer = _json_or_none(note.answer)
+                origin = note.origin or Origin.HUMAN
                 stored = db.execute(
                     "SELECT spans, answer, origin FROM annotations WHERE item_id = ? AND annotator = ?",
                     (note.item_id, note.annotator),
                 ).fetchone()
-                answer = None if note.answer is None else json.dumps(note.answer, sort_keys=True)
                 if stored is None:
                     outcome = "new"
                 elif (
                     _same_spans(spans_from_json(stored[0]), spans)
                     and stored[1] == answer
-                    and (stored[2] or "human") == note.origin
+                    and (stored[2] or Origin.HUMAN) == origin
                 ):
                     outcome = "unchanged"
                 else:
@@ -715,7 +725,7 @@ class SQLiteQueueStore(QueueStore):
                         " VALUES (?,?,?,?,?,?,?) ON CONFLICT(item_id, annotator) DO UPDATE SET"
                         " spans = excluded.spans, saved_at = excluded.saved_at, queue = excluded.queue,"
                         " answer = excluded.answer, origin = excluded.origin",
-                        (note.item_id, note.annotator, queue, spans_to_json(spans), now, answer, note.origin),
+                        (note.item_id, note.annotator, queue, spans_to_json(spans), now, answer, origin),
                     )
                 assignment = db.execute(
                     "SELECT state FROM assignments WHERE item_id = ? AND annotator = ?",
@@ -769,7 +779,7 @@ class SQLiteQueueStore(QueueStore):
                 annotator,
                 tuple(spans_from_json(spans)),
                 json.loads(answer) if answer else None,
-                origin or AnnotationOrigin.HUMAN,
+                origin or Origin.HUMAN,
             )
             for item_id, annotator, spans, answer, origin in rows
         ]
@@ -789,6 +799,9 @@ class SQLiteQueueStore(QueueStore):
     def set_suggestions(
         self, queue: str, suggestions: Mapping[str, tuple[dict[str, Any] | None, float | None, str | None]]
     ) -> int:
+        """Set a model's answer on items of a queue: item id -> (suggestion, confidence, model).
+        Items still waiting (pending or held) are re-prioritised for `order: uncertainty`; done
+        items keep theirs, spot checks get none. Returns how many items were updated."""
         changed = 0
         with self._write() as db:
             settings = self._settings_of(db, queue)
@@ -801,10 +814,10 @@ class SQLiteQueueStore(QueueStore):
                     " WHEN state IN ('pending', 'held') THEN ? ELSE priority END"
                     " WHERE item_id = ? AND queue = ? AND state IN ('pending', 'held', 'leased', 'gold')",
                     (
-                        None if suggestion is None else json.dumps(suggestion, ensure_ascii=False),
+                        _json_or_none(suggestion),
                         confidence,
                         model,
-                        priority_for(settings, confidence),
+                        priority_for(settings, confidence, item_id),
                         item_id,
                         queue,
                     ),
@@ -834,6 +847,7 @@ class SQLiteQueueStore(QueueStore):
                 untouched = db.execute(
                     "SELECT 1 FROM items WHERE item_id = ? AND queue = ? AND state = 'pending'"
                     " AND active = 0 AND done_n = 0"
+                    " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = items.item_id)"
                     " AND NOT EXISTS (SELECT 1 FROM annotations n WHERE n.item_id = items.item_id)"
                     " AND NOT EXISTS (SELECT 1 FROM spot_checks c WHERE c.item_id = items.item_id)",
                     (item_id, queue),
@@ -843,7 +857,7 @@ class SQLiteQueueStore(QueueStore):
                 db.execute(
                     "INSERT INTO annotations (item_id, annotator, queue, spans, saved_at, answer, origin)"
                     " VALUES (?, ?, ?, '[]', ?, ?, ?)",
-                    (item_id, MODEL_ANNOTATOR, queue, now, json.dumps(answer, sort_keys=True), "model"),
+                    (item_id, MODEL_ANNOTATOR, queue, now, _json_or_none(answer), Origin.MODEL),
                 )
                 db.execute("UPDATE items SET done_n = overlap, model = ? WHERE item_id = ?", (model, item_id))
                 db.execute(_RESTATE, (item_id,))
@@ -855,20 +869,19 @@ class SQLiteQueueStore(QueueStore):
         added = 0
         with self._write() as db:
             for check in checks:
-                cursor = db.execute(
+                added += db.execute(
                     "INSERT OR IGNORE INTO spot_checks (item_id, queue, model, answer, confidence, draw,"
                     " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         check.item_id,
                         check.queue,
                         check.model,
-                        json.dumps(check.answer, sort_keys=True),
+                        _json_or_none(check.answer),
                         check.confidence,
                         check.draw,
                         now,
                     ),
-                )
-                added += cursor.rowcount
+                ).rowcount
                 db.execute(
                     "UPDATE items SET suggestion = NULL, priority = ? WHERE item_id = ? AND queue = ?"
                     " AND state IN ('pending', 'held')",

@@ -26,6 +26,11 @@ def ok(result):
     return result
 
 
+def tickets(repo: Path) -> list[str]:
+    """The bundled ticket samples (samples/chat/ holds the second demo's records)."""
+    return [str(repo / "samples" / "tickets.jsonl"), str(repo / "samples" / "tickets.csv")]
+
+
 def ids_in(folder: Path) -> list[str]:
     return [
         str(value)
@@ -74,7 +79,7 @@ def reviewed(tmp_path_factory, prefect_api, repo):
         ok(
             scrubline(
                 "run",
-                str(repo / "samples"),
+                *tickets(repo),
                 "--policy",
                 str(repo / "policies" / "default.yaml"),
                 "--out",
@@ -219,7 +224,7 @@ def test_release_all_leaves_nothing_held_and_counts_reconcile(reviewed):
     rerun = json.loads(
         ok(
             scrubline(
-                "run", str(Path(__file__).resolve().parents[2] / "samples"), "--policy",
+                "run", *tickets(Path(__file__).resolve().parents[2]), "--policy",
                 str(Path(__file__).resolve().parents[2] / "policies" / "default.yaml"),
                 "--out", str(out), "--json", "--no-progress", env=env,
             )
@@ -233,9 +238,7 @@ def test_a_run_that_fails_on_a_bad_policy_leaves_a_trace(reviewed, tmp_path, rep
     env, _, _, _ = reviewed
     bad = tmp_path / "bad.yaml"
     bad.write_text("schema_version: 1\nname: bad\nversion: '1'\nentities: {PERSON: {action: scramble}}\n")
-    failed = scrubline(
-        "run", str(repo / "samples"), "--policy", str(bad), "--out", str(tmp_path / "o"), env=env
-    )
+    failed = scrubline("run", *tickets(repo), "--policy", str(bad), "--out", str(tmp_path / "o"), env=env)
     assert failed.returncode == 1 and failed.stderr.startswith("scrubline: error: ")
     runs = json.loads(ok(scrubline("audit", "runs", "--json", env=env)).stdout)
     (run,) = [r for r in runs if r["status"] == "failed"]
@@ -245,9 +248,7 @@ def test_a_run_that_fails_on_a_bad_policy_leaves_a_trace(reviewed, tmp_path, rep
     ok(scrubline("audit", "verify", env=env))
     # A brand-new installation whose first run cannot start is left as it was.
     fresh = {**env, "SCRUBLINE_HOME": str(tmp_path / "fresh")}
-    again = scrubline(
-        "run", str(repo / "samples"), "--policy", str(bad), "--out", str(tmp_path / "o"), env=fresh
-    )
+    again = scrubline("run", *tickets(repo), "--policy", str(bad), "--out", str(tmp_path / "o"), env=fresh)
     assert again.returncode == 1 and not (tmp_path / "fresh").exists()
 
 

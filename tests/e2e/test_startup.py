@@ -79,7 +79,8 @@ def test_run_on_a_loaded_machine_starts_its_own_server_with_no_extra_settings(
     env.pop("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", None)
     with busy_cores():  # how long it takes: benchmarks/startup.py --load
         result = run(
-            str(repo / "samples"),
+            str(repo / "samples" / "tickets.jsonl"),
+            str(repo / "samples" / "tickets.csv"),
             "--policy",
             str(default_policy_path),
             "--out",

@@ -148,7 +148,7 @@ def test_unknown_key_in_a_rule_lists_the_allowed_ones():
     (problem,) = problems(policy_with(routing))
     assert problem == (
         "p.yaml: routing.rules[0].match.score_below: unknown key (did you mean 'review_below'?) "
-        "(allowed: entities, fields, review_below, sample, source)"
+        "(allowed: entities, fields, has_field, review_below, sample, source)"
     )
 
 
