@@ -573,7 +573,7 @@ def register(subparsers) -> None:
     train.add_argument(
         "--library",
         choices=("auto", "sklearn", "spacy"),
-        help="model library (default: the queue's model.library, auto = scikit-learn)",
+        help="model library (default: the queue's model.kind; auto = scikit-learn)",
     )
     train.add_argument(
         "--no-suggest", action="store_true", help="do not set the new model's suggestions on open items"
