@@ -55,9 +55,12 @@ from .base import Origin, QueueError, QueueStore, SpotCheck
 
 META_FORMAT = 1
 LIBRARIES = ("sklearn", "spacy")
-# `auto` picks this library: scikit-learn (TF-IDF + logistic regression) was as accurate as
-# spaCy's textcat on the same splits and trains and predicts much faster
-# (benchmarks/queue_models.py; figures in the commit that set it).
+# `auto` picks this library. benchmarks/queue_models.py, same splits, 3 seeds, 600 test items,
+# 100 / 400 training items: test accuracy scikit-learn vs spaCy textcat, single-label intents
+# 0.685 / 0.839 vs 0.716 / 0.836, multi-label (all labels right) 0.639 / 0.942 vs 0.494 / 0.948,
+# ratings 0.547 / 0.722 vs 0.472 / 0.711; scikit-learn trains 10-70x and predicts 10-20x faster
+# (0.9 s vs 63 s to train 400 single-label items on a shared 2-core machine). Ratings as classes
+# beat a rounded ridge regression at 400 items (accuracy 0.722 vs 0.616, MAE 0.300 vs 0.396).
 DEFAULT_LIBRARY = "sklearn"
 LEARNED_KINDS = (QueueTask.CLASSIFICATION, QueueTask.RATING)
 
