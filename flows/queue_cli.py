@@ -398,6 +398,7 @@ def cmd_autolabel(args: argparse.Namespace) -> int:
         load_model,
         queue_settings,
         spot_check_report,
+        suggest,
     )
     from redaction.queues.review import export_audited
 
@@ -409,6 +410,7 @@ def cmd_autolabel(args: argparse.Namespace) -> int:
             return 0
         settings = queue_settings(store, args.queue)
         model = load_model(args.queue, args.version, settings=settings)
+        suggest(store, args.queue, model)  # items enqueued since `queue train` get theirs too
 
         def record(plan) -> None:
             audit.log.append_review(

@@ -752,9 +752,6 @@ def suggest(store: QueueStore, queue: str, model: TrainedModel, *, batch: int = 
                 batch=batch,
             ),
         )
-    elif order is QueueOrder.RANDOM and pending:
-        rng = random.Random(f"{queue}\x00{model.name}")
-        store.set_priorities(queue, {i.item_id: rng.random() for i, _ in pending})
     return changed
 
 
