@@ -348,3 +348,19 @@ def test_train_and_autolabel_through_the_cli_are_audited_and_marked_in_the_expor
     everything = " ".join(body for _, body in rows)
     assert not any(e.text[:40] in everything for e in examples)
     assert not any(word in everything for word in ("charged twice", "parcel", "password"))
+
+
+def test_the_spot_check_draw_is_seeded(tmp_path, scrubline_home, monkeypatch):
+    examples = intent_messages(100, seed=6, noise=0.0)
+    drawn = []
+    for run, seed in (("a", 7), ("b", 7), ("c", 8)):
+        monkeypatch.setenv("SCRUBLINE_HOME", str(tmp_path / run / "home"))
+        store, _ = make_store(tmp_path / run, examples)
+        model = train_queue_model(store, "intent").model
+        drawn.append(autolabel(store, "intent", model, spot_check=0.3, seed=seed))
+        store.close()
+    assert drawn[0].spot_checked == drawn[1].spot_checked and drawn[0].accepted == drawn[1].accepted
+    assert sorted(drawn[0].spot_checked + drawn[0].accepted) == sorted(
+        drawn[2].spot_checked + drawn[2].accepted
+    )
+    assert drawn[0].spot_checked != drawn[2].spot_checked  # another seed, another draw
