@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install chromium demo test lint samples clean
+.PHONY: install chromium demo demo-chat test lint samples clean
 
 $(STAMP): pyproject.toml requirements/models.txt requirements/sources.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ demo: install
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/scrubline run samples/tickets.jsonl samples/tickets.csv \
 		--policy policies/default.yaml --out out/demo
 
+# The second demo: chats and preference pairs into a classification and a preference queue.
+demo-chat: install
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/scrubline run samples/chat/ \
+		--policy policies/chat-annotation.yaml --out out/demo-chat
+
 test: install chromium
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q
 
@@ -34,6 +39,7 @@ lint: install
 
 samples: install
 	$(BIN)/python -c "from pathlib import Path; from tests.data.generators import write_samples; write_samples(Path('samples'))"
+	$(BIN)/python -m tests.data.chat_data samples/chat
 
 clean:
 	rm -rf out .pytest_cache

@@ -118,7 +118,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_pull(args: argparse.Namespace) -> int:
     from redaction.queues import QueueError
-    from redaction.queues.formats import get_format, label_studio_config_for, preference_width
+    from redaction.queues.formats import get_format, label_studio_config_for, preference_width, require_kind
     from redaction.queues.review import export_audited, require_reviewer
 
     fmt = get_format(args.format)
@@ -126,6 +126,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
     with _store(args) as store:
         labels = _labels(store, args.queue)
         settings = store.settings()[args.queue]
+        require_kind(fmt, settings)  # before a lease is taken
         if args.held:
             require_reviewer(store, audit, "pull held items", args.queue)
             items = store.held(args.queue, args.n)

@@ -981,13 +981,8 @@ def _json_text(value: Any) -> str | None:
 def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
     """Arrow table of redacted rows, one that Parquet can store and read back, whatever the rows
     hold: a column whose values mix types, that Arrow cannot infer, that Parquet cannot store (an
-    empty object) or nests deeper than Parquet readers accept is stored as JSON text."""
-    try:
-        table = pa.Table.from_pylist(rows)
-    except Exception:  # noqa: BLE001 - mixed or unsupported values: column by column below
-        table = None
-    if table is not None and all(_writable(f.type) for f in table.schema):
-        return table
+    empty object) or nests deeper than Parquet readers accept is stored as JSON text. A field
+    only some rows have is a column all the same (null where absent)."""
     names: list[str] = []
     seen: set[str] = set()
     for row in rows:
@@ -995,6 +990,13 @@ def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
             if name not in seen:
                 seen.add(name)
                 names.append(name)
+    try:
+        table = pa.Table.from_pylist(rows)
+    except Exception:  # noqa: BLE001 - mixed or unsupported values: column by column below
+        table = None
+    # (from_pylist takes its columns from the first row: a field first seen later would be lost)
+    if table is not None and table.column_names == names and all(_writable(f.type) for f in table.schema):
+        return table
     columns = {}
     for name in names:
         values = [row.get(name) for row in rows]

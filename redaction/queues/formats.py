@@ -240,6 +240,12 @@ def _need_settings(fmt: Format, kind: str, settings: QueueSettings | None) -> Qu
     return settings
 
 
+def require_kind(fmt: Format, settings: QueueSettings) -> None:
+    """Refuse, before anything is leased, a queue whose task kind the format does not have."""
+    if settings.task is not QueueTask.SPANS:
+        _need_settings(fmt, settings.task.value, settings)
+
+
 def preference_width(items: Sequence[QueueItem]) -> int:
     """The most responses any of these preference items has (2 when none has more)."""
     return max([2, *(len(responses_of(item)) for item in items)])

@@ -122,6 +122,17 @@ def test_mixed_type_columns_are_kept_as_json_text():
     assert table.column("v").to_pylist() == ["1", "two", '[1, "x"]']
 
 
+def test_a_field_the_first_row_lacks_is_written_not_lost():
+    chat = [{"role": "user", "content": "hi"}]
+    rows = [{"id": "1", "prompt": "p"}, {"id": "2", "messages": chat}]
+    table = rows_to_table(rows)
+    assert table.column_names == ["id", "prompt", "messages"]
+    assert table.to_pylist() == [
+        {"id": "1", "prompt": "p", "messages": None},
+        {"id": "2", "prompt": None, "messages": chat},
+    ]
+
+
 def test_writers_are_atomic_and_quarantine_is_owner_only(tmp_path):
     records = RecordsWriter(tmp_path)
     path = records.write("s-000000", [{"id": "1", "t": "x"}])

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from redaction.errors import PolicyError
-from redaction.io import discover_inputs, read_batches
+from redaction.io import discover_inputs, read_batches, rows_to_table
 from redaction.pipeline import BatchRedactor
 from redaction.policy import load_policy, policy_from_dict
 from redaction.queues import QUEUE_COLUMN, Origin, SQLiteQueueStore, enqueue_rows
@@ -183,7 +183,8 @@ def redact(policy, folder: Path, records: list[dict]):
         result = redactor.redact(batch)
         for row, redacted in zip(result.rows, result.redacted, strict=True):
             row[QUEUE_COLUMN] = router.route(row, redacted.redactions, source.path).queue
-        rows += result.rows
+        # as the pipeline enqueues them: read back from the Parquet file it wrote
+        rows += rows_to_table(result.rows).to_pylist()
         done += result.redacted
     return rows, done, source
 
@@ -267,7 +268,7 @@ def test_preference_items_have_the_prompt_and_every_response(world):
         row = next(r for r in world["pair_rows"] if r["id"] == item.record_id)
         assert item.task == "preference"
         assert item.content["responses"] == row["responses"] and len(row["responses"]) == 2
-        if "prompt" in row:
+        if row.get("prompt") is not None:
             assert item.content["prompt"] == row["prompt"] and item.text.startswith(
                 "[prompt]\n" + row["prompt"]
             )
@@ -631,3 +632,29 @@ def test_label_studio_configs_per_kind_parse_with_the_sdk():
     assert ranked.get_control("ranking").tag == "Ranker"
     spans = QueueSettings()
     assert "<Labels" in label_studio_config_for(spans, ["REDACTED:PERSON"])
+
+
+def test_rules_route_by_the_records_shape():
+    policy = load_policy(CHAT_POLICY)
+    router = Router(policy.routing, policy)
+    chat = {"id": "c", "messages": [{"role": "user", "content": "hi"}]}
+    pair = {"id": "p", "prompt": "q", "responses": ["a", "b"]}
+    assert router.route(chat, [], "x").queue == "intent"
+    assert router.route(pair, [], "x").rule == "preference-pairs"
+    assert router.route({"id": "e", "messages": [], "responses": []}, [], "x").rule == "default"
+    assert router.counts == {"intent": 2, "pairs": 1}
+
+
+def test_random_order_is_a_stable_shuffle(tmp_path):
+    from redaction.queues import NewItem
+
+    store = SQLiteQueueStore(tmp_path / "q.sqlite3")
+    store.configure({"shuffled": QueueSettings(order="random")})
+    ids = [f"item-{n:03d}" for n in range(40)]
+    store.enqueue(NewItem(i, "shuffled", f"text {i}", {}, i) for i in ids)
+    served = [item.item_id for item in store.pull("shuffled", "alice", 40)]
+    assert sorted(served) == ids and served != ids
+    again = SQLiteQueueStore(tmp_path / "r.sqlite3")
+    again.configure({"shuffled": QueueSettings(order="random")})
+    again.enqueue(NewItem(i, "shuffled", f"text {i}", {}, i) for i in reversed(ids))
+    assert [item.item_id for item in again.pull("shuffled", "bob", 40)] == served
