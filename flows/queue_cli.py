@@ -468,6 +468,120 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train the queue's next model version from its annotations, audited; then its suggestions
+    go on the open items (pre-annotations in pulls) and the queue is re-ordered."""
+    import shutil
+
+    from redaction.audit.events import MODEL_TRAINED, canonical
+    from redaction.queues.learning import suggest, train_queue_model
+
+    audit = _audit(args)
+    with _store(args) as store:
+        report = train_queue_model(store, args.queue, library=args.library)
+        model = report.model
+        body = {
+            "actor": audit.actor,
+            "queue": args.queue,
+            "model": model.name,
+            "version": model.version,
+            "kind": model.meta["kind"],
+            "multi": model.multi,
+            "library": model.meta["library"],
+            "library_version": model.meta["library_version"],
+            "labels": model.classes,
+            "train_size": report.train_size,
+            "heldout_size": report.heldout_size,
+            "data_sha256": report.data_sha256,
+            "heldout": report.metrics,
+            "files": model.meta["files"],
+        }
+        try:
+            audit.log.append_review([(MODEL_TRAINED, canonical(body))])
+        except BaseException:
+            shutil.rmtree(model.path, ignore_errors=True)  # an unaudited model is never used
+            raise
+        suggested = 0 if args.no_suggest else suggest(store, args.queue, model)
+    audit.close()
+    if args.json:
+        print(json.dumps({**body, "suggested": suggested, "path": str(model.path)}, indent=2))
+        return 0
+    figures = report.metrics
+    low, high = figures["accuracy_ci95"]
+    print(f"trained {model.name} ({model.meta['library']} {model.meta['library_version']}) in {model.path}")
+    print(
+        f"train {report.train_size} items, held out {report.heldout_size}: accuracy {figures['accuracy']:.1%}"
+        f" (95% CI {low:.1%}-{high:.1%}), macro-F1 {figures['macro_f1']:.3f}"
+        + (f", MAE {figures['mae']:.2f}" if "mae" in figures else "")
+    )
+    rows = [
+        (label, f"{c['precision']:.3f}", f"{c['recall']:.3f}", f"{c['f1']:.3f}", c["support"])
+        for label, c in figures["per_class"].items()
+    ]
+    print(_table(("class", "precision", "recall", "F1", "held out"), rows))
+    print(f"suggestions set on {suggested} open item(s)")
+    return 0
+
+
+def cmd_autolabel(args: argparse.Namespace) -> int:
+    """Accept the model's labels above the queue's threshold, spot checks to people; audited."""
+    from redaction.audit.events import ITEMS_AUTOLABELLED, canonical
+    from redaction.queues.learning import (
+        AutoLabelExport,
+        auto_label_records,
+        autolabel,
+        load_model,
+        queue_settings,
+        spot_check_report,
+        suggest,
+    )
+    from redaction.queues.review import export_audited
+
+    audit = _audit(args)
+    with _store(args) as store:
+        if args.report:
+            report = spot_check_report(store, args.queue)
+            print(json.dumps(report.to_dict(), indent=2) if args.json else report.format_text())
+            return 0
+        settings = queue_settings(store, args.queue)
+        model = load_model(args.queue, args.version, settings=settings)
+        suggest(store, args.queue, model)  # items enqueued since `queue train` get theirs too
+
+        def record(plan) -> None:
+            audit.log.append_review(
+                [(ITEMS_AUTOLABELLED, canonical({"actor": audit.actor, **plan.to_dict()}))]
+            )
+
+        done = autolabel(
+            store,
+            args.queue,
+            model,
+            threshold=args.threshold,
+            spot_check=args.spot_check,
+            seed=args.seed,
+            before_write=record,
+        )
+        written = None
+        if args.export:
+            records = auto_label_records(store, args.queue)
+            items = store.items([r["item_id"] for r in records])
+            written = export_audited(
+                AutoLabelExport(records), items, args.export, [], audit, annotator=None, held=True
+            )
+    audit.close()
+    if args.json:
+        print(json.dumps({**done.to_dict(), "export": str(written) if written else None}, indent=2))
+        return 0
+    print(
+        f"{model.name} on {args.queue}: {len(done.accepted)} item(s) labelled without a person"
+        f" (confidence >= {done.threshold}), {len(done.spot_checked)} sent to people as spot checks"
+        f" ({done.spot_check:.0%}, seed {done.seed}), {done.below} below the threshold left to people"
+    )
+    if written:
+        print(f"auto labels (origin: model) written to {written}")
+    return 0
+
+
 def _actor_option(parser) -> None:
     parser.add_argument(
         "--as",
@@ -697,3 +811,41 @@ def register(subparsers) -> None:
     )
     _actor_option(add)
     add.set_defaults(func=cmd_gold_add)
+
+    train = sub.add_parser(
+        "train",
+        help="train the queue's model from its annotations (classification, rating); audited",
+        epilog="example:\n  scrubline queue train intent",
+    )
+    train.add_argument("queue", help="the queue to learn from, e.g. intent")
+    train.add_argument(
+        "--library",
+        choices=("auto", "sklearn", "spacy"),
+        help="model library (default: the queue's model.kind; auto = scikit-learn)",
+    )
+    train.add_argument(
+        "--no-suggest", action="store_true", help="do not set the new model's suggestions on open items"
+    )
+    train.add_argument("--json", action="store_true", help="print the result as JSON")
+    _actor_option(train)
+    train.set_defaults(func=cmd_train)
+
+    auto = sub.add_parser(
+        "autolabel",
+        help="accept the model's labels above the queue's auto_accept threshold, spot checks to people",
+        epilog="example:\n  scrubline queue autolabel intent --export auto-labels.jsonl",
+    )
+    auto.add_argument("queue", help="the queue to label, e.g. intent")
+    auto.add_argument("--version", type=int, help="model version to use (default: the latest)")
+    auto.add_argument("--threshold", type=float, help="least confidence accepted (default: the queue's)")
+    auto.add_argument("--spot-check", type=float, help="share sent to people anyway (default: the queue's)")
+    auto.add_argument("--seed", type=int, help="seed of the spot-check draw (default: the queue's)")
+    auto.add_argument(
+        "--report",
+        action="store_true",
+        help="measured accuracy of auto-accepted labels from answered spot checks (labels nothing)",
+    )
+    auto.add_argument("--export", metavar="FILE", help="also write every auto label (origin: model) as JSONL")
+    auto.add_argument("--json", action="store_true", help="print the result as JSON")
+    _actor_option(auto)
+    auto.set_defaults(func=cmd_autolabel)

@@ -262,6 +262,8 @@ def _tidied_spacy_recognizers(registry: RecognizerRegistry, clinical: bool = Fal
                 supported_entities=list(recognizer.supported_entities),
                 ner_strength=recognizer.ner_strength,
             )
+
+
 def _as_location(start: int, end: int, finding: Finding) -> Finding:
     return Finding(start, end, "LOCATION", finding.score, finding.recognizer)
 

@@ -103,6 +103,7 @@ class AutoAccept(_Model):
 
     threshold: float = Field(gt=0.0, le=1.0)
     spot_check: float = Field(default=0.1, ge=0.0, lt=1.0)
+    seed: int = Field(default=0, description="Seed of the spot-check draw (recorded in the audit log)")
 
 
 class QueueModel(_Model):
@@ -110,6 +111,10 @@ class QueueModel(_Model):
 
     kind: ModelKind = ModelKind.AUTO
     min_annotations: int = Field(default=20, ge=2, description="Annotated items needed before training")
+    holdout: float = Field(
+        default=0.2, gt=0.0, lt=1.0, description="Share of labelled items held out to measure the model"
+    )
+    seed: int = Field(default=0, description="Seed of the held-out split and of training")
 
 
 class QueueSettings(_Model):

@@ -56,6 +56,10 @@ ANNOTATION_SYNCED = "annotation_synced"
 # (counts, methods, agreement figures and file digests; never text).
 LABELS_AGGREGATED = "labels_aggregated"
 DATASET_EXPORTED = "dataset_exported"
+# A queue's model (redaction/queues/learning.py): a version trained (its figures, the sha256 of
+# its training data), and labels it gave without a person (counts and item ids, never text).
+MODEL_TRAINED = "model_trained"
+ITEMS_AUTOLABELLED = "items_autolabelled"
 RUN_EVENTS = (
     RUN_STARTED,
     RECORD_TRANSFORMED,
@@ -84,6 +88,8 @@ REVIEW_EVENTS = (
     ACCESS_REFUSED,
     LABELS_AGGREGATED,
     DATASET_EXPORTED,
+    MODEL_TRAINED,
+    ITEMS_AUTOLABELLED,
 )
 EVENT_TYPES = (*RUN_EVENTS, *REVIEW_EVENTS)
 RECORD_EVENTS = (RECORD_TRANSFORMED, RECORD_QUARANTINED, RECORD_ROUTED, RECORD_SKIPPED, *ITEM_EVENTS)

@@ -166,6 +166,19 @@ class Annotation:
     origin: str = Origin.HUMAN
 
 
+@dataclass(frozen=True, slots=True)
+class SpotCheck:
+    """An item the model would have labelled on its own, sent to people anyway: their answers
+    measure the accuracy of the labels accepted without a person."""
+
+    item_id: str
+    queue: str
+    model: str  # name@version
+    answer: dict[str, Any]  # what the model would have accepted
+    confidence: float
+    draw: str  # the auto-label run that drew it (seed and model)
+
+
 class AssignmentState:
     """Where one annotator stands with one item."""
 
@@ -312,6 +325,39 @@ class QueueStore(abc.ABC):
     def gold_kind_answers(self, queue: str) -> dict[str, dict[str, Any]]:
         """Gold item id -> known answer of a non-span kind (gold items with spans left out)."""
         return {}
+    # --- model-assisted labels (redaction/queues/learning.py) --------------------------------------
+
+    @abc.abstractmethod
+    def open_items(self, queue: str) -> list[QueueItem]:
+        """The queue's items nobody has finished (pending, held, leased) and its gold items, in
+        serve order: what a model suggests answers for."""
+
+    @abc.abstractmethod
+    def set_suggestions(
+        self, queue: str, suggestions: Mapping[str, tuple[dict[str, Any] | None, float | None, str | None]]
+    ) -> int:
+        """Set (suggestion, confidence, model) on these items of the queue that nobody has
+        finished (pending, held, leased, gold) and re-prioritise the waiting ones for the queue's
+        order (`uncertainty`: least confident first). Spot checks keep none (a blind check).
+        Returns how many were set."""
+
+    @abc.abstractmethod
+    def set_priorities(self, queue: str, priorities: Mapping[str, float]) -> int:
+        """Serve order of pending or held items: higher first (ties in enqueue order)."""
+
+    @abc.abstractmethod
+    def auto_accept(self, queue: str, answers: Mapping[str, dict[str, Any]], model: str) -> list[str]:
+        """Record the model's answer as an `origin: model` annotation (annotator `model`) on
+        these pending items nobody has leased or answered, and mark them done. Returns the ids."""
+
+    @abc.abstractmethod
+    def add_spot_checks(self, checks: Iterable[SpotCheck]) -> int:
+        """Note items sent to people although the model could have labelled them: they are
+        served first and without the suggestion (a blind check). Returns how many were new."""
+
+    @abc.abstractmethod
+    def spot_checks(self, queue: str) -> list[SpotCheck]:
+        """Every spot check of the queue."""
 
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release connections."""

@@ -42,6 +42,7 @@ from .base import (
     QueueStore,
     SaveResult,
     Span,
+    SpotCheck,
     TextField,
     spans_from_json,
     spans_to_json,
@@ -81,7 +82,14 @@ _SCHEMA = (
     # Who holds the reviewer role: may read, fix and release held items (`queue reviewers`).
     "CREATE TABLE IF NOT EXISTS reviewers ("
     " name TEXT PRIMARY KEY, added_by TEXT NOT NULL, added_at REAL NOT NULL) WITHOUT ROWID",
+    # Items the model could have labelled, sent to people anyway (`queue autolabel`).
+    "CREATE TABLE IF NOT EXISTS spot_checks ("
+    " item_id TEXT PRIMARY KEY, queue TEXT NOT NULL, model TEXT NOT NULL, answer TEXT NOT NULL,"
+    " confidence REAL NOT NULL, draw TEXT NOT NULL, created_at REAL NOT NULL) WITHOUT ROWID",
 )
+
+# Spot-check items are served before any other pending item (their answers measure auto labels).
+SPOT_CHECK_PRIORITY = 2.0
 
 # An item's state from its counters; held and gold items keep theirs.
 _RESTATE = (
@@ -99,6 +107,8 @@ _ITEM_COLUMNS = (
 )
 
 _PPM = 1_000_000
+
+MODEL_ANNOTATOR = "model"  # who an auto-accepted label is credited to (its origin is `model`)
 
 
 def default_store_path() -> Path:
@@ -791,22 +801,35 @@ class SQLiteQueueStore(QueueStore):
             for item_id, annotator, spans, answer, origin in rows
         ]
 
-    # --- model suggestions (non-span kinds) -----------------------------------------------------
+    # --- model-assisted labels (redaction/queues/learning.py) --------------------------------------
+
+    def open_items(self, queue: str) -> list[QueueItem]:
+        db = self._connect()
+        self._settings_of(db, queue)
+        rows = db.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE queue = ?"
+            " AND state IN ('pending', 'held', 'leased', 'gold') ORDER BY priority DESC, seq",
+            (queue,),
+        ).fetchall()
+        return [self._item(row) for row in rows]
 
     def set_suggestions(
         self, queue: str, suggestions: Mapping[str, tuple[dict[str, Any] | None, float | None, str | None]]
     ) -> int:
         """Set a model's answer on items of a queue: item id -> (suggestion, confidence, model).
-        Items still waiting (pending or held) are re-prioritised for `order: uncertainty`.
-        Returns how many items were updated (ids the queue does not hold are left out)."""
+        Items still waiting (pending or held) are re-prioritised for `order: uncertainty`; done
+        items keep theirs, spot checks get none. Returns how many items were updated."""
+        changed = 0
         with self._write() as db:
             settings = self._settings_of(db, queue)
-            changed = 0
+            checked = {i for (i,) in db.execute("SELECT item_id FROM spot_checks WHERE queue = ?", (queue,))}
             for item_id, (suggestion, confidence, model) in suggestions.items():
+                if item_id in checked:  # a blind check: people answer without the model's answer
+                    continue
                 changed += db.execute(
-                    "UPDATE items SET suggestion = ?, confidence = ?, model = ?,"
-                    " priority = CASE WHEN state IN ('pending', 'held') THEN ? ELSE priority END"
-                    " WHERE item_id = ? AND queue = ?",
+                    "UPDATE items SET suggestion = ?, confidence = ?, model = ?, priority = CASE"
+                    " WHEN state IN ('pending', 'held') THEN ? ELSE priority END"
+                    " WHERE item_id = ? AND queue = ? AND state IN ('pending', 'held', 'leased', 'gold')",
                     (
                         _json_or_none(suggestion),
                         confidence,
@@ -816,4 +839,80 @@ class SQLiteQueueStore(QueueStore):
                         queue,
                     ),
                 ).rowcount
-            return changed
+        return changed
+
+    def set_priorities(self, queue: str, priorities: Mapping[str, float]) -> int:
+        with self._write() as db:
+            self._settings_of(db, queue)
+            checked = {i for (i,) in db.execute("SELECT item_id FROM spot_checks WHERE queue = ?", (queue,))}
+            return sum(
+                db.execute(
+                    "UPDATE items SET priority = ? WHERE item_id = ? AND queue = ?"
+                    " AND state IN ('pending', 'held')",
+                    (float(priority), item_id, queue),
+                ).rowcount
+                for item_id, priority in priorities.items()
+                if item_id not in checked
+            )
+
+    def auto_accept(self, queue: str, answers: Mapping[str, dict[str, Any]], model: str) -> list[str]:
+        now = self.clock()
+        accepted: list[str] = []
+        with self._write() as db:
+            self._settings_of(db, queue)
+            for item_id, answer in answers.items():
+                untouched = db.execute(
+                    "SELECT 1 FROM items WHERE item_id = ? AND queue = ? AND state = 'pending'"
+                    " AND active = 0 AND done_n = 0"
+                    " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = items.item_id)"
+                    " AND NOT EXISTS (SELECT 1 FROM annotations n WHERE n.item_id = items.item_id)"
+                    " AND NOT EXISTS (SELECT 1 FROM spot_checks c WHERE c.item_id = items.item_id)",
+                    (item_id, queue),
+                ).fetchone()
+                if untouched is None:
+                    continue
+                db.execute(
+                    "INSERT INTO annotations (item_id, annotator, queue, spans, saved_at, answer, origin)"
+                    " VALUES (?, ?, ?, '[]', ?, ?, ?)",
+                    (item_id, MODEL_ANNOTATOR, queue, now, _json_or_none(answer), Origin.MODEL),
+                )
+                db.execute("UPDATE items SET done_n = overlap, model = ? WHERE item_id = ?", (model, item_id))
+                db.execute(_RESTATE, (item_id,))
+                accepted.append(item_id)
+        return accepted
+
+    def add_spot_checks(self, checks: Iterable[SpotCheck]) -> int:
+        now = self.clock()
+        added = 0
+        with self._write() as db:
+            for check in checks:
+                added += db.execute(
+                    "INSERT OR IGNORE INTO spot_checks (item_id, queue, model, answer, confidence, draw,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        check.item_id,
+                        check.queue,
+                        check.model,
+                        _json_or_none(check.answer),
+                        check.confidence,
+                        check.draw,
+                        now,
+                    ),
+                ).rowcount
+                db.execute(
+                    "UPDATE items SET suggestion = NULL, priority = ? WHERE item_id = ? AND queue = ?"
+                    " AND state IN ('pending', 'held')",
+                    (SPOT_CHECK_PRIORITY, check.item_id, check.queue),
+                )
+        return added
+
+    def spot_checks(self, queue: str) -> list[SpotCheck]:
+        rows = self._connect().execute(
+            "SELECT item_id, queue, model, answer, confidence, draw FROM spot_checks WHERE queue = ?"
+            " ORDER BY item_id",
+            (queue,),
+        )
+        return [
+            SpotCheck(item_id, q, model, json.loads(answer), confidence, draw)
+            for item_id, q, model, answer, confidence, draw in rows
+        ]
