@@ -20,9 +20,36 @@ straat laan plein gracht kade singel dijk steeg hof
 gatan vägen gata väg gränd backe torget stigen
 vej gade vænget stræde allé torv plads
 veien vegen gate gaten veg
-tie katu polku kuja raitti
+tie katu polku kuja raitti kaari rinne väylä bulevardi aukio
 utca körút
 ulica cesta
+dreef baan pad lei ring markt
+vei stien svingen plassen bakken haugen kollen tunet jordet marka bråten engen ekra stranda gjerdet
+stykket spranget faret havna vænge toften
+"""
+
+# Suffixes trusted on a lower-case word too ("industrivej 4", "schmidtstrasse 6"): none of them
+# ends a common English word. "ring" (string), "gate" (delegate), "pad" (notepad), "kade"
+# (arcade), "tie" (necktie), "lei", "hof", "markt" and the Norwegian nature words are not.
+LOWER_CASE_SUFFIXES = """
+straße strasse gasse weg allee platz damm ufer chaussee steig pfad zeile stieg
+straat laan plein gracht singel dijk steeg dreef baan
+gatan vägen gata väg gränd torget stigen
+vej gade vænget stræde allé torv plads
+veien vegen gaten
+katu polku kuja raitti bulevardi
+utca körút
+ulica cesta
+"""
+# Words a lower-case suffix would take for a street.
+NOT_STREETS = {"brigade", "brigades", "renegade", "renegades", "rigade", "palisade"}
+
+# Street types written after the name as a word of their own, in any case: Hungarian
+# "Györgyhalasi utca 121.", Slovenian "Šišenska cesta 3", Czech "Masarykovo náměstí 5",
+# Danish "Skodsborg Allé 5".
+TYPES_AFTER = """
+utca út útja tér körút köz sor fasor cesta ulica ulice náměstí třída nábřeží námestie
+allé alle vej gade gata gatan vägen veien straße strasse weg laan straat katu tie
 """
 
 TYPES_BEFORE = """
@@ -33,15 +60,23 @@ ul. ulica aleja plac
 str. strada bulevardul bd. calea
 straße strasse
 odos leoforos
+intrarea aleea șoseaua soseaua splaiul piața piata
+jalan jl. gg. gang
+calzada callejón cerrada privada circuito andador prolongación retorno
+rodovia ladeira viela
 """
 
 # Types that are ordinary English or French words: counted only capitalized ("Via Roma 1").
-CAPITALIZED_ONLY = {"via", "largo", "ronda", "plaza", "borgo", "strada", "contrada", "corso", "alameda"}
+CAPITALIZED_ONLY = {
+    "via", "largo", "ronda", "plaza", "borgo", "strada", "contrada", "corso", "alameda", "gang", "circuito",
+    "retorno", "privada", "cerrada",
+}  # fmt: skip
 
 UNITS = """
 apartment appartement apt appt suite ste unit flat studio floor fl room rm
 wohnung whg etage stock top piso planta puerta pta dpto depto departamento interno int scala
 lgh lägenhet leilighet mieszkanie lok m. st. th. tv. mf. sal
+piano ap bl sc edif edificio depto interior level lvl
 """
 
 
