@@ -270,7 +270,7 @@ _SEP = r"(?:[ \t]*[,/][ \t]*(?:[,/][ \t]*)*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*)"
 _HOUSE = r"\d{1,5}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?(?![\w-])"
 _SUFFIXES = [w.rstrip(".") for w in intl.words(intl.SUFFIXES)]
 # A word ending with a street suffix after three letters or more: "Gartnervænget", "Kalverstraat".
-_COMPOUND = rf"{_UP}[\p{{L}}\p{{M}}'’-]{{2,}}?(?:(?i:{alternation(_SUFFIXES)}){_END}|(?i:str)\.)"
+_COMPOUND = rf"(?!(?i:{alternation(intl.NOT_STREETS)}){_END}){_UP}[\p{{L}}\p{{M}}'’-]{{1,}}?(?:(?i:{alternation(_SUFFIXES)}){_END}|(?i:str)\.)"
 # The suffix as a word of its own after a capitalized word: "Berliner Straße", "Am Alten Weg".
 _SEPARATE_TYPE = (
     r"(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer|Chaussee|Straat|Laan|Plein|Gracht|"
@@ -286,7 +286,9 @@ _INTL_PARTICLE = (
 )
 _NOT_AFTER_LETTER = r"(?<![\p{L}\p{M}'’-])"
 _INTL_WORD = rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,2}}(?=[ \t]+{_UP}))"
-_INTL_NAME = rf"{_INTL_WORD}(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+)?{_INTL_WORD}){{0,3}}"
+_INTL_NAME = (
+    rf"(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}){{0,3}}"
+)
 _TYPES_BEFORE = [w for w in intl.words(intl.TYPES_BEFORE) if w.rstrip(".") not in intl.CAPITALIZED_ONLY]
 _TYPE_BEFORE = (
     rf"(?:(?i:{alternation([w for w in _TYPES_BEFORE if not w.endswith('.')])}){_END}"
@@ -298,13 +300,18 @@ _INTL_UNIT = (
     rf"(?:(?i:no)\.?|\#|n°|nr\.?)?[ \t]*{_UNIT_ID}|(?<![\w#])\#[ \t]*{_UNIT_ID}"
     rf"|\b(?i:h\.[ \t]?no)\.?[ \t]*\d{{1,5}}(?:/\d{{1,5}})?(?![\w-]))"
 )
+_FLOOR = (
+    r"(?:\d{1,2}[ \t]?[º°ª](?:[ \t]?[A-Za-z](?![\w]))?"  # "5º C"
+    r"|\d{1,2}(?i:st|nd|rd|th|e|er|ème)[ \t]+(?i:floor|fl|étage|etage|stock)\.?(?![\w])"  # "6th floor"
+    r"|(?:(?i:st|kl)\.|\d{1,2}\.)[ \t]*(?i:tv|th|mf)\.?(?![\w]))"  # Danish "st. tv.", "2. th."
+)
 _INTL_UNITS = rf"(?:(?:{_SEP}|[ \t]*){_INTL_UNIT}){{0,2}}"
 _POSTCODE = (
     r"(?:(?:[A-Z]{1,2}-)?\d{4,6}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}[ \t]?[A-Z]{2}|\d{4}-\d{3}|\d{5}-\d{3}"
     rf"|\d{{3}}-\d{{4}}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d|{UK_POSTCODE_SHAPE})(?![\w-])"
 )
 _INTL_TOWN = (
-    rf"{_UP}{_IN_WORD}+(?:[ \t]+(?:(?i:del|de|la|di|da|do|am|an|der|upon|on|sur|en)[ \t]+)?"
+    rf"{_UP}{_IN_WORD}+(?:[ \t]+(?:(?i:del|de|la|los|las|di|da|do|am|an|der|upon|on|sur|en|in|pri|nad)[ \t]+){{0,2}}"
     rf"{_UP}{_IN_WORD}*){{0,3}}"
 )
 # After a street and its number, the town, the region or country, in any order: the street is the
@@ -321,6 +328,10 @@ _LOWER_COMPOUND = (
     rf"(?!(?:{alternation(intl.NOT_STREETS)}){_END})"
     rf"\p{{Ll}}[\p{{Ll}}\p{{M}}'’-]{{2,}}?(?:{alternation(_LOWER_SUFFIXES)}){_END}"
 )
+# Types before the name trusted in lower case (not "via", "plaza", "largo": English words).
+_LOWER_TYPES_BEFORE = [
+    w for w in _TYPES_BEFORE if not w.endswith(".") and w not in ("str", "camino", "ronda", "borgo")
+]
 _TYPE_AFTER = rf"(?i:{alternation(intl.words(intl.TYPES_AFTER))}){_END}"
 # The common types after which a number alone makes an address: "Kimberly Lane 99".
 _STRONG_TYPE = rf"(?i:{alternation(_LOWER_CASE_TYPES.split())}){_END}\.?"
@@ -423,7 +434,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             # its number; a rarer type needs a unit or a town after it ("Pearl Harbor 1941" is none).
             "name + English type + number",
             rf"{_NOT_AFTER_LETTER}(?:{_NAME_WORD}[ \t]+){{1,3}}(?:{_STRONG_TYPE}[ \t]*,?[ \t]*{_HOUSE}"
-            rf"|{STREET_TYPE}[ \t]*,?[ \t]*{_HOUSE}(?=(?:{_SEP}|[ \t]*){_INTL_UNIT}|{_SEP}{_INTL_PLACE}))",
+            rf"|{STREET_TYPE}[ \t]*,?[ \t]*{_HOUSE}(?=(?:{_SEP}|[ \t]*)(?:{_INTL_UNIT}|{_FLOOR})|{_SEP}{_INTL_PLACE}))",
             0.5,
         ),
         Pattern(
@@ -437,6 +448,14 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             rf"{_NOT_AFTER_LETTER}{_TYPE_BEFORE}[ \t]*{_INTL_NAME}[ \t]*,?[ \t]*"
             rf"(?:(?i:no|nr|nº|n°|núm|num)\.?[ \t]*{_HOUSE}|(?i:s/n)(?![\w/]))",
             0.6,
+        ),
+        Pattern(
+            # "rue de besençon 75", "avenue deshusses 714": a type before a lower-case name in chat
+            "lower-case street type + name + number",
+            rf"{_NOT_AFTER_LETTER}(?:{_FR_STREET}|(?:{alternation(_LOWER_TYPES_BEFORE)}){_END})[ \t]+"
+            rf"(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_LOWER_NAME_WORD}(?:[ \t]+{_LOWER_NAME_WORD}){{0,2}}[ \t]+"
+            r"\d{1,4}[a-z]?(?:/\d{1,4})?(?![\w-])",
+            0.45,
         ),
         Pattern(
             "lower-case compound street + number",
@@ -547,11 +566,6 @@ _ANY_DIGIT = re.compile(r"\d")
 # that `Whg. 349\nUdo-Gunpf-Weg 8\n69731 Sternberg\nGermany` goes whole. Each piece is a short
 # pattern matched at one position (no search), and at most `_MAX_PIECES` are taken each way.
 _MAX_PIECES = 7
-_FLOOR = (
-    r"(?:\d{1,2}[ \t]?[º°ª](?:[ \t]?[A-Za-z](?![\w]))?"  # "5º C"
-    r"|\d{1,2}(?i:st|nd|rd|th|e|er|ème)[ \t]+(?i:floor|fl|étage|etage|stock)\.?(?![\w])"  # "6th floor"
-    r"|(?:(?i:st|kl)\.|\d{1,2}\.)[ \t]*(?i:tv|th|mf)\.?(?![\w]))"  # Danish "st. tv.", "2. th."
-)
 _ANY_UNIT = rf"(?:{_INTL_UNIT}|{_FLOOR})"
 _C_O = rf"\b(?i:c/o|attn\.?|z\.[ \t]?hd\.?)[ \t]+(?:{_UP}{_IN_WORD}*[ \t]+){{0,3}}{_UP}{_IN_WORD}*"
 _LOOSE_POSTCODE = (
@@ -561,7 +575,7 @@ _LOOSE_POSTCODE = (
 )
 _REGION_CODE = r"(?:[A-Z]{2,3}|\([A-Z]{2}\))(?![\w'’-])"
 _TOWN_JOIN = (
-    r"(?i:an|am|der|den|de|del|della|di|da|do|dos|das|la|le|les|sur|sous|upon|on|en|pri|nad|pod|bei|im|van|"
+    r"(?i:an|am|der|den|de|del|della|di|da|do|dos|das|la|le|les|los|las|el|sur|sous|upon|on|en|pri|nad|pod|bei|im|van|"
     r"aan|op|y|e|i|och|og|and)"
 )
 _NOT_TOWN = """
@@ -572,9 +586,11 @@ august september october november december today tomorrow tonight hello hi dear 
 """
 _NOT_TOWN_WORD = rf"(?!(?i:{alternation(_NOT_TOWN.split())}){_END})"
 # "Mistelbach an der Zaya", "'s-Gravenpolder", "Bhusawal-043120" (an Indian PIN after a hyphen)
+# A stop ends a town word only in an abbreviation ("St. Diana", "Mt. Eden"), not a sentence.
+_TOWN_PART = r"(?:'s-)?\p{Lu}(?:\p{Ll}{0,2}\.(?![\w])|[\p{L}\p{M}'’-]*)"
 _CAP_TOWN = (
-    rf"{_NOT_TOWN_WORD}(?:'s-)?{_UP}[\p{{L}}\p{{M}}'’.-]*"
-    rf"(?:[ \t]+(?:{_TOWN_JOIN}[ \t]+){{0,2}}{_NOT_TOWN_WORD}(?:'s-)?{_UP}[\p{{L}}\p{{M}}'’.-]*){{0,3}}"
+    rf"{_NOT_TOWN_WORD}{_TOWN_PART}"
+    rf"(?:[ \t]+(?:{_TOWN_JOIN}[ \t]+){{0,2}}{_NOT_TOWN_WORD}{_TOWN_PART}){{0,3}}"
     r"(?:(?<=\p{L})-\d{6}(?![\w-]))?"
 )
 _CHAT_WORDS = "pls plz lol tmrw tmr thx ty ok okay come buzz asap soon later now bye xx"
@@ -588,7 +604,8 @@ _PIECE_END = r"(?=[ \t]*(?:[,;.!?)/|]|\r?\n|$))"
 def _country_alternation() -> str:
     from ..places import country_names
 
-    return alternation({name.casefold() for name in country_names()})
+    extra = {"republic of ireland", "kingdom of the netherlands", "united states of america", "korea"}
+    return alternation({name.casefold() for name in country_names()} | extra)
 
 
 _GROW: dict[str, regex.Pattern] = {}
@@ -607,7 +624,6 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
             postcode=regex.compile(_LOOSE_POSTCODE, flags),
             region=regex.compile(rf"{_REGION_CODE}(?=[ \t]*(?:[,;.!?)/|]|\r?\n|$)|[ \t]+{_LOOSE_POSTCODE})", flags),
             region_lower=regex.compile(rf"[a-z]{{2,3}}(?=[ \t]+{_LOOSE_POSTCODE})", flags),
-            country=regex.compile(country + _PIECE_END, flags),
             country_any=regex.compile(country, flags),
             town=regex.compile(rf"{_CAP_TOWN}(?:{_PIECE_END}|(?=[ \t]+{after}))", flags),
             town_after_code=regex.compile(_CAP_TOWN, flags),
@@ -631,6 +647,7 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
             break
         start = match.start()
     previous = "street"
+    numbered = _ANY_DIGIT.search(text, start, end) is not None
     for _ in range(_MAX_PIECES):
         sep = pats["sep"].match(text, end)
         gap = sep.group(0)
@@ -643,16 +660,17 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
             if kind == "house":
                 # "rue de Corpataux 540", "Strada Taliercio, 47": the number after a street found
                 # without it
-                piece = pats["house"].match(text, at) if previous == "street" and "\n" not in gap else None
+                bare = previous == "street" and not numbered and "\n" not in gap
+                piece = pats["house"].match(text, at) if bare else None
             elif kind == "town":
                 piece = pats["town"].match(text, at)
-                if piece is None and previous == "postcode":
+                if piece is None and (previous == "postcode" or "," in gap):
                     piece = pats["town_after_code"].match(text, at)  # "10115 Berlin before Friday"
             elif kind == "town_lower":
                 piece = pats["town_lower"].match(text, at)
                 if piece is None and previous in ("postcode", "unit"):
                     piece = pats["town_lower_one"].match(text, at)
-            elif kind == "country" and (marked or previous in ("postcode", "town", "town_lower", "region")):
+            elif kind == "country":
                 piece = pats["country_any"].match(text, at)  # ", Canada as her address"
             else:
                 piece = pats[kind].match(text, at)
@@ -661,7 +679,7 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
             piece = None
         if piece is None:
             break
-        if kind == "unit" and gap and not marked and previous not in ("street", "unit"):
+        if kind == "unit" and gap and not marked and previous not in ("street", "unit", "house"):
             break  # "Berlin Room 5": a unit goes with the street, not after the town
         end, previous = piece.end(), kind
     return start, end

@@ -23,7 +23,7 @@ veien vegen gate gaten veg
 tie katu polku kuja raitti kaari rinne väylä bulevardi aukio
 utca körút
 ulica cesta
-dreef baan pad lei ring markt
+dreef baan pad lei ring markt boulevard
 vei stien svingen plassen bakken haugen kollen tunet jordet marka bråten engen ekra stranda gjerdet
 stykket spranget faret havna vænge toften
 """
@@ -33,7 +33,7 @@ stykket spranget faret havna vænge toften
 # (arcade), "tie" (necktie), "lei", "hof", "markt" and the Norwegian nature words are not.
 LOWER_CASE_SUFFIXES = """
 straße strasse gasse weg allee platz damm ufer chaussee steig pfad zeile stieg
-straat laan plein gracht singel dijk steeg dreef baan
+straat laan plein gracht singel dijk steeg dreef baan boulevard
 gatan vägen gata väg gränd torget stigen
 vej gade vænget stræde allé torv plads
 veien vegen gaten
@@ -42,14 +42,17 @@ utca körút
 ulica cesta
 """
 # Words a lower-case suffix would take for a street.
-NOT_STREETS = {"brigade", "brigades", "renegade", "renegades", "rigade", "palisade"}
+NOT_STREETS = {
+    "brigade", "brigades", "renegade", "renegades", "palisade", "spring", "springs", "string", "strings",
+    "offspring", "bring", "wring", "shrink", "during",
+}  # fmt: skip
 
 # Street types written after the name as a word of their own, in any case: Hungarian
 # "Györgyhalasi utca 121.", Slovenian "Šišenska cesta 3", Czech "Masarykovo náměstí 5",
-# Danish "Skodsborg Allé 5".
+# Danish "Skodsborg Allé 5". (German, Dutch and Nordic ones need an adjective before them:
+# "Berliner Straße 12", never "See Weg 5".)
 TYPES_AFTER = """
-utca út útja tér körút köz sor fasor cesta ulica ulice náměstí třída nábřeží námestie
-allé alle vej gade gata gatan vägen veien straße strasse weg laan straat katu tie
+utca út útja tér körút köz fasor cesta ulica ulice náměstí třída nábřeží námestie allé katu
 """
 
 TYPES_BEFORE = """
@@ -64,12 +67,15 @@ intrarea aleea șoseaua soseaua splaiul piața piata
 jalan jl. gg. gang
 calzada callejón cerrada privada circuito andador prolongación retorno
 rodovia ladeira viela
+vial pasaje pasadizo rambla glorieta cuesta senda urbanización bulevar continuación corredor ampliación
+canale incrocio rotonda piazzetta salita traversa vico rione lungomare
 """
 
 # Types that are ordinary English or French words: counted only capitalized ("Via Roma 1").
 CAPITALIZED_ONLY = {
     "via", "largo", "ronda", "plaza", "borgo", "strada", "contrada", "corso", "alameda", "gang", "circuito",
-    "retorno", "privada", "cerrada",
+    "retorno", "privada", "cerrada", "canale", "rotonda", "corredor", "salita", "senda", "cuesta", "vico",
+    "vial", "traversa",
 }  # fmt: skip
 
 UNITS = """
