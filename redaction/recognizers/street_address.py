@@ -295,8 +295,11 @@ _TYPE_BEFORE = (
     rf"|(?i:{alternation([w.rstrip('.') for w in _TYPES_BEFORE if w.endswith('.')])})\."
     rf"|(?:{alternation([w.capitalize() for w in intl.CAPITALIZED_ONLY])}){_END})"
 )
+_PLAIN_UNITS = [w for w in intl.words(intl.UNITS) if not w.endswith(".")]
+_DOTTED_UNITS = [w.rstrip(".") for w in intl.words(intl.UNITS) if w.endswith(".")]
+# A unit word ends at a non-letter ("The" is no "th" + "e"); an abbreviation with its stop ("m. 34").
 _INTL_UNIT = (
-    rf"(?:\b(?i:{alternation([w.rstrip('.') for w in intl.words(intl.UNITS)])})\.?[ \t]*"
+    rf"(?:\b(?:(?i:{alternation(_PLAIN_UNITS)})(?![\p{{L}}])\.?|(?i:{alternation(_DOTTED_UNITS)})\.)[ \t]*"
     rf"(?:(?i:no)\.?|\#|n°|nr\.?)?[ \t]*{_UNIT_ID}|(?<![\w#])\#[ \t]*{_UNIT_ID}"
     rf"|\b(?i:h\.[ \t]?no)\.?[ \t]*\d{{1,5}}(?:/\d{{1,5}})?(?![\w-]))"
 )
@@ -582,7 +585,9 @@ _NOT_TOWN = """
 we i our the thanks thank please notes note phone tel email best regards kind cheers see call if it
 this that and or but you he she they my your his her their is are was be will can tel fax mobile
 monday tuesday wednesday thursday friday saturday sunday january february march april june july
-august september october november december today tomorrow tonight hello hi dear regards
+august september october november december today tomorrow tonight yesterday hello hi dear regards
+merci cordialement bonjour bonsoir salut gracias saludos danke grüße grazie saluti obrigado tak tack
+kiitos dank groeten pozdrawiam
 """
 _NOT_TOWN_WORD = rf"(?!(?i:{alternation(_NOT_TOWN.split())}){_END})"
 # "Mistelbach an der Zaya", "'s-Gravenpolder", "Bhusawal-043120" (an Indian PIN after a hyphen)
@@ -628,6 +633,8 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
             town=regex.compile(rf"{_CAP_TOWN}(?:{_PIECE_END}|(?=[ \t]+{after}))", flags),
             town_after_code=regex.compile(_CAP_TOWN, flags),
             house=regex.compile(_MARKED_HOUSE, flags),
+            ends_with_code=regex.compile(rf"(?<![\w-]){_LOOSE_POSTCODE}\Z", flags),
+            line_end=regex.compile(r"[ \t]*(?:\r?\n|$)", flags),
             town_lower=regex.compile(rf"{_LOW_WORD}(?:[ \t]+{_LOW_WORD}){{0,2}}(?=[ \t]+{after})", flags),
             town_lower_one=regex.compile(rf"{_LOW_WORD}(?![\w'’-])", flags),
             before=regex.compile(
@@ -648,6 +655,9 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
         start = match.start()
     previous = "street"
     numbered = _ANY_DIGIT.search(text, start, end) is not None
+    seen: set[str] = set()
+    if pats["ends_with_code"].search(text, start, end) is not None:
+        seen.add("postcode")  # the street pattern took the block's town and code already
     for _ in range(_MAX_PIECES):
         sep = pats["sep"].match(text, end)
         gap = sep.group(0)
@@ -668,8 +678,11 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
                     piece = pats["town_after_code"].match(text, at)  # "10115 Berlin before Friday"
             elif kind == "town_lower":
                 piece = pats["town_lower"].match(text, at)
-                if piece is None and previous in ("postcode", "unit"):
+                if piece is None:
+                    # after a code or unit, or ending the line: "im at 42 baker st flat 3 london"
                     piece = pats["town_lower_one"].match(text, at)
+                    if piece is not None and previous not in ("postcode", "unit"):
+                        piece = piece if pats["line_end"].match(text, piece.end()) else None
             elif kind == "country":
                 piece = pats["country_any"].match(text, at)  # ", Canada as her address"
             else:
@@ -681,5 +694,8 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
             break
         if kind == "unit" and gap and not marked and previous not in ("street", "unit", "house"):
             break  # "Berlin Room 5": a unit goes with the street, not after the town
+        if kind.startswith("town") and "\n" in gap and seen & {"postcode", "town", "town_lower"}:
+            break  # a line after the town and code lines is the letter going on ("GATE CODE ON REQUEST")
         end, previous = piece.end(), kind
+        seen.add(kind)
     return start, end

@@ -81,7 +81,7 @@ CAPITALIZED_ONLY = {
 UNITS = """
 apartment appartement apt appt suite ste unit flat studio floor fl room rm
 wohnung whg etage stock top piso planta puerta pta dpto depto departamento interno int scala
-lgh lägenhet leilighet mieszkanie lok m. st. th. tv. mf. sal
+lgh lägenhet leilighet mieszkanie lok m. sal
 piano ap bl sc edif edificio depto interior level lvl
 """
 
