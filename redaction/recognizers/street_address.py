@@ -27,10 +27,10 @@ import re
 import regex
 from presidio_analyzer import Pattern
 
+from ..names import STOP_WORDS
 from . import register
 from . import street_types_fr as fr
 from . import street_types_intl as intl
-from ..names import STOP_WORDS
 from .declared import DeclaredPatternRecognizer
 
 # Street types: USPS Publication 28, appendix C1 (primary names and common abbreviations), plus
@@ -270,7 +270,10 @@ _SEP = r"(?:[ \t]*[,/][ \t]*(?:[,/][ \t]*)*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*)"
 _HOUSE = r"\d{1,5}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?(?![\w-])"
 _SUFFIXES = [w.rstrip(".") for w in intl.words(intl.SUFFIXES)]
 # A word ending with a street suffix after three letters or more: "Gartnervænget", "Kalverstraat".
-_COMPOUND = rf"(?!(?i:{alternation(intl.NOT_STREETS)}){_END}){_UP}[\p{{L}}\p{{M}}'’-]{{1,}}?(?:(?i:{alternation(_SUFFIXES)}){_END}|(?i:str)\.)"
+_COMPOUND = (
+    rf"(?!(?i:{alternation(intl.NOT_STREETS)}){_END})"
+    rf"{_UP}[\p{{L}}\p{{M}}'’-]{{1,}}?(?:(?i:{alternation(_SUFFIXES)}){_END}|(?i:str)\.)"
+)
 # The suffix as a word of its own after a capitalized word: "Berliner Straße", "Am Alten Weg".
 _SEPARATE_TYPE = (
     r"(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer|Chaussee|Straat|Laan|Plein|Gracht|"
@@ -287,7 +290,8 @@ _INTL_PARTICLE = (
 _NOT_AFTER_LETTER = r"(?<![\p{L}\p{M}'’-])"
 _INTL_WORD = rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,2}}(?=[ \t]+{_UP}))"
 _INTL_NAME = (
-    rf"(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}){{0,3}}"
+    rf"(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}"
+    rf"(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}){{0,3}}"
 )
 _TYPES_BEFORE = [w for w in intl.words(intl.TYPES_BEFORE) if w.rstrip(".") not in intl.CAPITALIZED_ONLY]
 _TYPE_BEFORE = (
@@ -313,8 +317,19 @@ _POSTCODE = (
     r"(?:(?:[A-Z]{1,2}-)?\d{4,6}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}[ \t]?[A-Z]{2}|\d{4}-\d{3}|\d{5}-\d{3}"
     rf"|\d{{3}}-\d{{4}}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d|{UK_POSTCODE_SHAPE})(?![\w-])"
 )
+# Capitalized words that open no town: pronouns, greetings, days, months.
+_NOT_TOWN = """
+we i our the thanks thank please notes note phone tel email best regards kind cheers see call if it
+this that and or but you he she they my your his her their is are was be will can tel fax mobile
+monday tuesday wednesday thursday friday saturday sunday january february march april june july
+august september october november december today tomorrow tonight yesterday hello hi dear regards
+merci cordialement bonjour bonsoir salut gracias saludos danke grüße grazie saluti obrigado tak tack
+kiitos dank groeten pozdrawiam
+"""
+_NOT_TOWN_WORD = rf"(?!(?i:{alternation(_NOT_TOWN.split())}){_END})"
 _INTL_TOWN = (
-    rf"{_UP}{_IN_WORD}+(?:[ \t]+(?:(?i:del|de|la|los|las|di|da|do|am|an|der|upon|on|sur|en|in|pri|nad)[ \t]+){{0,2}}"
+    rf"{_NOT_TOWN_WORD}{_UP}{_IN_WORD}+"
+    r"(?:[ \t]+(?:(?i:del|de|la|los|las|di|da|do|am|an|der|upon|on|sur|en|in|pri|nad)[ \t]+){0,2}"
     rf"{_UP}{_IN_WORD}*){{0,3}}"
 )
 # After a street and its number, the town, the region or country, in any order: the street is the
@@ -437,13 +452,15 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             # its number; a rarer type needs a unit or a town after it ("Pearl Harbor 1941" is none).
             "name + English type + number",
             rf"{_NOT_AFTER_LETTER}(?:{_NAME_WORD}[ \t]+){{1,3}}(?:{_STRONG_TYPE}[ \t]*,?[ \t]*{_HOUSE}"
-            rf"|{STREET_TYPE}[ \t]*,?[ \t]*{_HOUSE}(?=(?:{_SEP}|[ \t]*)(?:{_INTL_UNIT}|{_FLOOR})|{_SEP}{_INTL_PLACE}))",
+            rf"|{STREET_TYPE}[ \t]*,?[ \t]*{_HOUSE}"
+            rf"(?=(?:{_SEP}|[ \t]*)(?:{_INTL_UNIT}|{_FLOOR})|{_SEP}{_INTL_PLACE}))",
             0.5,
         ),
         Pattern(
             # "Györgyhalasi utca 121.", "Šišenska cesta 3", "Skodsborg Allé 5", "Jalan Yos Sudarso No. 76"
             "name + separate type + number",
-            rf"{_NOT_AFTER_LETTER}(?:{_UP}{_IN_WORD}*[ \t]+){{1,3}}{_TYPE_AFTER}[ \t]*,?[ \t]*{_MARKED_HOUSE}",
+            rf"{_NOT_AFTER_LETTER}(?:{_UP}{_IN_WORD}*[ \t]+){{1,3}}{_TYPE_AFTER}[ \t]*,?[ \t]*"
+            rf"{_MARKED_HOUSE}",
             0.6,
         ),
         Pattern(
@@ -581,15 +598,7 @@ _TOWN_JOIN = (
     r"(?i:an|am|der|den|de|del|della|di|da|do|dos|das|la|le|les|los|las|el|sur|sous|upon|on|en|pri|nad|pod|bei|im|van|"
     r"aan|op|y|e|i|och|og|and)"
 )
-_NOT_TOWN = """
-we i our the thanks thank please notes note phone tel email best regards kind cheers see call if it
-this that and or but you he she they my your his her their is are was be will can tel fax mobile
-monday tuesday wednesday thursday friday saturday sunday january february march april june july
-august september october november december today tomorrow tonight yesterday hello hi dear regards
-merci cordialement bonjour bonsoir salut gracias saludos danke grüße grazie saluti obrigado tak tack
-kiitos dank groeten pozdrawiam
-"""
-_NOT_TOWN_WORD = rf"(?!(?i:{alternation(_NOT_TOWN.split())}){_END})"
+
 # "Mistelbach an der Zaya", "'s-Gravenpolder", "Bhusawal-043120" (an Indian PIN after a hyphen)
 # A stop ends a town word only in an abbreviation ("St. Diana", "Mt. Eden"), not a sentence.
 _TOWN_PART = r"(?:'s-)?\p{Lu}(?:\p{Ll}{0,2}\.(?![\w])|[\p{L}\p{M}'’-]*)"
@@ -598,9 +607,10 @@ _CAP_TOWN = (
     rf"(?:[ \t]+(?:{_TOWN_JOIN}[ \t]+){{0,2}}{_NOT_TOWN_WORD}{_TOWN_PART}){{0,3}}"
     r"(?:(?<=\p{L})-\d{6}(?![\w-]))?"
 )
+_ALPHA_STOP_WORDS = [w for w in STOP_WORDS if w.isalpha()]
 _CHAT_WORDS = "pls plz lol tmrw tmr thx ty ok okay come buzz asap soon later now bye xx"
 _LOW_WORD = (
-    rf"(?!(?:{alternation(_NOT_TOWN.split() + _CHAT_WORDS.split() + [w for w in STOP_WORDS if w.isalpha()])}){_END})"
+    rf"(?!(?:{alternation(_NOT_TOWN.split() + _CHAT_WORDS.split() + _ALPHA_STOP_WORDS)}){_END})"
     rf"{_LOW}[\p{{Ll}}\p{{M}}'’-]+"
 )
 _PIECE_END = r"(?=[ \t]*(?:[,;.!?)/|]|\r?\n|$))"
@@ -627,7 +637,9 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
             sep=regex.compile(r"[ \t]*(?:[,/|][ \t]*)*(?:\r?\n[ \t]*)?", flags),
             unit=regex.compile(_ANY_UNIT, flags),
             postcode=regex.compile(_LOOSE_POSTCODE, flags),
-            region=regex.compile(rf"{_REGION_CODE}(?=[ \t]*(?:[,;.!?)/|]|\r?\n|$)|[ \t]+{_LOOSE_POSTCODE})", flags),
+            region=regex.compile(
+                rf"{_REGION_CODE}(?=[ \t]*(?:[,;.!?)/|]|\r?\n|$)|[ \t]+{_LOOSE_POSTCODE})", flags
+            ),
             region_lower=regex.compile(rf"[a-z]{{2,3}}(?=[ \t]+{_LOOSE_POSTCODE})", flags),
             country_any=regex.compile(country, flags),
             town=regex.compile(rf"{_CAP_TOWN}(?:{_PIECE_END}|(?=[ \t]+{after}))", flags),

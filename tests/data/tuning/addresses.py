@@ -137,7 +137,9 @@ def _lines(fake: Faker, rng: random.Random, locale: str) -> list[str]:
         street = f"{fake.street_name()} {fake.building_number()}"
         if rng.random() < 0.5:
             street += " " + _unit(rng)
-        town = rng.choice([f"{fake.postcode()} {fake.city()}", fake.city(), f"{fake.city()} {fake.postcode()}"])
+        town = rng.choice(
+            [f"{fake.postcode()} {fake.city()}", fake.city(), f"{fake.city()} {fake.postcode()}"]
+        )
         lines = [street, town]
     else:
         lines = [fake.street_address().replace("\n", ", ")]
@@ -188,7 +190,9 @@ def addresses(n_per_locale: int = 24, seed: int = 11) -> list[dict]:
                 joined = "\n".join(lines) if rng.random() < 0.3 else ", ".join(lines)
                 record = _fill(rng.choice(FORMS), [joined])
             else:
-                record = _fill(rng.choice(SENTENCES if style == "sentence" else FORMS[:6]), [", ".join(lines)])
+                record = _fill(
+                    rng.choice(SENTENCES if style == "sentence" else FORMS[:6]), [", ".join(lines)]
+                )
             record.update(id=f"{locale}-{i}", language=language, style=style, locale=locale)
             out.append(record)
     return out
