@@ -312,7 +312,12 @@ _FLOOR = (
     r"|\d{1,2}(?i:st|nd|rd|th|e|er|ème)[ \t]+(?i:floor|fl|étage|etage|stock)\.?(?![\w])"  # "6th floor"
     r"|(?:(?i:st|kl)\.|\d{1,2}\.)[ \t]*(?i:tv|th|mf)\.?(?![\w]))"  # Danish "st. tv.", "2. th."
 )
-_INTL_UNITS = rf"(?:(?:{_SEP}|[ \t]*){_INTL_UNIT}){{0,2}}"
+_MONTH = (
+    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![\p{L}])"
+)
+_NOT_YEAR = r"(?!(?:19|20)\d\d(?![\w-]))"
+_INTL_UNITS = rf"(?:(?:{_SEP}|[ \t]*)(?:{_INTL_UNIT}|{_FLOOR})){{0,2}}"
 _POSTCODE = (
     r"(?:(?:[A-Z]{1,2}-)?\d{4,6}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}[ \t]?[A-Z]{2}|\d{4}-\d{3}|\d{5}-\d{3}"
     rf"|\d{{3}}-\d{{4}}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d|{UK_POSTCODE_SHAPE})(?![\w-])"
@@ -445,6 +450,13 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             "name + number + postal code and town",
             rf"{_NOT_AFTER_LETTER}{_INTL_NAME}[ \t]+{_HOUSE}{_INTL_UNITS}{_SEP}{_POSTCODE}[ \t]+{_INTL_TOWN}"
             rf"(?:{_SEP}{_INTL_TOWN}){{0,2}}",
+            0.5,
+        ),
+        Pattern(
+            # "Rubinowa 68/40, Śrem 01-956": the town before its code (a year is no code).
+            "name + number + town and postal code",
+            rf"{_NOT_AFTER_LETTER}(?!{_MONTH}){_INTL_NAME}[ \t]+{_NOT_YEAR}{_HOUSE}{_INTL_UNITS}"
+            rf"{_SEP}{_INTL_TOWN}[ \t]*,?[ \t]*{_NOT_YEAR}{_POSTCODE}",
             0.5,
         ),
         Pattern(
@@ -590,7 +602,7 @@ _ANY_UNIT = rf"(?:{_INTL_UNIT}|{_FLOOR})"
 _C_O = rf"\b(?i:c/o|attn\.?|z\.[ \t]?hd\.?)[ \t]+(?:{_UP}{_IN_WORD}*[ \t]+){{0,3}}{_UP}{_IN_WORD}*"
 _LOOSE_POSTCODE = (
     r"(?:(?:[A-Z]{1,2}-)?\d{4,6}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}[ \t]?[A-Z]{2}|\d{4}(?i:[a-z]{2})"
-    r"|\d{4}-\d{3}|\d{5}-\d{3,4}|\d{3}-\d{4}|(?i:[a-z]\d[a-z][ \t]?\d[a-z]\d)"
+    r"|\d{4}-\d{3}|\d{5}-?\d{3,4}|\d{3}-\d{4}|(?i:[a-z]\d[a-z][ \t]?\d[a-z]\d)"
     r"|(?i:[a-z]\d{2}[ \t]?[a-z\d]{4})|(?i:[a-z]{1,2}\d[a-z\d]?[ \t]?\d[a-z]{2}))(?![\w-])"
 )
 _REGION_CODE = r"(?:[A-Z]{2,3}|\([A-Z]{2}\))(?![\w'’-])"

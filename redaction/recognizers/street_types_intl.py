@@ -69,13 +69,16 @@ calzada callejón cerrada privada circuito andador prolongación retorno
 rodovia ladeira viela
 vial pasaje pasadizo rambla glorieta cuesta senda urbanización bulevar continuación corredor ampliación
 canale incrocio rotonda piazzetta salita traversa vico rione lungomare
+conjunto quadra setor jardim chácara sítio trevo feira campo estação aeroporto passarela viaduto vila
+favela residencial lagoa núcleo
 """
 
 # Types that are ordinary English or French words: counted only capitalized ("Via Roma 1").
 CAPITALIZED_ONLY = {
     "via", "largo", "ronda", "plaza", "borgo", "strada", "contrada", "corso", "alameda", "gang", "circuito",
     "retorno", "privada", "cerrada", "canale", "rotonda", "corredor", "salita", "senda", "cuesta", "vico",
-    "vial", "traversa",
+    "vial", "traversa", "conjunto", "quadra", "setor", "jardim", "trevo", "feira", "campo", "estação",
+    "aeroporto", "passarela", "viaduto", "vila", "favela", "residencial", "lagoa", "núcleo",
 }  # fmt: skip
 
 UNITS = """

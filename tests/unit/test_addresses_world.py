@@ -167,3 +167,28 @@ def test_the_growth_patterns_do_not_backtrack_catastrophically():
 def test_new_street_patterns_do_not_backtrack_catastrophically(name):
     pattern = next(p for p in StreetAddressRecognizer.PATTERNS if p.name == name)
     assert backtracking_problem(pattern.regex) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Please send it to Rubinowa 68/40 5th floor, Śrem 01-956 before Friday.",
+            "Rubinowa 68/40 5th floor, Śrem 01-956",
+        ),
+        (
+            "Campo de Vargas, 21, Camargos, 42068726 Viana / GO, Brazil",
+            "Campo de Vargas, 21, Camargos, 42068726 Viana / GO, Brazil",
+        ),
+    ],
+)
+def test_the_town_may_come_before_its_code(text, expected):
+    assert expected in found(StreetAddressRecognizer, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["09 March 1977,Lindsey Hewitt,07895 927756,callback", "Chapter 3, London 2012 was great"],
+)
+def test_a_date_or_a_year_is_no_house_number_nor_code(text):
+    assert found(StreetAddressRecognizer, text) == []
