@@ -13,6 +13,14 @@ spaCy's small models tag few street addresses and Presidio has no address recogn
   `8, place de la Concorde`, and a street named without a number (`rue de Rivoli`);
 - the rest of a block when a postal code follows: `..., Washington, DC 20500`,
   `...\\nLondon NW1 6XE`, `...\\n75002 Paris`, so the town goes with it.
+- international forms: the street name before the number in many languages (`Hauptstraße 5`,
+  `Corso Garibaldi 13`, `Váci utca 12`, `Kimberly Lane 99`, `industrivej 4` in chat), marked
+  house numbers (`No. 76`, `S/N`), PO boxes of many countries (`Postfach`, `Apartado`);
+- then every street finding grows (`grow`) over what surrounds it: a unit or `c/o` line before
+  it, and the units, postal codes of the common shapes, towns, region codes and countries after
+  it, one short piece at a time, stopping at a blank line, at a lower-case word that goes on with
+  the sentence, and at a line after the town and code lines. Tuned on the generator's tuning
+  part and on `tests/data/tuning/addresses.py` (Faker, 36 locales; `benchmarks/addresses.py`).
 
 Measured against `pyap` (and `usaddress` as a validator) in benchmarks/address_parsers.py: the
 patterns cover more with fewer false positives and at a fraction of the time, so no parser runs
