@@ -297,10 +297,10 @@ _INTL_PARTICLE = (
 )
 _NOT_AFTER_LETTER = r"(?<![\p{L}\p{M}'’-])"
 _INTL_WORD = rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,2}}(?=[ \t]+{_UP}))"
-_INTL_NAME = (
-    rf"(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}"
-    rf"(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}){{0,3}}"
-)
+_INTL_NAME = rf"{_INTL_WORD}(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}){{0,3}}"
+# After a type the name may open with particles: "Calle de la Paz 5". (Not where the name comes
+# first: a pattern starting at every "de" or "la" of a text costs time for nothing.)
+_TYPED_NAME = rf"(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_NAME}"
 _TYPES_BEFORE = [w for w in intl.words(intl.TYPES_BEFORE) if w.rstrip(".") not in intl.CAPITALIZED_ONLY]
 _TYPE_BEFORE = (
     rf"(?:(?i:{alternation([w for w in _TYPES_BEFORE if not w.endswith('.')])}){_END}"
@@ -436,7 +436,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         Pattern(
             # "Corso Garibaldi 13 Apt. 248, Soto del Barco, Spain", "ul. Długa 12/3", "Rua Augusta 100"
             "street type + name + number",
-            rf"{_NOT_AFTER_LETTER}{_TYPE_BEFORE}[ \t]*{_INTL_NAME}[ \t]*,?[ \t]*{_HOUSE}"
+            rf"{_NOT_AFTER_LETTER}{_TYPE_BEFORE}[ \t]*{_TYPED_NAME}[ \t]*,?[ \t]*{_HOUSE}"
             rf"{_INTL_UNITS}{_INTL_TAIL}",
             0.6,
         ),
@@ -456,15 +456,10 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         Pattern(
             # "Nurme 2, 10115 Tallinn": a name and a number, then a postal code and a town.
             "name + number + postal code and town",
-            rf"{_NOT_AFTER_LETTER}{_INTL_NAME}[ \t]+{_HOUSE}{_INTL_UNITS}{_SEP}{_POSTCODE}[ \t]+{_INTL_TOWN}"
-            rf"(?:{_SEP}{_INTL_TOWN}){{0,2}}",
-            0.5,
-        ),
-        Pattern(
-            # "Rubinowa 68/40, Śrem 01-956": the town before its code (a year is no code).
-            "name + number + town and postal code",
-            rf"{_NOT_AFTER_LETTER}(?!{_MONTH}){_INTL_NAME}[ \t]+{_NOT_YEAR}{_HOUSE}{_INTL_UNITS}"
-            rf"{_SEP}{_INTL_TOWN}[ \t]*,?[ \t]*{_NOT_YEAR}{_POSTCODE}",
+            # or the town before its code: "Rubinowa 68/40, Śrem 01-956" (a year is no code)
+            rf"{_NOT_AFTER_LETTER}(?!{_MONTH}){_INTL_NAME}[ \t]+{_NOT_YEAR}{_HOUSE}{_INTL_UNITS}{_SEP}"
+            rf"(?:{_POSTCODE}[ \t]+{_INTL_TOWN}(?:{_SEP}{_INTL_TOWN}){{0,2}}"
+            rf"|{_INTL_TOWN}[ \t]*,?[ \t]*{_NOT_YEAR}{_POSTCODE})",
             0.5,
         ),
         Pattern(
@@ -485,7 +480,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         ),
         Pattern(
             "street type + name + marked number",
-            rf"{_NOT_AFTER_LETTER}{_TYPE_BEFORE}[ \t]*{_INTL_NAME}[ \t]*,?[ \t]*"
+            rf"{_NOT_AFTER_LETTER}{_TYPE_BEFORE}[ \t]*{_TYPED_NAME}[ \t]*,?[ \t]*"
             rf"(?:(?i:no|nr|nº|n°|núm|num)\.?[ \t]*{_HOUSE}|(?i:s/n)(?![\w/]))",
             0.6,
         ),
