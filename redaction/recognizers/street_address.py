@@ -13,6 +13,14 @@ spaCy's small models tag few street addresses and Presidio has no address recogn
   `8, place de la Concorde`, and a street named without a number (`rue de Rivoli`);
 - the rest of a block when a postal code follows: `..., Washington, DC 20500`,
   `...\\nLondon NW1 6XE`, `...\\n75002 Paris`, so the town goes with it.
+- international forms: the street name before the number in many languages (`Hauptstraße 5`,
+  `Corso Garibaldi 13`, `Váci utca 12`, `Kimberly Lane 99`, `industrivej 4` in chat), marked
+  house numbers (`No. 76`, `S/N`), PO boxes of many countries (`Postfach`, `Apartado`);
+- then every street finding grows (`grow`) over what surrounds it: a unit or `c/o` line before
+  it, and the units, postal codes of the common shapes, towns, region codes and countries after
+  it, one short piece at a time, stopping at a blank line, at a lower-case word that goes on with
+  the sentence, and at a line after the town and code lines. Tuned on the generator's tuning
+  part and on `tests/data/tuning/addresses.py` (Faker, 36 locales; `benchmarks/addresses.py`).
 
 Measured against `pyap` (and `usaddress` as a validator) in benchmarks/address_parsers.py: the
 patterns cover more with fewer false positives and at a fraction of the time, so no parser runs
@@ -24,8 +32,10 @@ from __future__ import annotations
 
 import re
 
+import regex
 from presidio_analyzer import Pattern
 
+from ..names import STOP_WORDS
 from . import register
 from . import street_types_fr as fr
 from . import street_types_intl as intl
@@ -60,8 +70,16 @@ ways well wl wells wls close gate wynd
 """
 # Royal Mail thoroughfare descriptors that Publication 28 lacks.
 _UK = "parade rise quay wharf yard chase croft grange broadway embankment"
+# Australia Post street types that the two lists lack.
+_AU = """
+brow byway circuit concourse cutting esplanade fairway glade laneway outlook parklands pathway
+promenade quadrant reserve retreat steps strip tarn end turn pocket
+"""
 # USPS abbreviations that are also English words never count in lower case ("Apple is").
-_NOT_LOWER = {"is", "iss", "un", "via", "ft"}
+_NOT_LOWER = {
+    "is", "iss", "un", "via", "ft", "end", "turn", "steps", "strip", "pocket", "reserve", "outlook",
+    "cutting", "retreat",
+}  # fmt: skip
 # Types common enough in lower case ("12 oak street") to be trusted there.
 _LOWER_CASE_TYPES = """
 street st avenue ave road rd boulevard blvd lane ln drive terrace place way highway hwy parkway
@@ -158,7 +176,7 @@ _MILITARY_TAIL = rf"(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+{ZIP}"
 _BLOCK_END = rf"{_GAP}(?:{_US_TAIL}|{_UK_TAIL}|{_FR_TAIL}|{_MILITARY_TAIL})"
 _TAIL = rf"(?:{_BLOCK_END})?"
 
-_TYPES = (set(_USPS.split()) | set(_UK.split())) - _NOT_LOWER
+_TYPES = (set(_USPS.split()) | set(_UK.split()) | set(_AU.split())) - _NOT_LOWER
 _CAPITALIZED = [form for word in _NOT_LOWER for form in (word.upper(), word.capitalize())]
 STREET_TYPE = rf"(?:(?i:{alternation(_TYPES)})|{alternation(_CAPITALIZED)}){_END}\.?"
 _TYPE_LOWER = rf"(?:{alternation(_LOWER_CASE_TYPES.split())}){_END}\.?"
@@ -260,7 +278,10 @@ _SEP = r"(?:[ \t]*[,/][ \t]*(?:[,/][ \t]*)*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*)"
 _HOUSE = r"\d{1,5}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?(?![\w-])"
 _SUFFIXES = [w.rstrip(".") for w in intl.words(intl.SUFFIXES)]
 # A word ending with a street suffix after three letters or more: "Gartnervænget", "Kalverstraat".
-_COMPOUND = rf"{_UP}[\p{{L}}\p{{M}}'’-]{{2,}}?(?:(?i:{alternation(_SUFFIXES)}){_END}|(?i:str)\.)"
+_COMPOUND = (
+    rf"(?!(?i:{alternation(intl.NOT_STREETS)}){_END})"
+    rf"{_UP}[\p{{L}}\p{{M}}'’-]{{1,}}?(?:(?i:{alternation(_SUFFIXES)}){_END}|(?i:str)\.)"
+)
 # The suffix as a word of its own after a capitalized word: "Berliner Straße", "Am Alten Weg".
 _SEPARATE_TYPE = (
     r"(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer|Chaussee|Straat|Laan|Plein|Gracht|"
@@ -276,30 +297,83 @@ _INTL_PARTICLE = (
 )
 _NOT_AFTER_LETTER = r"(?<![\p{L}\p{M}'’-])"
 _INTL_WORD = rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,2}}(?=[ \t]+{_UP}))"
-_INTL_NAME = rf"{_INTL_WORD}(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+)?{_INTL_WORD}){{0,3}}"
+_INTL_NAME = rf"{_INTL_WORD}(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}){{0,3}}"
+# After a type the name may open with particles: "Calle de la Paz 5". (Not where the name comes
+# first: a pattern starting at every "de" or "la" of a text costs time for nothing.)
+_TYPED_NAME = rf"(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_NAME}"
 _TYPES_BEFORE = [w for w in intl.words(intl.TYPES_BEFORE) if w.rstrip(".") not in intl.CAPITALIZED_ONLY]
 _TYPE_BEFORE = (
     rf"(?:(?i:{alternation([w for w in _TYPES_BEFORE if not w.endswith('.')])}){_END}"
     rf"|(?i:{alternation([w.rstrip('.') for w in _TYPES_BEFORE if w.endswith('.')])})\."
     rf"|(?:{alternation([w.capitalize() for w in intl.CAPITALIZED_ONLY])}){_END})"
 )
+_PLAIN_UNITS = [w for w in intl.words(intl.UNITS) if not w.endswith(".")]
+_DOTTED_UNITS = [w.rstrip(".") for w in intl.words(intl.UNITS) if w.endswith(".")]
+# A unit word ends at a non-letter ("The" is no "th" + "e"); an abbreviation with its stop ("m. 34").
 _INTL_UNIT = (
-    rf"(?:\b(?i:{alternation([w.rstrip('.') for w in intl.words(intl.UNITS)])})\.?[ \t]*"
-    rf"(?:(?i:no)\.?|\#|n°|nr\.?)?[ \t]*{_UNIT_ID}|(?<![\w#])\#[ \t]*{_UNIT_ID})"
+    rf"(?:\b(?:(?i:{alternation(_PLAIN_UNITS)})(?![\p{{L}}])\.?|(?i:{alternation(_DOTTED_UNITS)})\.)[ \t]*"
+    rf"(?:(?i:no)\.?|\#|n°|nr\.?)?[ \t]*{_UNIT_ID}|(?<![\w#])\#[ \t]*{_UNIT_ID}"
+    rf"|\b(?i:h\.[ \t]?no)\.?[ \t]*\d{{1,5}}(?:/\d{{1,5}})?(?![\w-]))"
 )
-_INTL_UNITS = rf"(?:(?:{_SEP}|[ \t]*){_INTL_UNIT}){{0,2}}"
+_FLOOR = (
+    r"(?:\d{1,2}[ \t]?[º°ª](?:[ \t]?[A-Za-z](?![\w]))?"  # "5º C"
+    r"|\d{1,2}(?i:st|nd|rd|th|e|er|ème)[ \t]+(?i:floor|fl|étage|etage|stock)\.?(?![\w])"  # "6th floor"
+    r"|(?:(?i:st|kl)\.|\d{1,2}\.)[ \t]*(?i:tv|th|mf)\.?(?![\w]))"  # Danish "st. tv.", "2. th."
+)
+_MONTH = (
+    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![\p{L}])"
+)
+_NOT_YEAR = r"(?!(?:19|20)\d\d(?![\w-]))"
+_INTL_UNITS = rf"(?:(?:{_SEP}|[ \t]*)(?:{_INTL_UNIT}|{_FLOOR})){{0,2}}"
 _POSTCODE = (
-    r"(?:(?:[A-Z]{1,2}-)?\d{4,5}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}[ \t]?[A-Z]{2}|\d{4}-\d{3}|\d{5}-\d{3}"
+    r"(?:(?:[A-Z]{1,2}-)?\d{4,6}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}[ \t]?[A-Z]{2}|\d{4}-\d{3}|\d{5}-\d{3}"
     rf"|\d{{3}}-\d{{4}}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d|{UK_POSTCODE_SHAPE})(?![\w-])"
 )
+# Capitalized words that open no town: pronouns, greetings, days, months.
+_NOT_TOWN = """
+we i our the thanks thank please notes note phone tel email best regards kind cheers see call if it
+this that and or but you he she they my your his her their is are was be will can tel fax mobile
+monday tuesday wednesday thursday friday saturday sunday january february march april june july
+august september october november december today tomorrow tonight yesterday hello hi dear regards
+merci cordialement bonjour bonsoir salut gracias saludos danke grüße grazie saluti obrigado tak tack
+kiitos dank groeten pozdrawiam
+"""
+_NOT_TOWN_WORD = rf"(?!(?i:{alternation(_NOT_TOWN.split())}){_END})"
 _INTL_TOWN = (
-    rf"{_UP}{_IN_WORD}+(?:[ \t]+(?:(?i:del|de|la|di|da|do|am|an|der|upon|on|sur|en)[ \t]+)?"
+    rf"{_NOT_TOWN_WORD}{_UP}{_IN_WORD}+"
+    r"(?:[ \t]+(?:(?i:del|de|la|los|las|di|da|do|am|an|der|upon|on|sur|en|in|pri|nad)[ \t]+){0,2}"
     rf"{_UP}{_IN_WORD}*){{0,3}}"
 )
 # After a street and its number, the town, the region or country, in any order: the street is the
 # evidence (a list of every country's name in every language would cost seconds to compile).
 _INTL_PLACE = rf"(?:{_POSTCODE}[ \t]+{_INTL_TOWN}|{_INTL_TOWN}(?:[ \t]*,?[ \t]*{_POSTCODE})?|{_POSTCODE})"
 _INTL_TAIL = rf"(?:{_SEP}{_INTL_PLACE}){{0,3}}"
+
+# A house number with its marker ("No. 76", "Nr. 777", "nº 5"), a closing stop ("121.") or none
+# at all ("S/N", sin número).
+_MARKED_HOUSE = rf"(?:(?:(?i:no|nr|nº|n°|núm|num|č)\.?[ \t]*)?{_HOUSE}(?:\.(?![\w]))?|(?i:s/n)(?![\w/]))"
+_LOWER_SUFFIXES = [w for w in intl.words(intl.LOWER_CASE_SUFFIXES)]
+# "industrivej 4", "schmidtstrasse 6", "josip-jungfer-allee 3": a lower-case compound street.
+_LOWER_COMPOUND = (
+    rf"(?!(?:{alternation(intl.NOT_STREETS)}){_END})"
+    rf"\p{{Ll}}[\p{{Ll}}\p{{M}}'’-]{{2,}}?(?:{alternation(_LOWER_SUFFIXES)}){_END}"
+)
+# Types before the name trusted in lower case (not "via", "plaza", "largo": English words).
+_LOWER_TYPES_BEFORE = [
+    w for w in _TYPES_BEFORE if not w.endswith(".") and w not in ("str", "camino", "ronda", "borgo")
+]
+_TYPE_AFTER = rf"(?i:{alternation(intl.words(intl.TYPES_AFTER))}){_END}"
+# The common types after which a number alone makes an address: "Kimberly Lane 99".
+_STRONG_TYPE = rf"(?i:{alternation(_LOWER_CASE_TYPES.split())}){_END}\.?"
+_PO_BOX = (
+    r"(?:\b(?i:p\.?[ \t]?o\.?[ \t]*box|post[ \t]+office[ \t]+box|pobox|postfach|apartado|apdo\.|"
+    r"caixa[ \t]+postal|casella[ \t]+postale|postbus|postboks|postbox|boîte[ \t]+postale|"
+    r"skrytka[ \t]+pocztowa|casilla))[ \t]*(?:(?i:no|nr)\.?[ \t]*)?\d{1,6}(?:[ \t]\d{2,4})?(?![\w-])"
+    # "Box 1189, 3791 Ybbs", "BP 45, 75002 Paris": the short words only with a postal code after
+    # them ("BP 120/80" is a blood pressure, "Box 3" a box).
+    rf"|\b(?:BP|Box|BOX)[ \t]*\d{{1,6}}(?![\w/-])(?={_SEP}{_POSTCODE})"
+)
 
 
 @register("street_address")
@@ -362,7 +436,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         Pattern(
             # "Corso Garibaldi 13 Apt. 248, Soto del Barco, Spain", "ul. Długa 12/3", "Rua Augusta 100"
             "street type + name + number",
-            rf"{_NOT_AFTER_LETTER}{_TYPE_BEFORE}[ \t]*{_INTL_NAME}[ \t]*,?[ \t]*{_HOUSE}"
+            rf"{_NOT_AFTER_LETTER}{_TYPE_BEFORE}[ \t]*{_TYPED_NAME}[ \t]*,?[ \t]*{_HOUSE}"
             rf"{_INTL_UNITS}{_INTL_TAIL}",
             0.6,
         ),
@@ -382,15 +456,48 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         Pattern(
             # "Nurme 2, 10115 Tallinn": a name and a number, then a postal code and a town.
             "name + number + postal code and town",
-            rf"{_NOT_AFTER_LETTER}{_INTL_NAME}[ \t]+{_HOUSE}{_INTL_UNITS}{_SEP}{_POSTCODE}[ \t]+{_INTL_TOWN}"
-            rf"(?:{_SEP}{_INTL_TOWN}){{0,2}}",
+            # or the town before its code: "Rubinowa 68/40, Śrem 01-956" (a year is no code)
+            rf"{_NOT_AFTER_LETTER}(?!{_MONTH}){_INTL_NAME}[ \t]+{_NOT_YEAR}{_HOUSE}{_INTL_UNITS}{_SEP}"
+            rf"(?:{_POSTCODE}[ \t]+{_INTL_TOWN}(?:{_SEP}{_INTL_TOWN}){{0,2}}"
+            rf"|{_INTL_TOWN}[ \t]*,?[ \t]*{_NOT_YEAR}{_POSTCODE})",
             0.5,
         ),
         Pattern(
-            "PO box",
-            rf"\b(?i:p\.?[ \t]?o\.?|post[ \t]+office)[ \t]+(?i:box)[ \t]+\d{{1,8}}(?![\w-]){_TAIL}",
+            # "Kimberly Lane 99", "William Plain 404, Port Susan": an English street named before
+            # its number; a rarer type needs a unit or a town after it ("Pearl Harbor 1941" is none).
+            "name + English type + number",
+            rf"{_NOT_AFTER_LETTER}(?:{_NAME_WORD}[ \t]+){{1,3}}(?:{_STRONG_TYPE}[ \t]*,?[ \t]*{_HOUSE}"
+            rf"|{STREET_TYPE}[ \t]*,?[ \t]*{_HOUSE}"
+            rf"(?=(?:{_SEP}|[ \t]*)(?:{_INTL_UNIT}|{_FLOOR})|{_SEP}{_INTL_PLACE}))",
+            0.5,
+        ),
+        Pattern(
+            # "Györgyhalasi utca 121.", "Šišenska cesta 3", "Skodsborg Allé 5", "Jalan Yos Sudarso No. 76"
+            "name + separate type + number",
+            rf"{_NOT_AFTER_LETTER}(?:{_UP}{_IN_WORD}*[ \t]+){{1,3}}{_TYPE_AFTER}[ \t]*,?[ \t]*"
+            rf"{_MARKED_HOUSE}",
             0.6,
         ),
+        Pattern(
+            "street type + name + marked number",
+            rf"{_NOT_AFTER_LETTER}{_TYPE_BEFORE}[ \t]*{_TYPED_NAME}[ \t]*,?[ \t]*"
+            rf"(?:(?i:no|nr|nº|n°|núm|num)\.?[ \t]*{_HOUSE}|(?i:s/n)(?![\w/]))",
+            0.6,
+        ),
+        Pattern(
+            # "rue de besençon 75", "avenue deshusses 714": a type before a lower-case name in chat
+            "lower-case street type + name + number",
+            rf"{_NOT_AFTER_LETTER}(?:{_FR_STREET}|(?:{alternation(_LOWER_TYPES_BEFORE)}){_END})[ \t]+"
+            rf"(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_LOWER_NAME_WORD}(?:[ \t]+{_LOWER_NAME_WORD}){{0,2}}[ \t]+"
+            r"\d{1,4}[a-z]?(?:/\d{1,4})?(?![\w-])",
+            0.45,
+        ),
+        Pattern(
+            "lower-case compound street + number",
+            rf"{_NOT_AFTER_LETTER}{_LOWER_COMPOUND}[ \t]*,?[ \t]*{_HOUSE}",
+            0.45,
+        ),
+        Pattern("PO box", rf"{_PO_BOX}{_TAIL}", 0.6),
         Pattern(
             "US military",
             rf"\b(?:(?:PSC|CMR|Unit)[ \t]+\d{{1,5}},?[ \t]+Box[ \t]+\d{{1,5}}(?:{_GAP}{_MILITARY_TAIL})?"
@@ -472,14 +579,150 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         if _ANY_DIGIT.search(text) is not None:
-            return super().analyze(text, entities, nlp_artifacts, regex_flags)
-        every = self.patterns
-        # One analyzer per process, used by one thread at a time (see redaction.detect).
-        self.patterns = [p for p in every if p.name in self.WITHOUT_DIGITS]
-        try:
-            return super().analyze(text, entities, nlp_artifacts, regex_flags)
-        finally:
-            self.patterns = every
+            results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        else:
+            every = self.patterns
+            # One analyzer per process, used by one thread at a time (see redaction.detect).
+            self.patterns = [p for p in every if p.name in self.WITHOUT_DIGITS]
+            try:
+                results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+            finally:
+                self.patterns = every
+        for result in results:
+            result.start, result.end = grow(text, result.start, result.end)
+        return results
 
 
 _ANY_DIGIT = re.compile(r"\d")
+
+
+# --- the rest of an address around a street: units before it, town, postal code, region after -
+# A street finding is the evidence; what is around it is taken by shape, one piece at a time, so
+# that `Whg. 349\nUdo-Gunpf-Weg 8\n69731 Sternberg\nGermany` goes whole. Each piece is a short
+# pattern matched at one position (no search), and at most `_MAX_PIECES` are taken each way.
+_MAX_PIECES = 7
+_ANY_UNIT = rf"(?:{_INTL_UNIT}|{_FLOOR})"
+_C_O = rf"\b(?i:c/o|attn\.?|z\.[ \t]?hd\.?)[ \t]+(?:{_UP}{_IN_WORD}*[ \t]+){{0,3}}{_UP}{_IN_WORD}*"
+_LOOSE_POSTCODE = (
+    r"(?:(?:[A-Z]{1,2}-)?\d{4,6}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}[ \t]?[A-Z]{2}|\d{4}(?i:[a-z]{2})"
+    r"|\d{4}-\d{3}|\d{5}-?\d{3,4}|\d{3}-\d{4}|(?i:[a-z]\d[a-z][ \t]?\d[a-z]\d)"
+    r"|(?i:[a-z]\d{2}[ \t]?[a-z\d]{4})|(?i:[a-z]{1,2}\d[a-z\d]?[ \t]?\d[a-z]{2}))(?![\w-])"
+)
+_REGION_CODE = r"(?:[A-Z]{2,3}|\([A-Z]{2}\))(?![\w'’-])"
+_TOWN_JOIN = (
+    r"(?i:an|am|der|den|de|del|della|di|da|do|dos|das|la|le|les|los|las|el|sur|sous|upon|on|en|pri|nad|pod|bei|im|van|"
+    r"aan|op|y|e|i|och|og|and)"
+)
+
+# "Mistelbach an der Zaya", "'s-Gravenpolder", "Bhusawal-043120" (an Indian PIN after a hyphen)
+# A stop ends a town word only in an abbreviation ("St. Diana", "Mt. Eden"), not a sentence.
+_TOWN_PART = r"(?:'s-)?\p{Lu}(?:\p{Ll}{0,2}\.(?![\w])|[\p{L}\p{M}'’-]*)"
+_CAP_TOWN = (
+    rf"{_NOT_TOWN_WORD}{_TOWN_PART}"
+    rf"(?:[ \t]+(?:{_TOWN_JOIN}[ \t]+){{0,2}}{_NOT_TOWN_WORD}{_TOWN_PART}){{0,3}}"
+    r"(?:(?<=\p{L})-\d{6}(?![\w-]))?"
+)
+_ALPHA_STOP_WORDS = [w for w in STOP_WORDS if w.isalpha()]
+_CHAT_WORDS = "pls plz lol tmrw tmr thx ty ok okay come buzz asap soon later now bye xx"
+_LOW_WORD = (
+    rf"(?!(?:{alternation(_NOT_TOWN.split() + _CHAT_WORDS.split() + _ALPHA_STOP_WORDS)}){_END})"
+    rf"{_LOW}[\p{{Ll}}\p{{M}}'’-]+"
+)
+_PIECE_END = r"(?=[ \t]*(?:[,;.!?)/|]|\r?\n|$))"
+
+
+def _country_alternation() -> str:
+    from ..places import country_names
+
+    extra = {"republic of ireland", "kingdom of the netherlands", "united states of america", "korea"}
+    return alternation({name.casefold() for name in country_names()} | extra)
+
+
+_GROW: dict[str, regex.Pattern] = {}
+
+
+def _grow_patterns() -> dict[str, regex.Pattern]:
+    """Compiled on first use (the country list takes a moment)."""
+    if not _GROW:
+        country = rf"(?i:{_country_alternation()}){_END}"
+        after = rf"(?:{_LOOSE_POSTCODE}|{_REGION_CODE}|{country})"
+        flags = regex.MULTILINE
+        _GROW.update(
+            # Between two pieces: a comma, slash or line break (one: a blank line ends a block).
+            sep=regex.compile(r"[ \t]*(?:[,/|][ \t]*)*(?:\r?\n[ \t]*)?", flags),
+            unit=regex.compile(_ANY_UNIT, flags),
+            postcode=regex.compile(_LOOSE_POSTCODE, flags),
+            region=regex.compile(
+                rf"{_REGION_CODE}(?=[ \t]*(?:[,;.!?)/|]|\r?\n|$)|[ \t]+{_LOOSE_POSTCODE})", flags
+            ),
+            region_lower=regex.compile(rf"[a-z]{{2,3}}(?=[ \t]+{_LOOSE_POSTCODE})", flags),
+            country_any=regex.compile(country, flags),
+            town=regex.compile(rf"{_CAP_TOWN}(?:{_PIECE_END}|(?=[ \t]+{after}))", flags),
+            town_after_code=regex.compile(_CAP_TOWN, flags),
+            house=regex.compile(_MARKED_HOUSE, flags),
+            ends_with_code=regex.compile(rf"(?<![\w-]){_LOOSE_POSTCODE}\Z", flags),
+            line_end=regex.compile(r"[ \t]*(?:\r?\n|$)", flags),
+            town_lower=regex.compile(rf"{_LOW_WORD}(?:[ \t]+{_LOW_WORD}){{0,2}}(?=[ \t]+{after})", flags),
+            town_lower_one=regex.compile(rf"{_LOW_WORD}(?![\w'’-])", flags),
+            before=regex.compile(
+                rf"(?<![\w#])(?:{_ANY_UNIT}|{_C_O})[ \t]*(?:[,/][ \t]*)?(?:\r?\n[ \t]*)?\Z", flags
+            ),
+        )
+    return _GROW
+
+
+def grow(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of a street finding widened to the address around it: a unit or `c/o` line before
+    it; units, postal codes, towns, region codes and countries after it, in any order."""
+    pats = _grow_patterns()
+    for _ in range(2):
+        match = pats["before"].search(text, max(0, start - 60), start)
+        if match is None:
+            break
+        start = match.start()
+    previous = "street"
+    numbered = _ANY_DIGIT.search(text, start, end) is not None
+    seen: set[str] = set()
+    if pats["ends_with_code"].search(text, start, end) is not None:
+        seen.add("postcode")  # the street pattern took the block's town and code already
+    for _ in range(_MAX_PIECES):
+        sep = pats["sep"].match(text, end)
+        gap = sep.group(0)
+        at = sep.end()
+        if at >= len(text) or "\n\n" in gap.replace("\r", ""):
+            break
+        marked = bool(gap.strip(" \t"))  # a comma, slash or line break before the piece
+        piece, kind = None, None
+        for kind in ("house", "unit", "postcode", "country", "region", "region_lower", "town", "town_lower"):
+            if kind == "house":
+                # "rue de Corpataux 540", "Strada Taliercio, 47": the number after a street found
+                # without it
+                bare = previous == "street" and not numbered and "\n" not in gap
+                piece = pats["house"].match(text, at) if bare else None
+            elif kind == "town":
+                piece = pats["town"].match(text, at)
+                if piece is None and (previous == "postcode" or "," in gap):
+                    piece = pats["town_after_code"].match(text, at)  # "10115 Berlin before Friday"
+            elif kind == "town_lower":
+                piece = pats["town_lower"].match(text, at)
+                if piece is None:
+                    # after a code or unit, or ending the line: "im at 42 baker st flat 3 london"
+                    piece = pats["town_lower_one"].match(text, at)
+                    if piece is not None and previous not in ("postcode", "unit"):
+                        piece = piece if pats["line_end"].match(text, piece.end()) else None
+            elif kind == "country":
+                piece = pats["country_any"].match(text, at)  # ", Canada as her address"
+            else:
+                piece = pats[kind].match(text, at)
+            if piece is not None and piece.end() > at:
+                break
+            piece = None
+        if piece is None:
+            break
+        if kind == "unit" and gap and not marked and previous not in ("street", "unit", "house"):
+            break  # "Berlin Room 5": a unit goes with the street, not after the town
+        if kind.startswith("town") and "\n" in gap and seen & {"postcode", "town", "town_lower"}:
+            break  # a line after the town and code lines is the letter going on ("GATE CODE ON REQUEST")
+        end, previous = piece.end(), kind
+        seen.add(kind)
+    return start, end

@@ -20,9 +20,39 @@ straat laan plein gracht kade singel dijk steeg hof
 gatan vägen gata väg gränd backe torget stigen
 vej gade vænget stræde allé torv plads
 veien vegen gate gaten veg
-tie katu polku kuja raitti
+tie katu polku kuja raitti kaari rinne väylä bulevardi aukio
 utca körút
 ulica cesta
+dreef baan pad lei ring markt boulevard
+vei stien svingen plassen bakken haugen kollen tunet jordet marka bråten engen ekra stranda gjerdet
+stykket spranget faret havna vænge toften
+"""
+
+# Suffixes trusted on a lower-case word too ("industrivej 4", "schmidtstrasse 6"): none of them
+# ends a common English word. "ring" (string), "gate" (delegate), "pad" (notepad), "kade"
+# (arcade), "tie" (necktie), "lei", "hof", "markt" and the Norwegian nature words are not.
+LOWER_CASE_SUFFIXES = """
+straße strasse gasse weg allee platz damm ufer chaussee steig pfad zeile stieg
+straat laan plein gracht singel dijk steeg dreef baan boulevard
+gatan vägen gata väg gränd torget stigen
+vej gade vænget stræde allé torv plads
+veien vegen gaten
+katu polku kuja raitti bulevardi
+utca körút
+ulica cesta
+"""
+# Words a lower-case suffix would take for a street.
+NOT_STREETS = {
+    "brigade", "brigades", "renegade", "renegades", "palisade", "spring", "springs", "string", "strings",
+    "offspring", "bring", "wring", "shrink", "during",
+}  # fmt: skip
+
+# Street types written after the name as a word of their own, in any case: Hungarian
+# "Györgyhalasi utca 121.", Slovenian "Šišenska cesta 3", Czech "Masarykovo náměstí 5",
+# Danish "Skodsborg Allé 5". (German, Dutch and Nordic ones need an adjective before them:
+# "Berliner Straße 12", never "See Weg 5".)
+TYPES_AFTER = """
+utca út útja tér körút köz fasor cesta ulica ulice náměstí třída nábřeží námestie allé katu
 """
 
 TYPES_BEFORE = """
@@ -33,15 +63,29 @@ ul. ulica aleja plac
 str. strada bulevardul bd. calea
 straße strasse
 odos leoforos
+intrarea aleea șoseaua soseaua splaiul piața piata
+jalan jl. gg. gang
+calzada callejón cerrada privada circuito andador prolongación retorno
+rodovia ladeira viela
+vial pasaje pasadizo rambla glorieta cuesta senda urbanización bulevar continuación corredor ampliación
+canale incrocio rotonda piazzetta salita traversa vico rione lungomare
+conjunto quadra setor jardim chácara sítio trevo feira campo estação aeroporto passarela viaduto vila
+favela residencial lagoa núcleo
 """
 
 # Types that are ordinary English or French words: counted only capitalized ("Via Roma 1").
-CAPITALIZED_ONLY = {"via", "largo", "ronda", "plaza", "borgo", "strada", "contrada", "corso", "alameda"}
+CAPITALIZED_ONLY = {
+    "via", "largo", "ronda", "plaza", "borgo", "strada", "contrada", "corso", "alameda", "gang", "circuito",
+    "retorno", "privada", "cerrada", "canale", "rotonda", "corredor", "salita", "senda", "cuesta", "vico",
+    "vial", "traversa", "conjunto", "quadra", "setor", "jardim", "trevo", "feira", "campo", "estação",
+    "aeroporto", "passarela", "viaduto", "vila", "favela", "residencial", "lagoa", "núcleo",
+}  # fmt: skip
 
 UNITS = """
 apartment appartement apt appt suite ste unit flat studio floor fl room rm
 wohnung whg etage stock top piso planta puerta pta dpto depto departamento interno int scala
-lgh lägenhet leilighet mieszkanie lok m. st. th. tv. mf. sal
+lgh lägenhet leilighet mieszkanie lok m. sal
+piano ap bl sc edif edificio depto interior level lvl
 """
 
 

@@ -31,7 +31,7 @@ def test_both_recognizers_are_registered_by_name():
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("He lives at 1234 Maple Grove Ave, Suite 5, Boston.", "1234 Maple Grove Ave, Suite 5"),
+        ("He lives at 1234 Maple Grove Ave, Suite 5, Boston.", "1234 Maple Grove Ave, Suite 5, Boston"),
         ("ship to 55 W 5th St today", "55 W 5th St"),
         ("Apt 3B, 55 W 5th St", "Apt 3B, 55 W 5th St"),
         ("Flat 4\n12 High Street\nthanks", "Flat 4\n12 High Street"),

@@ -29,7 +29,7 @@ from .test_addresses import found, spans
         ("Calle Mayor 5, 28013 Madrid", "Calle Mayor 5, 28013 Madrid"),
         ("Via Roma 1", "Via Roma 1"),
         ("Nurme 2, 10115 Tallinn", "Nurme 2, 10115 Tallinn"),
-        ("Bredgade 4, 2. tv.", "Bredgade 4"),
+        ("Bredgade 4, 2. tv.", "Bredgade 4, 2. tv."),
     ],
 )
 def test_international_street_forms_are_found(text, expected):

@@ -43,8 +43,8 @@ def test_registry_is_explicit_and_named():
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("He lives at 1234 Maple Grove Ave, Suite 5, Boston.", "1234 Maple Grove Ave, Suite 5"),
-        ("Flat 12, 5 Chamberlain Mall, London", "Flat 12, 5 Chamberlain Mall"),
+        ("He lives at 1234 Maple Grove Ave, Suite 5, Boston.", "1234 Maple Grove Ave, Suite 5, Boston"),
+        ("Flat 12, 5 Chamberlain Mall, London", "Flat 12, 5 Chamberlain Mall, London"),
         ("ship to 55 W 5th St", "55 W 5th St"),
         ("742 Evergreen TERRACE apt 3b", "742 Evergreen TERRACE apt 3b"),
         ("PO Box 1234", "PO Box 1234"),
