@@ -41,8 +41,15 @@ def tasks_of(admin: httpx.Client, title: str) -> list[dict]:
     ).json()
 
 
-def annotated(task: dict, user_id: int) -> bool:
-    return any(a.get("completed_by") == user_id for a in task.get("annotations", []))
+def client(url: str, token: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=url, headers={"Authorization": f"Token {token}"}, trust_env=False, timeout=60
+    )
+
+
+def answer(as_user: httpx.Client, task: dict, body: dict) -> None:
+    made = as_user.post(f"/api/tasks/{task['id']}/annotations", json=body)
+    assert made.status_code == 201, made.text[:300]
 
 
 def test_classification_and_preference_queues_through_label_studio_train_autolabel_aggregate_export(
@@ -62,7 +69,8 @@ def test_classification_and_preference_queues_through_label_studio_train_autolab
 
     summary = json.loads(
         run(
-            "run", str(repo / "samples" / "chat"), "--policy", str(repo / "policies" / "chat-annotation.yaml"),
+            "run", str(repo / "samples" / "chat"),
+            "--policy", str(repo / "policies" / "chat-annotation.yaml"),
             "--out", str(out), "--workers", "1", "--json", "--no-progress",
         ).stdout
     )  # fmt: skip
@@ -76,7 +84,7 @@ def test_classification_and_preference_queues_through_label_studio_train_autolab
     users = label_studio.add_users(
         [{"email": f"{n}@example.org", "username": n, "token": tokens[n]} for n in ANNOTATORS]
     )
-    ids = {name: users[f"{name}@example.org"]["id"] for name in ANNOTATORS}
+    assert sorted(users) == [f"{n}@example.org" for n in ANNOTATORS]
     mapping = [x for n in ANNOTATORS for x in ("--user", f"{n}={n}")]
     admin = httpx.Client(
         base_url=url, headers={"Authorization": f"Token {token}"}, trust_env=False, timeout=60
@@ -118,8 +126,7 @@ def test_classification_and_preference_queues_through_label_studio_train_autolab
                 region = {"from_name": "label", "to_name": "dialogue", "type": "choices",
                           "value": {"choices": [label(name, truth)]}}  # fmt: skip
                 body = {"result": [region]}
-            made = clients[name].post(f"/api/tasks/{task['id']}/annotations", json=body)
-            assert made.status_code == 201, made.text[:300]
+            answer(clients[name], task, body)
     synced = run("queue", "sync", "intent", "--label-studio", url, "--project", title, *mapping)
     assert f"{HUMAN * 3 - 1} annotations imported" in synced.stdout, synced.stdout
     assert "1 skipped task returned (nacked) for carol" in synced.stdout
