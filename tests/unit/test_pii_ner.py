@@ -214,6 +214,42 @@ def test_common_words_departments_months_streets_and_drugs_are_not_persons(nlp, 
     assert persons(nlp, text) == []
 
 
+CHAT_FIXED = [
+    # informal chat (made-up first names, lower case, alone): greetings, sign-offs, @mentions
+    ("thx john, that fixed it", "john"),
+    ("ask for maria at the front desk", "maria"),
+    ("@tomasz can you look at the failing build", "tomasz"),
+    ("hey priya u around?", "priya"),
+    ("running late, sorry\n- olek", "olek"),
+    ("cheers nadia!!", "nadia"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), CHAT_FIXED, ids=[n for _, n in CHAT_FIXED])
+def test_lower_case_first_names_alone_in_chat_are_found(nlp, text, name):
+    assert covered(nlp, text, name), (name, [(e.text, e.label_) for e in nlp(text).ents])
+
+
+NOT_ENTITIES = [
+    # field labels and values, headings, products, units, clinical shorthand, lower-case chat:
+    # no person and no place (either would be redacted)
+    "Status: Active\nPriority: High\nDepartment: Accounts Payable",
+    "Item: Standing Desk\nColour: Black\nQuantity: 2 pcs\nDelivery: Thursday",
+    "Plan Of Care\nDiet: Soft\nMobility: Assisted",
+    "ABD SOFT, NONTENDER. LUNGS CTA BILAT. NPO AFTER MN. FOLEY PATENT.",
+    "meeting moved to thursday, pls send the report by friday",
+    "approved, ship it",
+    "Premium",
+    "Pending Review",
+]
+
+
+@pytest.mark.parametrize("text", NOT_ENTITIES)
+def test_field_values_headings_and_clinical_shorthand_are_not_persons_or_places(nlp, text):
+    found = [(e.text, e.label_) for e in nlp(text).ents if e.label_ in ("PERSON", "GPE", "LOC")]
+    assert found == []
+
+
 @pytest.mark.parametrize(
     ("text", "town"),
     [
