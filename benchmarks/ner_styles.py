@@ -49,10 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=250, help="records per style")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--trained-only", action="store_true", help="skip the run with the base ner")
     args = parser.parse_args(argv)
     policy = load_policy(args.policy)
     records = generate(args.n, args.seed)
-    systems = {"trained ner": policy, "base ner": without_trained_ner(policy)}
+    systems = {"trained ner": policy}
+    if not args.trained_only:
+        systems["base ner"] = without_trained_ner(policy)
     figures: dict[str, dict] = {}
     for name, system in systems.items():
         figures[name] = {}

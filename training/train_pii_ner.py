@@ -1334,6 +1334,23 @@ def negative_text(rng: random.Random, pools: Pools) -> str:
     return text
 
 
+# Clinical notes where a name stands among ALL-CAPS shorthand ({CLIN}: a run of CLINICAL_WORDS),
+# so that the shorthand negatives do not teach that an upper-case word in a note is never a name.
+NOTES_MIXED = (
+    "{CLIN}. DR {LAST} NOTIFIED, {CLIN}",
+    "{CLIN}; {LAST} RN AT BEDSIDE",
+    "CALLED {LAST} (RESIDENT) RE {CLIN}",
+    "{CLIN}. D/W {PER}, {CLIN}",
+    "NP {LAST} IN TO SEE PT. {CLIN}",
+    "REPORT GIVEN TO {PER} RN. {CLIN}",
+    "PER {LAST}, CONT {CLIN}",
+    "{CLIN} - DR. {LAST} UPDATED",
+    "{CLIN}. WIFE {FIRST} CALLED, {CLIN}",
+    "{LAST} AWARE OF {CLIN}",
+    "{CLIN}, {LAST} MD AT {TIMEW} ROUNDS",
+    "{CLIN} / CHARGE RN {FIRST} INFORMED",
+)
+
 # Forms where names stand among capitalised common values (the contrast the model must learn).
 FORM_MIXED = (
     "Assigned to: {PER}\nStatus: {FVAL}\nPriority: {FVAL}",
@@ -1463,6 +1480,7 @@ STYLES: dict[str, tuple[tuple[str, ...], float, str]] = {
     "value": (VALUES, 0.05, "as_is"),
     "chat_names": (CHAT_NAMES, 0.10, "lower"),
     "form_mixed": (FORM_MIXED, 0.06, "as_is"),
+    "note_mixed": (NOTES_MIXED, 0.08, "upper"),
 }
 
 SLOT = re.compile(r"\{([A-Z0-9]+)\}")
@@ -1598,6 +1616,8 @@ def render(
             value = rng.choice(PRODUCTS)
         elif slot == "HEADING":
             value = rng.choice(HEADINGS)
+        elif slot == "CLIN":
+            value = " ".join(rng.choice(CLINICAL_WORDS) for _ in range(rng.randint(2, 6)))
         else:
             raise ValueError(f"unknown slot {slot} in carrier {carrier!r}")
         if slot in PLACED:
