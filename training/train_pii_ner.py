@@ -703,6 +703,668 @@ NEGATIVES_MORE = (
     "The Quarterly Review is scheduled for next month.",
 )
 
+# Informal chat with people in it: lower-case first names alone, nicknames, names after greetings
+# and sign-offs, @mentions (lower-cased whole, like CHAT).
+CHAT_NAMES = (
+    "{NICK} u there?",
+    "hey {NICK}",
+    "hi {FIRST}, can u check the order",
+    "morning {FIRST}!",
+    "yo {NICK} whats the wifi password",
+    "thx {FIRST}",
+    "thanks {NICK}!!",
+    "ty {FIRST} :)",
+    "cheers {NICK}",
+    "ask for {FIRST} at the desk",
+    "ask for {FIRST} when you get there",
+    "talk to {FIRST} about it",
+    "ping {NICK} if its urgent",
+    "check with {FIRST} first",
+    "@{FIRST} can you take a look",
+    "@{NICK} ok for tmrw?",
+    "@{FIRST} @{FIRST} see above",
+    "cc @{FIRST}",
+    "{FIRST} is off today",
+    "{NICK} said its fine",
+    "me n {NICK} r going",
+    "where is {FIRST}",
+    "{FIRST} pls call me back",
+    "{FIRST}: done",
+    "{NICK}: lol ok",
+    "[{NUM}:{NUM}] {FIRST}: on my way",
+    "<{NICK}> brb",
+    "ok thanks\n- {FIRST}",
+    "see u monday\n{NICK}",
+    "love, {FIRST}",
+    "bye {FIRST} xx",
+    "good night {NICK}",
+    "sorry {FIRST} my bad",
+    "congrats {NICK}!!!",
+    "{FIRST} and {FIRST} are coming too",
+    "its {FIRST} from the {CITY} office",
+    "text {FIRST} not me",
+    "{FIRST} {LAST} just joined the channel",
+)
+
+# Common words with no entity in the shapes of forms, fields, headings, clinical notes and chat
+# (built by negative_text below): capitalised common nouns, field labels and values, departments,
+# products, weekdays, months, units, clinical abbreviations, lower-case common words.
+FIELD_LABELS = (
+    "Status",
+    "Priority",
+    "Category",
+    "Type",
+    "Stage",
+    "State",
+    "Team",
+    "Department",
+    "Unit",
+    "Ward",
+    "Product",
+    "Plan",
+    "Item",
+    "Colour",
+    "Color",
+    "Size",
+    "Source",
+    "Channel",
+    "Region",
+    "Level",
+    "Tier",
+    "Severity",
+    "Outcome",
+    "Result",
+    "Method",
+    "Frequency",
+    "Reason",
+    "Shift",
+    "Day",
+    "Month",
+    "Quantity",
+    "Weight",
+    "Duration",
+    "Language",
+    "Currency",
+    "Role",
+    "Title",
+    "Account Type",
+    "Payment Method",
+    "Delivery",
+    "Resolution",
+    "Visit",
+    "Diet",
+    "Mobility",
+    "Code Status",
+    "Allergies",
+    "Notes",
+    "Comment",
+    "Tags",
+    "Label",
+)
+FIELD_VALUES = (
+    "Active",
+    "Inactive",
+    "Open",
+    "Closed",
+    "Pending",
+    "Resolved",
+    "New",
+    "In Progress",
+    "On Hold",
+    "Cancelled",
+    "Done",
+    "Approved",
+    "Declined",
+    "Submitted",
+    "Draft",
+    "Archived",
+    "High",
+    "Low",
+    "Medium",
+    "Urgent",
+    "Critical",
+    "Minor",
+    "Major",
+    "Normal",
+    "Routine",
+    "Stat",
+    "Yes",
+    "No",
+    "None",
+    "Unknown",
+    "N/A",
+    "Other",
+    "Default",
+    "Standard",
+    "Premium",
+    "Basic",
+    "Gold",
+    "Silver",
+    "Bronze",
+    "Platinum",
+    "Enterprise",
+    "Free",
+    "Trial",
+    "Monthly",
+    "Weekly",
+    "Daily",
+    "Annual",
+    "Red",
+    "Blue",
+    "Green",
+    "Black",
+    "White",
+    "Grey",
+    "Navy",
+    "Beige",
+    "Rose",
+    "Amber",
+    "Ivory",
+    "Jade",
+    "Olive",
+    "Pearl",
+    "Ruby",
+    "Coral",
+    "Violet",
+    "Hazel",
+    "Small",
+    "Large",
+    "Extra Large",
+    "Regular",
+    "Online",
+    "Offline",
+    "Phone",
+    "Email",
+    "Walk In",
+    "Referral",
+    "Website",
+    "Partner",
+    "Mobile App",
+    "North",
+    "South",
+    "East",
+    "West",
+    "Central",
+    "Day Shift",
+    "Night Shift",
+    "Early",
+    "Late",
+    "Full Time",
+    "Part Time",
+    "Contractor",
+    "Manager",
+    "Supervisor",
+    "Nurse",
+    "Technician",
+    "Admin",
+    "Guest",
+    "Member",
+    "Owner",
+    "Viewer",
+    "Editor",
+    "English",
+    "Spanish",
+    "EUR",
+    "USD",
+    "Card",
+    "Cash",
+    "Bank Transfer",
+    "Invoice",
+    "Refund",
+    "Replacement",
+    "Warranty",
+    "Express",
+    "Next Day",
+    "Collection",
+    "Soft Diet",
+    "Clear Liquids",
+    "Regular Diet",
+    "NPO",
+    "Full Code",
+    "DNR",
+    "Independent",
+    "Assisted",
+    "Bed Rest",
+    "NKDA",
+    "Penicillin",
+    "Latex",
+    "Fragile",
+    "Gift",
+    "Returned",
+    "Delivered",
+    "Shipped",
+    "Backordered",
+    "In Stock",
+    "Out Of Stock",
+    "Verified",
+    "Unverified",
+    "Paid",
+    "Unpaid",
+    "Overdue",
+    "Complete",
+    "Incomplete",
+    "Positive",
+    "Negative",
+    "Stable",
+    "Improving",
+    "Worse",
+)
+PRODUCTS = (
+    "Wireless Keyboard",
+    "USB-C Hub",
+    "Noise Cancelling Headphones",
+    "Smart Watch",
+    "Laptop Stand",
+    "Desk Lamp",
+    "Water Bottle",
+    "Yoga Mat",
+    "Running Shoes",
+    "Travel Mug",
+    "Phone Case",
+    "Screen Protector",
+    "Pro Plan",
+    "Starter Kit",
+    "Family Bundle",
+    "Business Suite",
+    "Cloud Storage",
+    "Photo Editor",
+    "Password Manager",
+    "Antivirus Plus",
+    "Espresso Machine",
+    "Air Fryer",
+    "Robot Vacuum",
+    "Baby Monitor",
+    "Garden Hose",
+    "Power Bank",
+    "Memory Card",
+    "Gaming Chair",
+    "Monitor Arm",
+    "Label Printer",
+)
+UNITS = ("kg", "g", "mg", "ml", "L", "cm", "mm", "m", "km", "pcs", "units", "boxes", "hrs", "min", "%", "lbs")
+HEADINGS = (
+    "Summary",
+    "Overview",
+    "Background",
+    "Next Steps",
+    "Action Items",
+    "Open Questions",
+    "Release Notes",
+    "Known Issues",
+    "Order Details",
+    "Shipping Information",
+    "Billing Information",
+    "Account Settings",
+    "Contact Details",
+    "Emergency Contact",
+    "Medical History",
+    "Current Medications",
+    "Discharge Instructions",
+    "Plan Of Care",
+    "Assessment",
+    "Chief Complaint",
+    "Review Of Systems",
+    "Physical Exam",
+    "Terms And Conditions",
+    "Privacy Notice",
+    "Frequently Asked Questions",
+    "Customer Feedback",
+    "Incident Report",
+    "Root Cause",
+    "Meeting Minutes",
+    "Agenda",
+)
+CLINICAL_WORDS = (
+    "PT",
+    "PTS",
+    "RN",
+    "LPN",
+    "NP",
+    "MD",
+    "ICU",
+    "CCU",
+    "ER",
+    "ED",
+    "OR",
+    "PACU",
+    "NICU",
+    "SICU",
+    "MICU",
+    "ABD",
+    "SOFT",
+    "NONTENDER",
+    "DISTENDED",
+    "BS",
+    "BSX4",
+    "LUNGS",
+    "CLEAR",
+    "CTA",
+    "BILAT",
+    "RALES",
+    "RHONCHI",
+    "WHEEZES",
+    "DIMINISHED",
+    "BASES",
+    "O2",
+    "SAT",
+    "RA",
+    "NC",
+    "FM",
+    "BIPAP",
+    "CPAP",
+    "VENT",
+    "ETT",
+    "NGT",
+    "OGT",
+    "PEG",
+    "FOLEY",
+    "UO",
+    "I/O",
+    "IVF",
+    "NS",
+    "LR",
+    "D5W",
+    "KCL",
+    "MAG",
+    "K+",
+    "NA",
+    "HCT",
+    "HGB",
+    "WBC",
+    "PLT",
+    "INR",
+    "PTT",
+    "BUN",
+    "CR",
+    "ABG",
+    "CXR",
+    "CT",
+    "MRI",
+    "EKG",
+    "ECG",
+    "ECHO",
+    "NSR",
+    "SR",
+    "ST",
+    "AFIB",
+    "PVC",
+    "PVCS",
+    "BP",
+    "HR",
+    "RR",
+    "TEMP",
+    "AFEBRILE",
+    "TMAX",
+    "NEURO",
+    "A+O",
+    "AOX3",
+    "MAE",
+    "PERRLA",
+    "GCS",
+    "SEDATED",
+    "CALM",
+    "ANXIOUS",
+    "RESTLESS",
+    "AGITATED",
+    "LETHARGIC",
+    "ALERT",
+    "ORIENTED",
+    "SKIN",
+    "INTACT",
+    "WARM",
+    "DRY",
+    "PINK",
+    "PALE",
+    "EDEMA",
+    "TRACE",
+    "PULSES",
+    "PALPABLE",
+    "DOPPLER",
+    "DSG",
+    "DRY/INTACT",
+    "C/D/I",
+    "DRAIN",
+    "JP",
+    "CHEST TUBE",
+    "NPO",
+    "PO",
+    "IV",
+    "IM",
+    "SQ",
+    "PRN",
+    "BID",
+    "TID",
+    "QID",
+    "QD",
+    "QHS",
+    "Q4H",
+    "AM",
+    "PM",
+    "HS",
+    "MN",
+    "HOB",
+    "OOB",
+    "CHAIR",
+    "AMBULATED",
+    "HALL",
+    "WALKER",
+    "ASSIST",
+    "TOLERATED",
+    "WELL",
+    "POORLY",
+    "PAIN",
+    "MEDICATED",
+    "RELIEF",
+    "COMFORT",
+    "CARE",
+    "FAMILY",
+    "UPDATED",
+    "AWARE",
+    "PLAN",
+    "CONT",
+    "CONTINUE",
+    "MONITOR",
+    "LABS",
+    "PENDING",
+    "SENT",
+    "CX",
+    "ABX",
+    "DC",
+    "D/C",
+    "DC'D",
+    "HELD",
+    "GIVEN",
+    "STARTED",
+    "TITRATED",
+    "WEANED",
+    "EXTUBATED",
+    "INTUBATED",
+    "SUCTIONED",
+    "SPUTUM",
+    "THICK",
+    "TAN",
+    "YELLOW",
+    "BLOODY",
+    "CLOTS",
+    "URINE",
+    "AMBER",
+    "CLOUDY",
+    "STOOL",
+    "BM",
+    "GUAIAC",
+    "NEG",
+    "POS",
+    "WNL",
+    "SOB",
+    "DOE",
+    "CP",
+    "N/V",
+    "HA",
+    "DIZZY",
+    "WEAK",
+    "FALL",
+    "RISK",
+    "PRECAUTIONS",
+    "ISOLATION",
+    "CONTACT",
+    "DROPLET",
+    "MRSA",
+    "VRE",
+    "CDIFF",
+    "SEPSIS",
+    "CHF",
+    "COPD",
+    "CAD",
+    "HTN",
+    "DM",
+    "CKD",
+    "ESRD",
+    "HD",
+    "CABG",
+    "MI",
+    "CVA",
+    "TIA",
+    "DVT",
+    "PE",
+    "UTI",
+    "PNA",
+    "GI",
+    "GU",
+    "CV",
+    "RESP",
+    "HEENT",
+    "SOCIAL",
+    "WORK",
+    "SW",
+    "PT/OT",
+    "CASE MGMT",
+    "CHAPLAIN",
+    "DIETARY",
+    "PHARMACY",
+    "RT",
+    "RESIDENT",
+    "ATTENDING",
+    "FELLOW",
+    "TEAM",
+    "ROUNDS",
+    "CODE",
+    "RAPID RESPONSE",
+    "TRANSFER",
+    "FLOOR",
+    "STEPDOWN",
+    "REHAB",
+    "HOME",
+    "HOSPICE",
+)
+
+
+def negative_text(rng: random.Random, pools: Pools) -> str:
+    """A text with no PERSON, GPE, ORG or FAC: common words in the shapes of forms, field values,
+    headings, product lists, ALL-CAPS clinical notes and lower-case chat or prose."""
+    kind = rng.randrange(10)
+    words = pools.en.words
+    if kind == 0:  # a form block of common labels and values
+        sep = rng.choice((": ", ":  ", ":\t", " - ", " | ", "="))
+        rows = [
+            f"{rng.choice(FIELD_LABELS)}{sep}{rng.choice(FIELD_VALUES + PRODUCTS + DAYS + MONTHS)}"
+            for _ in range(rng.randint(1, 6))
+        ]
+        if rng.random() < 0.3:
+            rows.insert(0, rng.choice(HEADINGS).upper() if rng.random() < 0.5 else rng.choice(HEADINGS))
+        text = rng.choice(("\n", "\n", "; ", ", ")).join(rows)
+    elif kind == 1:  # one field value on its own
+        r = rng.random()
+        if r < 0.5:
+            text = rng.choice(FIELD_VALUES)
+        elif r < 0.65:
+            text = rng.choice(PRODUCTS)
+        elif r < 0.75:
+            text = rng.choice(DEPTS + ROLES)
+        elif r < 0.85:
+            text = f"{rng.randint(1, 900)} {rng.choice(UNITS)}"
+        else:
+            text = rng.choice(DAYS + MONTHS + HEADINGS)
+    elif kind == 2:  # headings and capitalised common nouns
+        text = " ".join(w.capitalize() for w in words(nb=rng.randint(1, 5)))
+        if rng.random() < 0.5:
+            text = rng.choice(HEADINGS) + rng.choice((": ", "\n", " - ")) + text
+    elif kind == 3:  # ALL-CAPS clinical shorthand
+        chunks = []
+        for _ in range(rng.randint(2, 5)):
+            chunk = " ".join(rng.choice(CLINICAL_WORDS) for _ in range(rng.randint(2, 6)))
+            if rng.random() < 0.3:
+                chunk += f" {rng.randint(1, 200)}{rng.choice(('', '%', 'CC', 'MG', '/HR', 'L'))}"
+            if rng.random() < 0.2:
+                chunk = f"{rng.choice(DRUGS).upper()} {chunk}"
+            chunks.append(chunk)
+        text = rng.choice((". ", ", ", "; ", " / ", "\n")).join(chunks)
+        if rng.random() < 0.2:
+            text = text.lower()
+    elif kind == 4:  # lower-case common words: word lists, csv cells, chat
+        ws = words(nb=rng.randint(2, 12))
+        text = rng.choice((" ", ", ", ",", "; ", "\n", " / ")).join(ws)
+    elif kind == 5:  # lower-case chat without a name
+        ws = words(nb=rng.randint(3, 10))
+        text = " ".join(ws) + rng.choice(("", "?", "!!", " lol", " pls", " thx", " :)", " tmrw", " asap"))
+    elif kind == 6:  # product lists and quantities
+        text = rng.choice(("\n", ", ", "; ")).join(
+            f"{rng.randint(1, 20)} x {rng.choice(PRODUCTS)}"
+            if rng.random() < 0.5
+            else f"{rng.choice(PRODUCTS)} ({rng.choice(FIELD_VALUES)})"
+            for _ in range(rng.randint(1, 4))
+        )
+    elif kind == 7:  # csv / table row of common values
+        sep = rng.choice((",", ";", "\t", " | "))
+        cells = [
+            rng.choice(FIELD_VALUES + DEPTS + DAYS + MONTHS + PRODUCTS)
+            if rng.random() < 0.7
+            else str(rng.randint(1, 999))
+            for _ in range(rng.randint(3, 7))
+        ]
+        text = sep.join(cells)
+    elif kind == 8:  # Title Case prose
+        text = " ".join(w.capitalize() for w in pools.en.sentence(nb_words=rng.randint(4, 10)).split())
+    else:  # lower-case sentence
+        text = pools.en.sentence(nb_words=rng.randint(4, 14)).lower()
+    r = rng.random()
+    if r < 0.15:
+        text = _recase(text, str.upper)
+    elif r < 0.35:
+        text = _recase(text, str.lower)
+    return text
+
+
+# Clinical notes where a name stands among ALL-CAPS shorthand ({CLIN}: a run of CLINICAL_WORDS),
+# so that the shorthand negatives do not teach that an upper-case word in a note is never a name.
+NOTES_MIXED = (
+    "{CLIN}. DR {LAST} NOTIFIED, {CLIN}",
+    "{CLIN}; {LAST} RN AT BEDSIDE",
+    "CALLED {LAST} (RESIDENT) RE {CLIN}",
+    "{CLIN}. D/W {PER}, {CLIN}",
+    "NP {LAST} IN TO SEE PT. {CLIN}",
+    "REPORT GIVEN TO {PER} RN. {CLIN}",
+    "PER {LAST}, CONT {CLIN}",
+    "{CLIN} - DR. {LAST} UPDATED",
+    "{CLIN}. WIFE {FIRST} CALLED, {CLIN}",
+    "{LAST} AWARE OF {CLIN}",
+    "{CLIN}, {LAST} MD AT {TIMEW} ROUNDS",
+    "{CLIN} / CHARGE RN {FIRST} INFORMED",
+)
+
+# Forms where names stand among capitalised common values (the contrast the model must learn).
+FORM_MIXED = (
+    "Assigned to: {PER}\nStatus: {FVAL}\nPriority: {FVAL}",
+    "Owner: {PER} | Team: {DEPT} | State: {FVAL}",
+    "Requested by {PER}\nCategory: {FVAL}\nProduct: {PRODUCT}",
+    "{FVAL}\t{PER}\t{DEPT}\t{FVAL}",
+    "{PER},{FVAL},{DEPT},{NUM}",
+    "Nurse: {PER}\nDiet: {FVAL}\nMobility: {FVAL}",
+    "Approver - {PER}\nDecision - {FVAL}",
+    "Customer: {PER}; Plan: {FVAL}; Item: {PRODUCT}",
+    "Technician: {FIRST}\nResult: {FVAL}",
+    "{HEADING}\nContact: {PER}\nPhone type: {FVAL}",
+)
+
 VALUES = (  # a structured field's value on its own
     "{PER}",
     "{PER}",
@@ -800,6 +1462,9 @@ MONTHS = (
 TIMEWS = ("morning", "afternoon", "evening", "night", "9am", "10:30", "noon")
 NORPWS = ("French", "Brazilian", "German", "Nigerian", "Japanese", "Polish", "Mexican", "Kenyan")
 
+# Share of carriers made by negative_text (common words, no entity) on top of the 15% plain prose.
+NEGATIVE_SHARE = 0.25
+
 STYLES: dict[str, tuple[tuple[str, ...], float, str]] = {
     # style: (carriers, weight, casing)
     "sentence": (SENTENCES, 0.28, "as_is"),
@@ -813,6 +1478,9 @@ STYLES: dict[str, tuple[tuple[str, ...], float, str]] = {
     "negative2": (NEGATIVES_MORE, 0.06, "as_is"),
     "org": (ORG_SENTENCES, 0.06, "as_is"),
     "value": (VALUES, 0.05, "as_is"),
+    "chat_names": (CHAT_NAMES, 0.10, "lower"),
+    "form_mixed": (FORM_MIXED, 0.06, "as_is"),
+    "note_mixed": (NOTES_MIXED, 0.08, "upper"),
 }
 
 SLOT = re.compile(r"\{([A-Z0-9]+)\}")
@@ -820,6 +1488,7 @@ PLACED = {
     "PER": "PERSON",
     "FIRST": "PERSON",
     "LAST": "PERSON",
+    "NICK": "PERSON",
     "CITY": "GPE",
     "REGION": "GPE",
     "COUNTRY": "GPE",
@@ -829,6 +1498,55 @@ PLACED = {
     "HOSPITAL": "ORG",
 }
 PLACED_LABELS = frozenset(PLACED.values()) | {"LOC"}
+
+
+NICKNAMES = (
+    "mike",
+    "liz",
+    "bob",
+    "kate",
+    "tom",
+    "jen",
+    "dan",
+    "sam",
+    "alex",
+    "chris",
+    "nick",
+    "jo",
+    "max",
+    "beth",
+    "ben",
+    "matt",
+    "steph",
+    "pat",
+    "rob",
+    "becca",
+    "tony",
+    "andy",
+    "sasha",
+    "misha",
+    "pepe",
+    "paco",
+    "lupe",
+    "chiara",
+    "gigi",
+    "nacho",
+    "juanjo",
+    "dani",
+    "manu",
+    "fede",
+    "lulu",
+    "kiki",
+)
+
+
+def nickname(rng: random.Random, first: str) -> str:
+    """A short or pet form of a first name (`Alexandra` -> `alex`, `lexi`), or a common nickname."""
+    r = rng.random()
+    if r < 0.35 or len(first) < 4 or not _latin(first):
+        return rng.choice(NICKNAMES) if r < 0.35 else first
+    stem = first[: rng.choice((3, 4))]
+    return stem + rng.choice(("", "", "y", "ie", "i", "o", "s"))
 
 
 def _recase(text: str, change: Callable[[str], str]) -> str:
@@ -890,6 +1608,16 @@ def render(
             value = rng.choice(TIMEWS)
         elif slot == "NORPW":
             value = rng.choice(NORPWS)
+        elif slot == "NICK":
+            value = nickname(rng, first if rng.random() < 0.6 else pools.first_last(rng, loc)[0])
+        elif slot == "FVAL":
+            value = rng.choice(FIELD_VALUES)
+        elif slot == "PRODUCT":
+            value = rng.choice(PRODUCTS)
+        elif slot == "HEADING":
+            value = rng.choice(HEADINGS)
+        elif slot == "CLIN":
+            value = " ".join(rng.choice(CLINICAL_WORDS) for _ in range(rng.randint(2, 6)))
         else:
             raise ValueError(f"unknown slot {slot} in carrier {carrier!r}")
         if slot in PLACED:
@@ -917,9 +1645,13 @@ def generate(n: int, seed: int, locales: tuple[str, ...]) -> list[dict]:
         parts, spans, pos = [], [], 0
         styles = []
         for _ in range(rng.choice((1, 1, 2, 2, 3, 3))):
-            if rng.random() < 0.3:  # plain prose of common English words: no entity
+            r = rng.random()
+            if r < 0.15:  # plain prose of common English words: no entity
                 style, casing = "prose", "as_is"
                 text, found = pools.en.sentence(nb_words=rng.randint(5, 14)), []
+            elif r < 0.15 + NEGATIVE_SHARE:  # common words in forms, values, notes, chat: no entity
+                style, casing = "common_words", "keep"
+                text, found = negative_text(rng, pools), []
             else:
                 style = rng.choices(names, weights)[0]
                 carriers, _, casing = STYLES[style]
