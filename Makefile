@@ -32,6 +32,8 @@ demo: install
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/scrubline run samples/ \
 		--policy policies/default.yaml --out out/demo
 
+# The three prerequisites are independent (no shared venv, no shared state): `make -j3 test`
+# (what .ci/run does) installs them side by side.
 test: install chromium label-studio
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q
 
