@@ -37,8 +37,14 @@ demo-chat: install
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/scrubline run samples/chat/ \
 		--policy policies/chat-annotation.yaml --out out/demo-chat
 
+# The three prerequisites are independent (no shared venv, no shared state): `make -j3 test`
+# (what .ci/run does) installs them side by side. The tests run on PYTEST_WORKERS pytest-xdist
+# workers (0: in this process), a file's tests on one worker (--dist loadfile, so one Label
+# Studio server); each worker has its own session SCRUBLINE_HOME, PREFECT_HOME and Prefect
+# server (tests/conftest.py runs per worker).
+PYTEST_WORKERS ?= 2
 test: install chromium label-studio
-	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: install
 	$(BIN)/ruff check redaction flows tests benchmarks

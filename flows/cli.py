@@ -30,12 +30,12 @@ class _Parser(argparse.ArgumentParser):
 def _policy(path: str):
     """Load and check a policy as a run will use it: its document (every problem at once, spaCy
     models included), then its recognizers; every problem names the file."""
-    from redaction.detect import build_registry
     from redaction.policy import load_policy
+    from redaction.preflight import check_recognizers
 
     policy = load_policy(path)
     try:
-        build_registry(policy)
+        check_recognizers(policy)
     except PolicyError as exc:
         problems = tuple(p if p.startswith(f"{path}: ") else f"{path}: {p}" for p in exc.problems)
         raise PolicyError("\n".join(problems), problems) from None

@@ -39,7 +39,6 @@ from pydantic import Field
 
 from flows.console import CONSOLE, progress_stream
 from redaction.audit import record_run_failure
-from redaction.detect import build_registry
 from redaction.errors import ScrublineError
 from redaction.io import Source, discover_inputs
 from redaction.pipeline import (
@@ -57,6 +56,7 @@ from redaction.pipeline import (
     run_batch_here,
 )
 from redaction.policy import load_policy
+from redaction.preflight import check_recognizers
 from redaction.state import OutputLock
 
 # The worker pool of the flow run in this process (executor "processes"); batch tasks running
@@ -89,7 +89,7 @@ def _is_transient(task, task_run, state) -> bool:
 def validate_policy(policy: str) -> dict[str, str]:
     """Load and check the policy (entities have recognizers) before any record is read."""
     loaded = load_policy(policy)
-    build_registry(loaded)
+    check_recognizers(loaded)
     return {"name": loaded.name, "version": loaded.version, "sha256": loaded.content_hash()}
 
 

@@ -697,7 +697,8 @@ class BatchProcessor:
             )
         else:
             context = get_context("forkserver")
-            context.set_forkserver_preload(["redaction.pipeline"])
+            # The core imported and the policy-independent lexicons built once, in the forkserver.
+            context.set_forkserver_preload(["redaction.preload"])
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=context,

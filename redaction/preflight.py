@@ -58,6 +58,23 @@ def check_run(
     return sources
 
 
+_CHECKED_RECOGNIZERS: set[str] = set()
+
+
+def check_recognizers(policy: Policy) -> None:
+    """Raise PolicyError when an entity of the policy has no recognizer (`build_registry`'s
+    check), building the registry once per policy content and process: the CLI checks the policy
+    before Prefect starts and the flow's first task checks it again in the same process. Only a
+    pass is remembered: a failing policy is checked (and fails) every time."""
+    key = policy.content_hash()
+    if key in _CHECKED_RECOGNIZERS:
+        return
+    from .detect import build_registry
+
+    build_registry(policy)
+    _CHECKED_RECOGNIZERS.add(key)
+
+
 def check_writable(folder: Path, what: str, fix: str) -> None:
     """Write (and remove) a small file where `folder` is, or would be created."""
     existing = folder

@@ -1,6 +1,8 @@
 """Test session set-up: private SCRUBLINE_HOME and PREFECT_HOME, no telemetry, no network.
 
 Set at import time, before anything imports Prefect, so no test ever touches the user's state.
+Under pytest-xdist (`make test` runs `-n 2`) each worker imports this file, so each has its own
+session folder, SCRUBLINE_HOME, PREFECT_HOME and session Prefect server.
 """
 
 from __future__ import annotations

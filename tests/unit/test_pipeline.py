@@ -369,3 +369,31 @@ def test_short_structured_values_are_redacted_as_their_field_name_says(tmp_path,
         "product_name": "Blue Kettle",
     }
     assert row["body"] == "Thanks for the quick reply"
+
+
+def _built_before_any_registry() -> tuple[int, bool]:
+    import sys
+
+    from redaction import names
+
+    return names._lexicon.cache_info().currsize, "redaction.recognizers.street_address" in sys.modules
+
+
+def test_pool_workers_start_with_the_policy_independent_lexicons_built_in_the_forkserver(
+    tmp_path, scrubline_home, default_policy_path, generated
+):
+    # BatchProcessor's forkserver preloads redaction.preload: a worker forked from it finds the
+    # first-name lexicon and the coded recognizers built, and redacts as a worker building them.
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    records, _ = generated
+    source = write_jsonl(tmp_path / "in.jsonl", records[:10])
+    run_pipeline([source], default_policy_path, tmp_path / "two", workers=2, batch_size=5)
+    context = get_context("forkserver")  # the forkserver that run started, or one as it starts it
+    context.set_forkserver_preload(["redaction.preload"])
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        assert pool.submit(_built_before_any_registry).result() == (1, True)
+    run_pipeline([source], default_policy_path, tmp_path / "one", workers=1, batch_size=5)
+    key = lambda r: r["id"]  # noqa: E731
+    assert sorted(read_records(tmp_path / "one"), key=key) == sorted(read_records(tmp_path / "two"), key=key)

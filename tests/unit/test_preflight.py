@@ -63,3 +63,23 @@ def test_a_model_not_installed_is_named(tmp_path, policy, source, scrubline_home
 def test_a_missing_input_is_named(tmp_path, policy, scrubline_home):
     with pytest.raises(InputError, match="missing.jsonl: no such file or folder"):
         check_run(policy, [tmp_path / "missing.jsonl"], tmp_path / "out")
+
+
+def test_the_recognizer_check_builds_once_per_policy_content_and_a_failure_every_time():
+    from redaction import preflight
+    from redaction.errors import PolicyError
+    from tests.unit.helpers import make_policy
+
+    good = make_policy()
+    preflight._CHECKED_RECOGNIZERS.discard(good.content_hash())
+    preflight.check_recognizers(good)
+    assert good.content_hash() in preflight._CHECKED_RECOGNIZERS
+    preflight.check_recognizers(make_policy())  # the same content, loaded again: already checked
+
+    bad = make_policy(entities={"PASSPORT_OF_MARS": {"action": "replace"}})
+    for _ in range(2):
+        with pytest.raises(
+            PolicyError, match="entities.PASSPORT_OF_MARS: no recognizer finds PASSPORT_OF_MARS"
+        ):
+            preflight.check_recognizers(bad)
+    assert bad.content_hash() not in preflight._CHECKED_RECOGNIZERS
