@@ -288,11 +288,16 @@ def cmd_import(args: argparse.Namespace) -> int:
             events.append((ITEM_NACKED, refs, {"annotator": name, "via": "import", "sha256": digest}))
         audit.record_many(events)
     audit.close()
+    _print_import_report(report)
+    return 0
+
+
+def _print_import_report(report) -> None:
+    """What an import (file or Label Studio sync) did on stdout, its notices on stderr."""
     for line in report.summary():
         print(line)
     for line in report.notices():
         print(line, file=sys.stderr)
-    return 0
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
@@ -461,10 +466,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         check_users(client, users)
         report = sync(client, store, audit, args.queue, args.project, users)
     audit.close()
-    for line in report.summary():
-        print(line)
-    for line in report.notices():
-        print(line, file=sys.stderr)
+    _print_import_report(report)
     return 0
 
 

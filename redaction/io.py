@@ -144,9 +144,10 @@ class Batch:
         return len(self.records) + len(self.rejects) + len(self.skipped)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The sha256 of a file's bytes, read in 1 MiB chunks."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -191,7 +192,7 @@ def discover_inputs(paths: Iterable[str | os.PathLike[str]], *, allow_empty: boo
         if compression == "zstd" and not pa.Codec.is_available("zstd"):
             raise InputError(f"{p}: this pyarrow build cannot decompress zstd; decompress the file first")
         try:
-            sources.append(Source(str(p), fmt, p.stat().st_size, _sha256(p), compression))
+            sources.append(Source(str(p), fmt, p.stat().st_size, file_sha256(p), compression))
         except OSError as exc:
             raise InputError(f"{p}: cannot be read ({(exc.strerror or str(exc)).lower()})") from None
     return sources

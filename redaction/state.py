@@ -33,7 +33,6 @@ killed run stops there instead of committing beside the next run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -43,21 +42,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .io import BatchRef, Source, atomic_write
+from .io import BatchRef, Source, atomic_write, file_sha256
 
 logger = logging.getLogger(__name__)
 
 PENDING = ".pending"
 KINDS = {"records": ".parquet", "held": ".parquet", "quarantine": ".jsonl"}
 RELEASED = ".released-"  # records/<batch>.released-<id>.parquet: held rows a reviewer released
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _holds(final: Path, sha256: str) -> bool:

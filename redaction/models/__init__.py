@@ -10,12 +10,12 @@ extra file stops the load with one line naming it. Nothing is downloaded.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import cache
 from pathlib import Path
 
 from ..errors import ModelIntegrityError
+from ..io import file_sha256
 
 HERE = Path(__file__).resolve().parent
 
@@ -35,14 +35,6 @@ def ner_folder(name: str) -> Path:
 
 def ner_language(name: str) -> str:
     return SHIPPED_NER[name][1]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def verify(folder: Path) -> dict:
@@ -69,7 +61,7 @@ def verify(folder: Path) -> dict:
             raise ModelIntegrityError(f"{where}/{relative}: file not listed in manifest.json")
         if relative not in present:
             raise ModelIntegrityError(f"{where}/{relative}: listed in manifest.json but missing")
-        actual = _sha256(folder / relative)
+        actual = file_sha256(folder / relative)
         if actual != expected[relative]:
             raise ModelIntegrityError(
                 f"{where}/{relative}: sha256 {actual[:12]}... does not match the manifest "

@@ -50,6 +50,7 @@ from typing import Any
 import numpy as np
 
 from ..home import scrubline_home
+from ..io import file_sha256
 from ..routing import QueueModel, QueueOrder, QueueSettings, QueueTask
 from .base import Origin, QueueError, QueueStore, SpotCheck
 
@@ -455,14 +456,6 @@ def model_versions(queue: str, home: Path | None = None) -> list[int]:
     return sorted(int(p.name[1:]) for p in folder.iterdir() if p.name[:1] == "v" and p.name[1:].isdigit())
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file())
 
@@ -517,7 +510,7 @@ def _save(model: TrainedModel, meta: dict[str, Any], split: dict[str, list[str]]
     try:
         model.backend.save(pending)
         (pending / "split.json").write_text(json.dumps(split, indent=1))
-        files = {str(p.relative_to(pending)): _sha256(p) for p in _files_under(pending)}
+        files = {str(p.relative_to(pending)): file_sha256(p) for p in _files_under(pending)}
         (pending / "meta.json").write_text(json.dumps({**meta, "files": files}, indent=2, sort_keys=True))
         _owner_only(pending)
         while True:  # claim the next free version number (another train may have taken it)
@@ -580,7 +573,7 @@ def load_model(
             continue
         if name not in listed:
             raise ModelError(f"{path}: a file meta.json does not list (the model folder was changed)")
-        if _sha256(path) != listed.pop(name):
+        if file_sha256(path) != listed.pop(name):
             raise ModelError(f"{path}: sha256 differs from meta.json (the model file was changed)")
     if listed:
         raise ModelError(f"{folder}: missing model file(s) {', '.join(sorted(listed))}")
