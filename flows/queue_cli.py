@@ -266,7 +266,8 @@ def cmd_reviewers(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from redaction.audit.events import ANNOTATION_IMPORTED, ITEM_NACKED, sha256_file
+    from redaction.audit.events import ANNOTATION_IMPORTED, ITEM_NACKED
+    from redaction.io import file_sha256
     from redaction.queues.formats import format_for_path, import_annotations, user_mapping
     from redaction.queues.review import item_ref
 
@@ -275,7 +276,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     audit = _audit(args)
     with _store(args) as store:
         report = import_annotations(store, fmt, args.file, annotator=args.annotator, users=users)
-        digest = sha256_file(args.file)
+        digest = file_sha256(args.file)
         events = []
         for name, done in sorted(report.annotators.items()):
             items = {item.item_id: item for item in store.items(done.saved + done.nacked)}

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..io import file_sha256
 from ..keys import Key
 
 RUN_STARTED = "run_started"
@@ -110,14 +111,6 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 class RecordHasher:
     """Keyed digests of record ids and contents under the audit key's subkeys."""
 
@@ -157,7 +150,7 @@ class ExportRecord:
     @classmethod
     def from_file(cls, kind: str, path: str | Path, rows: int) -> ExportRecord:
         """Describe a file just written (hashes it)."""
-        return cls(kind, normalize_path(path), sha256_file(path), rows)
+        return cls(kind, normalize_path(path), file_sha256(path), rows)
 
 
 def normalize_path(path: str | Path) -> str:

@@ -5,9 +5,12 @@ Formats (`--format`), each a folder with a dataset card (`README.md`: the policy
 counts, methods, agreement):
 
 * `parquet`: `data.parquet`; `jsonl`: `data.jsonl`;
-* `hf`: the Hugging Face Hub layout, `data/train-00000-of-00001.parquet` with the card's YAML
-  header naming the config, so `datasets.load_dataset(DIR)` reads it offline (no script, no
-  network: the packaged parquet builder).
+* `hf`: the Hugging Face Hub layout, `data/train-00000-of-00001-<sha256[:16]>.parquet` with the
+  card's YAML header naming the config, so `datasets.load_dataset(DIR)` reads it offline (no
+  script, no network: the packaged parquet builder). The file's name carries its content digest
+  because `datasets` names its cache after the folder's name and the card's config, not the
+  files' contents: with a fixed file name, a new export in a folder of the same name (another
+  queue's `final/`, a re-export elsewhere) would load the previous export's rows from the cache.
 
 Columns: `item_id`, `queue`, `task`, `text` (the redacted text the queue holds), `content` (the
 kind's structured view as JSON text: messages, prompt and responses), the label in the kind's
@@ -38,7 +41,7 @@ from .base import QueueError
 
 FORMATS = ("parquet", "jsonl", "hf")
 MARKER = "scrubline-dataset.json"  # says a folder is an export this module may replace
-HF_DATA = "data/train-00000-of-00001.parquet"
+HF_DATA = "data/train-00000-of-00001-{digest}.parquet"  # digest: sha256[:16] of the file
 
 
 def _responses(content: Mapping[str, Any]) -> list[str]:
@@ -158,9 +161,11 @@ def _cell(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
-def dataset_card(report: AggregateReport, rows: list[dict[str, Any]], fmt: str, policy: str | None) -> str:
+def dataset_card(
+    report: AggregateReport, rows: list[dict[str, Any]], fmt: str, policy: str | None, data: str | None = None
+) -> str:
     """The README.md of the export: what the data is, how its labels were made, how far to trust
-    them. Counts and figures only."""
+    them. Counts and figures only. `data`: the data file's path in the folder (`hf`)."""
     d = report.to_dict()
     agreement = d["agreement"]
     figures = {k: v for k, v in agreement.items() if k not in ("kind", "items", "units", "pairs", "notes")}
@@ -172,7 +177,7 @@ def dataset_card(report: AggregateReport, rows: list[dict[str, Any]], fmt: str, 
             "- config_name: default\n"
             "  data_files:\n"
             "  - split: train\n"
-            f"    path: {HF_DATA}\n"
+            f"    path: {data}\n"
             "tags:\n- scrubline\n- redacted\n"
             "---\n\n"
         )
@@ -243,7 +248,7 @@ def write_dataset(
     """Write the final dataset folder atomically. `before_publish(files)` gets each file's
     relative path, sha256 and rows while the folder still has its temporary name (the audit
     event); an error there leaves nothing. Returns what was written."""
-    from ..audit.events import sha256_file
+    from ..io import file_sha256
 
     if fmt not in FORMATS:
         raise QueueError(f"unknown dataset format '{fmt}' (formats: {', '.join(FORMATS)})")
@@ -264,14 +269,19 @@ def write_dataset(
         else:
             import pyarrow.parquet as pq
 
-            data = temp / (HF_DATA if fmt == "hf" else "data.parquet")
+            data = temp / ("data/train.parquet" if fmt == "hf" else "data.parquet")
             data.parent.mkdir(parents=True, exist_ok=True)
             pq.write_table(_table(rows, report), data)
-        (temp / "README.md").write_text(dataset_card(report, rows, fmt, policy), encoding="utf-8")
+            if fmt == "hf":
+                named = temp / HF_DATA.format(digest=file_sha256(data)[:16])
+                os.replace(data, named)
+                data = named
+        card = dataset_card(report, rows, fmt, policy, str(data.relative_to(temp)))
+        (temp / "README.md").write_text(card, encoding="utf-8")
         files = [
             {
                 "path": str(path.relative_to(temp)),
-                "sha256": sha256_file(path),
+                "sha256": file_sha256(path),
                 "rows": len(rows) if path == data else None,
             }
             for path in sorted(p for p in temp.rglob("*") if p.is_file())

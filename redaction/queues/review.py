@@ -39,8 +39,8 @@ from ..audit.events import (
     actor_name,
     canonical,
     item_events,
-    sha256_file,
 )
+from ..io import file_sha256
 from ..policy import Policy
 from .base import QueueError, QueueItem, QueueStore
 from .items import QUEUE_COLUMN
@@ -146,7 +146,7 @@ def export_audited(fmt, items: Sequence[QueueItem], path: str | os.PathLike[str]
     temp = _hidden_temp(final)
     try:
         fmt.export(items, temp, labels, settings)  # settings: the queue's, for non-span kinds
-        digest = sha256_file(temp)
+        digest = file_sha256(temp)
         audit.record(
             ITEM_PULLED,
             [item_ref(item) for item in items],
@@ -279,7 +279,7 @@ def release_items(
                 report.written[str(path)] = len(rows)
             common = {"to": target, "output": None}
             if path is not None:
-                common["output"] = {"path": str(path.resolve()), "sha256": sha256_file(pending)}
+                common["output"] = {"path": str(path.resolve()), "sha256": file_sha256(pending)}
             events.append((ITEM_RELEASED, [item_ref(i) for i in group], common))
         audit.record_many(events)
     except BaseException:

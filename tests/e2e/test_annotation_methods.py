@@ -173,7 +173,7 @@ def test_classification_and_preference_queues_through_label_studio_train_autolab
     run("queue", "dataset", "intent", "--out", str(dataset), "--format", "hf", "--method", "dawid-skene")
     import datasets
 
-    rows = datasets.load_dataset(str(dataset), split="train").to_list()
+    rows = datasets.load_dataset(str(dataset), split="train", cache_dir=str(tmp_path / "hf-cache")).to_list()
     origins = {row["origin"] for row in rows}
     assert "model" in origins and origins & {"aggregated", "human"}, origins
     human = [r for r in rows if r["origin"] != "model" and r["annotators"] >= 2]

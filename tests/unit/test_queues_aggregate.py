@@ -3,6 +3,7 @@ computations, cleanlab on planted errors, the final dataset through the CLI on a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -308,7 +309,7 @@ def test_queue_aggregate_prints_the_summary_and_is_audited(store, capsys):
 @pytest.mark.parametrize("fmt", ["parquet", "jsonl", "hf"])
 def test_dataset_export_round_trip_with_provenance(store, capsys, tmp_path, fmt, no_network):
     from redaction.audit import AuditLog
-    from redaction.audit.events import sha256_file
+    from redaction.io import file_sha256
 
     path, truth = store
     out = tmp_path / f"final-{fmt}"
@@ -354,21 +355,46 @@ def test_dataset_export_round_trip_with_provenance(store, capsys, tmp_path, fmt,
     assert "redacted" in card and "dawid-skene" in card and "krippendorff_alpha_nominal" in card
     assert "| annotator 3 |" in card and not re.search(r"\b(ann|bob|zed)\b", card)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(f".final-{fmt}")]  # no temp left
-    data = (
-        out
-        / {"parquet": "data.parquet", "jsonl": "data.jsonl", "hf": "data/train-00000-of-00001.parquet"}[fmt]
-    )
+    if fmt == "hf":  # the data file's name carries its digest (see the next test)
+        (data,) = (out / "data").glob("train-00000-of-00001-*.parquet")
+        assert data.name == f"train-00000-of-00001-{file_sha256(data)[:16]}.parquet"
+        assert f"path: data/{data.name}" in card
+    else:
+        data = out / {"parquet": "data.parquet", "jsonl": "data.jsonl"}[fmt]
     with AuditLog() as log:
         (body,) = [
             json.loads(b)
             for (b,) in log._db.execute("SELECT body FROM entries WHERE type = 'dataset_exported'")
         ]
         assert body["rows"] == 30 and body["format"] == fmt
-        assert {f["path"]: f["sha256"] for f in body["files"]}[str(data.relative_to(out))] == sha256_file(
+        assert {f["path"]: f["sha256"] for f in body["files"]}[str(data.relative_to(out))] == file_sha256(
             data
         )
         assert "text" not in body and all(t not in json.dumps(body) for t in list(truth)[:3])
         assert log.verify().ok
+
+
+def test_a_new_hf_export_in_a_folder_of_the_same_name_does_not_load_the_old_rows_from_the_cache(
+    store, tmp_path, no_network
+):
+    """`datasets` names its cache after the folder's name and the card's config, not the data:
+    with one fixed file name, the second export loaded the first one's rows (seen in an e2e test
+    whose home cache held an earlier run's `intent-dataset`)."""
+    import datasets
+
+    from redaction.queues.aggregate import queue_aggregate
+    from redaction.queues.dataset import write_dataset
+
+    path, _ = store
+    with SQLiteQueueStore(path) as s:
+        report, items = queue_aggregate(s, "intent")
+    first, second = tmp_path / "a" / "final", tmp_path / "b" / "final"
+    write_dataset(report, items, first, "hf")
+    fewer = dataclasses.replace(report, results=dict(list(report.results.items())[:10]))
+    write_dataset(fewer, items, second, "hf")
+    cache = str(tmp_path / "hf-cache")
+    assert datasets.load_dataset(str(first), split="train", cache_dir=cache).num_rows == 30
+    assert datasets.load_dataset(str(second), split="train", cache_dir=cache).num_rows == 10
 
 
 def test_dataset_export_leaves_nothing_when_the_audit_fails(store, tmp_path):
