@@ -24,6 +24,8 @@ os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_LOGGING_TO_API_ENABLED"] = "false"
 os.environ.pop("PREFECT_API_URL", None)
 os.environ["HF_HUB_OFFLINE"] = "1"
+# `datasets` caches what it loads by folder name, not content: never share ~/.cache with other runs.
+os.environ["HF_DATASETS_CACHE"] = str(_SESSION_DIR / "hf-datasets")
 
 REPO = Path(__file__).resolve().parents[1]
 # API URL -> PREFECT_HOME of each server the session started, so tests can inspect its database.
