@@ -53,6 +53,9 @@ ACCESS_REFUSED = "access_refused"
 # completed annotations brought back (`scrubline queue push` / `queue sync`).
 ITEM_PUSHED = "item_pushed"
 ANNOTATION_SYNCED = "annotation_synced"
+# A push whose tasks did not reach the project (the server failed part way): the items' leases
+# are returned so that they are offered again at once, not after the lease time.
+ITEM_PUSH_FAILED = "item_push_failed"
 # Crowd quality control (issue 16): a queue's labels aggregated, its final dataset exported
 # (counts, methods, agreement figures and file digests; never text).
 LABELS_AGGREGATED = "labels_aggregated"
@@ -79,6 +82,7 @@ ITEM_EVENTS = (
     ITEM_RELEASED,
     ANNOTATION_IMPORTED,
     ITEM_PUSHED,
+    ITEM_PUSH_FAILED,
     ANNOTATION_SYNCED,
 )
 REVIEW_EVENTS = (

@@ -279,6 +279,12 @@ class QueueStore(abc.ABC):
         """Give leases back; the item is not offered to this annotator again. Returns the ids."""
 
     @abc.abstractmethod
+    def return_leases(self, annotator: str, item_ids: Sequence[str]) -> list[str]:
+        """Give live leases back unused (the items never reached the annotator: a push that
+        failed), as if they had expired: the items are offered again, to this annotator too.
+        Returns the ids."""
+
+    @abc.abstractmethod
     def revise(self, item: NewItem) -> bool:
         """Replace a held item's content with a reviewer's corrected version (same item id and
         queue); False when the item is not held. The item stays held until released."""
@@ -325,6 +331,7 @@ class QueueStore(abc.ABC):
     def gold_kind_answers(self, queue: str) -> dict[str, dict[str, Any]]:
         """Gold item id -> known answer of a non-span kind (gold items with spans left out)."""
         return {}
+
     # --- model-assisted labels (redaction/queues/learning.py) --------------------------------------
 
     @abc.abstractmethod

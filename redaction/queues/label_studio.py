@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..audit.events import ANNOTATION_SYNCED, ITEM_NACKED, ITEM_PUSHED, canonical
+from ..audit.events import ANNOTATION_SYNCED, ITEM_NACKED, ITEM_PUSH_FAILED, ITEM_PUSHED, canonical
 from ..routing import QueueSettings
 from .base import QueueError, QueueItem, QueueStore
 from .formats import ImportReport, LabelStudio, import_annotations, label_studio_config_for
@@ -304,15 +304,51 @@ def push(
             events.append((ITEM_PUSHED, refs, details))
     audit.record_many(events)
     if tasks:
-        client.import_tasks(project_id, tasks)
-        now = task_item_ids(client.tasks(project_id))
+        try:
+            client.import_tasks(project_id, tasks)
+            now = task_item_ids(client.tasks(project_id))
+        except LabelStudioError as exc:
+            returned = _return_unsent(client, store, audit, project_id, report, leased, common)
+            raise LabelStudioError(f"{exc}; {returned}") from None
         missing = [i for i in report.sent if i not in now]
         if missing:
+            returned = _return_unsent(client, store, audit, project_id, report, leased, common, now)
             raise LabelStudioError(
                 f"Label Studio at {client.url}: {_count(len(missing), 'task')} sent to project "
-                f"'{project_title}' are not in it after the import"
+                f"'{project_title}' are not in it after the import; {returned}"
             )
     return report
+
+
+def _return_unsent(
+    client: LabelStudioClient,
+    store: QueueStore,
+    audit: QueueAudit,
+    project_id: int,
+    report: PushReport,
+    leased: Mapping[str, QueueItem],
+    common: Mapping[str, Any],
+    present: Mapping[str, int] | None = None,
+) -> str:
+    """After a failed import: return the leases of the items whose tasks are not in the project
+    (asked again, unless `present` is given), so they are offered at once rather than after the
+    lease time, and audit it. Items whose tasks did arrive keep their leases (sync imports their
+    annotations). Says what was done, for the error message."""
+    if present is None:
+        try:
+            present = task_item_ids(client.tasks(project_id))
+        except LabelStudioError:
+            return "the server cannot say which tasks arrived, so the leases stay until they expire"
+    unsent = {i for i in report.sent if i not in present}
+    events = []
+    for name, ids in report.leased.items():
+        back = store.return_leases(name, [i for i in ids if i in unsent])
+        if back:
+            refs = [item_ref(leased[i]) for i in back]
+            events.append((ITEM_PUSH_FAILED, refs, {**common, "annotator": name, "lease": "returned"}))
+    audit.record_many(events)
+    report.sent = [i for i in report.sent if i not in unsent]
+    return f"{_count(len(unsent), 'lease')} of items not sent returned: push again"
 
 
 # --- sync --------------------------------------------------------------------------------------

@@ -560,6 +560,9 @@ class SQLiteQueueStore(QueueStore):
     def nack(self, annotator: str, item_ids: Sequence[str]) -> list[str]:
         return self._finish(annotator, item_ids, "nacked")
 
+    def return_leases(self, annotator: str, item_ids: Sequence[str]) -> list[str]:
+        return self._finish(annotator, item_ids, "expired")
+
     def revise(self, item: NewItem) -> bool:
         with self._write() as db:
             changed = db.execute(

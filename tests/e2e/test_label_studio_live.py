@@ -228,3 +228,56 @@ def test_missing_token_unreachable_server_and_refused_token_are_one_line(tmp_pat
     # Nothing was leased by the refused pushes.
     with SQLiteQueueStore(home / "queues" / "queues.sqlite3") as store:
         assert store.stats()[QUEUE].leased == 0
+
+
+def test_a_push_that_fails_part_way_returns_the_leases_of_the_items_not_sent(
+    tmp_path, label_studio, monkeypatch
+):
+    """The server stops answering imports after the first chunk (the fault is injected in the
+    client: the first chunk is a real import, the second raises as a dropped connection would).
+    The items whose tasks arrived keep their leases; the others are offered again at once, to the
+    same annotator too, with an `item_push_failed` event each; pushing again sends only those."""
+    from redaction.audit import AuditLog
+    from redaction.queues import label_studio as ls
+    from redaction.queues.review import QueueAudit
+
+    url, token = label_studio
+    home = tmp_path / "home"
+    monkeypatch.setenv("SCRUBLINE_HOME", str(home))
+    path = _store_with_items(home, 5)
+    monkeypatch.setattr(ls, "IMPORT_CHUNK", 2)
+
+    class FailsAfterOneChunk(ls.LabelStudioClient):
+        chunks = 0
+
+        def _request(self, method, path, what, **kwargs):
+            if path.endswith("/import"):
+                type(self).chunks += 1
+                if self.chunks > 1:
+                    raise ls.LabelStudioError(f"cannot reach Label Studio at {self.url} (ReadError)")
+            return super()._request(method, path, what, **kwargs)
+
+    title = "fails part way"
+    with FailsAfterOneChunk(url, token) as client, SQLiteQueueStore(path) as store:
+        audit = QueueAudit("coordinator")
+        with pytest.raises(ls.LabelStudioError) as failed:
+            ls.push(client, store, audit, QUEUE, title, ["alice"], 5)
+        assert "(ReadError); 3 leases of items not sent returned: push again" in str(failed.value)
+        arrived = set(ls.task_item_ids(client.tasks(int(client.project(title)["id"]))))
+        assert len(arrived) == 2
+        assert store.stats()[QUEUE].leased == 2
+        with AuditLog() as log:
+            failed_ids = {
+                json.loads(body)["item"]
+                for (body,) in log.connection.execute(
+                    "SELECT body FROM entries WHERE type = 'item_push_failed'"
+                )
+            }
+            assert log.verify().ok
+        assert len(failed_ids) == 3
+        # Pushing again (the server is back) sends the three, to alice again; nothing twice.
+        with ls.LabelStudioClient(url, token) as again:
+            report = ls.push(again, store, audit, QUEUE, title, ["alice"], 5)
+            assert len(report.sent) == 3 and len(ls.task_item_ids(again.tasks(report.project_id))) == 5
+        assert store.stats()[QUEUE].leased == 5
+        audit.close()
