@@ -120,19 +120,19 @@ class LabelStudioClient:
         return self._request("GET", "/api/current-user/whoami", "read the current user")
 
     def users(self) -> dict[int, dict[str, Any]]:
-        found = self._request("GET", "/api/users", "list users")
-        rows = found.get("results", []) if isinstance(found, dict) else found or []
-        return {int(u["id"]): u for u in rows}
+        return {int(u["id"]): u for u in self._pages("/api/users", "list users")}
 
     def projects(self) -> list[dict[str, Any]]:
+        return self._pages("/api/projects", "list projects")
+
+    def _pages(self, path: str, what: str) -> list[dict[str, Any]]:
+        """Every row of a list endpoint: a plain list, or page after page while there is a next."""
         out: list[dict[str, Any]] = []
         page = 1
         while True:
-            found = self._request(
-                "GET", "/api/projects", "list projects", params={"page": page, "page_size": PAGE_SIZE}
-            )
-            if isinstance(found, list):
-                return found
+            found = self._request("GET", path, what, params={"page": page, "page_size": PAGE_SIZE})
+            if not isinstance(found, dict):
+                return list(found or [])
             out += found.get("results", [])
             if not found.get("next"):
                 return out
