@@ -511,6 +511,16 @@ def cmd_train(args: argparse.Namespace) -> int:
     figures = report.metrics
     low, high = figures["accuracy_ci95"]
     print(f"trained {model.name} ({model.meta['library']} {model.meta['library_version']}) in {model.path}")
+    if model.meta["kind"] == "preference":
+        base = figures["baselines"]
+        print(
+            f"train {report.train_size} items, held out {report.heldout_size} ({figures['pairs']} pairs):"
+            f" pairwise accuracy {figures['accuracy']:.1%} (95% CI {low:.1%}-{high:.1%}), top response"
+            f" {figures['top_accuracy']:.1%}; baselines on the same pairs: always first"
+            f" {base['always_first']:.1%}, longer response {base['longer_response']:.1%}"
+        )
+        print(f"suggestions set on {suggested} open item(s)")
+        return 0
     print(
         f"train {report.train_size} items, held out {report.heldout_size}: accuracy {figures['accuracy']:.1%}"
         f" (95% CI {low:.1%}-{high:.1%}), macro-F1 {figures['macro_f1']:.3f}"
@@ -816,14 +826,14 @@ def register(subparsers) -> None:
 
     train = sub.add_parser(
         "train",
-        help="train the queue's model from its annotations (classification, rating); audited",
+        help="train the queue's model from its annotations (classification, rating, preference); audited",
         epilog="example:\n  scrubline queue train intent",
     )
     train.add_argument("queue", help="the queue to learn from, e.g. intent")
     train.add_argument(
         "--library",
         choices=("auto", "sklearn", "spacy"),
-        help="model library (default: the queue's model.kind; auto = scikit-learn)",
+        help="model library (default: the queue's model.kind; auto = scikit-learn; preference: sklearn only)",
     )
     train.add_argument(
         "--no-suggest", action="store_true", help="do not set the new model's suggestions on open items"
