@@ -814,9 +814,16 @@ def register(subparsers) -> None:
     gold = sub.add_parser("gold", help="gold items with known answers")
     gold_sub = gold.add_subparsers(dest="gold_command", required=True, parser_class=parser_class)
     add = gold_sub.add_parser(
-        "add", help='add gold items from JSONL {"text", "spans": [{start, end, label}]}'
+        "add",
+        help='add gold items from JSONL {"text", "spans": [{start, end, label}]} (other kinds: a record'
+        ' like the queue\'s own with its "answer")',
     )
-    add.add_argument("file", help='JSONL of {"text", "spans": [{start, end, label}]}')
+    add.add_argument(
+        "file",
+        help='JSONL of {"text", "spans": [{start, end, label}]}; a classification, rating, preference or'
+        ' text queue: the record ({"text"}, {"messages"} or {"prompt", "responses"}) and its "answer"'
+        ' ({"labels"}, {"rating"}, {"ranking"}, {"text"})',
+    )
     add.add_argument("--queue", required=True, help="the queue to mix them into")
     add.add_argument(
         "--policy", required=True, help="the policy (placeholders and pre-labels like other items)"

@@ -70,7 +70,9 @@ def prompt_text(item: QueueItem) -> str:
 def ranking_of(answer: Mapping[str, Any] | None, width: int) -> list[int] | None:
     """The ranking of an answer when it ranks exactly `width` responses, else None."""
     ranking = (answer or {}).get("ranking") if isinstance(answer, Mapping) else None
-    if not isinstance(ranking, list | tuple) or any(isinstance(i, bool) or not isinstance(i, int) for i in ranking):
+    if not isinstance(ranking, list | tuple) or any(
+        isinstance(i, bool) or not isinstance(i, int) for i in ranking
+    ):
         return None
     return list(ranking) if sorted(ranking) == list(range(width)) and width >= 2 else None
 
@@ -199,8 +201,10 @@ class PreferenceBackend:
         backend.vectorizer = vectorizer
         backend.coef = np.load(folder / "coef.npy", allow_pickle=False)
         width = len(vectorizer.vocabulary_) * (2 if use_prompt else 1) + (2 if use_prompt else 1)
-        if backend.coef.ndim != 1 or backend.coef.shape[0] != width or vectorizer.idf_.shape[0] != len(
-            vectorizer.vocabulary_
+        if (
+            backend.coef.ndim != 1
+            or backend.coef.shape[0] != width
+            or vectorizer.idf_.shape[0] != len(vectorizer.vocabulary_)
         ):
             raise ModelError(f"{folder}: model arrays do not match its vocabulary")
         return backend

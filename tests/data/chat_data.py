@@ -216,9 +216,7 @@ _RAMBLING = (
 )
 
 
-def generate_preference_pairs(
-    n: int = 200, seed: int = 62
-) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def generate_preference_pairs(n: int = 200, seed: int = 62) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """n preference records (two responses each) and, by record id, the index of the better one.
 
     Harder than `generate_preferences`: the right answer is the long one or a short one, and the
