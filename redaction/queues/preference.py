@@ -11,9 +11,10 @@ and responses:
 * the response's TF-IDF restricted to the prompt's terms (does it speak of what was asked),
 * the cosine of prompt and response, and the log of the response's length in words.
 
-The prompt features are what tell a fluent answer to another question from a right one
-(`benchmarks/preference_model.py` measures the model with and without them, against the
-always-first and longer-response baselines, on generated pairs).
+The prompt features are what tell a fluent answer to another question from a right one.
+`benchmarks/preference_model.py`, generated pairs (not a public dataset), 400 test items, 3 seeds,
+held-out pairwise accuracy at 50 / 100 / 200 ranked items: 0.923 / 0.927 / 0.963 with them,
+0.895 / 0.898 / 0.903 without; always first 0.516, longer response 0.444.
 
 A prediction ranks an item's responses by score, best first; its confidence is the chance that
 the top response is the best one (the Plackett-Luce softmax of the scores; for two responses
