@@ -388,3 +388,87 @@ def test_prompt_text_of_a_chat_prompt_is_its_messages():
     chat = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi?"}]
     (item,) = preference_items([{"id": "X-1", "messages": chat, "responses": ["Hello!", "Go away."]}])
     assert prompt_text(item) == "Be brief.\nHi?"
+
+
+def test_three_responses_are_ranked_and_go_to_label_studio_as_a_ranker(tmp_path, scrubline_home):
+    from label_studio_sdk.label_interface import LabelInterface
+
+    records, better = generate_preference_pairs(50, seed=8)
+    truth = {}
+    for record in records:  # a third, always worst response
+        record["responses"].append("No idea, sorry.")
+        best = better[record["id"]]
+        truth[record["id"].lower()] = [best, 1 - best, 2]
+    store = SQLiteQueueStore(tmp_path / "queues.sqlite3")
+    store.configure({"pairs": PAIRS})
+    store.enqueue(preference_items(records))
+    store.save_annotations(
+        Annotation(r["id"].lower(), who, answer={"ranking": truth[r["id"].lower()]})
+        for r in records[:35]
+        for who in ("alice", "bob")
+    )
+    report = train_queue_model(store, "pairs")
+    assert report.model.meta["train_pairs"] == 3 * report.train_size and report.metrics["pairs"] == 21
+    suggest(store, "pairs", report.model)
+    served = store.pull("pairs", "dora", 5)
+    assert all(sorted(i.suggestion["ranking"]) == [0, 1, 2] for i in served)
+    assert all(math.isclose(sum(i.suggestion["scores"].values()), 1.0, abs_tol=1e-5) for i in served)
+    interface = LabelInterface(label_studio_config_for(PAIRS, [], responses=3))
+    for item, task in zip(served, get_format("label-studio").records(served, [], PAIRS), strict=True):
+        (prediction,) = task["predictions"]
+        assert interface.validate_prediction(prediction, return_errors=True) == []
+        ranked = prediction["result"][0]["value"]["ranker"]["ranking"]
+        assert ranked == [str(i) for i in item.suggestion["ranking"]]
+    store.close()
+
+
+def test_autolabel_through_the_cli_marks_the_auto_rankings(pairs, tmp_path, capsys):
+    from flows.cli import main
+
+    store, _, _ = pairs
+    path = str(store.path)
+    assert main(["queue", "--store", path, "train", "pairs", "--no-suggest"]) == 0
+    capsys.readouterr()
+    export = tmp_path / "auto.jsonl"
+    assert main(["queue", "--store", path, "autolabel", "pairs", "--export", str(export), "--json"]) == 0
+    done = json.loads(capsys.readouterr().out)
+    lines = [json.loads(x) for x in export.read_text().splitlines()]
+    assert len(lines) == done["accepted"] > 0 and done["spot_checked"] > 0
+    assert all(
+        x["origin"] == "model" and x["auto"] and sorted(x["answer"]["ranking"]) == [0, 1] for x in lines
+    )
+
+
+def test_a_preference_queue_refuses_spacy(pairs):
+    store, _, _ = pairs
+    with pytest.raises(ModelError, match=r"queue 'pairs' is a preference queue: its model is scikit-learn's"):
+        train_queue_model(store, "pairs", library="spacy")
+    with pytest.raises(ValueError, match="task 'preference' learns a scikit-learn reward model"):
+        QueueSettings(task="preference", model={"kind": "spacy"})
+
+
+def test_gold_add_builds_a_preference_gold_item_from_the_policy(tmp_path, scrubline_home, capsys, repo):
+    from flows.cli import main
+
+    gold = tmp_path / "gold.jsonl"
+    record = {
+        "prompt": "How do I reset my password?",
+        "responses": ["Use Profile > Security > Reset.", "No idea."],
+        "answer": {"ranking": [0, 1]},
+    }
+    gold.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    path = tmp_path / "queues.sqlite3"
+    policy = str(repo / "policies" / "chat-annotation.yaml")
+    args = ["queue", "--store", str(path), "gold", "add", str(gold), "--queue", "pairs", "--policy", policy]
+    assert main(args) == 0
+    assert capsys.readouterr().out.startswith("1 gold items added to pairs")
+    with SQLiteQueueStore(path) as store:
+        ((gold_id, answer),) = store.gold_kind_answers("pairs").items()
+        (item,) = store.items([gold_id])
+    assert answer == {"ranking": [0, 1]} and item.gold and item.task == "preference"
+    assert item.content == {"prompt": record["prompt"], "responses": record["responses"]}
+    assert item.text.startswith("[prompt]\nHow do I reset my password?\n\n[response 1]\n")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"prompt": "Hi?", "responses": ["a", "b"]}) + "\n", encoding="utf-8")
+    assert main([*args[:5], str(bad), *args[6:]]) == 1
+    assert "bad.jsonl: record 1: queue 'pairs' is a preference queue" in capsys.readouterr().err
