@@ -472,3 +472,33 @@ def test_gold_add_builds_a_preference_gold_item_from_the_policy(tmp_path, scrubl
     bad.write_text(json.dumps({"prompt": "Hi?", "responses": ["a", "b"]}) + "\n", encoding="utf-8")
     assert main([*args[:5], str(bad), *args[6:]]) == 1
     assert "bad.jsonl: record 1: queue 'pairs' is a preference queue" in capsys.readouterr().err
+
+
+def test_gold_answers_come_back_from_label_studio_and_are_scored_as_their_kind(tmp_path, chat_builder):
+    """The whole round: gold items pulled with regular ones, answered in Label Studio's own
+    export format, imported (each answer checked against the gold item's kind and content),
+    and each annotator scored on the gold item as that kind."""
+    from redaction.queues.aggregate import queue_aggregate
+    from redaction.queues.formats import import_annotations
+    from tests.unit.test_queues_kinds import label_studio_result
+
+    store, intent, prefs = gold_world(tmp_path, chat_builder)
+    answers = {
+        "intent": ({"labels": ["shipping"]}, {"labels": ["other"]}),
+        "pairs": ({"ranking": [0, 1]},) * 2,
+    }
+    for queue, settings in (("intent", intent), ("pairs", prefs)):
+        for who, answer in zip(("ann", "bob"), answers[queue], strict=True):
+            served = store.pull(queue, who, 4)
+            tasks = get_format("label-studio").records(served, settings.labels, settings)
+            for number, task in enumerate(tasks, 1):
+                result = label_studio_result(settings.task.value, settings, answer)
+                task.update(id=number, annotations=[{"id": number, "completed_by": 1, "result": result}])
+            done = tmp_path / f"{queue}-{who}.json"
+            done.write_text(json.dumps(tasks))
+            assert any(i.gold for i in served)
+            assert import_annotations(store, "label-studio", done, annotator=who).saved == len(served)
+        report, _ = queue_aggregate(store, queue, check_labels=False)
+        assert report.gold_items == 1
+        assert report.annotators["ann"].gold_accuracy == 1.0
+        assert report.annotators["bob"].gold_accuracy == (0.0 if queue == "intent" else 1.0)
