@@ -472,7 +472,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Train the queue's next model version from its annotations, audited; then its suggestions
-    go on the open items (pre-annotations in pulls) and the queue is re-ordered."""
+    go on the open items (pre-annotations in pulls) and the queue is re-ordered. Classification,
+    rating and preference queues are learned; a text queue is refused with one line."""
     import shutil
 
     from redaction.audit.events import MODEL_TRAINED, canonical
@@ -834,6 +835,10 @@ def register(subparsers) -> None:
     train = sub.add_parser(
         "train",
         help="train the queue's model from its annotations (classification, rating, preference); audited",
+        description="Train the queue's next model version from people's answers and measure it on a\n"
+        "held-out share. Classification and rating queues learn a text classifier, preference\n"
+        "queues a reward model over prompt and responses; text queues are not learned (no model\n"
+        "writes responses).",
         epilog="example:\n  scrubline queue train intent",
     )
     train.add_argument("queue", help="the queue to learn from, e.g. intent")

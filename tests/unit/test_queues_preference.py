@@ -502,3 +502,20 @@ def test_gold_answers_come_back_from_label_studio_and_are_scored_as_their_kind(t
         assert report.gold_items == 1
         assert report.annotators["ann"].gold_accuracy == 1.0
         assert report.annotators["bob"].gold_accuracy == (0.0 if queue == "intent" else 1.0)
+
+
+def test_diversity_order_works_for_a_preference_queue(tmp_path, scrubline_home):
+    settings = QueueSettings.model_validate({**PAIRS.model_dump(mode="json"), "order": "diversity"})
+    records, better = generate_preference_pairs(80, seed=4)
+    store = SQLiteQueueStore(tmp_path / "queues.sqlite3")
+    store.configure({"pairs": settings})
+    store.enqueue(preference_items(records, settings=settings))
+    store.save_annotations(rank(records[:40], better))
+    model = train_queue_model(store, "pairs").model
+    assert suggest(store, "pairs", model, batch=5) == 40
+    waiting = {i.item_id: i for i in store.open_items("pairs")}
+    batch = sorted(waiting.values(), key=lambda i: -i.priority)[:5]
+    assert all(1.0 < i.priority <= 1.5 for i in batch)  # the diverse batch is served first
+    served = store.pull("pairs", "dora", 5)
+    assert {i.item_id for i in served} == {i.item_id for i in batch}
+    store.close()
