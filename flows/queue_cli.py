@@ -473,7 +473,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Train the queue's next model version from its annotations, audited; then its suggestions
-    go on the open items (pre-annotations in pulls) and the queue is re-ordered."""
+    go on the open items (pre-annotations in pulls) and the queue is re-ordered. Classification,
+    rating and preference queues are learned; a text queue is refused with one line."""
     import shutil
 
     from redaction.audit.events import MODEL_TRAINED, canonical
@@ -512,6 +513,16 @@ def cmd_train(args: argparse.Namespace) -> int:
     figures = report.metrics
     low, high = figures["accuracy_ci95"]
     print(f"trained {model.name} ({model.meta['library']} {model.meta['library_version']}) in {model.path}")
+    if model.meta["kind"] == "preference":
+        base = figures["baselines"]
+        print(
+            f"train {report.train_size} items, held out {report.heldout_size} ({figures['pairs']} pairs):"
+            f" pairwise accuracy {figures['accuracy']:.1%} (95% CI {low:.1%}-{high:.1%}), top response"
+            f" {figures['top_accuracy']:.1%}; baselines on the same pairs: always first"
+            f" {base['always_first']:.1%}, longer response {base['longer_response']:.1%}"
+        )
+        print(f"suggestions set on {suggested} open item(s)")
+        return 0
     print(
         f"train {report.train_size} items, held out {report.heldout_size}: accuracy {figures['accuracy']:.1%}"
         f" (95% CI {low:.1%}-{high:.1%}), macro-F1 {figures['macro_f1']:.3f}"
@@ -805,9 +816,16 @@ def register(subparsers) -> None:
     gold = sub.add_parser("gold", help="gold items with known answers")
     gold_sub = gold.add_subparsers(dest="gold_command", required=True, parser_class=parser_class)
     add = gold_sub.add_parser(
-        "add", help='add gold items from JSONL {"text", "spans": [{start, end, label}]}'
+        "add",
+        help='add gold items from JSONL {"text", "spans": [{start, end, label}]} (other kinds: a record'
+        ' like the queue\'s own with its "answer")',
     )
-    add.add_argument("file", help='JSONL of {"text", "spans": [{start, end, label}]}')
+    add.add_argument(
+        "file",
+        help='JSONL of {"text", "spans": [{start, end, label}]}; a classification, rating, preference or'
+        ' text queue: the record ({"text"}, {"messages"} or {"prompt", "responses"}) and its "answer"'
+        ' ({"labels"}, {"rating"}, {"ranking"}, {"text"})',
+    )
     add.add_argument("--queue", required=True, help="the queue to mix them into")
     add.add_argument(
         "--policy", required=True, help="the policy (placeholders and pre-labels like other items)"
@@ -817,14 +835,18 @@ def register(subparsers) -> None:
 
     train = sub.add_parser(
         "train",
-        help="train the queue's model from its annotations (classification, rating); audited",
+        help="train the queue's model from its annotations (classification, rating, preference); audited",
+        description="Train the queue's next model version from people's answers and measure it on a\n"
+        "held-out share. Classification and rating queues learn a text classifier, preference\n"
+        "queues a reward model over prompt and responses; text queues are not learned (no model\n"
+        "writes responses).",
         epilog="example:\n  scrubline queue train intent",
     )
     train.add_argument("queue", help="the queue to learn from, e.g. intent")
     train.add_argument(
         "--library",
         choices=("auto", "sklearn", "spacy"),
-        help="model library (default: the queue's model.kind; auto = scikit-learn)",
+        help="model library (default: the queue's model.kind; auto = scikit-learn; preference: sklearn only)",
     )
     train.add_argument(
         "--no-suggest", action="store_true", help="do not set the new model's suggestions on open items"

@@ -198,6 +198,10 @@ class QueueSettings(_Model):
             )
         if task is QueueTask.TEXT and (self.auto_accept is not None or self.model is not None):
             raise ValueError("task 'text' has no model: auto_accept and model do not apply")
+        if task is QueueTask.PREFERENCE and self.model is not None and self.model.kind is ModelKind.SPACY:
+            raise ValueError(
+                "task 'preference' learns a scikit-learn reward model: model.kind auto or sklearn"
+            )
         return self
 
 

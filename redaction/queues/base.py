@@ -138,6 +138,11 @@ class GoldItem:
     model: str | None = None
     # The known answer of a non-span kind ({"labels": [...]}, {"rating": 4}, ...); None: spans.
     answer: dict[str, Any] | None = None
+    # A non-span kind's view, as a regular item of the queue has it (`NewItem.content`: messages,
+    # or prompt and responses; {} for spans, and {"text": text} is assumed for the others), and
+    # where its fields sit in `text`: annotators see a gold item exactly like the others.
+    content: dict[str, Any] = field(default_factory=dict)
+    fields: tuple[TextField, ...] = ()
 
 
 class Origin:

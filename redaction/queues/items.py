@@ -382,12 +382,19 @@ class ItemBuilder:
         """Gold items from labelled records {"text", "spans": [{start, end, label|type}],
         "language"?} (the `scrubline eval` format), with placeholders and pre-annotations like the
         queue's other items. Their ids derive from the text and look like any item id: a record's
-        own "id" is not used, so nothing in an export tells a gold item apart. A queue of another
-        kind takes {"text", "answer"}: the answer in the kind's shape ({"labels": [...]}, ...)."""
-        self.settings(queue)
+        own "id" is not used, so nothing in an export tells a gold item apart.
+
+        A queue of another kind takes a record shaped like the queue's own records (`text`, a
+        chat's `messages`, or a preference's prompt and responses, under the queue's field
+        names) and its known `answer` in the kind's shape ({"labels": [...]}, {"rating": 4},
+        {"ranking": [1, 0]}, {"text": ...}): the item is built as a regular one of the queue
+        (content, text, placeholders), so annotators see it exactly like the others, and the
+        answer is checked against the kind."""
+        settings = self.settings(queue)
+        if settings.task is not QueueTask.SPANS:
+            return self._kind_gold(queue, settings, records, source)
         texts: list[str] = []
         answers: list[tuple[Span, ...]] = []
-        kind_answers: list[dict[str, Any] | None] = []
         languages: list[str] = []
         for number, record in enumerate(records, 1):
             where = f"{source}: record {number}"
@@ -398,10 +405,10 @@ class ItemBuilder:
                 raise QueueError(f"{where}: needs 'text' and 'spans' [{{start, end, label}}]") from None
             if not isinstance(text, str) or not text:
                 raise QueueError(f"{where}: 'text' must be a non-empty string")
-            answer = record.get("answer")
-            if answer is not None and not isinstance(answer, dict):
-                raise QueueError(f"{where}: 'answer' must be an object such as {{\"labels\": [...]}}")
-            kind_answers.append(answer)
+            if record.get("answer") is not None:
+                raise QueueError(
+                    f"{where}: queue '{queue}' is a spans queue: its gold takes 'spans', not an 'answer'"
+                )
             for span in spans:
                 if not 0 <= span.start < span.end <= len(text):
                     raise QueueError(f"{where}: span {span.start}-{span.end} is outside the text")
@@ -411,11 +418,48 @@ class ItemBuilder:
         placeholders = [self.placeholders.find(text) for text in texts]
         found = self.predict(queue, texts, languages, placeholders)
         return [
-            GoldItem(text, spans, None, tuple(marks), tuple(predictions), confidence, model, answer)
-            for text, spans, answer, marks, (predictions, confidence, model) in zip(
-                texts, answers, kind_answers, placeholders, found, strict=True
+            GoldItem(text, spans, None, tuple(marks), tuple(predictions), confidence, model)
+            for text, spans, marks, (predictions, confidence, model) in zip(
+                texts, answers, placeholders, found, strict=True
             )
         ]
+
+    def _kind_gold(
+        self, queue: str, settings: QueueSettings, records: Iterable[Mapping[str, Any]], source: str
+    ) -> list[GoldItem]:
+        from .kinds import check_answer
+
+        out = []
+        for number, record in enumerate(records, 1):
+            where = f"{source}: record {number}"
+            if not isinstance(record, Mapping):
+                raise QueueError(f"{where}: a gold record must be an object")
+            answer = record.get("answer")
+            if not isinstance(answer, Mapping):
+                raise QueueError(
+                    f"{where}: queue '{queue}' is a {settings.task.value} queue: a gold record needs its"
+                    " 'answer' (an object such as {\"labels\": [...]})"
+                )
+            # The record as the queue's own would be: its id, the answer and eval keys left out.
+            row = {k: v for k, v in record.items() if k not in ("answer", "spans", "language", "id")}
+            content, text, fields = task_content(row, settings, self.plan, "id", where)
+            if not text.strip():
+                raise QueueError(f"{where}: the gold record has no text to show")
+            probe = NewItem("", queue, text, {}, "", task=settings.task.value, content=content)
+            checked = check_answer(settings, probe, answer, where)  # type: ignore[arg-type]
+            marks = sorted(self.placeholders.find(text), key=lambda s: (s.start, s.end))
+            out.append(
+                GoldItem(
+                    text,
+                    (),
+                    None,
+                    tuple(marks),
+                    answer=checked,
+                    content=content,
+                    fields=tuple(fields),
+                )
+            )
+        return out
 
 
 _BUILDERS: dict[str, ItemBuilder] = {}

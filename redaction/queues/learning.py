@@ -3,7 +3,11 @@
 For classification queues (one label, or several with `multi: true`) and rating queues (a
 rating is learned as one class per value of the scale: an ordinal class, not a regression, so
 every prediction has a probability that `order: uncertainty` and `auto_accept` can use;
-`benchmarks/queue_models.py` measures classes against regression, and the two libraries).
+`benchmarks/queue_models.py` measures classes against regression, and the two libraries), and
+preference queues (a Bradley-Terry reward model over prompt and response, `preference.py`:
+it ranks an item's responses, with the chance that the top one is best as its confidence).
+Text queues are not learned (a model that writes responses is out of scope): `queue train`
+on one says so and which kinds are.
 
 * **Training data.** Each labelled item's text (`item.text`, already redacted) and its answer,
   several annotators' answers per item combined by an aggregator (`majority_vote` until crowd
@@ -63,7 +67,9 @@ LIBRARIES = ("sklearn", "spacy")
 # (0.9 s vs 63 s to train 400 single-label items on a shared 2-core machine). Ratings as classes
 # beat a rounded ridge regression at 400 items (accuracy 0.722 vs 0.616, MAE 0.300 vs 0.396).
 DEFAULT_LIBRARY = "sklearn"
-LEARNED_KINDS = (QueueTask.CLASSIFICATION, QueueTask.RATING)
+# Preference queues: a Bradley-Terry reward model (`preference.py`). Text queues are not learned:
+# a model that writes responses is out of scope.
+LEARNED_KINDS = (QueueTask.CLASSIFICATION, QueueTask.RATING, QueueTask.PREFERENCE)
 
 Aggregator = Callable[[Sequence[Any], QueueSettings], dict[str, dict[str, Any]]]
 
@@ -80,6 +86,16 @@ def answer_labels(settings: QueueSettings, answer: Mapping[str, Any] | None) -> 
     answer of another shape or outside the queue's labels or scale."""
     if not isinstance(answer, Mapping):
         return None
+    if settings.task is QueueTask.PREFERENCE:  # a ranking is one class: the whole order
+        ranking = answer.get("ranking")
+        if (
+            not isinstance(ranking, list | tuple)
+            or any(isinstance(i, bool) or not isinstance(i, int) for i in ranking)
+            or len(ranking) < 2
+            or sorted(ranking) != list(range(len(ranking)))
+        ):
+            return None
+        return tuple(str(i) for i in ranking)
     if settings.task is QueueTask.RATING:
         value = answer.get("rating")
         if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
@@ -98,6 +114,8 @@ def answer_labels(settings: QueueSettings, answer: Mapping[str, Any] | None) -> 
 
 
 def labels_answer(settings: QueueSettings, labels: Sequence[str]) -> dict[str, Any]:
+    if settings.task is QueueTask.PREFERENCE:
+        return {"ranking": [int(i) for i in labels]}
     if settings.task is QueueTask.RATING:
         return {"rating": int(labels[0])}
     return {"labels": list(labels)}
@@ -154,6 +172,12 @@ def queue_settings(store: QueueStore, queue: str) -> QueueSettings:
     if queue not in settings:
         raise ModelError(f"no queue named '{queue}' (queues: {', '.join(settings) or 'none yet'})")
     found = settings[queue]
+    if found.task is QueueTask.TEXT:
+        kinds = ", ".join(k.value for k in LEARNED_KINDS)
+        raise ModelError(
+            f"queue '{queue}' is a text queue: text queues are not learned (no model writes"
+            f" responses); a queue model learns {kinds} queues"
+        )
     if found.task not in LEARNED_KINDS:
         kinds = ", ".join(k.value for k in LEARNED_KINDS)
         raise ModelError(
@@ -494,6 +518,11 @@ class TrainedModel:
     def multi(self) -> bool:
         return self.backend.multi
 
+    def predict_items(self, items: Sequence[Any]) -> list[Prediction]:
+        """Predictions on queue items (a preference model reads their responses, see
+        `preference.PreferenceModel`)."""
+        return self.predict([item.text for item in items])
+
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         return predictions_from(
             self.settings, self.classes, self.backend.predict_proba(list(texts)), self.multi
@@ -577,6 +606,10 @@ def load_model(
             raise ModelError(f"{path}: sha256 differs from meta.json (the model file was changed)")
     if listed:
         raise ModelError(f"{folder}: missing model file(s) {', '.join(sorted(listed))}")
+    if meta["kind"] == QueueTask.PREFERENCE.value:
+        from .preference import load_preference_model
+
+        return load_preference_model(queue, version, settings, meta, folder)
     backend = BACKENDS[meta["library"]].load(folder, meta["labels"], bool(meta["multi"]))
     return TrainedModel(queue, version, settings, backend, meta, folder)
 
@@ -620,6 +653,12 @@ def train_queue_model(
     """Train the queue's next model version from its people's answers, measure it on a held-out
     share, save it. Raises ModelError when there is too little to learn from."""
     settings = queue_settings(store, queue)
+    if settings.task is QueueTask.PREFERENCE:
+        from .preference import train_preference_model
+
+        return train_preference_model(
+            store, queue, settings, library=library, aggregator=aggregator, home=home
+        )
     data = labelled_set(store, queue, aggregator)
     learning = settings.model or QueueModel()
     need = learning.min_annotations
@@ -726,7 +765,7 @@ def suggest(store: QueueStore, queue: str, model: TrainedModel, *, batch: int = 
     items = store.open_items(queue)
     if not items:
         return 0
-    predictions = model.predict([item.text for item in items])
+    predictions = model.predict_items(items)
     pairs = list(zip(items, predictions, strict=True))
     changed = store.set_suggestions(
         queue, {item.item_id: (p.to_suggestion(), p.confidence, model.name) for item, p in pairs}
@@ -813,7 +852,7 @@ def autolabel(
     touched = set(store.assignments([i.item_id for i in candidates]))
     items = [i for i in candidates if i.item_id not in checked and i.item_id not in touched]
     report.considered = len(items)
-    predictions = model.predict([i.text for i in items])
+    predictions = model.predict_items(items)
     sure = sorted(
         ((item, p) for item, p in zip(items, predictions, strict=True) if p.confidence >= threshold),
         key=lambda pair: pair[0].item_id,

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..errors import TransientError
 from ..home import scrubline_home
-from ..routing import QueueOrder, QueueSettings, sample_fraction
+from ..routing import QueueOrder, QueueSettings, QueueTask, sample_fraction
 from .base import (
     Annotation,
     GoldItem,
@@ -47,6 +47,7 @@ from .base import (
     spans_from_json,
     spans_to_json,
 )
+from .kinds import check_answer
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS queues (name TEXT PRIMARY KEY, settings TEXT NOT NULL)",
@@ -651,25 +652,51 @@ class SQLiteQueueStore(QueueStore):
     # --- gold and annotations -------------------------------------------------------------------
 
     def add_gold(self, queue: str, golds: Iterable[GoldItem]) -> int:
+        """Gold items are stored like the queue's regular items (task kind, content, fields), so
+        every export shows them the same way; the known answer sits apart (`gold_answer`),
+        never in what an export reads."""
         now = self.clock()
         with self._write() as db:
-            self._settings_of(db, queue)
+            settings = self._settings_of(db, queue)
+            task = settings.task
             rows = []
             for gold in golds:
+                gold_id = gold.gold_id or gold_id_for(queue, gold.text)
+                where = f"gold item {gold.gold_id or gold_id}"
                 for span in gold.answers:
                     if not 0 <= span.start < span.end <= len(gold.text):
                         raise QueueError(
                             f"gold item {gold.gold_id or '(no id)'}: span {span.start}-{span.end} is "
                             f"outside its text ({len(gold.text)} characters)"
                         )
-                gold_id = gold.gold_id or gold_id_for(queue, gold.text)
+                content: dict[str, Any] = {}
+                if task is QueueTask.SPANS:
+                    if gold.answer is not None:
+                        raise QueueError(f"{where}: queue '{queue}' is a spans queue: its gold takes spans")
+                else:
+                    if gold.answer is None:
+                        raise QueueError(
+                            f"{where}: queue '{queue}' is a {task.value} queue: its gold needs an answer"
+                        )
+                    if task is QueueTask.PREFERENCE and not (gold.content or {}).get("responses"):
+                        raise QueueError(f"{where}: a preference gold item needs its prompt and responses")
+                    content = dict(gold.content) if gold.content else {"text": gold.text}
+                    probe = QueueItem(
+                        gold_id, queue, gold.text, {}, gold_id, task=task.value, content=content
+                    )
+                    check_answer(settings, probe, gold.answer, where)
+                fields = (
+                    [[f.path, f.start, f.end] for f in gold.fields]
+                    if gold.fields
+                    else [["text", 0, len(gold.text)]]
+                )
                 rows.append(
                     (
                         gold_id,
                         queue,
                         gold_id,
                         gold.text,
-                        json.dumps([["text", 0, len(gold.text)]]),
+                        json.dumps(fields),
                         spans_to_json(gold.spans),
                         spans_to_json(gold.predictions),
                         gold.confidence,
@@ -678,13 +705,15 @@ class SQLiteQueueStore(QueueStore):
                         if gold.answer is None
                         else json.dumps({"answer": gold.answer}, ensure_ascii=False),
                         now,
+                        task.value,
+                        json.dumps(content, ensure_ascii=False),
                     )
                 )
             before = db.total_changes
             db.executemany(
                 "INSERT OR IGNORE INTO items (item_id, queue, state, priority, overlap, record_id, text,"
-                " record, fields, spans, predictions, confidence, model, gold_answer, enqueued_at)"
-                " VALUES (?, ?, 'gold', 0, 1, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?)",
+                " record, fields, spans, predictions, confidence, model, gold_answer, enqueued_at, task,"
+                " content) VALUES (?, ?, 'gold', 0, 1, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             return db.total_changes - before

@@ -197,6 +197,59 @@ def generate_preferences(n: int = 40, seed: int = 61) -> tuple[list[dict[str, An
     return records, better
 
 
+# Harder preference pairs (`generate_preference_pairs`): a right answer may be short, and a
+# poor one long, so neither the order nor the length of the responses tells which is better.
+_SHORT_GOOD = (
+    "Orders > {order} > Return prints the label; post the box within 30 days, refund in 3-5 days.",
+    "I've asked the courier to trace it; if it's not found in 3 days we send a replacement free.",
+    "The second charge is a pre-authorisation your bank releases in 5 days; we refund it if not.",
+    "Profile > Settings > Email: enter the new address and confirm it with the link we send.",
+    "Update the app and log in again; that clears the old session token that logs you out.",
+)
+_RAMBLING = (
+    "Thank you so much for reaching out to Northwind Outfitters today! We truly value every one "
+    "of our customers and we are always happy to hear from you. Our team works hard every day to "
+    "make your experience as pleasant as possible, so please don't hesitate to contact us again.",
+    "Great question, and thanks for your patience while we look at this. Many customers ask us "
+    "similar things, and we always try our very best to help everyone as quickly as we can. We "
+    "appreciate your loyalty and hope you have a wonderful rest of your day with us.",
+)
+
+
+def generate_preference_pairs(n: int = 200, seed: int = 62) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """n preference records (two responses each) and, by record id, the index of the better one.
+
+    Harder than `generate_preferences`: the right answer is the long one or a short one, and the
+    poor one is vague, a polite non-answer, or a good answer to another question (on topic for
+    that one, so only the prompt tells it is wrong). Faker-made; no real personal data."""
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    rng = random.Random(seed)
+    records: list[dict[str, Any]] = []
+    better: dict[str, int] = {}
+    for number in range(1, n + 1):
+        topic = rng.randrange(len(_QUESTIONS))
+        question, long_good, vague = _QUESTIONS[topic]
+        values = _values(fake, rng)
+        prompt = _fill(question, fake, rng, values)
+        good = _fill(long_good if rng.random() < 0.5 else _SHORT_GOOD[topic], fake, rng, values)
+        kind = rng.random()
+        if kind < 0.35:
+            poor = vague
+        elif kind < 0.7:
+            other = rng.choice([t for t in range(len(_QUESTIONS)) if t != topic])
+            poor = _fill(_QUESTIONS[other][1], fake, rng, _values(fake, rng))
+        else:
+            poor = rng.choice(_RAMBLING)
+        first_is_good = rng.random() < 0.5
+        record_id = f"Q-{number:04d}"
+        record: dict[str, Any] = {"id": record_id, "prompt": prompt}
+        record["responses"] = [good, poor] if first_is_good else [poor, good]
+        records.append(record)
+        better[record_id] = 0 if first_is_good else 1
+    return records, better
+
+
 def write_chat_samples(folder: Path, chats: int = 60, preferences: int = 40) -> list[Path]:
     """Write `chats.jsonl` and `preferences.jsonl` into folder; returns their paths."""
     folder = Path(folder)
