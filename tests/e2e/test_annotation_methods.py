@@ -2,7 +2,8 @@
 classification queue `intent` and the preference queue `pairs` are pushed to Label Studio,
 annotated through its API by three users (two careful, one careless), synced back; a model is
 trained on the intents people gave, labels the rest above a threshold with spot checks that
-people answer blind; the answers are aggregated (Dawid-Skene) and the final datasets exported
+people answer blind; a reward model learns from the pairs people ranked and ranks the other
+ten (`origin: model`); the answers are aggregated (Dawid-Skene) and the final datasets exported
 (Hugging Face layout, Parquet) with each label's provenance. The audit log holds every step
 and verifies; no input e-mail address reaches Label Studio, the datasets or the audit log."""
 
@@ -27,6 +28,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.label_studio]
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 ANNOTATORS = ("alice", "bob", "carol")
 HUMAN = 40  # chats people label; the other 20 are left to the model
+PAIRS_HUMAN = 30  # preference pairs people rank; the other 10 are left to the reward model
 
 
 def ok(result):
@@ -181,11 +183,12 @@ def test_classification_and_preference_queues_through_label_studio_train_autolab
     assert len(human) == HUMAN and right / len(human) >= 0.95, (right, len(human))
     assert all(r["method"] for r in rows) and all(r["origin"] for r in rows)
 
-    # --- preference pairs: three people rank, aggregated to chosen / rejected ------------------
+    # --- preference pairs: three people rank 30, a reward model ranks the other 10 --------------
     title = "pairs (e2e)"
-    run("queue", "push", "pairs", "--label-studio", url, "--project", title, *mapping, "--n", str(len(pairs)))
+    run("queue", "push", "pairs", "--label-studio", url, "--project", title, *mapping,
+        "--n", str(PAIRS_HUMAN))  # fmt: skip
     tasks = tasks_of(admin, title)
-    assert len(tasks) == len(pairs)
+    assert len(tasks) == PAIRS_HUMAN
     for task in tasks:
         best = better[record_of[task["data"]["item_id"]]]
         for name in ANNOTATORS:
@@ -198,19 +201,32 @@ def test_classification_and_preference_queues_through_label_studio_train_autolab
                 .is_success
             )
     synced = run("queue", "sync", "pairs", "--label-studio", url, "--project", title, *mapping)
-    assert f"{len(pairs) * 3} annotations imported" in synced.stdout
+    assert f"{PAIRS_HUMAN * 3} annotations imported" in synced.stdout
+    trained = json.loads(run("queue", "train", "pairs", "--json").stdout)
+    assert trained["train_size"] + trained["heldout_size"] == PAIRS_HUMAN
+    assert trained["heldout"]["accuracy"] is not None
+    auto = json.loads(
+        run("queue", "autolabel", "pairs", "--threshold", "0.5", "--spot-check", "0.2", "--json").stdout
+    )
+    assert auto["considered"] == len(pairs) - PAIRS_HUMAN
+    # two responses: P(top is best) >= 0.5, so every pair clears 0.5
+    assert auto["accepted"] + auto["spot_checked"] == auto["considered"] and auto["accepted"] >= 1
     run("queue", "aggregate", "pairs", "--method", "majority")
     parquet = tmp_path / "pairs-dataset"
     run("queue", "dataset", "pairs", "--out", str(parquet), "--format", "parquet", "--method", "majority")
     table = pq.read_table(next(parquet.rglob("*.parquet"))).to_pylist()
-    assert len(table) == len(pairs)
+    assert len(table) == PAIRS_HUMAN + auto["accepted"]
     with SQLiteQueueStore(store_path) as store:
         items = {i.item_id: i for i in store.items([r["item_id"] for r in table])}
+    by_origin: dict[str, list[bool]] = {}
     for row in table:
         responses = items[row["item_id"]].content["responses"]
         best = better[record_of[row["item_id"]]]
-        assert row["chosen"] == responses[best] and row["rejected"] == responses[1 - best]
-        assert row["annotators"] == 3 and row["origin"] == "aggregated"
+        right = row["chosen"] == responses[best] and row["rejected"] == responses[1 - best]
+        by_origin.setdefault(row["origin"], []).append(right)
+        assert (row["origin"], row["annotators"]) in (("aggregated", 3), ("model", 1)), row["origin"]
+    assert all(by_origin["aggregated"]) and len(by_origin["aggregated"]) == PAIRS_HUMAN
+    assert len(by_origin["model"]) == auto["accepted"]  # the model's own, marked as such
     for client in (admin, *clients.values()):
         client.close()
 
