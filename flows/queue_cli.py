@@ -509,8 +509,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(json.dumps({**body, "suggested": suggested, "path": str(model.path)}, indent=2))
         return 0
     figures = report.metrics
-    low, high = figures["accuracy_ci95"]
     print(f"trained {model.name} ({model.meta['library']} {model.meta['library_version']}) in {model.path}")
+    if model.meta["kind"] == "spans":
+        _print_span_figures(report, suggested)
+        return 0
+    low, high = figures["accuracy_ci95"]
     print(
         f"train {report.train_size} items, held out {report.heldout_size}: accuracy {figures['accuracy']:.1%}"
         f" (95% CI {low:.1%}-{high:.1%}), macro-F1 {figures['macro_f1']:.3f}"
@@ -523,6 +526,21 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(_table(("class", "precision", "recall", "F1", "held out"), rows))
     print(f"suggestions set on {suggested} open item(s)")
     return 0
+
+
+def _print_span_figures(report, suggested: int) -> None:
+    figures = report.metrics
+    print(
+        f"train {report.train_size} items, held out {report.heldout_size}"
+        f" ({figures['entities']} entities): entity precision {figures['precision']:.3f},"
+        f" recall {figures['recall']:.3f}, F1 {figures['f1']:.3f} (micro, exact span and label)"
+    )
+    rows = [
+        (label, f"{c['precision']:.3f}", f"{c['recall']:.3f}", f"{c['f1']:.3f}", c["support"])
+        for label, c in figures["per_label"].items()
+    ]
+    print(_table(("label", "precision", "recall", "F1", "held out"), rows))
+    print(f"pre-labels set on {suggested} open item(s)")
 
 
 def cmd_autolabel(args: argparse.Namespace) -> int:
@@ -816,17 +834,19 @@ def register(subparsers) -> None:
 
     train = sub.add_parser(
         "train",
-        help="train the queue's model from its annotations (classification, rating); audited",
+        help="train the queue's model from its annotations (classification, rating, spans); audited",
         epilog="example:\n  scrubline queue train intent",
     )
     train.add_argument("queue", help="the queue to learn from, e.g. intent")
     train.add_argument(
         "--library",
         choices=("auto", "sklearn", "spacy"),
-        help="model library (default: the queue's model.kind; auto = scikit-learn)",
+        help="model library (default: the queue's model.kind; auto = scikit-learn, spaCy ner for spans)",
     )
     train.add_argument(
-        "--no-suggest", action="store_true", help="do not set the new model's suggestions on open items"
+        "--no-suggest",
+        action="store_true",
+        help="do not set the new model's suggestions (spans: pre-labels) on open items",
     )
     train.add_argument("--json", action="store_true", help="print the result as JSON")
     _actor_option(train)

@@ -325,6 +325,7 @@ class QueueStore(abc.ABC):
     def gold_kind_answers(self, queue: str) -> dict[str, dict[str, Any]]:
         """Gold item id -> known answer of a non-span kind (gold items with spans left out)."""
         return {}
+
     # --- model-assisted labels (redaction/queues/learning.py) --------------------------------------
 
     @abc.abstractmethod
@@ -340,6 +341,14 @@ class QueueStore(abc.ABC):
         finished (pending, held, leased, gold) and re-prioritise the waiting ones for the queue's
         order (`uncertainty`: least confident first). Spot checks keep none (a blind check).
         Returns how many were set."""
+
+    @abc.abstractmethod
+    def set_predictions(
+        self, queue: str, predictions: Mapping[str, tuple[Sequence[Span], float | None, str | None]]
+    ) -> int:
+        """Set (predictions, confidence, model) on these items of a spans queue that nobody has
+        finished (the entities pulls and exports carry as pre-annotations); items still waiting
+        are re-prioritised. Returns how many items were updated."""
 
     @abc.abstractmethod
     def set_priorities(self, queue: str, priorities: Mapping[str, float]) -> int:

@@ -21,6 +21,9 @@ every prediction has a probability that `order: uncertainty` and `auto_accept` c
   and the ids of the items it was trained and measured on, nothing the queue store does not
   already hold; the placeholders stand where the PII was.
 
+Spans queues train a spaCy entity recognizer instead (`span_model.py`: same versions on disk,
+entity-level held-out figures; its entities replace the general pre-labels).
+
 `suggest` writes the model's predictions on the open items (pulls carry them as
 pre-annotations) and orders the queue (`uncertainty`: least confident first; `diversity`: a
 diverse batch among the uncertain ones, see `diversity_priorities`). `autolabel` accepts labels
@@ -577,7 +580,11 @@ def load_model(
             raise ModelError(f"{path}: sha256 differs from meta.json (the model file was changed)")
     if listed:
         raise ModelError(f"{folder}: missing model file(s) {', '.join(sorted(listed))}")
-    backend = BACKENDS[meta["library"]].load(folder, meta["labels"], bool(meta["multi"]))
+    if meta["kind"] == QueueTask.SPANS.value:
+        from .span_model import SpanNerBackend as backend_class
+    else:
+        backend_class = BACKENDS[meta["library"]]
+    backend = backend_class.load(folder, meta["labels"], bool(meta["multi"]))
     return TrainedModel(queue, version, settings, backend, meta, folder)
 
 
@@ -618,7 +625,13 @@ def train_queue_model(
     home: Path | None = None,
 ) -> TrainReport:
     """Train the queue's next model version from its people's answers, measure it on a held-out
-    share, save it. Raises ModelError when there is too little to learn from."""
+    share, save it. Raises ModelError when there is too little to learn from. A spans queue
+    trains its entity recognizer (span_model.py)."""
+    found = store.settings().get(queue)
+    if found is not None and found.task is QueueTask.SPANS:
+        from .span_model import train_span_model
+
+        return train_span_model(store, queue, found, library=library, home=home)
     settings = queue_settings(store, queue)
     data = labelled_set(store, queue, aggregator)
     learning = settings.model or QueueModel()
@@ -722,7 +735,12 @@ def diversity_priorities(
 
 def suggest(store: QueueStore, queue: str, model: TrainedModel, *, batch: int = 20) -> int:
     """Write the model's predictions on the queue's open items (pre-annotations for pulls) and
-    order the queue for its `order` setting. Returns how many items got a suggestion."""
+    order the queue for its `order` setting. Returns how many items got a suggestion. A spans
+    model's entities become the items' pre-labels (`predictions`, span_model.py)."""
+    if model.settings.task is QueueTask.SPANS:
+        from .span_model import suggest_spans
+
+        return suggest_spans(store, queue, model)
     items = store.open_items(queue)
     if not items:
         return 0
