@@ -14,7 +14,7 @@ and its entities replace the general pre-labels on the queue's open items.
   no span still counts: it teaches that the text has none.
 * **Model.** `spacy.blank(language)` (the items' most frequent `_language`, else `en`) and a
   default `ner` (its own hash-embedding CNN; no vectors, nothing downloaded), seeded, trained on
-  CPU (minibatches of 8, dropout 0.2) for at most `EPOCHS` epochs, stopping early once an
+  CPU (about 16 minibatches per epoch, dropout 0.2) for at most `EPOCHS` epochs, stopping early once an
   epoch's loss is below 0.1% of the first epoch's (the training spans are fitted) or has not
   improved on the best by 2% for `PATIENCE` epochs. No held-out item decides when to stop.
 * **Predictions and confidence.** As the general pre-labeller does (prelabel.py): spaCy's beam
@@ -151,6 +151,13 @@ def span_labelled_set(store: QueueStore, queue: str, settings: QueueSettings) ->
 # --- the model -----------------------------------------------------------------------------------
 
 
+def batch_size(n: int) -> int:
+    """Minibatch size for n training items: about 16 updates per epoch, 2 to 16 items each.
+    Small queues need the updates (measured on 24 generated tickets, 8 epochs: held-out F1
+    0.49 with batches of 2, 0.29 of 4, 0.00 of 8); large ones train faster in bigger batches."""
+    return max(2, min(16, n // 16))
+
+
 class SpanNerBackend:
     """A blank spaCy pipeline with a trained `ner`; `classes` are its labels."""
 
@@ -192,7 +199,7 @@ class SpanNerBackend:
         for epoch in range(EPOCHS):
             rng.shuffle(examples)
             losses: dict[str, float] = {}
-            for batch in minibatch(examples, size=8):
+            for batch in minibatch(examples, size=batch_size(len(examples))):
                 nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
             self.epochs_run = epoch + 1
             loss = float(losses.get("ner", 0.0))

@@ -77,6 +77,14 @@ _SENTENCES = (
     "Send the replacement {product} to the {city} store, please.",
     "Nobody from {team} replied to my email {vague}.",
     "Thanks, the issue with {org} is solved.",
+    "Since {date} the {product} shows error 42 every {vague}.",
+    "{team} said {org} would collect it between {time} and {time}.",
+    "Is the {product} sold in {city}, or only online?",
+    "My manager at {org} asked {team} for an invoice for {person}.",
+    "the {product} i got on {date} is broken, can someone from {team} help",
+    "Courier {org} left a note at {time} saying the {city} depot is closed.",
+    "We switched from {product} to {product} {vague} and lost our data.",
+    "Please reply to {email}, not to the {team} address.",
 )
 
 
@@ -88,7 +96,8 @@ class SpanTicket:
 
 
 def _product(rng: random.Random) -> str:
-    return f"{rng.choice(_PRODUCT_HEADS)} {rng.choice(_PRODUCT_TAILS)}"
+    name = f"{rng.choice(_PRODUCT_HEADS)} {rng.choice(_PRODUCT_TAILS)}"
+    return name.lower() if rng.random() < 0.15 else name  # customers do not always capitalise
 
 
 def _date(fake: Faker, rng: random.Random) -> str:
