@@ -26,6 +26,9 @@ and its entities replace the general pre-labels on the queue's open items.
 * **Measured.** On a seeded held-out share (`model.holdout`): entity-level precision, recall
   and F1 (an entity counts when its start, end and label are all right), micro over every label
   and per label with its support.
+* **At enqueue.** `latest_span_model` gives the item builder (items.py) the queue's latest
+  version, so items a run enqueues after `queue train` get its entities too (those in the
+  model's language; the others the general pre-labeller's).
 * **Versioned** like the other queue models (learning.py: `models/<queue>/vN/`, meta.json with
   kind `spans`, sha256 of every file, owner-only, loading refuses a changed folder); the spaCy
   pipeline is saved with its own `to_disk`.
@@ -355,6 +358,26 @@ def train_span_model(store: QueueStore, queue: str, settings: QueueSettings, *, 
     }
     _save(model, meta, {"train": train.item_ids, "heldout": heldout.item_ids}, home)
     return TrainReport(model, len(train.item_ids), len(heldout.item_ids), metrics, data.sha256())
+
+
+_LOADED: dict[tuple[str, str, int], Any] = {}
+
+
+def latest_span_model(queue: str, settings: QueueSettings, home: Path | None = None):
+    """The queue's latest trained spans model (loaded and checked once per process and
+    version), or None when it has none. Raises ModelError for a version that fails its checks:
+    a changed model is refused, never silently replaced by the general pre-labeller."""
+    from .learning import load_model, model_versions, models_root
+
+    if settings.task is not QueueTask.SPANS:
+        return None
+    versions = model_versions(queue, home)
+    if not versions:
+        return None
+    key = (str(models_root(home)), queue, versions[-1])
+    if key not in _LOADED:
+        _LOADED[key] = load_model(queue, versions[-1], settings=settings, home=home)
+    return _LOADED[key]
 
 
 def suggest_spans(store: QueueStore, queue: str, model) -> int:

@@ -230,3 +230,29 @@ def test_trained_spans_replace_the_general_prelabels_and_reach_the_label_studio_
     assert trained["kind"] == "spans" and trained["model"] == "tickets@v1" and trained["actor"] == "lead"
     assert trained["train_size"] == 24 and "f1" in trained["heldout"] and len(trained["data_sha256"]) == 64
     assert not any(t.text[:30] in rows[0][0] for t in tickets)
+
+
+def test_a_run_enqueue_prelabels_with_the_queues_trained_model(tmp_path, scrubline_home, default_policy_path):
+    from redaction.queues.items import ItemBuilder
+
+    store, _, tickets = make_store(tmp_path, queue="annotation")
+    builder = ItemBuilder(load_policy(default_policy_path))
+    texts = [t.text for t in tickets[30:34]]
+    avoid = [list(t.placeholders) for t in tickets[30:34]]
+    before = builder.predict("annotation", texts, ["en"] * 4, avoid)
+    assert {model for _, _, model in before} == {general_name(default_policy_path)}
+
+    train_queue_model(store, "annotation")
+    store.close()
+    after = builder.predict(
+        "annotation", [*texts, "Le colis est parti de Lyon."], ["en"] * 4 + ["fr"], [*avoid, []]
+    )
+    assert [model for _, _, model in after[:4]] == ["annotation@v1"] * 4
+    assert after[4][2] == general_name(default_policy_path)  # no French model: the general one
+    allowed = set(builder.settings("annotation").labels)  # the policy's labels, not the model's
+    assert all(s.label in allowed and s.score is not None for spans, _, _ in after for s in spans)
+    assert all(0.0 <= confidence <= 1.0 for _, confidence, _ in after)
+
+
+def general_name(policy_path) -> str:
+    return get_prelabeller("spacy", load_policy(policy_path)).model
