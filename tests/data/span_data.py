@@ -19,7 +19,8 @@ The labels follow one queue's guideline, which is not spaCy's general one:
 So a general pre-labeller proposes the teams and vague times (the complaint in issue 16) and
 misses the products, and a model trained on the queue's own annotations can do better.
 
-* `span_tickets(n, seed)`: n `SpanTicket`s (text, placeholders, entities), the same for a seed.
+* `span_tickets(n, seed, sentences)`: n `SpanTicket`s (text, placeholders, entities), the same
+  for a seed; `sentences` picks the sentence templates (default: all of `SENTENCES`).
 * `span_queue_items(tickets, queue)`: queue items holding them (placeholders as `spans`).
 * `annotate_spans(tickets, item_ids, annotators, slip)`: people's annotations, each annotator
   dropping a span or adding a wrong one with chance `slip`.
@@ -61,7 +62,7 @@ _SUBJECTS = (
     "Refund request",
     "Escalation to {team}",
 )
-_SENTENCES = (
+SENTENCES = (
     "My {product} stopped charging {vague} and {team} has not answered.",
     "The parcel was handed to {org} on {date} but never reached {person}.",
     "Please ask {team} to call {person} about the {product} upgrade.",
@@ -152,8 +153,10 @@ def _fill(template: str, fake: Faker, rng: random.Random, counters: dict[str, in
     return "".join(out), placeholders, entities
 
 
-def span_tickets(n: int, seed: int = 0) -> list[SpanTicket]:
-    """n tickets: a subject line, a blank line, two to four sentences."""
+def span_tickets(n: int, seed: int = 0, sentences: tuple[str, ...] | None = None) -> list[SpanTicket]:
+    """n tickets: a subject line, a blank line, two to four sentences (from `sentences`, by
+    default every template; the benchmark splits `SENTENCES` to test on unseen ones)."""
+    sentences = sentences or SENTENCES
     rng = random.Random(seed)
     fake = Faker("en_US")
     fake.seed_instance(seed)
@@ -165,7 +168,7 @@ def span_tickets(n: int, seed: int = 0) -> list[SpanTicket]:
         for k in range(rng.randint(2, 4)):
             if k:
                 text += " "
-            piece, more_p, more_e = _fill(rng.choice(_SENTENCES), fake, rng, counters, len(text))
+            piece, more_p, more_e = _fill(rng.choice(sentences), fake, rng, counters, len(text))
             text += piece
             placeholders += more_p
             entities += more_e
