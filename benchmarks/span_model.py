@@ -16,6 +16,12 @@ has), a fairer view of what generated templates can show. Means over seeds; trai
 on this (shared) machine.
 
     nice -n 10 python benchmarks/span_model.py [--sizes 50 100 200] [--seeds 2] [--test 300]
+
+Measured 2026-12-01 (defaults; shared 2-core machine), micro F1 at 50 / 100 / 200 training
+tickets vs the general pre-labeller: seen templates 0.989 / 0.990 / 0.990 vs 0.304 (3.3x);
+unseen templates 0.844 / 0.868 / 0.797 vs 0.338 (2.4x at 200: more data of the same templates
+fits them more closely, it does not generalise better). The generated templates make the seen
+set easy; the unseen set is the fairer figure, and real tickets would be harder still.
 """
 
 from __future__ import annotations

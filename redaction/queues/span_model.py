@@ -25,7 +25,11 @@ and its entities replace the general pre-labels on the queue's open items.
   p >= 0.05). The beam, not `doc.ents`, because the greedy parse has no probabilities.
 * **Measured.** On a seeded held-out share (`model.holdout`): entity-level precision, recall
   and F1 (an entity counts when its start, end and label are all right), micro over every label
-  and per label with its support.
+  and per label with its support. `benchmarks/span_model.py`, generated tickets (not real
+  data), 2 seeds, 300 test tickets per set, micro F1 trained on 50 / 100 / 200 tickets vs the
+  general pre-labeller on the same tickets: sentence templates seen in training 0.989 / 0.990 /
+  0.990 vs 0.304; templates never seen 0.844 / 0.868 / 0.797 vs 0.338 (PRODUCT, which spaCy's
+  general model hardly proposes, 0.980 vs 0.027). 32-53 s to train on a shared 2-core machine.
 * **At enqueue.** `latest_span_model` gives the item builder (items.py) the queue's latest
   version, so items a run enqueues after `queue train` get its entities too (those in the
   model's language; the others the general pre-labeller's).
@@ -36,6 +40,8 @@ and its entities replace the general pre-labels on the queue's open items.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import time
 import warnings
@@ -115,9 +121,7 @@ class SpanLabelledSet:
         self.languages: list[str] = list(languages)
 
     def sha256(self) -> str:
-        import hashlib
-        import json
-
+        """A digest of exactly what was learned from (ids, texts, spans), for the audit log."""
         rows = sorted(
             [i, t, [[s.start, s.end, s.label] for s in y]]
             for i, t, y in zip(self.item_ids, self.texts, self.targets, strict=True)
@@ -146,9 +150,9 @@ def span_labelled_set(store: QueueStore, queue: str, settings: QueueSettings) ->
         spans = tuple(s for s in _clean(answers[item_id], placeholders, labels) if s.end <= len(item.text))
         language = str(item.record.get("_language") or "en") if isinstance(item.record, Mapping) else "en"
         rows.append((item_id, item.text, placeholders, spans, language))
-    return SpanLabelledSet(*(list(column) for column in zip(*rows, strict=True))) if rows else (
-        SpanLabelledSet([], [], [], [], [])
-    )  # fmt: skip
+    if not rows:
+        return SpanLabelledSet([], [], [], [], [])
+    return SpanLabelledSet(*(list(column) for column in zip(*rows, strict=True)))
 
 
 # --- the model -----------------------------------------------------------------------------------
