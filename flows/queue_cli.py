@@ -511,8 +511,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(json.dumps({**body, "suggested": suggested, "path": str(model.path)}, indent=2))
         return 0
     figures = report.metrics
-    low, high = figures["accuracy_ci95"]
     print(f"trained {model.name} ({model.meta['library']} {model.meta['library_version']}) in {model.path}")
+    if model.meta["kind"] == "spans":
+        _print_span_figures(report, suggested)
+        return 0
+    low, high = figures["accuracy_ci95"]
     if model.meta["kind"] == "preference":
         base = figures["baselines"]
         print(
@@ -535,6 +538,21 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(_table(("class", "precision", "recall", "F1", "held out"), rows))
     print(f"suggestions set on {suggested} open item(s)")
     return 0
+
+
+def _print_span_figures(report, suggested: int) -> None:
+    figures = report.metrics
+    print(
+        f"train {report.train_size} items, held out {report.heldout_size}"
+        f" ({figures['entities']} entities): entity precision {figures['precision']:.3f},"
+        f" recall {figures['recall']:.3f}, F1 {figures['f1']:.3f} (micro, exact span and label)"
+    )
+    rows = [
+        (label, f"{c['precision']:.3f}", f"{c['recall']:.3f}", f"{c['f1']:.3f}", c["support"])
+        for label, c in figures["per_label"].items()
+    ]
+    print(_table(("label", "precision", "recall", "F1", "held out"), rows))
+    print(f"pre-labels set on {suggested} open item(s)")
 
 
 def cmd_autolabel(args: argparse.Namespace) -> int:
@@ -835,21 +853,25 @@ def register(subparsers) -> None:
 
     train = sub.add_parser(
         "train",
-        help="train the queue's model from its annotations (classification, rating, preference); audited",
+        help="train the queue's model from its annotations (classification, rating, preference, spans);"
+        " audited",
         description="Train the queue's next model version from people's answers and measure it on a\n"
         "held-out share. Classification and rating queues learn a text classifier, preference\n"
-        "queues a reward model over prompt and responses; text queues are not learned (no model\n"
-        "writes responses).",
+        "queues a reward model over prompt and responses, spans queues a spaCy ner whose spans\n"
+        "replace the general pre-labels; text queues are not learned (no model writes responses).",
         epilog="example:\n  scrubline queue train intent",
     )
     train.add_argument("queue", help="the queue to learn from, e.g. intent")
     train.add_argument(
         "--library",
         choices=("auto", "sklearn", "spacy"),
-        help="model library (default: the queue's model.kind; auto = scikit-learn; preference: sklearn only)",
+        help="model library (default: the queue's model.kind; auto = scikit-learn, spaCy ner for spans;"
+        " preference: sklearn only)",
     )
     train.add_argument(
-        "--no-suggest", action="store_true", help="do not set the new model's suggestions on open items"
+        "--no-suggest",
+        action="store_true",
+        help="do not set the new model's suggestions (spans: pre-labels) on open items",
     )
     train.add_argument("--json", action="store_true", help="print the result as JSON")
     _actor_option(train)

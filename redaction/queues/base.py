@@ -354,6 +354,14 @@ class QueueStore(abc.ABC):
         Returns how many were set."""
 
     @abc.abstractmethod
+    def set_predictions(
+        self, queue: str, predictions: Mapping[str, tuple[Sequence[Span], float | None, str | None]]
+    ) -> int:
+        """Set (predictions, confidence, model) on these items of a spans queue that nobody has
+        finished (the entities pulls and exports carry as pre-annotations); items still waiting
+        are re-prioritised. Returns how many items were updated."""
+
+    @abc.abstractmethod
     def set_priorities(self, queue: str, priorities: Mapping[str, float]) -> int:
         """Serve order of pending or held items: higher first (ties in enqueue order)."""
 

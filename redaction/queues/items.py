@@ -26,6 +26,8 @@ Non-span task kinds (`QueueSettings.task`) carry the kind's view of the redacted
   annotatable text as for spans.
 
 Non-span items get no span pre-labels (their suggestions come from `scrubline queue train`).
+A spans queue with a model `scrubline queue train` trained is pre-labelled by that model's
+latest version (span_model.py), not the general pre-labeller, for items in its language.
 
 Surrogates (realistic fakes) match no pattern: the pipeline writes where they stand, per field,
 in the `_surrogates` column (offsets and entity types, never a value), and those spans are
@@ -47,6 +49,7 @@ from ..policy import Action, Policy
 from ..routing import PrelabelKind, QueueSettings, QueueTask
 from .base import PLACEHOLDER_PREFIX, GoldItem, NewItem, QueueError, QueueStore, Span, TextField
 from .prelabel import get_prelabeller
+from .span_model import latest_span_model
 
 logger = logging.getLogger(__name__)
 
@@ -353,14 +356,39 @@ class ItemBuilder:
         self, queue: str, texts: Sequence[str], languages: Sequence[str], avoid: Sequence[Sequence[Span]]
     ) -> list[tuple[list[Span], float | None, str | None]]:
         """(predictions, confidence, model) per text, from the queue's pre-labeller (confidence
-        None when the queue has none)."""
+        None when the queue has none): the spans model `scrubline queue train` trained for this
+        queue when there is one (its latest version, checked as `load_model` checks it), else
+        the general one named by `prelabel`."""
         settings = self.settings(queue)
         if settings.prelabel is PrelabelKind.NONE or not texts:
             return [([], None, None) for _ in texts]
+        out: list[tuple[list[Span], float | None, str | None]] = [([], None, None) for _ in texts]
+        rest = list(range(len(texts)))
+        # The queue's own trained model (scrubline queue train), where it has one, for the
+        # items in its language; the general pre-labeller for the others.
+        trained = latest_span_model(queue, settings)
+        if trained is not None:
+            language = trained.meta.get("language", "en")
+            mine = [i for i in rest if languages[i] == language]
+            rest = [i for i in rest if languages[i] != language]
+            found = trained.backend.predict([texts[i] for i in mine], [avoid[i] for i in mine])
+            allowed = set(settings.labels)
+            for i, result in zip(mine, found, strict=True):
+                spans = [s for s in result.spans if s.label in allowed]
+                out[i] = (spans, result.confidence, trained.name)
+        if not rest:
+            return out
         options = {"beam_width": settings.beam_width} if settings.prelabel is PrelabelKind.SPACY else {}
         labeller = get_prelabeller(settings.prelabel.value, self.policy, **options)
-        found = labeller.predict(texts, languages, avoid, set(settings.labels))
-        return [(result.spans, result.confidence, labeller.model) for result in found]
+        found = labeller.predict(
+            [texts[i] for i in rest],
+            [languages[i] for i in rest],
+            [avoid[i] for i in rest],
+            set(settings.labels),
+        )
+        for i, result in zip(rest, found, strict=True):
+            out[i] = (result.spans, result.confidence, labeller.model)
+        return out
 
     def prelabel(self, items: Sequence[NewItem], languages: Sequence[str]) -> None:
         by_queue: dict[str, list[int]] = {}

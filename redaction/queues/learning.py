@@ -25,6 +25,9 @@ on one says so and which kinds are.
   and the ids of the items it was trained and measured on, nothing the queue store does not
   already hold; the placeholders stand where the PII was.
 
+Spans queues train a spaCy entity recognizer instead (`span_model.py`: same versions on disk,
+entity-level held-out figures; its entities replace the general pre-labels).
+
 `suggest` writes the model's predictions on the open items (pulls carry them as
 pre-annotations) and orders the queue (`uncertainty`: least confident first; `diversity`: a
 diverse batch among the uncertain ones, see `diversity_priorities`). `autolabel` accepts labels
@@ -173,10 +176,16 @@ def queue_settings(store: QueueStore, queue: str) -> QueueSettings:
         raise ModelError(f"no queue named '{queue}' (queues: {', '.join(settings) or 'none yet'})")
     found = settings[queue]
     if found.task is QueueTask.TEXT:
-        kinds = ", ".join(k.value for k in LEARNED_KINDS)
+        kinds = ", ".join(k.value for k in (*LEARNED_KINDS, QueueTask.SPANS))
         raise ModelError(
             f"queue '{queue}' is a text queue: text queues are not learned (no model writes"
             f" responses); a queue model learns {kinds} queues"
+        )
+    if found.task is QueueTask.SPANS:  # train_queue_model hands spans queues to span_model first
+        kinds = ", ".join(k.value for k in LEARNED_KINDS)
+        raise ModelError(
+            f"queue '{queue}' is a spans queue: its model (scrubline queue train {queue}) pre-labels"
+            f" the items for people to correct; automatic labels are for {kinds} queues"
         )
     if found.task not in LEARNED_KINDS:
         kinds = ", ".join(k.value for k in LEARNED_KINDS)
@@ -610,7 +619,11 @@ def load_model(
         from .preference import load_preference_model
 
         return load_preference_model(queue, version, settings, meta, folder)
-    backend = BACKENDS[meta["library"]].load(folder, meta["labels"], bool(meta["multi"]))
+    if meta["kind"] == QueueTask.SPANS.value:
+        from .span_model import SpanNerBackend as backend_class
+    else:
+        backend_class = BACKENDS[meta["library"]]
+    backend = backend_class.load(folder, meta["labels"], bool(meta["multi"]))
     return TrainedModel(queue, version, settings, backend, meta, folder)
 
 
@@ -651,7 +664,13 @@ def train_queue_model(
     home: Path | None = None,
 ) -> TrainReport:
     """Train the queue's next model version from its people's answers, measure it on a held-out
-    share, save it. Raises ModelError when there is too little to learn from."""
+    share, save it. Raises ModelError when there is too little to learn from. A spans queue
+    trains its entity recognizer (span_model.py)."""
+    found = store.settings().get(queue)
+    if found is not None and found.task is QueueTask.SPANS:
+        from .span_model import train_span_model
+
+        return train_span_model(store, queue, found, library=library, home=home)
     settings = queue_settings(store, queue)
     if settings.task is QueueTask.PREFERENCE:
         from .preference import train_preference_model
@@ -761,7 +780,12 @@ def diversity_priorities(
 
 def suggest(store: QueueStore, queue: str, model: TrainedModel, *, batch: int = 20) -> int:
     """Write the model's predictions on the queue's open items (pre-annotations for pulls) and
-    order the queue for its `order` setting. Returns how many items got a suggestion."""
+    order the queue for its `order` setting. Returns how many items got a suggestion. A spans
+    model's entities become the items' pre-labels (`predictions`, span_model.py)."""
+    if model.settings.task is QueueTask.SPANS:
+        from .span_model import suggest_spans
+
+        return suggest_spans(store, queue, model)
     items = store.open_items(queue)
     if not items:
         return 0

@@ -181,37 +181,61 @@ class SpacyPrelabeller(Prelabeller):
             for first in range(0, len(all_indexes), _CHUNK):
                 indexes = all_indexes[first : first + _CHUNK]
                 docs = [nlp.make_doc(texts[i]) for i in indexes]
-                # A density of 0 (beam_parse's default) yields degenerate parses with spaCy 3.8's
-                # NER (one entity over most of the text); a small positive one prunes as intended.
-                beams = ner.beam_parse(docs, beam_width=self.beam_width, beam_density=self.beam_density)
-                for index, doc, beam in zip(indexes, docs, beams, strict=True):
-                    marginals: dict[tuple[int, int, str], float] = defaultdict(float)
-                    for probability, entities in ner.moves.get_beam_parses(beam):
-                        for start, end, label in entities:
-                            marginals[(start, end, label)] += probability
-                    out[index] = self._choose(doc, marginals, avoid[index], labels)
-                del beams
+                found = beam_marginals(ner, docs, self.beam_width, self.beam_density)
+                for index, doc, marginals in zip(indexes, docs, found, strict=True):
+                    out[index] = choose(
+                        doc, marginals, avoid[index], labels, self.floor, self.min_probability, SPACY_LABELS
+                    )
         return out
 
-    def _choose(self, doc, marginals, avoid: Sequence[Span], labels: Collection[str] | None) -> Prelabel:
-        chosen: list[Span] = []
-        confidence = 1.0
-        for (start, end, label), probability in sorted(marginals.items(), key=lambda kv: (-kv[1], kv[0])):
-            probability = min(1.0, float(probability))
-            if probability < self.floor:
-                break
-            label = SPACY_LABELS.get(label, label)
-            if labels is not None and label not in labels:
-                continue
-            tokens = doc[start:end]
-            piece = outside(doc.text, tokens.start_char, tokens.end_char, avoid)
-            if piece is None or "\n\n" in doc.text[piece[0] : piece[1]]:
-                continue  # a placeholder, or across a field boundary
-            confidence = min(confidence, max(probability, 1.0 - probability))
-            span = Span(piece[0], piece[1], label, probability)
-            if probability >= self.min_probability and not overlaps(span, chosen):
-                chosen.append(span)
-        return Prelabel(sorted(chosen, key=lambda s: (s.start, s.end)), confidence)
+
+def beam_marginals(
+    ner, docs, beam_width: int, beam_density: float
+) -> list[dict[tuple[int, int, str], float]]:
+    """Per doc, (start token, end token, label) -> its summed probability over the beam."""
+    # A density of 0 (beam_parse's default) yields degenerate parses with spaCy 3.8's
+    # NER (one entity over most of the text); a small positive one prunes as intended.
+    beams = ner.beam_parse(docs, beam_width=beam_width, beam_density=beam_density)
+    out = []
+    for beam in beams:
+        marginals: dict[tuple[int, int, str], float] = defaultdict(float)
+        for probability, entities in ner.moves.get_beam_parses(beam):
+            for start, end, label in entities:
+                marginals[(start, end, label)] += probability
+        out.append(marginals)
+    del beams
+    return out
+
+
+def choose(
+    doc,
+    marginals,
+    avoid: Sequence[Span],
+    labels: Collection[str] | None,
+    floor: float,
+    min_probability: float,
+    rename: dict[str, str] | None = None,
+) -> Prelabel:
+    """Entities best-first without overlaps, cut back outside placeholders, and the text's
+    confidence (see `SpacyPrelabeller`); also used by the spans queue model (span_model.py)."""
+    chosen: list[Span] = []
+    confidence = 1.0
+    for (start, end, label), probability in sorted(marginals.items(), key=lambda kv: (-kv[1], kv[0])):
+        probability = min(1.0, float(probability))
+        if probability < floor:
+            break
+        label = (rename or {}).get(label, label)
+        if labels is not None and label not in labels:
+            continue
+        tokens = doc[start:end]
+        piece = outside(doc.text, tokens.start_char, tokens.end_char, avoid)
+        if piece is None or "\n\n" in doc.text[piece[0] : piece[1]]:
+            continue  # a placeholder, or across a field boundary
+        confidence = min(confidence, max(probability, 1.0 - probability))
+        span = Span(piece[0], piece[1], label, probability)
+        if probability >= min_probability and not overlaps(span, chosen):
+            chosen.append(span)
+    return Prelabel(sorted(chosen, key=lambda s: (s.start, s.end)), confidence)
 
 
 def outside(text: str, start: int, end: int, avoid: Sequence[Span]) -> tuple[int, int] | None:

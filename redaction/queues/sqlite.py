@@ -873,6 +873,31 @@ class SQLiteQueueStore(QueueStore):
                 ).rowcount
         return changed
 
+    def set_predictions(
+        self, queue: str, predictions: Mapping[str, tuple[Sequence[Span], float | None, str | None]]
+    ) -> int:
+        """A spans model's entities on items of a spans queue: item id -> (spans, confidence,
+        model), replacing the pre-labeller's. Like `set_suggestions`: waiting items (pending,
+        held) are re-prioritised for `order: uncertainty`, done items keep theirs."""
+        changed = 0
+        with self._write() as db:
+            settings = self._settings_of(db, queue)
+            for item_id, (spans, confidence, model) in predictions.items():
+                changed += db.execute(
+                    "UPDATE items SET predictions = ?, confidence = ?, model = ?, priority = CASE"
+                    " WHEN state IN ('pending', 'held') THEN ? ELSE priority END"
+                    " WHERE item_id = ? AND queue = ? AND state IN ('pending', 'held', 'leased', 'gold')",
+                    (
+                        spans_to_json(spans),
+                        confidence,
+                        model,
+                        priority_for(settings, confidence, item_id),
+                        item_id,
+                        queue,
+                    ),
+                ).rowcount
+        return changed
+
     def set_priorities(self, queue: str, priorities: Mapping[str, float]) -> int:
         with self._write() as db:
             self._settings_of(db, queue)

@@ -242,7 +242,7 @@ def test_train_on_a_text_queue_is_one_clear_line(tmp_path, scrubline_home, capsy
     err = capsys.readouterr().err.strip()
     assert err == (
         "scrubline: error: queue 'rewrite' is a text queue: text queues are not learned (no model"
-        " writes responses); a queue model learns classification, rating, preference queues"
+        " writes responses); a queue model learns classification, rating, preference, spans queues"
     )
 
 
