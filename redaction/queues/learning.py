@@ -655,6 +655,45 @@ class TrainReport:
     data_sha256: str
 
 
+def save_version(
+    model: TrainedModel,
+    train: Any,
+    heldout: Any,
+    data_sha256: str,
+    metrics: dict[str, Any],
+    seconds: float,
+    seed: int,
+    home: Path | None,
+    **details: Any,
+) -> TrainReport:
+    """Write a trained version: meta.json holds what every kind records (queue, version, kind,
+    library, sizes, the training data's digest, held-out figures, seed, time) and the kind's own
+    `details` (labels, features, ...); `train`/`heldout` are the splits (their `item_ids`)."""
+    backend = model.backend
+    meta = {
+        "format": META_FORMAT,
+        "queue": model.queue,
+        "version": model.version,
+        "name": model.name,
+        "kind": model.settings.task.value,
+        "multi": False,
+        "library": backend.library,
+        "library_version": backend.library_version,
+        "labels": [],
+        "contents": "vocabulary and weights learned from the queue's redacted texts; item ids; no raw values",
+        **details,
+        "train_size": len(train.item_ids),
+        "heldout_size": len(heldout.item_ids),
+        "data_sha256": data_sha256,
+        "heldout": metrics,
+        "train_seconds": round(seconds, 3),
+        "seed": seed,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    _save(model, meta, {"train": train.item_ids, "heldout": heldout.item_ids}, home)
+    return TrainReport(model, len(train.item_ids), len(heldout.item_ids), metrics, data_sha256)
+
+
 def train_queue_model(
     store: QueueStore,
     queue: str,
@@ -710,28 +749,12 @@ def train_queue_model(
     metrics = evaluate(classes, multi, truth, backend.predict_proba(heldout.texts))
     version = (model_versions(queue, home) or [0])[-1] + 1
     model = TrainedModel(queue, version, settings, backend)
-    meta = {
-        "format": META_FORMAT,
-        "queue": queue,
-        "version": version,
-        "name": model.name,
-        "kind": settings.task.value,
-        "multi": multi,
-        "rating_as": "classes" if settings.task is QueueTask.RATING else None,
-        "library": backend.library,
-        "library_version": backend.library_version,
-        "labels": classes,
-        "train_size": len(train.item_ids),
-        "heldout_size": len(heldout.item_ids),
-        "data_sha256": data.sha256(),
-        "heldout": metrics,
-        "train_seconds": round(seconds, 3),
-        "seed": learning.seed,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "contents": "vocabulary and weights learned from the queue's redacted texts; item ids; no raw values",
-    }
-    _save(model, meta, {"train": train.item_ids, "heldout": heldout.item_ids}, home)
-    return TrainReport(model, len(train.item_ids), len(heldout.item_ids), metrics, data.sha256())
+    return save_version(
+        model, train, heldout, data.sha256(), metrics, seconds, learning.seed, home,
+        multi=multi,
+        rating_as="classes" if settings.task is QueueTask.RATING else None,
+        labels=classes,
+    )  # fmt: skip
 
 
 # --- serving: suggestions and order ------------------------------------------------------------

@@ -34,7 +34,6 @@ import random
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
@@ -45,15 +44,14 @@ from ..routing import QueueModel, QueueSettings
 from .base import QueueItem, QueueStore
 from .kinds import responses_of
 from .learning import (
-    META_FORMAT,
     Aggregator,
     ModelError,
     Prediction,
     TrainedModel,
     TrainReport,
-    _save,
     majority_vote,
     model_versions,
+    save_version,
     wilson_interval,
 )
 
@@ -322,31 +320,13 @@ def train_preference_model(
     metrics = evaluate_backend(backend, heldout)
     version = (model_versions(queue, home) or [0])[-1] + 1
     model = PreferenceModel(queue, version, settings, backend)
-    meta = {
-        "format": META_FORMAT,
-        "queue": queue,
-        "version": version,
-        "name": model.name,
-        "kind": "preference",
-        "multi": False,
-        "rating_as": None,
-        "library": backend.library,
-        "library_version": backend.library_version,
-        "labels": [],
-        "model_type": "bradley-terry logistic regression",
-        "features": {"response_tfidf": True, "prompt_terms": backend.use_prompt, "length": True},
-        "train_size": len(train.item_ids),
-        "heldout_size": len(heldout.item_ids),
-        "train_pairs": sum(len(ranked_pairs(r)) for r in train.rankings),
-        "data_sha256": data.sha256(),
-        "heldout": metrics,
-        "train_seconds": round(seconds, 3),
-        "seed": learning.seed,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "contents": "vocabulary and weights learned from the queue's redacted texts; item ids; no raw values",
-    }
-    _save(model, meta, {"train": train.item_ids, "heldout": heldout.item_ids}, home)
-    return TrainReport(model, len(train.item_ids), len(heldout.item_ids), metrics, data.sha256())
+    return save_version(
+        model, train, heldout, data.sha256(), metrics, seconds, learning.seed, home,
+        rating_as=None,
+        model_type="bradley-terry logistic regression",
+        features={"response_tfidf": True, "prompt_terms": backend.use_prompt, "length": True},
+        train_pairs=sum(len(ranked_pairs(r)) for r in train.rankings),
+    )  # fmt: skip
 
 
 def load_preference_model(

@@ -47,7 +47,6 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
@@ -303,7 +302,7 @@ def split_items(n: int, share: float, seed: int) -> tuple[list[int], list[int]]:
 
 def train_span_model(store: QueueStore, queue: str, settings: QueueSettings, *, library=None, home=None):
     """Train the spans queue's next model version (see the module docstring); a TrainReport."""
-    from .learning import META_FORMAT, TrainedModel, TrainReport, _save, model_versions
+    from .learning import TrainedModel, model_versions, save_version
 
     learning = settings.model or QueueModel()
     name = library or learning.kind.value
@@ -338,30 +337,14 @@ def train_span_model(store: QueueStore, queue: str, settings: QueueSettings, *, 
     metrics = entity_scores(classes, heldout.targets, [p.spans for p in predicted])
     version = (model_versions(queue, home) or [0])[-1] + 1
     model = TrainedModel(queue, version, settings, backend)  # type: ignore[arg-type]
-    meta = {
-        "format": META_FORMAT,
-        "queue": queue,
-        "version": version,
-        "name": model.name,
-        "kind": QueueTask.SPANS.value,
-        "multi": False,
-        "library": backend.library,
-        "library_version": backend.library_version,
-        "language": language,
-        "labels": classes,
-        "train_size": len(train.item_ids),
-        "heldout_size": len(heldout.item_ids),
-        "data_sha256": data.sha256(),
-        "heldout": metrics,
-        "epochs": backend.epochs_run,
-        "train_seconds": round(seconds, 3),
-        "seed": learning.seed,
-        "confidence": f"beam search marginals (width {BEAM_WIDTH}); spans with p >= {MIN_PROBABILITY}",
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "contents": "spaCy weights learned from the queue's redacted texts; item ids; no raw values",
-    }
-    _save(model, meta, {"train": train.item_ids, "heldout": heldout.item_ids}, home)
-    return TrainReport(model, len(train.item_ids), len(heldout.item_ids), metrics, data.sha256())
+    return save_version(
+        model, train, heldout, data.sha256(), metrics, seconds, learning.seed, home,
+        language=language,
+        labels=classes,
+        epochs=backend.epochs_run,
+        confidence=f"beam search marginals (width {BEAM_WIDTH}); spans with p >= {MIN_PROBABILITY}",
+        contents="spaCy weights learned from the queue's redacted texts; item ids; no raw values",
+    )  # fmt: skip
 
 
 _LOADED: dict[tuple[str, str, int], Any] = {}
