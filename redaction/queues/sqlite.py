@@ -851,27 +851,12 @@ class SQLiteQueueStore(QueueStore):
         """Set a model's answer on items of a queue: item id -> (suggestion, confidence, model).
         Items still waiting (pending or held) are re-prioritised for `order: uncertainty`; done
         items keep theirs, spot checks get none. Returns how many items were updated."""
-        changed = 0
-        with self._write() as db:
-            settings = self._settings_of(db, queue)
-            checked = {i for (i,) in db.execute("SELECT item_id FROM spot_checks WHERE queue = ?", (queue,))}
-            for item_id, (suggestion, confidence, model) in suggestions.items():
-                if item_id in checked:  # a blind check: people answer without the model's answer
-                    continue
-                changed += db.execute(
-                    "UPDATE items SET suggestion = ?, confidence = ?, model = ?, priority = CASE"
-                    " WHEN state IN ('pending', 'held') THEN ? ELSE priority END"
-                    " WHERE item_id = ? AND queue = ? AND state IN ('pending', 'held', 'leased', 'gold')",
-                    (
-                        _json_or_none(suggestion),
-                        confidence,
-                        model,
-                        priority_for(settings, confidence, item_id),
-                        item_id,
-                        queue,
-                    ),
-                ).rowcount
-        return changed
+        return self._set_model_answers(
+            queue,
+            "suggestion",
+            {item_id: (_json_or_none(answer), c, m) for item_id, (answer, c, m) in suggestions.items()},
+            blind_checks=True,
+        )
 
     def set_predictions(
         self, queue: str, predictions: Mapping[str, tuple[Sequence[Span], float | None, str | None]]
@@ -879,22 +864,41 @@ class SQLiteQueueStore(QueueStore):
         """A spans model's entities on items of a spans queue: item id -> (spans, confidence,
         model), replacing the pre-labeller's. Like `set_suggestions`: waiting items (pending,
         held) are re-prioritised for `order: uncertainty`, done items keep theirs."""
+        return self._set_model_answers(
+            queue,
+            "predictions",
+            {item_id: (spans_to_json(spans), c, m) for item_id, (spans, c, m) in predictions.items()},
+            blind_checks=False,
+        )
+
+    def _set_model_answers(
+        self,
+        queue: str,
+        column: str,
+        answers: Mapping[str, tuple[str | None, float | None, str | None]],
+        *,
+        blind_checks: bool,
+    ) -> int:
+        """Write a model's answer (JSON text) into `column` with its confidence and name on the
+        queue's unfinished items, re-prioritising the waiting ones; spot checks are skipped when
+        `blind_checks` (people answer them without the model's answer)."""
+        assert column in ("suggestion", "predictions")
         changed = 0
         with self._write() as db:
             settings = self._settings_of(db, queue)
-            for item_id, (spans, confidence, model) in predictions.items():
+            checked = (
+                {i for (i,) in db.execute("SELECT item_id FROM spot_checks WHERE queue = ?", (queue,))}
+                if blind_checks
+                else set()
+            )
+            for item_id, (answer, confidence, model) in answers.items():
+                if item_id in checked:
+                    continue
                 changed += db.execute(
-                    "UPDATE items SET predictions = ?, confidence = ?, model = ?, priority = CASE"
+                    f"UPDATE items SET {column} = ?, confidence = ?, model = ?, priority = CASE"
                     " WHEN state IN ('pending', 'held') THEN ? ELSE priority END"
                     " WHERE item_id = ? AND queue = ? AND state IN ('pending', 'held', 'leased', 'gold')",
-                    (
-                        spans_to_json(spans),
-                        confidence,
-                        model,
-                        priority_for(settings, confidence, item_id),
-                        item_id,
-                        queue,
-                    ),
+                    (answer, confidence, model, priority_for(settings, confidence, item_id), item_id, queue),
                 ).rowcount
         return changed
 
