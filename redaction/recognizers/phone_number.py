@@ -30,9 +30,10 @@ from . import register
 
 # A run of digits with the separators phone numbers are written with; never across a line break.
 _CANDIDATE = re.compile(
-    r"(?<![\w+.,/:@#€$£-])"  # not the tail of a word, an amount, a time, an id
+    # not the tail of a word, an amount, a time, an id; or glued to a label ("Ph#", "tel:", "mob.")
+    r"(?:(?<![\w+.,/:@#€$£-])|(?<=[^\W\d_][.:#])|(?<=[^\W\d_]\.:))"
     r"(?P<number>(?:\(?\+|\b00)?[ \t]?\(?\d[\d \t().\-/]{4,22}\d"
-    r"(?:[ \t]*(?:x|ext\.?|extn?|poste|Durchwahl|#)[ \t]*\d{1,6})?)"
+    r"(?:[ \t]*(?i:x|ext\.?|extn\.?|poste|durchwahl|#)[ \t]*\d{1,6})?)"
     r"(?![\w@]|[.,]\d|[ \t]?(?:%|€|\$|£|(?i:eur|usd|gbp|chf|kg|km|cm|mm|m²|ml|g|h|min|ms|x)\b))"
 )
 _GROUP_SPLIT = re.compile(r"[ \t().\-/]+")
@@ -48,26 +49,62 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _ID_BEFORE = re.compile(
     r"(?i:\b(?:order|invoice|inv|ref|reference|réf|id|ids|ticket|case|account|acct|iban|isbn|sku|serial|"
     r"tracking|parcel|amount|total|price|prix|montant|facture|commande|dossier|code|pin|otp|version|"
+    r"zip|postcode|plz|mrn|bed|room|"
     r"policy|claim|transaction|txn|batch|lot|item|part|model|page|pages|"
     r"row|line|year|years|x|siren|siret|nir|ssn)\b(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
 )
 _PHONE_WORDS = (
     "phone telephone tel tél téléphone telefon telefono teléfono telefone telefoon tlf puhelin "
     "call calls called calling ring dial fax mobile mob cell cellphone portable handy natel móvil movil "
-    "celular cellulare gsm pager beeper whatsapp signal viber sms text contact reach joindre appeler "
+    "celular cellulare gsm pager pgr beeper whatsapp signal viber sms text contact reach joindre appeler "
+    "ph mob office direct hotline helpline "
     "appelez rappeler numéro number nummer numero número"
 ).split()
 # Words that make the number after them a phone even after an id word ("order line: call ...").
 _WEAK_WORDS = {"number", "nummer", "numero", "número", "numéro", "reach", "text"}
 _STRONG_WORDS = [w for w in _PHONE_WORDS if w not in _WEAK_WORDS]
 _PHONE_WORD_BEFORE = re.compile(
-    r"(?i:\b(?:" + "|".join(sorted(_STRONG_WORDS, key=len, reverse=True)) + r")\b|\b[TMF][ \t]*[:.])"
+    r"(?i:\b(?:" + "|".join(sorted(_STRONG_WORDS, key=len, reverse=True)) + r")\b|\b[TMF][ \t]*[:.]"
+    r"|\b(?i:home|work|cell|daytime|evening)[ \t]*(?:\#|no\b))"
     r"[^\n\d]{0,25}$"
 )
-_EXTENSION = re.compile(r"[ \t]*(?:x|ext\.?|extn?|poste|Durchwahl|#)[ \t]*\d{1,6}$")
+_EXTENSION = re.compile(r"[ \t]*(?i:x|ext\.?|extn\.?|poste|durchwahl|#)[ \t]*\d{1,6}$")
+# A number glued to the label before it counts only when the label is a phone label.
+_GLUED_LABEL = re.compile(
+    r"(?i:\b(?:tel|tél|tlf|ph|phone|telephone|mob|mobile|cell|fax|pgr|pager|beeper|t|m|f|p|h|w|o)"
+    r"\.?[.:#])$"
+)
+# "zip 41273-3292": a US ZIP+4; "ABG 7.32/51/101": decimals and slashes are lab values.
+_ZIP4 = re.compile(r"\d{5}-\d{4}")
+_LAB_SLASHES = re.compile(r"\d+\.\d+/\d")
 # "(0118) 4960868", "06039 78723", "02602/87551894": an area code set apart.
 _AREA_CODE = re.compile(r"\(0?\d{2,4}\)[ \t-]*\d{5,8}$|0[1-9]\d{1,4}[ \t/-]\d{5,8}$")
 _REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
+
+# Numbers too short for any numbering plan, which only their cue makes phones: pagers
+# (`Pager #54321`, `pgr 4-5678`, `BEEPER: 12345`), extensions with their marker (`x4567`,
+# `ext. 22`, `EXT 0273`) and in-house numbers after a call word (`CALL 555-1234`, `call 5-4321`).
+# Not `page`/`p` (document pages, pulses: the HIPAA policy's `pager` recognizer takes those),
+# not `2 x 1000 mg` (a product), not a bare `x` with fewer than 4 digits (`x 3 days`).
+_NOT_AFTER = (
+    r"(?![\w/.,]\d|[\w/]|-\d|[ \t]*(?i:mg|mcg|ml|g|kg|units?|u|iu|mm|cm|%|h|hrs?|days?|times|tabs?)\b)"
+)
+_SHORT_CUED = re.compile(
+    r"(?i:\b(?:pager|pgr|beeper|bpr|beep|paged(?:[ \t]+[a-z/]+){0,3}?(?:[ \t]+(?:at|to))?)\.?"
+    r"[ \t]*(?:\#|no\.?|num(?:ber)?\.?|is|:)?[ \t]*[:#]?[ \t]*(?P<pager>\d{1,3}-\d{4}|\d{4,7})"
+    + _NOT_AFTER
+    + r")"
+    r"|(?P<extension>(?<![\w.])(?i:ext\.?|extn\.?|extension)[ \t]*[#:.]?[ \t]*\d{2,6}"
+    r"|(?<![\w.])(?<!\d[ \t])(?i:x)[ \t]?\d{4,5})"
+    + _NOT_AFTER
+    + r"|(?i:\b(?:call(?:ed)?|tel|phone|ph|cell|contact|reach(?:ed)?|fax(?:ed)?|dial)\b)[^\n\d]{0,20}?"
+    r"(?P<internal>(?<![\d-])(?:\d-\d{4}|\d{3}-\d{4}))" + _NOT_AFTER
+)
+_SHORT_WHY = {
+    "pager": "short number after a pager/beeper label",
+    "extension": "extension with its marker",
+    "internal": "short in-house number after a call word",
+}
 
 
 @lru_cache(maxsize=4096)
@@ -107,6 +144,19 @@ def _national_region(digits: str) -> str | None:
 def classify(raw: str, before: str) -> tuple[float, str] | None:
     """(score, why) for a candidate `raw` with the text `before` it on its line, or None.
 
+    Scores at or above 0.4 stand alone; lower ones need a context word. A phone word right
+    before the number on its line (`call`, `tel`, `cell`, `Ph#`) is that word: such a number
+    scores 0.4 at least, whether or not Presidio's context enhancement sees the word.
+    """
+    verdict = _classify(raw, before)
+    if verdict is not None and verdict[0] < 0.4 and _PHONE_WORD_BEFORE.search(before):
+        return 0.4, verdict[1] + ", after a phone word"
+    return verdict
+
+
+def _classify(raw: str, before: str) -> tuple[float, str] | None:
+    """(score, why) for a candidate `raw` with the text `before` it on its line, or None.
+
     Scores at or above 0.4 stand alone; lower ones need a context word (Presidio's context
     enhancement adds it) to pass a policy's threshold.
     """
@@ -134,6 +184,8 @@ def classify(raw: str, before: str) -> tuple[float, str] | None:
     separators = set(re.findall(r"[^\d]", text))
     if _DATE.fullmatch(text):
         return None
+    if (_ZIP4.fullmatch(text) or _LAB_SLASHES.match(text)) and not phone_word:
+        return None
     if _THOUSANDS.fullmatch(text):
         # "788 690 724" is an amount until a phone word says otherwise.
         return (0.2, "grouped in thousands, after a phone word") if phone_word else None
@@ -141,7 +193,7 @@ def classify(raw: str, before: str) -> tuple[float, str] | None:
         return None  # "2019 2020 2021"
     if separators == {"."} and len(groups) == 4 and all(len(g) <= 3 for g in groups):
         return None  # an IP address or a version
-    if "/" in separators and len(groups) == 2 and min(len(g) for g in groups) <= 4:
+    if "/" in separators and len(groups) == 2 and min(len(g) for g in groups) <= 4 and not phone_word:
         return None  # a fraction, a ratio, "2023/1234"
     if _ID_BEFORE.search(before) and not phone_word:
         return None
@@ -195,41 +247,52 @@ class WorldPhoneRecognizer(EntityRecognizer):
             start += lead
             raw = stripped.strip()
             line_start = text.rfind("\n", 0, start) + 1
-            verdict = classify(raw, text[max(line_start, start - 40) : start])
+            before = text[max(line_start, start - 40) : start]
+            if before[-1:] in (".", ":", "#") and not _GLUED_LABEL.search(before):
+                continue  # glued to something that is not a phone label ("v1.", "id#")
+            verdict = classify(raw, before)
             if verdict is None:
                 continue
-            score, why = verdict
-            explanation = AnalysisExplanation(
-                recognizer=self.name, original_score=score, textual_explanation=why
-            )
-            results.append(
-                RecognizerResult(
-                    entity,
-                    start,
-                    end,
-                    score,
-                    analysis_explanation=explanation,
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    },
-                )
-            )
+            results.append(self._result(entity, start, end, *verdict))
+        for match in _SHORT_CUED.finditer(text):
+            group = next(name for name, value in match.groupdict().items() if value)
+            start, end = match.span(group)
+            results.append(self._result(entity, start, end, 0.6, _SHORT_WHY[group]))
         return results
+
+    def _result(self, entity: str, start: int, end: int, score: float, why: str) -> RecognizerResult:
+        explanation = AnalysisExplanation(recognizer=self.name, original_score=score, textual_explanation=why)
+        return RecognizerResult(
+            entity,
+            start,
+            end,
+            score,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
 
 
 # The id words that are never surnames too ("Page", "Price", "Case", "Code" are): the policy
 # regions' numbers are valid ones, so only these veto them.
 _ID_BEFORE_STRICT = re.compile(
     r"(?i:\b(?:order|invoice|inv|ref|reference|réf|id|ticket|account|acct|iban|isbn|sku|serial|"
-    r"tracking|transaction|txn|facture|commande|dossier|claim|siren|siret|nir|ssn|otp)\b"
+    r"tracking|transaction|txn|facture|commande|dossier|claim|siren|siret|nir|ssn|otp|zip|postcode|plz|mrn)\b"
     r"(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
 )
 
 
 def after_id_word(text: str, start: int) -> bool:
-    """Whether the number at `start` follows an id word ("Invoice 0612345678", "Order #"),
-    with no phone word (`tel`, `call`...) before it on its line."""
+    """Whether the number at `start` follows an id word ("Invoice 0612345678", "Order #", "zip")
+    or is a US ZIP+4 code ("MA 41273-3292"), with no phone word (`tel`, `call`...) before it on
+    its line."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[max(line_start, start - 40) : start]
-    return _ID_BEFORE_STRICT.search(before) is not None and _PHONE_WORD_BEFORE.search(before) is None
+    if _PHONE_WORD_BEFORE.search(before) is not None:
+        return False
+    zip4 = _ZIP4.match(text, start)
+    if zip4 and not text[zip4.end() : zip4.end() + 1].isdigit():
+        return True
+    return _ID_BEFORE_STRICT.search(before) is not None
