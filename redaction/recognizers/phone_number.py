@@ -57,7 +57,7 @@ _PHONE_WORDS = (
     "phone telephone tel tél téléphone telefon telefono teléfono telefone telefoon tlf puhelin "
     "call calls called calling ring dial fax mobile mob cell cellphone portable handy natel móvil movil "
     "celular cellulare gsm pager pgr beeper whatsapp signal viber sms text contact reach joindre appeler "
-    "ph mob office direct hotline helpline "
+    "ph mob office hotline helpline "
     "appelez rappeler numéro number nummer numero número"
 ).split()
 # Words that make the number after them a phone even after an id word ("order line: call ...").
