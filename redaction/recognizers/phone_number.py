@@ -32,7 +32,7 @@ from . import register
 _CANDIDATE = re.compile(
     # not the tail of a word, an amount, a time, an id; or glued to a label ("Ph#", "tel:", "mob.")
     r"(?:(?<![\w+.,/:@#€$£-])|(?<=[^\W\d_][.:#])|(?<=[^\W\d_]\.:))"
-    r"(?P<number>(?:\(?\+|\b00)?[ \t]?\(?\d[\d \t().\-/]{4,22}\d"
+    r"(?P<number>(?:\(?\+|\b00)?[ \t]?\(?\d[\d \t().\-/]{4,40}\d"
     r"(?:[ \t]*(?i:x|ext\.?|extn\.?|poste|durchwahl|#)[ \t]*\d{1,6})?)"
     r"(?![\w@]|[.,]\d|[ \t]?(?:%|€|\$|£|(?i:eur|usd|gbp|chf|kg|km|cm|mm|m²|ml|g|h|min|ms|x)\b))"
 )
@@ -213,6 +213,38 @@ def _classify(raw: str, before: str) -> tuple[float, str] | None:
     return None
 
 
+_LIST_JOINER = re.compile(r"[ \t]*(?:/|,|;|&|\||(?i:or|and|ou|et|oder|und|o|y))?[ \t]*")
+# "617 555 0100 / 617 555 0101": numbers listed with a spaced slash.
+_SPACED_SLASH = re.compile(r"[ \t]+/[ \t]*|[ \t]*/[ \t]+")
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start`, `end` without surrounding blanks, trailing separators or an unclosed parenthesis."""
+    while end > start and text[end - 1] in " \t(-./":
+        end -= 1
+    while start < end and text[start] in " \t":
+        start += 1
+    return start, end
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The candidate `text[start:end]` as one number, or as the numbers a spaced slash lists."""
+    whole = _trimmed(text, start, end)
+    cuts = list(_SPACED_SLASH.finditer(text, whole[0], whole[1]))
+    if not cuts:
+        return [whole]
+    bounds, first = [], whole[0]
+    for cut in cuts:
+        bounds.append(_trimmed(text, first, cut.start()))
+        first = cut.end()
+    bounds.append(_trimmed(text, first, whole[1]))
+    if classify(text[whole[0] : whole[1]], "") is not None and not all(
+        classify(text[s:e], "") for s, e in bounds
+    ):
+        return [whole]
+    return [(s, e) for s, e in bounds if e > s]
+
+
 @register("world_phone")
 class WorldPhoneRecognizer(EntityRecognizer):
     """Phone numbers of any region: international prefix, or national format shaped like a phone."""
@@ -237,23 +269,26 @@ class WorldPhoneRecognizer(EntityRecognizer):
         if entities and entity not in entities:
             return []
         results = []
+        last_end, last_before = -1, ""
         for match in _CANDIDATE.finditer(text):
-            start, end = match.span("number")
-            raw = text[start:end]
-            # A candidate never ends on a separator or an unclosed parenthesis.
-            stripped = raw.rstrip(" \t(-./")
-            end -= len(raw) - len(stripped)
-            lead = len(stripped) - len(stripped.lstrip(" \t"))
-            start += lead
-            raw = stripped.strip()
+            start, end = _trimmed(text, *match.span("number"))
+            if end <= start:
+                continue
             line_start = text.rfind("\n", 0, start) + 1
             before = text[max(line_start, start - 40) : start]
             if before[-1:] in (".", ":", "#") and not _GLUED_LABEL.search(before):
                 continue  # glued to something that is not a phone label ("v1.", "id#")
-            verdict = classify(raw, before)
-            if verdict is None:
-                continue
-            results.append(self._result(entity, start, end, *verdict))
+            for piece_start, piece_end in _pieces(text, start, end):
+                piece_before = text[max(line_start, piece_start - 40) : piece_start]
+                if last_end >= 0 and _LIST_JOINER.fullmatch(text[last_end:piece_start]):
+                    # "phone 555-1234 or 555-5678", "Tel 020 7946 0958 / 07700 900123": the
+                    # second number has the first one's phone word.
+                    piece_before = last_before
+                verdict = classify(text[piece_start:piece_end], piece_before)
+                if verdict is None:
+                    continue
+                results.append(self._result(entity, piece_start, piece_end, *verdict))
+                last_end, last_before = piece_end, piece_before
         for match in _SHORT_CUED.finditer(text):
             group = next(name for name, value in match.groupdict().items() if value)
             start, end = match.span(group)

@@ -129,3 +129,21 @@ def test_default_like_policy_types_pagers_and_glued_numbers_and_not_zip_codes():
     assert "+41 47 929 49 13" in found[1]
     assert "871-7248 EXT 6687" in found[2]
     assert found[3] == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Tel 617 555 0100 / 617 555 0101", ["617 555 0100", "617 555 0101"]),
+        ("Tel: 020 7946 0958 / 07700 900123", ["020 7946 0958", "07700 900123"]),
+        ("phone 555-1234 or 555-5678", ["555-1234", "555-5678"]),
+        ("Tel 0650 126 40 10, 0650 126 40 11", ["0650 126 40 10", "0650 126 40 11"]),
+    ],
+)
+def test_listed_numbers_are_each_found_whole_with_the_first_ones_phone_word(text, expected):
+    assert phones(text) == expected
+
+
+@pytest.mark.parametrize("text", ["BP 120 / 80", "Paid 1 250 000 / 2 500 000", "ranges 2019 / 2020 / 2021"])
+def test_spaced_slashes_between_numbers_that_are_not_phones_find_nothing(text):
+    assert phones(text, floor=0.0) == []
