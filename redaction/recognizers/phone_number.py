@@ -9,10 +9,20 @@ its regions write them. This recognizer finds the others in one regex pass over 
 - a number written in a national format (`0650 126 40 10`, `431 51 143`) is a phone when it is
   shaped like one (a trunk `0` and three groups or more, or groups that are not thousands) and
   valid for some region; any other digit run of phone length needs a context word (`tel`, `call`,
-  `Handy`, `portable`...) before it.
+  `Handy`, `portable`...) before it;
+- a number glued to a phone label (`Ph#+41 ...`, `tel:0650...`, `mob.3702 ...`, `TEL.0163...`)
+  is a candidate like any other; glued to anything else (`v1.`, `id#`) it is not;
+- after a phone word on its line (`call`, `tel`, `cell`, `Ph`, `home #`) a candidate scores 0.4
+  at least; a number listed after a phone (`555-1234 or 555-5678`, `... / 07700 900123`) has
+  that phone's words;
+- numbers too short for any numbering plan are phones only after their cue: pagers (`Pager
+  #54321`, `pgr 4-5678`, `BEEPER: 12345`), extensions with their marker (`x4567`, `ext. 22`,
+  `EXT 0273`: the marker is part of the span), in-house numbers after a call word (`CALL
+  555-1234`, `call 5-4321`); extensions after a number belong to it in any case (`... EXT 22`).
 
 Amounts (`1 250 000`, `12.345.678`), dates (`2023-04-12`, `12/04/2023`, `2023 04 12`), years in a
-row, IP-like dotted quads and numbers after an id word (`invoice`, `order`, `ref`, `#`) are not
+row, IP-like dotted quads, US ZIP+4 codes, lab values (`ABG 7.32/51/101`), quantities
+(`2 x 1000 mg`) and numbers after an id word (`invoice`, `order`, `ref`, `zip`, `MRN`, `#`) are not
 phones, whatever their digits; `tests/data/tuning/phones.py` is the tuning set these rules were
 written on (`benchmarks/phones.py` measures them).
 """
