@@ -41,7 +41,7 @@ from . import register
 # A run of digits with the separators phone numbers are written with; never across a line break.
 _CANDIDATE = re.compile(
     # not the tail of a word, an amount, a time, an id; or glued to a label ("Ph#", "tel:", "mob.")
-    r"(?:(?<![\w+.,/:@#€$£-])|(?<=[^\W\d_][.:#])|(?<=[^\W\d_]\.:))"
+    r"(?:(?<![\w+.,/:@#€$£-])|(?<=[^\W\d_][.:#])|(?<=[^\W\d_]\.:)|(?<=[^\W\d_]))"
     r"(?P<number>(?:\(?\+|\b00)?[ \t]?\(?\d[\d \t().\-/]{4,40}\d"
     r"(?:[ \t]*(?i:x|ext\.?|extn\.?|poste|durchwahl|#)[ \t]*\d{1,6})?)"
     r"(?![\w@]|[.,]\d|[ \t]?(?:%|€|\$|£|(?i:eur|usd|gbp|chf|kg|km|cm|mm|m²|ml|g|h|min|ms|x)\b))"
@@ -74,7 +74,7 @@ _PHONE_WORDS = (
 _WEAK_WORDS = {"number", "nummer", "numero", "número", "numéro", "reach", "text"}
 _STRONG_WORDS = [w for w in _PHONE_WORDS if w not in _WEAK_WORDS]
 _PHONE_WORD_BEFORE = re.compile(
-    r"(?i:\b(?:" + "|".join(sorted(_STRONG_WORDS, key=len, reverse=True)) + r")\b|\b[TMF][ \t]*[:.]"
+    r"(?i:\b(?:" + "|".join(sorted(_STRONG_WORDS, key=len, reverse=True)) + r")(?:\b|$)|\b[TMF][ \t]*[:.]"
     r"|\b(?i:home|work|cell|daytime|evening)[ \t]*(?:\#|no\b))"
     r"[^\n\d]{0,25}$"
 )
@@ -83,6 +83,10 @@ _EXTENSION = re.compile(r"[ \t]*(?i:x|ext\.?|extn\.?|poste|durchwahl|#)[ \t]*\d{
 _GLUED_LABEL = re.compile(
     r"(?i:\b(?:tel|tél|tlf|ph|phone|telephone|mob|mobile|cell|fax|pgr|pager|beeper|t|m|f|p|h|w|o)"
     r"\.?[.:#])$"
+)
+# Glued with no punctuation at all ("TEL0650126410", "ph617-555-0100"), only a phone word.
+_GLUED_WORD = re.compile(
+    r"(?i:\b(?:tel|tél|tlf|ph|phone|telephone|mob|mobile|cell|fax|pgr|pager|beeper|call))$"
 )
 # "zip 41273-3292": a US ZIP+4; "ABG 7.32/51/101": decimals and slashes are lab values.
 _ZIP4 = re.compile(r"\d{5}-\d{4}")
@@ -288,6 +292,8 @@ class WorldPhoneRecognizer(EntityRecognizer):
             before = text[max(line_start, start - 40) : start]
             if before[-1:] in (".", ":", "#") and not _GLUED_LABEL.search(before):
                 continue  # glued to something that is not a phone label ("v1.", "id#")
+            if before[-1:].isalpha() and not _GLUED_WORD.search(before):
+                continue  # the tail of a word or an id ("A1234567", "ID0612345678")
             for piece_start, piece_end in _pieces(text, start, end):
                 piece_before = text[max(line_start, piece_start - 40) : piece_start]
                 if last_end >= 0 and _LIST_JOINER.fullmatch(text[last_end:piece_start]):

@@ -63,6 +63,9 @@ def test_upper_case_extensions_belong_to_their_number(text, expected):
         ("cell:0512/94692962", "0512/94692962"),
         ("mob.3702 386 7199", "3702 386 7199"),
         ("Tel.:241-92768", "241-92768"),
+        ("TEL0650126410", "0650126410"),
+        ("ph617-555-0100", "617-555-0100"),
+        ("Tel0043 650 126 40 10", "0043 650 126 40 10"),
     ],
 )
 def test_numbers_glued_to_a_phone_label_are_found(text, expected):
@@ -92,6 +95,10 @@ def test_a_phone_word_before_a_number_makes_it_a_phone(text, expected):
         "Rx x2 refills",
         "v1.2.3456789",
         "id#0612345678",
+        "ID0612345678",
+        "SKU12345678",
+        "hotel0612345678",
+        "iPhone13 1234567",
         "page 4 of 12345",
         "see page 1234",
         "paged dr smith x2",
