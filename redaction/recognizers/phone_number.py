@@ -101,14 +101,16 @@ _REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
 # Not `page`/`p` (document pages, pulses: the HIPAA policy's `pager` recognizer takes those),
 # not `2 x 1000 mg` (a product), not a bare `x` with fewer than 4 digits (`x 3 days`).
 _NOT_AFTER = (
-    r"(?![\w/.,]\d|[\w/]|-\d|[ \t]*(?i:mg|mcg|ml|g|kg|units?|u|iu|mm|cm|%|h|hrs?|days?|times|tabs?)\b)"
+    r"(?![\w/.,]\d|[\w/]|-\d|[ \t]*(?i:mg|mcg|ml|g|kg|units?|u|iu|mm|cm|%|h|hrs?|days?|times|tabs?"
+    r"|min(?:utes?)?|wks?|weeks?|mos?|months?|yrs?|years?)\b)"
 )
 _SHORT_CUED = re.compile(
     r"(?i:\b(?:pager|pgr|beeper|bpr|beep|paged(?:[ \t]+[a-z/]+){0,3}?(?:[ \t]+(?:at|to))?)\.?"
     r"[ \t]*(?:\#|no\.?|num(?:ber)?\.?|is|:)?[ \t]*[:#]?[ \t]*(?P<pager>\d{1,3}-\d{4}|\d{4,7})"
     + _NOT_AFTER
     + r")"
-    r"|(?P<extension>(?<![\w.])(?i:ext\.?|extn\.?|extension)[ \t]*[#:.]?[ \t]*\d{2,6}"
+    r"|(?P<extension>(?<![\w.])(?i:ext\.?|extn\.?)[ \t]*[#:.]?[ \t]*\d{2,6}"
+    r"|\b(?i:extension)[ \t]*[#:.]?[ \t]*\d{3,6}"
     r"|(?<![\w.])(?<!\d[ \t])(?i:x)[ \t]?\d{4,5})"
     + _NOT_AFTER
     + r"|(?i:\b(?:call(?:ed)?|tel|phone|ph|cell|contact|reach(?:ed)?|fax(?:ed)?|dial)\b)[^\n\d]{0,20}?"

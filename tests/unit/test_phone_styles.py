@@ -106,6 +106,8 @@ def test_a_phone_word_before_a_number_makes_it_a_phone(text, expected):
         "BP 120/80 HR 88",
         "MRN 12345678",
         "ext 5 mg",
+        "contract extension 12 months",
+        "ext. 30 min",
         "ADMITTED 9/3/97",
         "at 14:30, 1-2 tabs",
     ],
