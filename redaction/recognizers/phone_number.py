@@ -200,8 +200,8 @@ def _classify(raw: str, before: str) -> tuple[float, str] | None:
     separators = set(re.findall(r"[^\d]", text))
     if _DATE.fullmatch(text):
         return None
-    if (_ZIP4.fullmatch(text) or _LAB_SLASHES.match(text)) and not phone_word:
-        return None
+    if _LAB_SLASHES.match(text) or (_ZIP4.fullmatch(text) and not phone_word):
+        return None  # "pH 7.32/51/101" is a blood gas whatever the word before
     if _THOUSANDS.fullmatch(text):
         # "788 690 724" is an amount until a phone word says otherwise.
         return (0.2, "grouped in thousands, after a phone word") if phone_word else None

@@ -90,6 +90,8 @@ def test_a_phone_word_before_a_number_makes_it_a_phone(text, expected):
         "zip 41273-3292",
         "NOTED ZIP 77762-6200 THIS AM",
         "ABG 7.32/51/101",
+        "ABG: pH 7.32/51/101",
+        "ph 7.40/38/114 on 2L",
         "2 x 1000 mg",
         "x 3 days",
         "Rx x2 refills",
