@@ -13,7 +13,7 @@ import re
 from . import register
 from .labelled import LabelledPattern, LabelledValueRecognizer
 
-_SHORT = r"(?:\d{1,2}-\d{4}|\d{4,7})"
+_SHORT = r"(?:\d{1,3}-\d{4}|\d{4,7})"
 _LONG = r"(?:\+?1[ .-]?)?(?:\(\d{3}\)|\d{3})[ .-]?\d{3}[ .-]?\d{4}"
 _SEP = r"[ \t]*(?:#|no\.?|num(?:ber)?\.?|is|:)?[ \t]*[:#]?[ \t]*"
 

@@ -9,10 +9,20 @@ its regions write them. This recognizer finds the others in one regex pass over 
 - a number written in a national format (`0650 126 40 10`, `431 51 143`) is a phone when it is
   shaped like one (a trunk `0` and three groups or more, or groups that are not thousands) and
   valid for some region; any other digit run of phone length needs a context word (`tel`, `call`,
-  `Handy`, `portable`...) before it.
+  `Handy`, `portable`...) before it;
+- a number glued to a phone label (`Ph#+41 ...`, `tel:0650...`, `mob.3702 ...`, `TEL.0163...`)
+  is a candidate like any other; glued to anything else (`v1.`, `id#`) it is not;
+- after a phone word on its line (`call`, `tel`, `cell`, `Ph`, `home #`) a candidate scores 0.4
+  at least; a number listed after a phone (`555-1234 or 555-5678`, `... / 07700 900123`) has
+  that phone's words;
+- numbers too short for any numbering plan are phones only after their cue: pagers (`Pager
+  #54321`, `pgr 4-5678`, `BEEPER: 12345`), extensions with their marker (`x4567`, `ext. 22`,
+  `EXT 0273`: the marker is part of the span), in-house numbers after a call word (`CALL
+  555-1234`, `call 5-4321`); extensions after a number belong to it in any case (`... EXT 22`).
 
 Amounts (`1 250 000`, `12.345.678`), dates (`2023-04-12`, `12/04/2023`, `2023 04 12`), years in a
-row, IP-like dotted quads and numbers after an id word (`invoice`, `order`, `ref`, `#`) are not
+row, IP-like dotted quads, US ZIP+4 codes, lab values (`ABG 7.32/51/101`), quantities
+(`2 x 1000 mg`) and numbers after an id word (`invoice`, `order`, `ref`, `zip`, `MRN`, `#`) are not
 phones, whatever their digits; `tests/data/tuning/phones.py` is the tuning set these rules were
 written on (`benchmarks/phones.py` measures them).
 """
@@ -30,9 +40,10 @@ from . import register
 
 # A run of digits with the separators phone numbers are written with; never across a line break.
 _CANDIDATE = re.compile(
-    r"(?<![\w+.,/:@#€$£-])"  # not the tail of a word, an amount, a time, an id
-    r"(?P<number>(?:\(?\+|\b00)?[ \t]?\(?\d[\d \t().\-/]{4,22}\d"
-    r"(?:[ \t]*(?:x|ext\.?|extn?|poste|Durchwahl|#)[ \t]*\d{1,6})?)"
+    # not the tail of a word, an amount, a time, an id; or glued to a label ("Ph#", "tel:", "mob.")
+    r"(?:(?<![\w+.,/:@#€$£-])|(?<=[^\W\d_][.:#])|(?<=[^\W\d_]\.:)|(?<=[^\W\d_]))"
+    r"(?P<number>(?:\(?\+|\b00)?[ \t]?\(?\d[\d \t().\-/]{4,40}\d"
+    r"(?:[ \t]*(?i:x|ext\.?|extn\.?|poste|durchwahl|#)[ \t]*\d{1,6})?)"
     r"(?![\w@]|[.,]\d|[ \t]?(?:%|€|\$|£|(?i:eur|usd|gbp|chf|kg|km|cm|mm|m²|ml|g|h|min|ms|x)\b))"
 )
 _GROUP_SPLIT = re.compile(r"[ \t().\-/]+")
@@ -48,26 +59,68 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _ID_BEFORE = re.compile(
     r"(?i:\b(?:order|invoice|inv|ref|reference|réf|id|ids|ticket|case|account|acct|iban|isbn|sku|serial|"
     r"tracking|parcel|amount|total|price|prix|montant|facture|commande|dossier|code|pin|otp|version|"
+    r"zip|postcode|plz|mrn|bed|room|"
     r"policy|claim|transaction|txn|batch|lot|item|part|model|page|pages|"
     r"row|line|year|years|x|siren|siret|nir|ssn)\b(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
 )
 _PHONE_WORDS = (
     "phone telephone tel tél téléphone telefon telefono teléfono telefone telefoon tlf puhelin "
     "call calls called calling ring dial fax mobile mob cell cellphone portable handy natel móvil movil "
-    "celular cellulare gsm pager beeper whatsapp signal viber sms text contact reach joindre appeler "
+    "celular cellulare gsm pager pgr beeper whatsapp signal viber sms text contact reach joindre appeler "
+    "ph mob office hotline helpline "
     "appelez rappeler numéro number nummer numero número"
 ).split()
 # Words that make the number after them a phone even after an id word ("order line: call ...").
 _WEAK_WORDS = {"number", "nummer", "numero", "número", "numéro", "reach", "text"}
 _STRONG_WORDS = [w for w in _PHONE_WORDS if w not in _WEAK_WORDS]
 _PHONE_WORD_BEFORE = re.compile(
-    r"(?i:\b(?:" + "|".join(sorted(_STRONG_WORDS, key=len, reverse=True)) + r")\b|\b[TMF][ \t]*[:.])"
+    r"(?i:\b(?:" + "|".join(sorted(_STRONG_WORDS, key=len, reverse=True)) + r")(?:\b|$)|\b[TMF][ \t]*[:.]"
+    r"|\b(?i:home|work|cell|daytime|evening)[ \t]*(?:\#|no\b))"
     r"[^\n\d]{0,25}$"
 )
-_EXTENSION = re.compile(r"[ \t]*(?:x|ext\.?|extn?|poste|Durchwahl|#)[ \t]*\d{1,6}$")
+_EXTENSION = re.compile(r"[ \t]*(?i:x|ext\.?|extn\.?|poste|durchwahl|#)[ \t]*\d{1,6}$")
+# A number glued to the label before it counts only when the label is a phone label.
+_GLUED_LABEL = re.compile(
+    r"(?i:\b(?:tel|tél|tlf|ph|phone|telephone|mob|mobile|cell|fax|pgr|pager|beeper|t|m|f|p|h|w|o)"
+    r"\.?[.:#])$"
+)
+# Glued with no punctuation at all ("TEL0650126410", "ph617-555-0100"), only a phone word.
+_GLUED_WORD = re.compile(
+    r"(?i:\b(?:tel|tél|tlf|ph|phone|telephone|mob|mobile|cell|fax|pgr|pager|beeper|call))$"
+)
+# "zip 41273-3292": a US ZIP+4; "ABG 7.32/51/101": decimals and slashes are lab values.
+_ZIP4 = re.compile(r"\d{5}-\d{4}")
+_LAB_SLASHES = re.compile(r"\d+\.\d+/\d")
 # "(0118) 4960868", "06039 78723", "02602/87551894": an area code set apart.
 _AREA_CODE = re.compile(r"\(0?\d{2,4}\)[ \t-]*\d{5,8}$|0[1-9]\d{1,4}[ \t/-]\d{5,8}$")
 _REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
+
+# Numbers too short for any numbering plan, which only their cue makes phones: pagers
+# (`Pager #54321`, `pgr 4-5678`, `BEEPER: 12345`), extensions with their marker (`x4567`,
+# `ext. 22`, `EXT 0273`) and in-house numbers after a call word (`CALL 555-1234`, `call 5-4321`).
+# Not `page`/`p` (document pages, pulses: the HIPAA policy's `pager` recognizer takes those),
+# not `2 x 1000 mg` (a product), not a bare `x` with fewer than 4 digits (`x 3 days`).
+_NOT_AFTER = (
+    r"(?![\w/.,]\d|[\w/]|-\d|[ \t]*(?i:mg|mcg|ml|g|kg|units?|u|iu|mm|cm|%|h|hrs?|days?|times|tabs?"
+    r"|min(?:utes?)?|wks?|weeks?|mos?|months?|yrs?|years?)\b)"
+)
+_SHORT_CUED = re.compile(
+    r"(?i:\b(?:pager|pgr|beeper|bpr|beep|paged(?:[ \t]+[a-z/]+){0,3}?(?:[ \t]+(?:at|to))?)\.?"
+    r"[ \t]*(?:\#|no\.?|num(?:ber)?\.?|is|:)?[ \t]*[:#]?[ \t]*(?P<pager>\d{1,3}-\d{4}|\d{4,7})"
+    + _NOT_AFTER
+    + r")"
+    r"|(?P<extension>(?<![\w.])(?i:ext\.?|extn\.?)[ \t]*[#:.]?[ \t]*\d{2,6}"
+    r"|\b(?i:extension)[ \t]*[#:.]?[ \t]*\d{3,6}"
+    r"|(?<![\w.])(?<!\d[ \t])(?i:x)[ \t]?\d{4,5})"
+    + _NOT_AFTER
+    + r"|(?i:\b(?:call(?:ed)?|tel|phone|ph|cell|contact|reach(?:ed)?|fax(?:ed)?|dial)\b)[^\n\d]{0,20}?"
+    r"(?P<internal>(?<![\d-])(?:\d-\d{4}|\d{3}-\d{4}))" + _NOT_AFTER
+)
+_SHORT_WHY = {
+    "pager": "short number after a pager/beeper label",
+    "extension": "extension with its marker",
+    "internal": "short in-house number after a call word",
+}
 
 
 @lru_cache(maxsize=4096)
@@ -107,6 +160,19 @@ def _national_region(digits: str) -> str | None:
 def classify(raw: str, before: str) -> tuple[float, str] | None:
     """(score, why) for a candidate `raw` with the text `before` it on its line, or None.
 
+    Scores at or above 0.4 stand alone; lower ones need a context word. A phone word right
+    before the number on its line (`call`, `tel`, `cell`, `Ph#`) is that word: such a number
+    scores 0.4 at least, whether or not Presidio's context enhancement sees the word.
+    """
+    verdict = _classify(raw, before)
+    if verdict is not None and verdict[0] < 0.4 and _PHONE_WORD_BEFORE.search(before):
+        return 0.4, verdict[1] + ", after a phone word"
+    return verdict
+
+
+def _classify(raw: str, before: str) -> tuple[float, str] | None:
+    """(score, why) for a candidate `raw` with the text `before` it on its line, or None.
+
     Scores at or above 0.4 stand alone; lower ones need a context word (Presidio's context
     enhancement adds it) to pass a policy's threshold.
     """
@@ -134,6 +200,8 @@ def classify(raw: str, before: str) -> tuple[float, str] | None:
     separators = set(re.findall(r"[^\d]", text))
     if _DATE.fullmatch(text):
         return None
+    if _LAB_SLASHES.match(text) or (_ZIP4.fullmatch(text) and not phone_word):
+        return None  # "pH 7.32/51/101" is a blood gas whatever the word before
     if _THOUSANDS.fullmatch(text):
         # "788 690 724" is an amount until a phone word says otherwise.
         return (0.2, "grouped in thousands, after a phone word") if phone_word else None
@@ -141,7 +209,7 @@ def classify(raw: str, before: str) -> tuple[float, str] | None:
         return None  # "2019 2020 2021"
     if separators == {"."} and len(groups) == 4 and all(len(g) <= 3 for g in groups):
         return None  # an IP address or a version
-    if "/" in separators and len(groups) == 2 and min(len(g) for g in groups) <= 4:
+    if "/" in separators and len(groups) == 2 and min(len(g) for g in groups) <= 4 and not phone_word:
         return None  # a fraction, a ratio, "2023/1234"
     if _ID_BEFORE.search(before) and not phone_word:
         return None
@@ -159,6 +227,38 @@ def classify(raw: str, before: str) -> tuple[float, str] | None:
     if len(digits) >= 7:
         return 0.2, f"national number valid for {region}"
     return None
+
+
+_LIST_JOINER = re.compile(r"[ \t]*(?:/|,|;|&|\||(?i:or|and|ou|et|oder|und|o|y))?[ \t]*")
+# "617 555 0100 / 617 555 0101": numbers listed with a spaced slash.
+_SPACED_SLASH = re.compile(r"[ \t]+/[ \t]*|[ \t]*/[ \t]+")
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start`, `end` without surrounding blanks, trailing separators or an unclosed parenthesis."""
+    while end > start and text[end - 1] in " \t(-./":
+        end -= 1
+    while start < end and text[start] in " \t":
+        start += 1
+    return start, end
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The candidate `text[start:end]` as one number, or as the numbers a spaced slash lists."""
+    whole = _trimmed(text, start, end)
+    cuts = list(_SPACED_SLASH.finditer(text, whole[0], whole[1]))
+    if not cuts:
+        return [whole]
+    bounds, first = [], whole[0]
+    for cut in cuts:
+        bounds.append(_trimmed(text, first, cut.start()))
+        first = cut.end()
+    bounds.append(_trimmed(text, first, whole[1]))
+    if classify(text[whole[0] : whole[1]], "") is not None and not all(
+        classify(text[s:e], "") for s, e in bounds
+    ):
+        return [whole]
+    return [(s, e) for s, e in bounds if e > s]
 
 
 @register("world_phone")
@@ -185,51 +285,67 @@ class WorldPhoneRecognizer(EntityRecognizer):
         if entities and entity not in entities:
             return []
         results = []
+        last_end, last_before = -1, ""
         for match in _CANDIDATE.finditer(text):
-            start, end = match.span("number")
-            raw = text[start:end]
-            # A candidate never ends on a separator or an unclosed parenthesis.
-            stripped = raw.rstrip(" \t(-./")
-            end -= len(raw) - len(stripped)
-            lead = len(stripped) - len(stripped.lstrip(" \t"))
-            start += lead
-            raw = stripped.strip()
-            line_start = text.rfind("\n", 0, start) + 1
-            verdict = classify(raw, text[max(line_start, start - 40) : start])
-            if verdict is None:
+            start, end = _trimmed(text, *match.span("number"))
+            if end <= start:
                 continue
-            score, why = verdict
-            explanation = AnalysisExplanation(
-                recognizer=self.name, original_score=score, textual_explanation=why
-            )
-            results.append(
-                RecognizerResult(
-                    entity,
-                    start,
-                    end,
-                    score,
-                    analysis_explanation=explanation,
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    },
-                )
-            )
+            line_start = text.rfind("\n", 0, start) + 1
+            before = text[max(line_start, start - 40) : start]
+            if before[-1:] in (".", ":", "#") and not _GLUED_LABEL.search(before):
+                continue  # glued to something that is not a phone label ("v1.", "id#")
+            if before[-1:].isalpha() and not _GLUED_WORD.search(before):
+                continue  # the tail of a word or an id ("A1234567", "ID0612345678")
+            for piece_start, piece_end in _pieces(text, start, end):
+                piece_before = text[max(line_start, piece_start - 40) : piece_start]
+                if last_end >= 0 and _LIST_JOINER.fullmatch(text[last_end:piece_start]):
+                    # "phone 555-1234 or 555-5678", "Tel 020 7946 0958 / 07700 900123": the
+                    # second number has the first one's phone word.
+                    piece_before = last_before
+                verdict = classify(text[piece_start:piece_end], piece_before)
+                if verdict is None:
+                    continue
+                results.append(self._result(entity, piece_start, piece_end, *verdict))
+                last_end, last_before = piece_end, piece_before
+        for match in _SHORT_CUED.finditer(text):
+            group = next(name for name, value in match.groupdict().items() if value)
+            start, end = match.span(group)
+            results.append(self._result(entity, start, end, 0.6, _SHORT_WHY[group]))
         return results
+
+    def _result(self, entity: str, start: int, end: int, score: float, why: str) -> RecognizerResult:
+        explanation = AnalysisExplanation(recognizer=self.name, original_score=score, textual_explanation=why)
+        return RecognizerResult(
+            entity,
+            start,
+            end,
+            score,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
 
 
 # The id words that are never surnames too ("Page", "Price", "Case", "Code" are): the policy
 # regions' numbers are valid ones, so only these veto them.
 _ID_BEFORE_STRICT = re.compile(
     r"(?i:\b(?:order|invoice|inv|ref|reference|réf|id|ticket|account|acct|iban|isbn|sku|serial|"
-    r"tracking|transaction|txn|facture|commande|dossier|claim|siren|siret|nir|ssn|otp)\b"
+    r"tracking|transaction|txn|facture|commande|dossier|claim|siren|siret|nir|ssn|otp|zip|postcode|plz|mrn)\b"
     r"(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
 )
 
 
 def after_id_word(text: str, start: int) -> bool:
-    """Whether the number at `start` follows an id word ("Invoice 0612345678", "Order #"),
-    with no phone word (`tel`, `call`...) before it on its line."""
+    """Whether the number at `start` follows an id word ("Invoice 0612345678", "Order #", "zip")
+    or is a US ZIP+4 code ("MA 41273-3292"), with no phone word (`tel`, `call`...) before it on
+    its line."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[max(line_start, start - 40) : start]
-    return _ID_BEFORE_STRICT.search(before) is not None and _PHONE_WORD_BEFORE.search(before) is None
+    if _PHONE_WORD_BEFORE.search(before) is not None:
+        return False
+    zip4 = _ZIP4.match(text, start)
+    if zip4 and not text[zip4.end() : zip4.end() + 1].isdigit():
+        return True
+    return _ID_BEFORE_STRICT.search(before) is not None

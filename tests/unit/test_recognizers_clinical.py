@@ -122,6 +122,7 @@ def test_ages_up_to_89_and_temperatures_are_not(text):
         ("x4321", "4321"),
         ("beeper 2-1234", "2-1234"),
         ("page #4-5678", "4-5678"),
+        ("page 257-8178 w/ questions", "257-8178"),
         ("call 5-4321 with questions", "5-4321"),
         ("ext. 321", "321"),
         ("fax 617-555-0100", "617-555-0100"),

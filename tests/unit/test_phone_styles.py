@@ -1,0 +1,160 @@
+"""Phones in clinical shorthand, glued to labels, with extensions; pagers; numbers that are not phones.
+
+`redaction/recognizers/phone_number.py` (`world_phone`), real Presidio and spaCy for the policy
+test. The cases mirror the styles of `tests/data/tuning/phones.py` (written for tuning).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from redaction.detect import Detector
+from redaction.recognizers import get
+from redaction.recognizers.phone_number import after_id_word
+
+from .helpers import make_policy
+
+
+def phones(text: str, floor: float = 0.3) -> list[str]:
+    recognizer = get("world_phone")()
+    found = [(r.start, r.end) for r in recognizer.analyze(text, ["PHONE_NUMBER"]) if r.score >= floor]
+    return sorted({text[s:e] for s, e in found})
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Pager #54321", ["54321"]),
+        ("PGR#71296", ["71296"]),
+        ("pgr 9878 overnight", ["9878"]),
+        ("beeper 4-5678", ["4-5678"]),
+        ("BEEPER: 12345", ["12345"]),
+        ("PAGER #714-2125", ["714-2125"]),
+        ("PAGED COVERING MD AT 39531", ["39531"]),
+        ("call x4567 for bed mgmt", ["x4567"]),
+        ("ICU DESK X 1320", ["X 1320"]),
+        ("CALL ext. 701", ["ext. 701"]),
+        ("front desk ext. 22", ["ext. 22"]),
+        ("CALL 555-1234 WITH RESULTS", ["555-1234"]),
+        ("call 5-4321", ["5-4321"]),
+    ],
+)
+def test_pagers_extensions_and_in_house_numbers_are_found_with_their_marker(text, expected):
+    assert phones(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("TEL.: 871-7248 EXT 6687", "871-7248 EXT 6687"),
+        ("TEL/FAX: 1-292-692-5151X97177", "1-292-692-5151X97177"),
+        ("pls call 224-2094 ext.26780 re: labs", "224-2094 ext.26780"),
+    ],
+)
+def test_upper_case_extensions_belong_to_their_number(text, expected):
+    assert expected in phones(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ph#+41 47 929 49 13", "+41 47 929 49 13"),
+        ("TEL.01632960127", "01632960127"),
+        ("cell:0512/94692962", "0512/94692962"),
+        ("mob.3702 386 7199", "3702 386 7199"),
+        ("Tel.:241-92768", "241-92768"),
+        ("TEL0650126410", "0650126410"),
+        ("ph617-555-0100", "617-555-0100"),
+        ("Tel0043 650 126 40 10", "0043 650 126 40 10"),
+    ],
+)
+def test_numbers_glued_to_a_phone_label_are_found(text, expected):
+    assert phones(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("pls call 34810979 re: labs", "34810979"),
+        ("pt states home # is 478 54 69", "478 54 69"),
+        ("Office 13382055599", "13382055599"),
+    ],
+)
+def test_a_phone_word_before_a_number_makes_it_a_phone(text, expected):
+    assert phones(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "zip 41273-3292",
+        "NOTED ZIP 77762-6200 THIS AM",
+        "ABG 7.32/51/101",
+        "ABG: pH 7.32/51/101",
+        "ph 7.40/38/114 on 2L",
+        "2 x 1000 mg",
+        "x 3 days",
+        "Rx x2 refills",
+        "v1.2.3456789",
+        "id#0612345678",
+        "ID0612345678",
+        "SKU12345678",
+        "hotel0612345678",
+        "iPhone13 1234567",
+        "page 4 of 12345",
+        "see page 1234",
+        "paged dr smith x2",
+        "heparin 12000 units/hr",
+        "BP 120/80 HR 88",
+        "MRN 12345678",
+        "ext 5 mg",
+        "contract extension 12 months",
+        "ext. 30 min",
+        "ADMITTED 9/3/97",
+        "at 14:30, 1-2 tabs",
+    ],
+)
+def test_clinical_numbers_that_are_not_phones_are_not_found(text):
+    assert phones(text, floor=0.0) == []
+
+
+def test_a_zip_plus_four_or_zip_word_vetoes_the_policy_regions_pass():
+    assert after_id_word("zip 41273-3292", len("zip "))
+    assert after_id_word("Boston MA 41273-3292", len("Boston MA "))
+    assert after_id_word("MRN 0612345678", len("MRN "))
+    assert not after_id_word("call 41273-3292", len("call "))
+
+
+def test_default_like_policy_types_pagers_and_glued_numbers_and_not_zip_codes():
+    policy = make_policy(
+        coded_recognizers=["world_phone"],
+        detection={"phone_regions": ["US", "GB", "FR"], "phone_possible_regions": ["FR"]},
+    )
+    detector = Detector(policy)
+    texts = ["PAGER #54321 OVERNIGHT", "Ph#+41 47 929 49 13", "TEL.: 871-7248 EXT 6687", "zip 41273-3292"]
+    found = [
+        sorted(t[f.start : f.end] for f in fs if f.entity_type == "PHONE_NUMBER")
+        for t, fs in zip(texts, detector.detect(texts), strict=True)
+    ]
+    assert found[0] == ["54321"]
+    assert "+41 47 929 49 13" in found[1]
+    assert "871-7248 EXT 6687" in found[2]
+    assert found[3] == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Tel 617 555 0100 / 617 555 0101", ["617 555 0100", "617 555 0101"]),
+        ("Tel: 020 7946 0958 / 07700 900123", ["020 7946 0958", "07700 900123"]),
+        ("phone 555-1234 or 555-5678", ["555-1234", "555-5678"]),
+        ("Tel 0650 126 40 10, 0650 126 40 11", ["0650 126 40 10", "0650 126 40 11"]),
+    ],
+)
+def test_listed_numbers_are_each_found_whole_with_the_first_ones_phone_word(text, expected):
+    assert phones(text) == expected
+
+
+@pytest.mark.parametrize("text", ["BP 120 / 80", "Paid 1 250 000 / 2 500 000", "ranges 2019 / 2020 / 2021"])
+def test_spaced_slashes_between_numbers_that_are_not_phones_find_nothing(text):
+    assert phones(text, floor=0.0) == []
