@@ -266,12 +266,24 @@ class Format(abc.ABC):
     #: annotation no `annotator=` or `users=` entry credits goes to the item's leaseholder.
     credits_leaseholder: bool = False
 
-    @abc.abstractmethod
     def records(
         self, items: Sequence[QueueItem], labels: Sequence[str], settings: QueueSettings | None = None
     ) -> list[dict[str, Any]]:
         """The export, as the tool's records (JSON-ready). Non-span kinds need the queue's
-        `settings` (labels, scale, instructions)."""
+        `settings` (labels, scale, instructions) and a kind the tool has (`kinds`)."""
+        kind = _kind(items, settings)
+        if kind == SPANS:
+            return self._span_records(items, labels)
+        return self._kind_records(items, _need_settings(self, kind, settings))
+
+    def _span_records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
+        """A spans export: the items' text, placeholders and the pre-labels of `labels` (each
+        tool's; Parquet, which holds every kind in one shape, overrides `records` instead)."""
+        raise NotImplementedError(f"{self.name}: no spans export")
+
+    def _kind_records(self, items: Sequence[QueueItem], settings: QueueSettings) -> list[dict[str, Any]]:
+        """An export of another kind the tool has (`kinds`; `records` checked it)."""
+        raise NotImplementedError(f"{self.name}: no {settings.task.value} export")
 
     def export(
         self,
@@ -628,14 +640,11 @@ class LabelStudio(Format):
             task["predictions"] = [prediction]
         return task
 
-    def records(
-        self, items: Sequence[QueueItem], labels: Sequence[str], settings: QueueSettings | None = None
-    ) -> list[dict[str, Any]]:
-        kind = _kind(items, settings)
-        if kind != SPANS:
-            settings = _need_settings(self, kind, settings)
-            width = preference_width(items) if kind == QueueTask.PREFERENCE.value else 2
-            return [self._kind_task(item, settings, width) for item in items]
+    def _kind_records(self, items: Sequence[QueueItem], settings: QueueSettings) -> list[dict[str, Any]]:
+        width = preference_width(items) if settings.task is QueueTask.PREFERENCE else 2
+        return [self._kind_task(item, settings, width) for item in items]
+
+    def _span_records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
         allowed = set(labels)
         tasks = []
         for item in items:
@@ -894,13 +903,10 @@ class Argilla(Format):
             "status": "pending",
         }
 
-    def records(
-        self, items: Sequence[QueueItem], labels: Sequence[str], settings: QueueSettings | None = None
-    ) -> list[dict[str, Any]]:
-        kind = _kind(items, settings)
-        if kind != SPANS:
-            settings = _need_settings(self, kind, settings)
-            return [self._kind_record(item, settings) for item in items]
+    def _kind_records(self, items: Sequence[QueueItem], settings: QueueSettings) -> list[dict[str, Any]]:
+        return [self._kind_record(item, settings) for item in items]
+
+    def _span_records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
         allowed = set(labels)
         out = []
         for item in items:
@@ -983,22 +989,19 @@ class Doccano(Format):
     suffix = ".jsonl"
     kinds = (SPANS, QueueTask.CLASSIFICATION.value)
 
-    def records(
-        self, items: Sequence[QueueItem], labels: Sequence[str], settings: QueueSettings | None = None
-    ) -> list[dict[str, Any]]:
-        kind = _kind(items, settings)
-        if kind != SPANS:
-            _need_settings(self, kind, settings)
-            # doccano's text classification import: `label` a list of label names.
-            return [
-                {
-                    "text": item.text,
-                    "label": _labels_of(item.suggestion),
-                    "item_id": item.item_id,
-                    "queue": item.queue,
-                }
-                for item in items
-            ]
+    def _kind_records(self, items: Sequence[QueueItem], settings: QueueSettings) -> list[dict[str, Any]]:
+        # doccano's text classification import: `label` a list of label names.
+        return [
+            {
+                "text": item.text,
+                "label": _labels_of(item.suggestion),
+                "item_id": item.item_id,
+                "queue": item.queue,
+            }
+            for item in items
+        ]
+
+    def _span_records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
         allowed = set(labels)
         out = []
         for item in items:
@@ -1116,13 +1119,10 @@ class Prodigy(Format):
         out["_input_hash"], out["_task_hash"] = prodigy_hashes(out)
         return out
 
-    def records(
-        self, items: Sequence[QueueItem], labels: Sequence[str], settings: QueueSettings | None = None
-    ) -> list[dict[str, Any]]:
-        kind = _kind(items, settings)
-        if kind != SPANS:
-            settings = _need_settings(self, kind, settings)
-            return [self._choice_task(item, settings) for item in items]
+    def _kind_records(self, items: Sequence[QueueItem], settings: QueueSettings) -> list[dict[str, Any]]:
+        return [self._choice_task(item, settings) for item in items]
+
+    def _span_records(self, items: Sequence[QueueItem], labels: Sequence[str]) -> list[dict[str, Any]]:
         allowed = set(labels)
         out = []
         for item in items:
