@@ -655,6 +655,16 @@ class TrainReport:
     data_sha256: str
 
 
+def require_enough(queue: str, have: int, learning: QueueModel, what: str = "labelled") -> None:
+    """Refuse to train on fewer answered items than the policy's `model.min_annotations`."""
+    need = learning.min_annotations
+    if have < need:
+        raise ModelError(
+            f"queue '{queue}' has {have} {what} item(s); training needs {need}"
+            " (model.min_annotations in the policy)"
+        )
+
+
 def save_version(
     model: TrainedModel,
     train: Any,
@@ -719,12 +729,7 @@ def train_queue_model(
         )
     data = labelled_set(store, queue, aggregator)
     learning = settings.model or QueueModel()
-    need = learning.min_annotations
-    if len(data.item_ids) < need:
-        raise ModelError(
-            f"queue '{queue}' has {len(data.item_ids)} labelled item(s); training needs {need}"
-            " (model.min_annotations in the policy)"
-        )
+    require_enough(queue, len(data.item_ids), learning)
     multi = settings.task is QueueTask.CLASSIFICATION and settings.multi
     train_at, heldout_at = split_holdout(data, learning.holdout, learning.seed, multi)
     train, heldout = data.subset(train_at), data.subset(heldout_at)

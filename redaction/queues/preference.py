@@ -51,6 +51,7 @@ from .learning import (
     TrainReport,
     majority_vote,
     model_versions,
+    require_enough,
     save_version,
     wilson_interval,
 )
@@ -305,12 +306,7 @@ def train_preference_model(
             f" sklearn, not '{name}')"
         )
     data = ranked_set(store, queue, settings, aggregator)
-    need = learning.min_annotations
-    if len(data.item_ids) < need:
-        raise ModelError(
-            f"queue '{queue}' has {len(data.item_ids)} ranked item(s); training needs {need}"
-            " (model.min_annotations in the policy)"
-        )
+    require_enough(queue, len(data.item_ids), learning, "ranked")
     train_at, heldout_at = split_items(len(data.item_ids), learning.holdout, learning.seed)
     train, heldout = data.subset(train_at), data.subset(heldout_at)
     backend = PreferenceBackend(learning.seed)

@@ -302,7 +302,7 @@ def split_items(n: int, share: float, seed: int) -> tuple[list[int], list[int]]:
 
 def train_span_model(store: QueueStore, queue: str, settings: QueueSettings, *, library=None, home=None):
     """Train the spans queue's next model version (see the module docstring); a TrainReport."""
-    from .learning import TrainedModel, model_versions, save_version
+    from .learning import TrainedModel, model_versions, require_enough, save_version
 
     learning = settings.model or QueueModel()
     name = library or learning.kind.value
@@ -311,12 +311,7 @@ def train_span_model(store: QueueStore, queue: str, settings: QueueSettings, *, 
             f"queue '{queue}' is a spans queue: its model library is spacy (or auto), not {name}"
         )
     data = span_labelled_set(store, queue, settings)
-    need = learning.min_annotations
-    if len(data.item_ids) < need:
-        raise _model_error(
-            f"queue '{queue}' has {len(data.item_ids)} labelled item(s); training needs {need}"
-            " (model.min_annotations in the policy)"
-        )
+    require_enough(queue, len(data.item_ids), learning)
     train_at, heldout_at = split_items(len(data.item_ids), learning.holdout, learning.seed)
     train, heldout = data.subset(train_at), data.subset(heldout_at)
     seen = {s.label for spans in train.targets for s in spans}
