@@ -82,7 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=300, help="notes (styles in turn)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--generator", type=int, default=0, metavar="N", help="also N French records of the generator's tuning part"
+        "--generator",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also N French records of the generator's tuning part",
     )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
@@ -104,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         generated = generate_labelled(args.generator, seed=1, part="tuning", language="fr")
         print()
         figures["generator_fr_tuning"] = table(
-            f"{policy.name}: {args.generator} French records, tuning part of tests/data/generators.py (seed 1)",
+            f"{policy.name}: {args.generator} French records, tuning part of "
+            "tests/data/generators.py (seed 1)",
             {"generator fr": generated},
             policy,
         )

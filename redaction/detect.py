@@ -212,6 +212,36 @@ def _tidy_ner_findings(text: str, findings: list[Finding], clinical: bool = Fals
     return out
 
 
+def _trim_french_clinical(text: str, findings: list[Finding]) -> list[Finding]:
+    """French notes: clinical shorthand at the edges of a spaCy name or place is trimmed off
+    ("IDE Céline" -> "Céline", "Hémodynamique stable sous Noradrénaline" -> nothing); nothing
+    left, nothing reported. fr_core_news_sm tags roles, drugs and wards as PER/LOC in
+    transmissions infirmières (tests/data/tuning/fr_clinical.py)."""
+    from .recognizers.clinical_vocab_fr import is_french_clinical_word
+
+    def noise(word: str) -> bool:
+        lower = word.lower()
+        return is_french_clinical_word(lower) or lower in STOP_WORDS or len(word) == 1 or word.isdigit()
+
+    out = []
+    for finding in findings:
+        if finding.entity_type not in _NER_TYPES:
+            out.append(finding)
+            continue
+        words = list(WORD.finditer(text, finding.start, finding.end))
+        while words and noise(words[0].group(0)):
+            words.pop(0)
+        while words and noise(words[-1].group(0)):
+            words.pop()
+        if words:
+            out.append(
+                Finding(
+                    words[0].start(), words[-1].end(), finding.entity_type, finding.score, finding.recognizer
+                )
+            )
+    return out
+
+
 class TidiedSpacyRecognizer(SpacyRecognizer):
     """Presidio's spaCy recognizer with its findings tidied (`_tidy_ner_findings`) as it makes
     them, so the tidying never costs another recognizer's finding. Keeps the name
@@ -226,6 +256,8 @@ class TidiedSpacyRecognizer(SpacyRecognizer):
         if not results:
             return results
         findings = [Finding(r.start, r.end, r.entity_type, r.score, self.name) for r in results]
+        if self.supported_language == "fr":
+            findings = _trim_french_clinical(text, findings)
         by_span = {}
         for result in results:
             by_span.setdefault((result.start, result.end, result.entity_type), result)
@@ -533,6 +565,12 @@ class Detector:
         ]
         if self.policy.detection.clinical_vocabulary:
             findings = [f for f in findings if f.recognizer != "name_lexicon" or not _clinical_noise(text, f)]
+        if language == "fr":
+            # the lexicon's first names include French note words ("avis", "Eva", "Réa")
+            lexicon = [f for f in findings if f.recognizer == "name_lexicon"]
+            if lexicon:
+                rest = [f for f in findings if f.recognizer != "name_lexicon"]
+                findings = rest + _trim_french_clinical(text, lexicon)
         if self._places:
             findings = place_not_person(text, findings, _as_location)
         return sorted(findings, key=lambda f: (f.start, f.end, f.entity_type))

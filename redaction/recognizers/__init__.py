@@ -55,6 +55,8 @@ def _load_builtin() -> None:
         clinician_name,
         driver_licence,
         facility,
+        fr_clinician_name,
+        fr_internal_phone,
         fr_nir,
         fr_siren,
         medical_ids,

@@ -139,8 +139,15 @@ def _phone(rng: random.Random, locale: str, fake: Faker) -> str:
         return sep.join(digits)
     if locale == "fr_BE":
         if rng.random() < 0.5:
-            return f"04{rng.choice('6789')}{rng.randint(0, 9)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
-        return f"0{rng.choice(('2', '4', '9', '10', '65'))} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+            a, b, c, d, e = rng.choice("6789"), rng.randint(0, 9), *(rng.randint(10, 99) for _ in range(3))
+            return f"04{a}{b} {c} {d} {e}"
+        a, b, c, d = (
+            rng.choice(("2", "4", "9", "10", "65")),
+            rng.randint(100, 999),
+            rng.randint(10, 99),
+            rng.randint(10, 99),
+        )
+        return f"0{a} {b} {c} {d}"
     if locale == "fr_CH":
         prefix = rng.choice(("076", "078", "079", "021", "022", "032"))
         number = f"{rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
@@ -151,7 +158,11 @@ def _phone(rng: random.Random, locale: str, fake: Faker) -> str:
 
 
 def _extension(rng: random.Random) -> str:
-    return str(rng.randint(1000, 9999)) if rng.random() < 0.85 else f"{rng.randint(10, 99)} {rng.randint(10, 99)}"
+    return (
+        str(rng.randint(1000, 9999))
+        if rng.random() < 0.85
+        else f"{rng.randint(10, 99)} {rng.randint(10, 99)}"
+    )
 
 
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -233,6 +244,12 @@ def generate(n: int, seed: int = 0) -> list[dict]:
             if len(upper) == len(text):  # a name whose upper case changes length stays as written
                 text = upper
         records.append(
-            {"id": f"FRC-{index + 1:05d}", "text": text, "language": "fr", "style": style, "spans": note.spans}
+            {
+                "id": f"FRC-{index + 1:05d}",
+                "text": text,
+                "language": "fr",
+                "style": style,
+                "spans": note.spans,
+            }
         )
     return records
