@@ -37,6 +37,9 @@ def test_registry_is_explicit_and_named():
         "vehicle_id",
         "full_url",
         "world_phone",
+        # French clinical notes (tests/unit/test_recognizers_fr_clinical.py)
+        "fr_clinician_name",
+        "fr_internal_phone",
     }
 
 
