@@ -150,9 +150,9 @@ def test_unknown_coded_recognizer_lists_registered_names(tmp_path):
     assert (
         "coded_recognizers: no coded recognizer named 'stret_address' (did you mean 'street_address'?) "
         "(known: account_number, age_over_89, clinical_dates, clinician_name, device_serial, "
-        "driver_licence, facility, fr_clinician_name, fr_internal_phone, fr_nir, fr_siren, fr_siret, full_url, "
-        "health_plan_number, "
-        "licence_number, medical_record_number, name_lexicon, pager, payment_card, postal_code, "
+        "driver_licence, facility, fr_clinician_name, fr_internal_phone, fr_nir, fr_siren, fr_siret, "
+        "full_url, health_plan_number, licence_number, medical_record_number, name_lexicon, pager, "
+        "payment_card, postal_code, "
         "salutation_name, street_address, town, vehicle_id, world_phone)" in str(info.value)
     )
 
