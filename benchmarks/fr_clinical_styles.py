@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     records = generate(args.n, args.seed)
     parts = {style: [r for r in records if r["style"] == style] for style in STYLES}
     parts["all"] = records
+    parts["check lines"] = generate(args.n, args.seed, part="check")
     figures = {
         "fr_clinical": table(
             f"{policy.name}: {args.n} French clinical notes, seed {args.seed} "

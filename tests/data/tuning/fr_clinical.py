@@ -96,6 +96,42 @@ PII_LINES = (
 )
 
 
+# A second set of lines, written after the rules and never used to tune them (`generate(...,
+# part="check")`): other drugs, wards, cues and phrasings, so the benchmark can say how much of the
+# gain on the tuning lines carries over to phrasings the rules were not fitted to.
+CHECK_FILLER = (
+    "Tension artérielle {pas}/{pad}, pouls {fc}, saturation {sat}% en AA.",
+    "Nicardipine IVSE {mg} mg/h, objectif PAS < 160.",
+    "Sonde urinaire en place, urines claires, {diu} mL sur la nuit.",
+    "Bilan hépatique perturbé, ASAT {crp} UI/L, ALAT {crp} UI/L.",
+    "Kétamine {mg} mg IVD avant les soins, bonne analgésie.",
+    "Patient désorienté la nuit, contention non nécessaire.",
+    "Pose de VVP au pli du coude gauche, perméable.",
+    "Oxygénothérapie aux lunettes {o2} L/min, eupnéique.",
+    "Retour de scanner cérébral, pas de saignement.",
+    "Dexaméthasone {mg} mg IV le matin, glycémies surveillées.",
+    "Hospitalisé en Médecine Interne 2 puis en Neurologie.",
+    "Tazocilline 4 g x4/j, CRP en baisse à {crp}.",
+    "Kaliémie {k} mmol/L, supplémentation per os.",
+    "Surveillance neuro horaire, score NIHSS {n}.",
+    "Mobilisation précoce, marche dans le couloir avec le kiné.",
+)
+CHECK_LINES = (
+    "Patient vu en visite par le Pr {NOM} et l'interne {Prenom}.",
+    "Le Dr {Nom} demande un scanner, le rappeler au {POSTE}.",
+    "Appelé la nièce, Mme {Prenom} {NOM}, au {TEL}.",
+    "Docteur {NOM} (néphrologue) passé à {h}h, dialyse prévue.",
+    "Mr {NOM} {Prenom}, {age} ans, admis via SAU.",
+    "Transmis à l'IDE {Prenom} de l'après-midi.",
+    "Infirmière {Prenom} {NOM} absente, remplacée.",
+    "Contact famille : M. {Nom}, gendre, portable {TEL}.",
+    "Madame {NOM} née {NOM2} sortie vers SSR.",
+    "Bip de l'anesthésiste de garde : {POSTE}.",
+    "Le fils, M. {Prenom} {Nom}, souhaite être rappelé au {TEL}.",
+    "Avis chir demandé au Dr {NOM}, poste {POSTE}.",
+)
+
+
 def _ints(rng: random.Random) -> dict[str, object]:
     return {
         "d": f"0,{rng.randint(1, 9)}",
@@ -219,8 +255,12 @@ def _header(rng: random.Random, style: str) -> str:
     ).format(h=rng.choice((6, 7, 14, 19, 21)))
 
 
-def generate(n: int, seed: int = 0) -> list[dict]:
-    """`n` labelled notes, styles in turn; same seed, same notes."""
+def generate(n: int, seed: int = 0, part: str = "tuning") -> list[dict]:
+    """`n` labelled notes, styles in turn; same seed, same notes. `part` "tuning" (the lines the
+    rules were tuned on) or "check" (CHECK_LINES and CHECK_FILLER, written after the rules)."""
+    if part not in ("tuning", "check"):
+        raise ValueError(f"part must be 'tuning' or 'check', not {part!r}")
+    pii_lines, filler = (PII_LINES, FILLER) if part == "tuning" else (CHECK_LINES, CHECK_FILLER)
     rng = random.Random(seed)
     fakes = {}
     for index, locale in enumerate(dict.fromkeys(LOCALES)):
@@ -231,8 +271,8 @@ def generate(n: int, seed: int = 0) -> list[dict]:
         style = STYLES[index % len(STYLES)]
         note = _Note()
         note.add(_header(rng, style))
-        lines = [rng.choice(PII_LINES) for _ in range(rng.randint(1, 3))]
-        lines += [rng.choice(FILLER) for _ in range(rng.randint(2, 4))]
+        lines = [rng.choice(pii_lines) for _ in range(rng.randint(1, 3))]
+        lines += [rng.choice(filler) for _ in range(rng.randint(2, 4))]
         rng.shuffle(lines)
         for number, template in enumerate(lines):
             if number:
@@ -245,7 +285,7 @@ def generate(n: int, seed: int = 0) -> list[dict]:
                 text = upper
         records.append(
             {
-                "id": f"FRC-{index + 1:05d}",
+                "id": f"FRC-{part[0].upper()}{index + 1:05d}",
                 "text": text,
                 "language": "fr",
                 "style": style,
