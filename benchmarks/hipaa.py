@@ -31,7 +31,7 @@ if str(REPO) not in sys.path:
 from redaction.errors import ScrublineError  # noqa: E402
 from redaction.evaluate import compare_systems, evaluate_policy, evaluate_vanilla_presidio  # noqa: E402
 from redaction.policy import load_policy  # noqa: E402
-from tests.data.tuning.clinical import KINDS, generate_clinical  # noqa: E402
+from tests.data.tuning.clinical import KINDS, generate_clinical, generate_ward_notes  # noqa: E402
 
 VANILLA = "vanilla Presidio"
 TARGET = 0.97
@@ -77,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--policy", type=Path, default=REPO / "policies" / "hipaa-safe-harbor.yaml")
     parser.add_argument("--misses", type=int, default=0, metavar="N", help="print up to N misses per kind")
+    parser.add_argument(
+        "--set",
+        choices=("notes", "ward"),
+        default="notes",
+        help="notes: generate_clinical; ward: generate_ward_notes (places, ids, phones as flowsheets write them)",
+    )
     parser.add_argument("--no-vanilla", action="store_true", help="skip vanilla Presidio")
     args = parser.parse_args(argv)
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
@@ -85,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     except ScrublineError as exc:
         print(exc, file=sys.stderr)
         return 2
-    records = generate_clinical(args.n, args.seed)
+    records = (generate_ward_notes if args.set == "ward" else generate_clinical)(args.n, args.seed)
     ours = f"policy {policy.name}"
     systems = {ours: lambda: evaluate_policy(records, policy)}
     if not args.no_vanilla:
@@ -102,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 os.environ["SCRUBLINE_HOME"] = previous
     print(
-        f"{len(records)} generated clinical notes (seed {args.seed}, tests/data/tuning/clinical.py: "
+        f"{len(records)} generated clinical notes ({args.set}, seed {args.seed}, tests/data/tuning/clinical.py: "
         "TUNING data, "
         f"the clinical recognizers were tuned on it); policy {report.policy}"
     )
