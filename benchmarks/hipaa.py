@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         "--set",
         choices=("notes", "ward"),
         default="notes",
-        help="notes: generate_clinical; ward: generate_ward_notes (places, ids, phones as flowsheets write them)",
+        help="notes: generate_clinical; ward: generate_ward_notes (places, ids, phones as wards write them)",
     )
     parser.add_argument("--no-vanilla", action="store_true", help="skip vanilla Presidio")
     args = parser.parse_args(argv)
@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 os.environ["SCRUBLINE_HOME"] = previous
     print(
-        f"{len(records)} generated clinical notes ({args.set}, seed {args.seed}, tests/data/tuning/clinical.py: "
+        f"{len(records)} generated clinical notes ({args.set}, seed {args.seed}, "
+        "tests/data/tuning/clinical.py: "
         "TUNING data, "
         f"the clinical recognizers were tuned on it); policy {report.policy}"
     )
