@@ -1,10 +1,12 @@
 """HIPAA Safe Harbor removal per identifier kind on generated clinical notes, beside vanilla Presidio.
 
     python benchmarks/hipaa.py [--n 600] [--seed 1] [--policy policies/hipaa-safe-harbor.yaml]
-                               [--misses N]
+                               [--set notes|ward] [--misses N]
 
 Generates `--n` labelled clinical notes (tests/data/tuning/clinical.py: ICU upper case, nursing
-shorthand, discharge style), runs the policy as the pipeline applies it and vanilla Presidio
+shorthand, discharge style; `--set ward`: `generate_ward_notes`, places, ids and phones as flowsheets
+write them, `TRANSFER FROM X HOSPITAL`, `LIVES IN X`, `#1234567`, `nursing station 5-1234`),
+runs the policy as the pipeline applies it and vanilla Presidio
 (same spaCy model, default recognizers and operators) on the same texts, and prints per Safe
 Harbor kind the spans, the share fully removed and partly removed by each, and the share of
 non-PII words each kept. `--misses N` also prints up to N spans the policy did not fully remove,
