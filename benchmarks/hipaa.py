@@ -1,10 +1,12 @@
 """HIPAA Safe Harbor removal per identifier kind on generated clinical notes, beside vanilla Presidio.
 
     python benchmarks/hipaa.py [--n 600] [--seed 1] [--policy policies/hipaa-safe-harbor.yaml]
-                               [--misses N]
+                               [--set notes|ward] [--misses N]
 
 Generates `--n` labelled clinical notes (tests/data/tuning/clinical.py: ICU upper case, nursing
-shorthand, discharge style), runs the policy as the pipeline applies it and vanilla Presidio
+shorthand, discharge style; `--set ward`: `generate_ward_notes`, places, ids and phones as flowsheets
+write them, `TRANSFER FROM X HOSPITAL`, `LIVES IN X`, `#1234567`, `nursing station 5-1234`),
+runs the policy as the pipeline applies it and vanilla Presidio
 (same spaCy model, default recognizers and operators) on the same texts, and prints per Safe
 Harbor kind the spans, the share fully removed and partly removed by each, and the share of
 non-PII words each kept. `--misses N` also prints up to N spans the policy did not fully remove,
@@ -31,7 +33,7 @@ if str(REPO) not in sys.path:
 from redaction.errors import ScrublineError  # noqa: E402
 from redaction.evaluate import compare_systems, evaluate_policy, evaluate_vanilla_presidio  # noqa: E402
 from redaction.policy import load_policy  # noqa: E402
-from tests.data.tuning.clinical import KINDS, generate_clinical  # noqa: E402
+from tests.data.tuning.clinical import KINDS, generate_clinical, generate_ward_notes  # noqa: E402
 
 VANILLA = "vanilla Presidio"
 TARGET = 0.97
@@ -77,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--policy", type=Path, default=REPO / "policies" / "hipaa-safe-harbor.yaml")
     parser.add_argument("--misses", type=int, default=0, metavar="N", help="print up to N misses per kind")
+    parser.add_argument(
+        "--set",
+        choices=("notes", "ward"),
+        default="notes",
+        help="notes: generate_clinical; ward: generate_ward_notes (places, ids, phones as wards write them)",
+    )
     parser.add_argument("--no-vanilla", action="store_true", help="skip vanilla Presidio")
     args = parser.parse_args(argv)
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
@@ -85,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     except ScrublineError as exc:
         print(exc, file=sys.stderr)
         return 2
-    records = generate_clinical(args.n, args.seed)
+    records = (generate_ward_notes if args.set == "ward" else generate_clinical)(args.n, args.seed)
     ours = f"policy {policy.name}"
     systems = {ours: lambda: evaluate_policy(records, policy)}
     if not args.no_vanilla:
@@ -102,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 os.environ["SCRUBLINE_HOME"] = previous
     print(
-        f"{len(records)} generated clinical notes (seed {args.seed}, tests/data/tuning/clinical.py: "
+        f"{len(records)} generated clinical notes ({args.set}, seed {args.seed}, "
+        "tests/data/tuning/clinical.py: "
         "TUNING data, "
         f"the clinical recognizers were tuned on it); policy {report.policy}"
     )

@@ -143,6 +143,29 @@ _RELATIVE_TIME = frozenset(
 _DATE_WORD_BEFORE = re.compile(r"(?i:\b(?:on|the|since|by|until|from|of|dated?)\s*$)")
 
 
+# Abbreviations that only clinical notes use together; three distinct ones make a text a note.
+_NOTE_MARKS = frozenset(
+    """prn npo po iv bid tid qid q2h q4h q6h q8h qhs spo2 gcs abx micu sicu icu s/p f/u c/o cxr inr
+    uop oob nsr peep fio2 cpap picc rass a&ox3 ngt foley lasix heparin propofol levophed mae perrla
+    bcx sbt hob scds ptt cbg d5 i/o dnr/dni nt/nd cta bilat""".split()
+)
+_NOTE_TOKEN = re.compile(r"[A-Za-z0-9&/]+")
+
+
+def reads_clinical(text: str) -> bool:
+    """A text reads as a clinical note (three distinct note abbreviations): every policy then
+    drops spaCy's names and places made only of shorthand, as `detection.clinical_vocabulary`
+    does for all texts."""
+    seen: set[str] = set()
+    for token in _NOTE_TOKEN.findall(text):
+        lower = token.lower()
+        if lower in _NOTE_MARKS:
+            seen.add(lower)
+            if len(seen) >= 3:
+                return True
+    return False
+
+
 def _clinical_noise(text: str, finding: Finding) -> bool:
     """A spaCy finding that clinical shorthand explains: a name or place made only of
     abbreviations, drugs and note words, or a date that is a vital sign or a count."""
@@ -179,7 +202,7 @@ def _tidy_ner_findings(text: str, findings: list[Finding], clinical: bool = Fals
     merges same-type findings: there a spaCy span contains a rule's finding and wins, so a span
     dropped or trimmed here afterwards would take the rule's finding with it.
     """
-    if clinical:
+    if clinical or reads_clinical(text):
         findings = [f for f in findings if f.recognizer != "SpacyRecognizer" or not _clinical_noise(text, f)]
     if not any(f.recognizer == "SpacyRecognizer" and f.entity_type in _NER_TYPES for f in findings):
         return findings  # most texts: nothing to tidy, no label scan
@@ -563,7 +586,7 @@ class Detector:
             for r in results
             if r.score >= self.thresholds.get(r.entity_type, 1.1) and r.end > r.start
         ]
-        if self.policy.detection.clinical_vocabulary:
+        if self.policy.detection.clinical_vocabulary or reads_clinical(text):
             findings = [f for f in findings if f.recognizer != "name_lexicon" or not _clinical_noise(text, f)]
         if language == "fr":
             # the lexicon's first names include French note words ("avis", "Eva", "Réa")
@@ -571,6 +594,8 @@ class Detector:
             if lexicon:
                 rest = [f for f in findings if f.recognizer != "name_lexicon"]
                 findings = rest + _trim_french_clinical(text, lexicon)
+        # "x4", "D5", "X1": Presidio's licence pattern on counts and fluids; no licence is that short
+        findings = [f for f in findings if f.entity_type != "US_DRIVER_LICENSE" or f.end - f.start >= 5]
         if self._places:
             findings = place_not_person(text, findings, _as_location)
         return sorted(findings, key=lambda f: (f.start, f.end, f.entity_type))

@@ -29,7 +29,8 @@ CLINICAL_WORDS = frozenset(
     aspirin asa plavix metoprolol lopressor captopril lisinopril norvasc kcl mag ns lr d5w
     abx meds med medication medications drip drips gtt bolus fluids fluid blood prbc ffp plt
     mi chf copd cad htn dm afib cva tia pna uti gi gu cv resp neuro renal id heme onc endo
-    skin social dispo access lines
+    skin social dispo access lines cb c/b nsg desk station
+    wean vanc lis jevity flushes easily protocol rrr s1s2 vacationing resides acct
     mr mrs ms miss sir
     mae mg mcg ml cc kg tab tabs cap caps ss fs peep nc zofran draining drainage dressing dsg
     clears bilat oob tolerating pod hd sob cp n/v abd bs bm uop cont wnl nad perrla

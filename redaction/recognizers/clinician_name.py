@@ -49,6 +49,11 @@ _SUFFIX_ROLE = re.compile(
     r"[ \t]*,?[ \t]*(?:RN|NP|MD|PA-C|PA|CNA|LPN|RRT|PharmD|DO|MSW|LICSW|LCSW|APRN|CRNA|FNP|ANP)\b"
 )
 
+# "NP ROBINSON IN TO EVAL", "np hunt at bedside": what a person after a role does
+_NAME_VERB_AFTER = re.compile(
+    r"(?i)[ \t]+(?:in[ \t]+to|at[ \t]+(?:the[ \t]+)?bedside|aware|made[ \t]+aware|notified|saw|came|"
+    r"stopped[ \t]+by|rounded|evaluated|examined|paged|called|updated|to[ \t]+see|here[ \t]+to)\b"
+)
 _SUFFIX_ROLE_CASELESS = re.compile(
     r"(?<![\w.])(?P<value>[a-z][a-z'’-]+[ \t]+[a-z][a-z'’-]+|[A-Z][A-Z'’-]+[ \t]+[A-Z][A-Z'’-]+)"
     r"[ \t]*,?[ \t]*(?i:rn|np|md|pa-c|lpn|rrt|cna|aprn|crna)\b"
@@ -126,7 +131,12 @@ class ClinicianNameRecognizer(EntityRecognizer):
                     # "RN to RN report", "PT ambulating": a lower-case word after a role is a
                     # name only when it is a first name or the role was talked with ("d/w NP smith")
                     caseless = word.islower() or word.isupper()
-                    if caseless and fold(word) not in self._known and not match.group("with"):
+                    if (
+                        caseless
+                        and fold(word) not in self._known
+                        and not match.group("with")
+                        and not _NAME_VERB_AFTER.match(text, end)
+                    ):
                         continue
                 nxt = self._next.match(text, end)
                 if nxt:

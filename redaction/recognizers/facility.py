@@ -27,7 +27,7 @@ _KIND = (
     r"Nursing[ \t]+(?:Home|Facility|Center)|"
     r"Rehab(?:ilitation)?(?:[ \t]+(?:Center|Centre|Hospital|Facility))?|"
     r"Care[ \t]+Center|Surgery[ \t]+Center|Dialysis[ \t]+(?:Center|Unit)|Cancer[ \t]+(?:Center|Institute)|"
-    r"Manor|Pavilion)"
+    r"Manor|Pavilion|Assisted[ \t]+Living(?:[ \t]+(?:Facility|Center|Residence))?|Memorial)"
 )
 _CASELESS_KIND = _KIND  # matched case-insensitively below for upper-case notes
 _NAME = rf"{_NAME_WORD}(?:[ \t]+(?:of[ \t]+|the[ \t]+|&[ \t]+|and[ \t]+)?{_NAME_WORD}){{0,3}}"
@@ -63,6 +63,13 @@ class FacilityRecognizer(LabelledValueRecognizer):
             "named unit after a transfer word",
             rf"{_TRANSFER}(?P<value>(?:[A-Z][a-z]+|[A-Z]{{3,}}|[a-z]{{3,}})"
             rf"[ \t]+\d{{1,2}}[A-Za-z]?)(?![\w/.])",
+            0.6,
+        ),
+        # d/c to Rose House, dc to FIELDS HOUSE: a residence after a discharge or transfer word
+        LabelledPattern(
+            "house after a transfer word",
+            rf"(?:{_TRANSFER}|(?i:\bdc[ \t]+to[ \t]+|\bresides[ \t]+at[ \t]+|\bosh[ \t]*:?[ \t]*))"
+            r"(?P<value>(?:[A-Z][a-z]+|[A-Z]{3,}|[a-z]{3,})[ \t]+(?i:house|manor|memorial|lodge))\b",
             0.6,
         ),
         # Ellison 4 unit, Blake 12 ICU, Farr tower
@@ -118,7 +125,7 @@ _GENERIC_FIRST = frozenset(
     """the a an outside local area nearby our this that their his her same other another previous
     bed room bay pod
     prior recent transferred transfer sent admitted discharged returned went going seen
-    followed treated was is""".split()
+    followed treated was is resides resided residing lives living dc osh at to""".split()
 )
 _NOT_UNIT_NAMES = frozenset(
     """the a an same this that old other medical surgical cardiac step down general back

@@ -39,10 +39,12 @@ class MedicalRecordNumberRecognizer(_LabelledId):
             "record number label",
             _labelled(
                 r"mrn|mr|m\.r\.|med(?:ical)?[ \t]+rec(?:ord)?s?|chart|unit|hospital|hosp|patient|pt|"
-                r"clinic|case|history|hx"
+                r"clinic|case|history|hx|record|rec|accession|specimen|pt[ \t]+id|patient[ \t]+id"
             ).replace(r"(?:#|no", r"(?:#|no|number|num", 1),
             0.8,
         ),
+        # "#68229608." a number of 6 digits or more after a bare # (never "POD#2", "room #412")
+        LabelledPattern("bare # number", r"(?<![\w#])#[ \t]?(?P<value>\d{6,12})(?![\w/-]|\.\d)", 0.5),
     )
 
     def validate_value(self, value: str, pattern: LabelledPattern) -> bool:

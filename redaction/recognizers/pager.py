@@ -36,7 +36,20 @@ class PagerRecognizer(LabelledValueRecognizer):
         ),
         LabelledPattern(
             "short internal number after a call word",
-            r"\b(?:call(?:ed)?|tel|phone|ph|cell|contact|reach(?:ed)?|fax(?:ed)?)\b[^\n\d]{0,20}?(?P<value>\d-\d{4}|\d{3}-\d{4})(?![\w/.])",
+            r"\b(?:call(?:ed)?|tel|phone|ph|cell|contact|reach(?:ed)?|fax(?:ed)?)\b[^\n\d]{0,20}?"
+            r"(?P<value>\d-\d{4}|\d{3}[- ]\d{4})(?![\w/]|\.\d)",
+            0.6,
+        ),
+        LabelledPattern(
+            # "nursing station 5-1234", "DESK 555-0134", "call back at 555 0142", "husband
+            # 4-9638": where a ward writes the number to ring, with no phone word
+            "local number after a place or person to ring",
+            r"\b(?:(?:nursing|nsg|nurses['’]?)[ \t]+station|station|(?:front[ \t]+)?desk|unit|floor|"
+            r"call[ \t]*back(?:[ \t]+(?:at|@|#|no\.?))?|callback|cb|c/b|reach(?:ed)?(?:[ \t]+\w+)?[ \t]+at|"
+            r"(?:wife|husband|son|daughter|dtr|hcp|proxy|family|mother|father|sister|brother|home)"
+            r"(?:[ \t]*\((?:hcp|poa)\))?(?:[ \t]+at[ \t]+home)?)"
+            r"[ \t]*[:#@-]?[ \t]*(?P<value>\d-\d{4}|\d{3}[- .]\d{4}|"
+            r"(?:\(\d{3}\)[ \t]?|\d{3}[ .-]?)\d{3}[ .-]?\d{4})(?![\w/]|[.-]\d)",
             0.6,
         ),
         LabelledPattern(

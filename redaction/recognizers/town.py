@@ -31,13 +31,20 @@ _PLACE_ANY = r"[A-Za-z][a-z'’-]+|[A-Z][A-Z'’-]+"
 _LIVING = (
     r"(?i:\b(?:lives?|living|resides?|residing|resident|born|raised|grew[ \t]+up|house|home|"
     r"apartment|apt|condo|works?|worked|employed|vacation(?:ing)?|visiting|vacationing|moved|"
-    r"relocated|originally|nursing[ \t]+home|shelter|family)(?:[ \t]+(?:alone|with[ \t]+\w+|here|there))?"
+    r"relocated|originally|nursing[ \t]+home|shelter|family)"
+    r"(?:[ \t]+(?:alone|(?:with|w/)[ \t]*\w+|here|there))?"
     r"[ \t]+(?:in|at|near|outside(?:[ \t]+of)?|of|from)[ \t]+)"
 )
 _MOVING = (
     r"(?i:\b(?:transfer(?:red)?|xfer(?:r?ed)?|transported|came|arrived|flew|drove|travel(?:l?ed)?|"
     r"ems|ambulance|medflight|med[ \t]+flight|helicopter|returned|returning|going|went|driving|"
     r"d/c(?:'d)?|discharged|sent)[ \t]+(?:back[ \t]+|home[ \t]+)?(?:from|to|in)[ \t]+)"
+)
+# "PT FROM ROMANPORT,", "driving in from andreafort", "MVC IN LAKE JOHN", "ems from port robin":
+# the cues of a place in any case ("pt from rehab", "fall in bathroom" stop at shorthand)
+_ORIGIN = (
+    r"(?i:\b(?:(?:pt|patient)[ \t]+(?:is[ \t]+)?from|(?:driving|flying|coming)(?:[ \t]+in)?[ \t]+from|"
+    r"ems[ \t]+from|(?:mvc|mva|accident|crash)[ \t]+(?:in|on|near)|(?:w/|with)[ \t]*\w+[ \t]+in)[ \t]+)"
 )
 
 
@@ -59,6 +66,11 @@ class TownRecognizer(LabelledValueRecognizer):
             0.45,
         ),
         LabelledPattern("town after a moving word", rf"{_MOVING}(?P<value>{_PLACE})", 0.5),
+        LabelledPattern(
+            "town after an origin word, any case",
+            rf"{_ORIGIN}(?P<value>(?:{_PLACE_ANY})(?:[ \t]+(?:{_PLACE_ANY}))?)\b",
+            0.45,
+        ),
         LabelledPattern(
             "town, state",
             rf"(?<![\w.])(?P<value>{_PLACE})[ \t]*,[ \t]*(?:{_SAFE_CODES}|{_STATE_NAMES})(?![\w'’-])",
@@ -126,5 +138,7 @@ _NOT_PLACES = frozenset(
     town city state country usa america us u.s. english spanish er ed same another other old
     care pain distress respiratory mild moderate severe acute chronic stable good fair poor
     january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday""".split()
+    monday tuesday wednesday thursday friday saturday sunday
+    outside osh nh bathroom kitchen shower street parking lot bed icu floor clinic office work
+    school church store driveway stairs""".split()
 )

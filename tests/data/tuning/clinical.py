@@ -428,3 +428,186 @@ def generate_clinical(n: int, seed: int = 0) -> list[dict]:
             if not value or value != value.strip() or re.search(r"\n", value):
                 raise AssertionError(f"{record['id']}: span boundaries are off")
     return records
+
+
+# --- ward notes: the shorthand of ICU/nursing flowsheets -------------------------------------
+# Places and ids written the way nurses write them (`TRANSFER FROM X HOSPITAL`, `LIVES IN X`,
+# `FROM X NURSING HOME`, `#1234567`, `UNIT # 1234567`), phones without a phone word (`nursing
+# station 5-1234`, `desk 555-0134`, `call back at`, 7-digit local numbers) and filler dense in
+# shorthand that must stay. Apart from `generate_clinical` so its draws (and figures) stay as
+# they were.
+_WARD_FILLER = [
+    "A&Ox3, MAE, follows commands.",
+    "LS CTA bilat, diminished at bases.",
+    "Abd soft NT/ND, +BS x4.",
+    "S1S2 RRR, no m/r/g.",
+    "TF Jevity @ 60 cc/hr, residuals < 50.",
+    "NGT to LIS, draining bilious.",
+    "SBT tolerated x 30 min, back to CPAP 5/5.",
+    "Propofol at 20 mcg/kg/min, RASS -2.",
+    "UOP adequate via Foley, 50-80 cc/hr.",
+    "CBG 142, no coverage needed.",
+    "ABG 7.38/40/90 on current settings.",
+    "PICC R arm, flushes easily, dsg C/D/I.",
+    "Neuro: PERRLA, no focal deficits.",
+    "Pt turned and repositioned q2h, skin intact.",
+    "Plan: cont current POC, wean vent as tol.",
+    "NSR 70s-80s, no ectopy.",
+    "Afebrile, WBC trending down.",
+    "HOB > 30 degrees, VAP bundle in place.",
+    "Precedex gtt off at 1400.",
+    "SQ heparin, SCDs on.",
+    "CT head neg, MRI pending.",
+    "Code status: full code.",
+    "DNR/DNI per HCP.",
+    "Pain controlled w/ Dilaudid PCA.",
+    "Lytes repleted, AM labs ordered.",
+    "Sputum cx sent, abx broadened to vanc/zosyn.",
+]
+
+
+class WardNotes(ClinicalNotes):
+    """Ward-style notes: places, ids and phones in the forms flowsheets use."""
+
+    def local(self) -> str:
+        r = self.rng
+        return r.choice(
+            [
+                f"555-01{r.randint(0, 99):02d}",
+                f"555 01{r.randint(0, 99):02d}",
+                f"{r.randint(2, 9)}-{r.randint(1000, 9999)}",
+                f"x{r.randint(1000, 9999)}",
+                f"X {r.randint(1000, 9999)}",
+                f"617-555-01{r.randint(0, 99):02d}",
+                f"(781) 555-01{r.randint(0, 99):02d}",
+                f"6175550{r.randint(100, 199)}",
+            ]
+        )
+
+    def fragments(self) -> list[Callable[[_Note], None]]:
+        f, r = self.fake, self.rng
+
+        def transfer(n: _Note) -> None:
+            last = f.last_name()
+            lead, value, tail = r.choice(
+                [
+                    ("TRANSFER FROM ", f"{last} HOSPITAL", " FOR CARDIAC CATH. "),
+                    ("transfer from ", f"{last} Hospital", " ED. "),
+                    ("FROM ", f"{last} NURSING HOME", ", BASELINE A&OX1. "),
+                    ("pt from ", f"{last} nursing home", " w/ fever. "),
+                    ("Sent from ", f"{last} Manor", " for AMS. "),
+                    ("OSH: ", f"{last} Memorial", ". "),
+                    ("transferred from ", f"{f.city()} Hospital", " ICU. "),
+                    ("RETURNED TO ", f"{last} REHAB", " TODAY. "),
+                    ("came from ", f"{last} Medical Center", " ED via EMS. "),
+                    ("dc to ", f"{last} House", " when stable. "),
+                    ("resides at ", f"{last} Assisted Living", ". "),
+                    ("hx obtained from ", f"{last} Clinic", " records. "),
+                ]
+            )
+            n.add(lead)
+            n.add(value, "FACILITY")
+            n.add(tail)
+
+        def lives(n: _Note) -> None:
+            town = f.city()
+            lead, tail = r.choice(
+                [
+                    ("LIVES IN ", " WITH WIFE. "),
+                    ("lives w/ daughter in ", ". "),
+                    ("Lives alone in ", ", independent w/ ADLs. "),
+                    ("PT FROM ", ", VACATIONING HERE. "),
+                    ("home in ", ", 2 flights of stairs. "),
+                    ("EMS from ", " after fall. "),
+                    ("family driving in from ", " tonight. "),
+                    ("works in ", " as a teacher. "),
+                    ("MVC in ", ", restrained driver. "),
+                ]
+            )
+            n.add(lead)
+            n.add(town, "GEOGRAPHIC")
+            n.add(tail)
+
+        def ward_ids(n: _Note) -> None:
+            label, value, kind = r.choice(
+                [
+                    ("#", str(r.randint(1000000, 99999999)), "MRN"),
+                    ("UNIT # ", str(r.randint(1000000, 9999999)), "MRN"),
+                    ("unit no: ", str(r.randint(100000, 9999999)), "MRN"),
+                    ("Record # ", str(r.randint(100000, 9999999)), "MRN"),
+                    ("med rec no ", str(r.randint(100000, 9999999)), "MRN"),
+                    ("hosp # ", str(r.randint(1000000, 9999999)), "MRN"),
+                    ("pt id ", str(r.randint(1000000, 9999999)), "MRN"),
+                    ("Account No. ", str(r.randint(100000, 999999999)), "ACCOUNT"),
+                    ("acct ", str(r.randint(1000000, 999999999)), "ACCOUNT"),
+                    ("Accession # ", f"S{r.randint(10, 99)}-{r.randint(1000, 99999)}", "MRN"),
+                    ("Case # ", f"{r.randint(10, 99)}-{r.randint(1000, 99999)}", "MRN"),
+                    ("ID: ", str(r.randint(100000, 9999999)), "MRN"),
+                    ("Chart# ", str(r.randint(100000, 9999999)), "MRN"),
+                ]
+            )
+            n.add(label)
+            n.add(value, kind)
+            n.add(". ")
+
+        def ward_phone(n: _Note) -> None:
+            lead, tail = r.choice(
+                [
+                    ("nursing station ", ". "),
+                    ("NURSING STATION ", " IF ANY CHANGES. "),
+                    ("desk ", ". "),
+                    ("front desk ", " for bed mgmt. "),
+                    ("call back at ", ". "),
+                    ("CALL BACK AT ", " W/ RESULTS. "),
+                    ("cb ", ". "),
+                    ("Daughter (HCP) ", ". "),
+                    ("wife at home ", ", aware of plan. "),
+                    ("Husband ", " - pls update in am. "),
+                    ("unit ", " for report. "),
+                    ("reach covering at ", ". "),
+                    ("Lab will call w/ results ", ". "),
+                    ("contact son ", " re: dispo. "),
+                ]
+            )
+            n.add(lead)
+            n.add(self.local(), "PHONE")
+            n.add(tail)
+
+        def ward_doctor(n: _Note) -> None:
+            last = f.last_name()
+            lead, tail = r.choice(
+                [
+                    ("DR ", " AWARE. "),
+                    ("w/dr ", " at bedside. "),
+                    ("paged dr ", " re: low uop. "),
+                    ("NP ", " in to eval. "),
+                ]
+            )
+            n.add(lead)
+            n.add(last, "NAME")
+            n.add(tail)
+
+        return [transfer, transfer, lives, lives, ward_ids, ward_ids, ward_phone, ward_phone, ward_doctor]
+
+    def record(self, record_id: str) -> dict:
+        r = self.rng
+        style = r.choice(STYLES)
+        note = _Note()
+        fragments = self.fragments()
+        for _ in range(r.randint(3, 6)):
+            for _ in range(r.randint(1, 2)):
+                note.add(r.choice(_WARD_FILLER + _FILLER) + " ")
+            r.choice(fragments)(note)
+        note.add(r.choice(_WARD_FILLER))
+        text = note.text()
+        if style == "icu_caps":
+            text = text.upper()
+        elif style == "nursing":
+            text = text.lower()
+        return {"id": record_id, "text": text, "language": "en", "style": style, "spans": note.spans}
+
+
+def generate_ward_notes(n: int, seed: int = 0) -> list[dict]:
+    """`n` labelled ward-style notes (WardNotes), same shape as `generate_clinical`'s."""
+    notes = WardNotes(seed)
+    return [notes.record(f"W-{i + 1:05d}") for i in range(n)]
