@@ -364,7 +364,12 @@ _INTL_TOWN = (
 # After a street and its number, the town, the region or country, in any order: the street is the
 # evidence (a list of every country's name in every language would cost seconds to compile).
 _INTL_PLACE = rf"(?:{_POSTCODE}[ \t]+{_INTL_TOWN}|{_INTL_TOWN}(?:[ \t]*,?[ \t]*{_POSTCODE})?|{_POSTCODE})"
-_INTL_TAIL = rf"(?:{_SEP}{_INTL_PLACE}){{0,3}}"
+# On a new line, a capitalized word before a lower-case one is the text going on, not a town:
+# "Mathisenflata 252, Engen\nWork phone: none".
+_INTL_TAIL = (
+    rf"(?:[ \t]*[,/][ \t]*(?:[,/][ \t]*)*{_INTL_PLACE}"
+    rf"|{_SEP}{_INTL_PLACE}(?![ \t]+\p{{Ll}}|[\p{{L}}\p{{M}}'’-])){{0,3}}"
+)
 
 # A house number with its marker ("No. 76", "Nr. 777", "nº 5"), a closing stop ("121.") or none
 # at all ("S/N", sin número).
@@ -456,6 +461,20 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             # The town and code after it are for `grow`, which stops at the line after them.
             rf"{_NUMBER}[ \t]+(?:{_UP}{_IN_WORD}*[ \t]+){{0,2}}{_COMPOUND}{_INTL_UNITS}",
             0.6,
+        ),
+        Pattern(
+            # "548 idrottsvägen gävle", "84 dexsingel apt. 177": chat, the number first
+            "number + lower-case compound street",
+            rf"{_NUMBER}[ \t]+{_LOWER_COMPOUND}{_INTL_UNITS}",
+            0.45,
+        ),
+        Pattern(
+            # "684, Rana Nagar, Latur-168069", "24, Gupta Path": Indian forms put a comma after the
+            # house number.
+            "number + comma + street + type",
+            rf"\b(?<![\w.,/:#-])\d{{1,5}}[A-Za-z]?(?:/\d{{1,5}})?,[ \t]*{_NAME}[ \t]+{STREET_TYPE}"
+            rf"{_UNITS_AFTER}{_TAIL}",
+            0.5,
         ),
         Pattern(
             # "kelly avenue 122", "boucher isle 3033 the blue door": chat, the name before its number;

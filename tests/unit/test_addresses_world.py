@@ -222,6 +222,13 @@ def test_a_date_or_a_year_is_no_house_number_nor_code(text):
         ),
         ("The shop at 1, rue Rodrigues Suite 456 opens at 9.", "1, rue Rodrigues Suite 456"),
         ("Our office: 46399 montée Laetitia, Sainte-Raymond", "46399 montée Laetitia, Sainte-Raymond"),
+        # chat with the number first before a lower-case compound; Indian "number, street"
+        ("we moved!! new place is 548 idrottsvägen gävle", "548 idrottsvägen gävle"),
+        ("ship it to 84 dexsingel apt. 177 asap", "84 dexsingel apt. 177"),
+        ("meet me at bergebakken 6 around 5", "bergebakken 6"),
+        ("Send the documents to 684, Rana Nagar, Latur-168069, thanks.", "684, Rana Nagar, Latur-168069"),
+        ("Ship to: 24, Gupta Path, Tadepalligudem, India", "24, Gupta Path, Tadepalligudem, India"),
+        ("I live at Olsenløkka 73 Flat 489, Mayeid.", "Olsenløkka 73 Flat 489, Mayeid"),
         # a comma on the line after the town: "Worthington\n, OH"
         ("9874 Nurme 2 Suite 174\nWorthington\n, OH", "9874 Nurme 2 Suite 174\nWorthington\n, OH"),
     ],
@@ -230,10 +237,15 @@ def test_template_sentence_streets_are_found_whole(text, expected):
     assert expected in found(StreetAddressRecognizer, text)
 
 
-def test_the_town_after_a_numbered_compound_street_stops_at_the_next_form_line():
-    assert found(StreetAddressRecognizer, "Home address: 26 Müllerstrasse, Chur\nWork phone: none") == [
-        "26 Müllerstrasse, Chur"
-    ]
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Home address: 26 Müllerstrasse, Chur\nWork phone: none", "26 Müllerstrasse, Chur"),
+        ("Home address: Mathisenflata 252, Engen\nWork phone: none", "Mathisenflata 252, Engen"),
+    ],
+)
+def test_the_town_after_a_street_stops_before_the_next_form_line(text, expected):
+    assert found(StreetAddressRecognizer, text) == [expected]
 
 
 @pytest.mark.parametrize(
@@ -247,6 +259,8 @@ def test_the_town_after_a_numbered_compound_street_stops_at_the_next_form_line()
         "The team of 12 people won 3 games in a row.",
         "route 66 km later",
         "I bought 2 Dell laptops",
+        "We scored 3, New York Times said.",
+        "I have 3 notepads and 2 ipad 5 cases",
     ],
 )
 def test_counts_films_and_roads_are_not_template_addresses(text):
@@ -261,7 +275,13 @@ def test_a_rarer_type_before_its_number_needs_a_context_word():
 
 @pytest.mark.parametrize(
     "name",
-    ["number + compound street", "lower-case name + type + number", "name + type + number, needs context"],
+    [
+        "number + compound street",
+        "lower-case name + type + number",
+        "name + type + number, needs context",
+        "number + lower-case compound street",
+        "number + comma + street + type",
+    ],
 )
 def test_template_street_patterns_do_not_backtrack_catastrophically(name):
     pattern = next(p for p in StreetAddressRecognizer.PATTERNS if p.name == name)
