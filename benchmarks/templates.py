@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -76,11 +77,20 @@ def _misses(records, removals, entity_type, limit) -> None:
     print(f"\n{entity_type}: non-PII words removed by the policy (first {limit})")
     shown = 0
     for record, removed in zip(records, removals, strict=True):
-        gold = [(s["start"], s["end"]) for s in record["spans"]]
-        extra = [(s, e) for s, e in removed if not any(a <= s and e <= b for a, b in gold)]
-        if extra and shown < limit:
+        text = record["text"]
+        gold, mask = bytearray(len(text)), bytearray(len(text))
+        for span in record["spans"]:
+            gold[span["start"] : span["end"]] = b"\x01" * (span["end"] - span["start"])
+        for s, e in removed:
+            mask[s:e] = b"\x01" * (e - s)
+        lost = [
+            w
+            for m, w in ((m, m.group(0)) for m in re.finditer(r"\w+", text))
+            if 1 not in gold[m.start() : m.end()] and 1 in mask[m.start() : m.end()]
+        ]
+        if lost and shown < limit:
             shown += 1
-            print(f"  {record['text']!r}: {[record['text'][s:e] for s, e in extra]}")
+            print(f"  {text!r}: {lost}")
 
 
 def main(argv: list[str] | None = None) -> int:

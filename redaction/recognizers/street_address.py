@@ -251,6 +251,10 @@ _FR_MARKED_NUMBER = (
     rf"(?:[ \t]?{_FR_REPEAT}(?![\w-])[ \t]*,?|(?:[A-Da-d])?[ \t]*,)"
 )
 _FR_PARTICLE = rf"(?:(?i:{alternation(fr.PARTICLES)})(?:(?<=['’])|[ \t]+))"
+# English words that end a lower-case French street name in a chat line: "4 boulevard bouvier around 5".
+_ENGLISH_CHAT = (
+    "around asap now pls plz please today tomorrow tonight later soon then the and if for at".split()
+)
 # A unit with its number ends the street name: "rue Rodrigues Suite 456".
 _FR_NOT_UNIT = (
     r"(?!(?i:suite|apt|appt|appartement|unit|bureau|local|bât|bat|porte|escalier|esc|logement)\.?[ \t]*"
@@ -259,7 +263,8 @@ _FR_NOT_UNIT = (
 _FR_CAP_WORD = rf"{_FR_NOT_UNIT}(?:{_UP}{_LOW}{{0,2}}\.|{_UP}{_IN_WORD}*)"
 _FR_DATE = rf"(?:\d{{1,2}}(?:er)?[ \t]+(?i:{alternation(fr.words(fr.MONTHS))})(?:[ \t]+\d{{4}})?{_END})"
 _FR_LOWER_WORD = (
-    rf"{_FR_NOT_UNIT}(?!(?:{alternation(fr.words(fr.STOP_WORDS))})(?![\p{{L}}\p{{M}}'’-])){_LOW}{_IN_WORD}*"
+    rf"{_FR_NOT_UNIT}(?!(?:{alternation(fr.words(fr.STOP_WORDS) + _ENGLISH_CHAT)})(?![\p{{L}}\p{{M}}'’-]))"
+    rf"{_LOW}{_IN_WORD}*"
 )
 _FR_WORD = rf"(?:{_FR_DATE}|{_FR_CAP_WORD}|{_FR_LOWER_WORD})"
 _FR_JOIN_CAPITALS = r"(?i:et|sur|sous|en|lès)"
@@ -312,6 +317,11 @@ _INTL_PARTICLE = (
     r"zur|al|el)"
 )
 _NOT_AFTER_LETTER = r"(?<![\p{L}\p{M}'’-])"
+# A capitalized word that opens a sentence, not a street name: "From Schaubstrasse 63 to the station".
+_NOT_NAME_START = (
+    r"(?!(?i:the|from|to|at|in|on|and|or|of|for|by|with|near|behind|past|via|is|was|i|we|my|our|your|"
+    r"visit|see|address|ship|send|deliver|billing|shipping)(?![\p{L}\p{M}'’-]))"
+)
 _INTL_WORD = rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,2}}(?=[ \t]+{_UP}))"
 _INTL_NAME = rf"{_INTL_WORD}(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}){{0,3}}"
 # After a type the name may open with particles: "Calle de la Paz 5". (Not where the name comes
@@ -367,8 +377,8 @@ _INTL_PLACE = rf"(?:{_POSTCODE}[ \t]+{_INTL_TOWN}|{_INTL_TOWN}(?:[ \t]*,?[ \t]*{
 # On a new line, a capitalized word before a lower-case one is the text going on, not a town:
 # "Mathisenflata 252, Engen\nWork phone: none".
 _INTL_TAIL = (
-    rf"(?:[ \t]*[,/][ \t]*(?:[,/][ \t]*)*{_INTL_PLACE}"
-    rf"|{_SEP}{_INTL_PLACE}(?![ \t]+\p{{Ll}}|[\p{{L}}\p{{M}}'’-])){{0,3}}"
+    rf"(?:[ \t]*[,/][ \t]*(?:[,/][ \t]*)*{_INTL_PLACE}(?![ \t]*:|[\p{{L}}\p{{M}}'’-])"
+    rf"|{_SEP}{_INTL_PLACE}(?![ \t]+\p{{Ll}}|[ \t]*:|[\p{{L}}\p{{M}}'’-])){{0,3}}"
 )
 
 # A house number with its marker ("No. 76", "Nr. 777", "nº 5"), a closing stop ("121.") or none
@@ -450,7 +460,8 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         Pattern(
             # "Hauptstraße 5", "Gartnervænget 37 / Apt. 087", "Berliner Straße 12a, 10115 Berlin"
             "street name with a suffix + number",
-            rf"{_NOT_AFTER_LETTER}(?:(?:{_UP}{_IN_WORD}*[ \t]+){{0,2}}{_COMPOUND}|{_GERMAN_BEFORE_TYPE}[ \t]+"
+            rf"{_NOT_AFTER_LETTER}(?:(?:{_NOT_NAME_START}{_UP}{_IN_WORD}*[ \t]+){{0,2}}{_COMPOUND}"
+            rf"|{_GERMAN_BEFORE_TYPE}[ \t]+"
             rf"(?:{_UP}{_IN_WORD}*[ \t]+)?{_SEPARATE_TYPE})[ \t]*,?[ \t]*{_HOUSE}{_INTL_UNITS}{_INTL_TAIL}",
             0.6,
         ),
@@ -459,7 +470,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             # first, English-style, before a compound street name.
             "number + compound street",
             # The town and code after it are for `grow`, which stops at the line after them.
-            rf"{_NUMBER}[ \t]+(?:{_UP}{_IN_WORD}*[ \t]+){{0,2}}{_COMPOUND}{_INTL_UNITS}",
+            rf"{_NUMBER}[ \t]+(?:{_NOT_NAME_START}{_UP}{_IN_WORD}*[ \t]+){{0,2}}{_COMPOUND}{_INTL_UNITS}",
             0.6,
         ),
         Pattern(

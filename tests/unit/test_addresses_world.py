@@ -242,9 +242,12 @@ def test_template_sentence_streets_are_found_whole(text, expected):
     [
         ("Home address: 26 Müllerstrasse, Chur\nWork phone: none", "26 Müllerstrasse, Chur"),
         ("Home address: Mathisenflata 252, Engen\nWork phone: none", "Mathisenflata 252, Engen"),
+        ("Address: Hummelplatz 65\nCity: Zwettl", "Hummelplatz 65"),
+        ("From Schaubstrasse 63 to the station it is a short walk.", "Schaubstrasse 63"),
+        ("meet me at 4 boulevard bouvier around 5", "4 boulevard bouvier"),
     ],
 )
-def test_the_town_after_a_street_stops_before_the_next_form_line(text, expected):
+def test_labels_and_sentence_words_around_a_street_are_kept(text, expected):
     assert found(StreetAddressRecognizer, text) == [expected]
 
 

@@ -44,7 +44,7 @@ SENTENCES = (
     "Ship to: {street}, {city}, {country}",
     "Mailing address\n{address}",
     "Address:\n{street}\n{zip} {city}\n{country}",
-    "Name: Alex\nAddress: {street}\nCity: {city}\nPostal code: {zip}\nCountry: {country}",
+    "Name: {name}\nAddress: {street}\nCity: {city}\nPostal code: {zip}\nCountry: {country}",
     "Home address: {street}, {city}\nWork phone: not given",
     "Billing\n{street}\n{city} {zip}\n\nShipping\nsame as billing",
     "the address is {address} if you need it",
@@ -155,6 +155,7 @@ def address_sentences(n_per_locale: int = 20, seed: int = 5) -> list[dict]:
                 "city": (city.lower() if chat else city, "LOCATION"),
                 "country": (fake.current_country() if rng.random() < 0.5 else fake.country(), "LOCATION"),
                 "zip": (fake.postcode(), "LOCATION"),
+                "name": (fake.name(), "PERSON"),
             }
             record = _fill(template, values)
             style = "chat" if chat else ("form" if "\n" in template or ":" in template else "sentence")
