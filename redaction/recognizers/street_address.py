@@ -488,11 +488,12 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             0.5,
         ),
         Pattern(
-            # "kelly avenue 122", "boucher isle 3033 the blue door": chat, the name before its number;
+            # "kelly avenue 122", "boucher isle 3033, the blue door": chat, the name before its number (a
+            # rarer type written out: "est" ends "adresse est 34, rue ...");
             # a count after the number ("main street 5 minutes") is no house number.
             "lower-case name + type + number",
             rf"{_NOT_AFTER_LETTER}{_LOWER_NAME}[ \t]+(?!(?:highway|hwy)(?![\w]))(?:{_TYPE_LOWER}"
-            rf"|{STREET_TYPE}(?=[ \t]*{_HOUSE}(?:[ \t]*,?[ \t]*{_INTL_UNIT}|{_SEP}|[ \t]*$)))"
+            rf"|(?=\p{{L}}{{4}}){STREET_TYPE}(?=[ \t]*{_HOUSE}(?:[ \t]*,?[ \t]*{_INTL_UNIT}|{_SEP}|[ \t]*$)))"
             rf"[ \t]*,?[ \t]*{_NOT_YEAR}{_HOUSE}"
             r"(?![ \t]*(?:[%.,]\d|(?i:min|mins|minutes|km|miles|mi|hours|hrs|times|people|percent|pm|am|h)"
             r"(?![\w])))"

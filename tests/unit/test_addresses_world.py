@@ -270,6 +270,12 @@ def test_counts_films_and_roads_are_not_template_addresses(text):
     assert found(StreetAddressRecognizer, text) == []
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_street_abbreviation_in_a_sentence_is_no_street_name(language):
+    text = "notre nouvelle adresse est 34, boulevard Gambetta"  # "est", not Estate
+    assert found(StreetAddressRecognizer, text, language) == ["34, boulevard Gambetta"]
+
+
 def test_a_rarer_type_before_its_number_needs_a_context_word():
     # below the threshold alone; Presidio's context words ("live") lift it in a sentence
     assert found(StreetAddressRecognizer, "Irene Vista 88") == []
