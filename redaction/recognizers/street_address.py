@@ -73,12 +73,20 @@ _UK = "parade rise quay wharf yard chase croft grange broadway embankment"
 # Australia Post street types that the two lists lack.
 _AU = """
 brow byway circuit concourse cutting esplanade fairway glade laneway outlook parklands pathway
-promenade quadrant reserve retreat steps strip tarn end turn pocket
+promenade quadrant reserve retreat steps strip tarn end turn pocket access alleyway amble anchorage
+approach artery basin brace brae centreway circlet circus colonnade copse corso courtyard crossway
+cruiseway cul-de-sac dell deviation driveway entrance firetrail footway foreshore frontage gully
+highroad interchange lookout meander nook piazza quadrangle quays ramble ridgeway riverway riviera
+roadway rotary siding slope strand thoroughfare tollway tor trunkway vale villas walkway
+line link ring gap towers gates
 """
+# India Post locality words used as street types ("Sibal Chowk", "Rana Nagar", "Natt Marg").
+_IN = "chowk ganj nagar marg zila"
 # USPS abbreviations that are also English words never count in lower case ("Apple is").
 _NOT_LOWER = {
     "is", "iss", "un", "via", "ft", "end", "turn", "steps", "strip", "pocket", "reserve", "outlook",
-    "cutting", "retreat",
+    "cutting", "retreat", "line", "link", "ring", "gap", "towers", "gates", "basin", "strand", "tor",
+    "entrance", "access", "approach", "nook",
 }  # fmt: skip
 # Types common enough in lower case ("12 oak street") to be trusted there.
 _LOWER_CASE_TYPES = """
@@ -176,7 +184,7 @@ _MILITARY_TAIL = rf"(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+{ZIP}"
 _BLOCK_END = rf"{_GAP}(?:{_US_TAIL}|{_UK_TAIL}|{_FR_TAIL}|{_MILITARY_TAIL})"
 _TAIL = rf"(?:{_BLOCK_END})?"
 
-_TYPES = (set(_USPS.split()) | set(_UK.split()) | set(_AU.split())) - _NOT_LOWER
+_TYPES = (set(_USPS.split()) | set(_UK.split()) | set(_AU.split()) | set(_IN.split())) - _NOT_LOWER
 _CAPITALIZED = [form for word in _NOT_LOWER for form in (word.upper(), word.capitalize())]
 STREET_TYPE = rf"(?:(?i:{alternation(_TYPES)})|{alternation(_CAPITALIZED)}){_END}\.?"
 _TYPE_LOWER = rf"(?:{alternation(_LOWER_CASE_TYPES.split())}){_END}\.?"
@@ -208,7 +216,7 @@ _LOWER_NAME = rf"(?:{_LOWER_NAME_WORD}[ \t]+){{0,2}}{_LOWER_NAME_WORD}"
 _UNIT_ID = r"(?:\d{1,5}[A-Za-z]?|[A-Za-z]\d{0,4})(?![\w-])"
 _UNIT_WORD = alternation(
     "apartment appartement apt appt suite ste unit flat studio floor fl room rm bldg building lot space"
-    " spc trlr dept".split()
+    " spc trlr dept level lvl".split()
 )
 # "Flat 4", "Apt. 3B", "Suite no. 5", "# 5B"
 _UNIT = rf"(?:\b(?i:{_UNIT_WORD})\.?[ \t]*(?:(?i:no)\.?|#)?|(?<![\w#])\#)[ \t]*{_UNIT_ID}"
@@ -235,7 +243,7 @@ _FR_ABBREVIATION = (
 _FR_COMMON = rf"(?:(?i:{alternation(fr.words(fr.COMMON_WORD_TYPES))})(?![\p{{L}}\p{{M}}'’-]))"
 _FR_REPEAT = rf"(?i:{alternation(fr.words(fr.NUMBER_REPEATS))})"
 _FR_NUMBER = (
-    rf"\b(?=\d{{1,4}}[ \t,]*\p{{L}})(?<![\w.,/:#-])\d{{1,4}}(?:[ \t]?{_FR_REPEAT}|[A-Da-d])?(?![\w-])"
+    rf"\b(?=\d{{1,5}}[ \t,]*\p{{L}})(?<![\w.,/:#-])\d{{1,5}}(?:[ \t]?{_FR_REPEAT}|[A-Da-d])?(?![\w-])"
 )
 # A number with "bis" or a comma after it is a house number for sure: "8, place de la Concorde".
 _FR_MARKED_NUMBER = (
@@ -243,9 +251,21 @@ _FR_MARKED_NUMBER = (
     rf"(?:[ \t]?{_FR_REPEAT}(?![\w-])[ \t]*,?|(?:[A-Da-d])?[ \t]*,)"
 )
 _FR_PARTICLE = rf"(?:(?i:{alternation(fr.PARTICLES)})(?:(?<=['’])|[ \t]+))"
-_FR_CAP_WORD = rf"(?:{_UP}{_LOW}{{0,2}}\.|{_UP}{_IN_WORD}*)"
+# English words that end a lower-case French street name in a chat line: "4 boulevard bouvier around 5".
+_ENGLISH_CHAT = (
+    "around asap now pls plz please today tomorrow tonight later soon then the and if for at".split()
+)
+# A unit with its number ends the street name: "rue Rodrigues Suite 456".
+_FR_NOT_UNIT = (
+    r"(?!(?i:suite|apt|appt|appartement|unit|bureau|local|bât|bat|porte|escalier|esc|logement)\.?[ \t]*"
+    r"(?:n°|(?i:no)\.?)?[ \t]*\d)"
+)
+_FR_CAP_WORD = rf"{_FR_NOT_UNIT}(?:{_UP}{_LOW}{{0,2}}\.|{_UP}{_IN_WORD}*)"
 _FR_DATE = rf"(?:\d{{1,2}}(?:er)?[ \t]+(?i:{alternation(fr.words(fr.MONTHS))})(?:[ \t]+\d{{4}})?{_END})"
-_FR_LOWER_WORD = rf"(?!(?:{alternation(fr.words(fr.STOP_WORDS))})(?![\p{{L}}\p{{M}}'’-])){_LOW}{_IN_WORD}*"
+_FR_LOWER_WORD = (
+    rf"{_FR_NOT_UNIT}(?!(?:{alternation(fr.words(fr.STOP_WORDS) + _ENGLISH_CHAT)})(?![\p{{L}}\p{{M}}'’-]))"
+    rf"{_LOW}{_IN_WORD}*"
+)
 _FR_WORD = rf"(?:{_FR_DATE}|{_FR_CAP_WORD}|{_FR_LOWER_WORD})"
 _FR_JOIN_CAPITALS = r"(?i:et|sur|sous|en|lès)"
 _FR_NAME = (
@@ -258,7 +278,8 @@ _FR_CAPITALIZED_NAME = (
     rf"|[ \t]+{_FR_JOIN_CAPITALS}[ \t]+{_FR_CAP_WORD}){{0,4}}"
 )
 _FR_UNITS_AFTER = (
-    r"(?:[ \t]*,?[ \t]*(?:(?i:appartement|appt|apt|bâtiment|bât|bat|escalier|esc|porte|logement)\.?"
+    r"(?:[ \t]*,?[ \t]*(?:(?i:appartement|appt|apt|bâtiment|bât|bat|escalier|esc|porte|logement|suite|unit"
+    r"|bureau|local)\.?"
     rf"[ \t]*(?:n°|(?i:no)\.?)?[ \t]*{_UNIT_ID}"
     rf"|[ \t]*,?[ \t]*\d{{1,2}}(?i:e|è|ème|eme|er)[ \t]+(?i:étage|etage){_END})){{0,2}}"
 )
@@ -296,6 +317,11 @@ _INTL_PARTICLE = (
     r"zur|al|el)"
 )
 _NOT_AFTER_LETTER = r"(?<![\p{L}\p{M}'’-])"
+# A capitalized word that opens a sentence, not a street name: "From Schaubstrasse 63 to the station".
+_NOT_NAME_START = (
+    r"(?!(?i:the|from|to|at|in|on|and|or|of|for|by|with|near|behind|past|via|is|was|i|we|my|our|your|"
+    r"visit|see|address|ship|send|deliver|billing|shipping)(?![\p{L}\p{M}'’-]))"
+)
 _INTL_WORD = rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,2}}(?=[ \t]+{_UP}))"
 _INTL_NAME = rf"{_INTL_WORD}(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}){{0,3}}"
 # After a type the name may open with particles: "Calle de la Paz 5". (Not where the name comes
@@ -348,7 +374,12 @@ _INTL_TOWN = (
 # After a street and its number, the town, the region or country, in any order: the street is the
 # evidence (a list of every country's name in every language would cost seconds to compile).
 _INTL_PLACE = rf"(?:{_POSTCODE}[ \t]+{_INTL_TOWN}|{_INTL_TOWN}(?:[ \t]*,?[ \t]*{_POSTCODE})?|{_POSTCODE})"
-_INTL_TAIL = rf"(?:{_SEP}{_INTL_PLACE}){{0,3}}"
+# On a new line, a capitalized word before a lower-case one is the text going on, not a town:
+# "Mathisenflata 252, Engen\nWork phone: none".
+_INTL_TAIL = (
+    rf"(?:[ \t]*[,/][ \t]*(?:[,/][ \t]*)*{_INTL_PLACE}(?![ \t]*:|[\p{{L}}\p{{M}}'’-])"
+    rf"|{_SEP}{_INTL_PLACE}(?![ \t]+\p{{Ll}}|[ \t]*:|[\p{{L}}\p{{M}}'’-])){{0,3}}"
+)
 
 # A house number with its marker ("No. 76", "Nr. 777", "nº 5"), a closing stop ("121.") or none
 # at all ("S/N", sin número).
@@ -429,9 +460,53 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         Pattern(
             # "Hauptstraße 5", "Gartnervænget 37 / Apt. 087", "Berliner Straße 12a, 10115 Berlin"
             "street name with a suffix + number",
-            rf"{_NOT_AFTER_LETTER}(?:(?:{_UP}{_IN_WORD}*[ \t]+){{0,2}}{_COMPOUND}|{_GERMAN_BEFORE_TYPE}[ \t]+"
+            rf"{_NOT_AFTER_LETTER}(?:(?:{_NOT_NAME_START}{_UP}{_IN_WORD}*[ \t]+){{0,2}}{_COMPOUND}"
+            rf"|{_GERMAN_BEFORE_TYPE}[ \t]+"
             rf"(?:{_UP}{_IN_WORD}*[ \t]+)?{_SEPARATE_TYPE})[ \t]*,?[ \t]*{_HOUSE}{_INTL_UNITS}{_INTL_TAIL}",
             0.6,
+        ),
+        Pattern(
+            # "8 Ertlstraße, Flat 128", "99 Richard-Schauer-Ring", "754 Karlijnboulevard": the number
+            # first, English-style, before a compound street name.
+            "number + compound street",
+            # The town and code after it are for `grow`, which stops at the line after them.
+            rf"{_NUMBER}[ \t]+(?:{_NOT_NAME_START}{_UP}{_IN_WORD}*[ \t]+){{0,2}}{_COMPOUND}{_INTL_UNITS}",
+            0.6,
+        ),
+        Pattern(
+            # "548 idrottsvägen gävle", "84 dexsingel apt. 177": chat, the number first
+            "number + lower-case compound street",
+            rf"{_NUMBER}[ \t]+{_LOWER_COMPOUND}{_INTL_UNITS}",
+            0.45,
+        ),
+        Pattern(
+            # "684, Rana Nagar, Latur-168069", "24, Gupta Path": Indian forms put a comma after the
+            # house number.
+            "number + comma + street + type",
+            rf"\b(?<![\w.,/:#-])\d{{1,5}}[A-Za-z]?(?:/\d{{1,5}})?,[ \t]*{_NAME}[ \t]+{STREET_TYPE}"
+            rf"{_UNITS_AFTER}{_TAIL}",
+            0.5,
+        ),
+        Pattern(
+            # "kelly avenue 122", "boucher isle 3033, the blue door": chat, the name before its number (a
+            # rarer type written out: "est" ends "adresse est 34, rue ...");
+            # a count after the number ("main street 5 minutes") is no house number.
+            "lower-case name + type + number",
+            rf"{_NOT_AFTER_LETTER}{_LOWER_NAME}[ \t]+(?!(?:highway|hwy)(?![\w]))(?:{_TYPE_LOWER}"
+            rf"|(?=\p{{L}}{{4}}){STREET_TYPE}(?=[ \t]*{_HOUSE}(?:[ \t]*,?[ \t]*{_INTL_UNIT}|{_SEP}|[ \t]*$)))"
+            rf"[ \t]*,?[ \t]*{_NOT_YEAR}{_HOUSE}"
+            r"(?![ \t]*(?:[%.,]\d|(?i:min|mins|minutes|km|miles|mi|hours|hrs|times|people|percent|pm|am|h)"
+            r"(?![\w])))"
+            rf"{_INTL_UNITS}",
+            0.45,
+        ),
+        Pattern(
+            # "I live on Irene Vista 88", "Lynn Estates 38246": a rarer type before its number, with
+            # nothing after it, needs a context word ("Jurassic Park 3" is a film).
+            "name + type + number, needs context",
+            rf"{_NOT_AFTER_LETTER}(?:{_NAME_WORD}[ \t]+){{1,3}}{STREET_TYPE}[ \t]*,?[ \t]*{_NOT_YEAR}{_HOUSE}"
+            rf"{_INTL_UNITS}",
+            0.3,
         ),
         Pattern(
             # "Corso Garibaldi 13 Apt. 248, Soto del Barco, Spain", "ul. Długa 12/3", "Rua Augusta 100"
@@ -575,6 +650,15 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         "livrer",
         "envoyer",
         "demeurant",
+        "moved",
+        "office",
+        "shop",
+        "visit",
+        "pick",
+        "send",
+        "mailing",
+        "billing",
+        "return",
     ]
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
@@ -649,7 +733,7 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
         flags = regex.MULTILINE
         _GROW.update(
             # Between two pieces: a comma, slash or line break (one: a blank line ends a block).
-            sep=regex.compile(r"[ \t]*(?:[,/|][ \t]*)*(?:\r?\n[ \t]*)?", flags),
+            sep=regex.compile(r"[ \t]*(?:[,/|][ \t]*)*(?:\r?\n[ \t]*)?(?:[,/|][ \t]*)*", flags),
             unit=regex.compile(_ANY_UNIT, flags),
             postcode=regex.compile(_LOOSE_POSTCODE, flags),
             region=regex.compile(

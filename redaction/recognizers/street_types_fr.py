@@ -24,6 +24,7 @@ place cours cour route passage square voie parc pont port mail jardin villa cit�
 domaine résidence residence hameau quartier lotissement village centre marché marche halle
 plaine plateau côte cote montée montee descente chaussée chaussee esplanade promenade
 traverse corniche carrefour rocade terre-plein écart ecart galerie enclos levée levee
+rang croissant
 """
 
 # FANTOIR abbreviations; used only after a house number. Those that are also words in

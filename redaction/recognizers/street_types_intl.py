@@ -25,7 +25,8 @@ utca körút
 ulica cesta
 dreef baan pad lei ring markt boulevard
 vei stien svingen plassen bakken haugen kollen tunet jordet marka bråten engen ekra stranda gjerdet
-stykket spranget faret havna vænge toften
+stykket spranget faret havna vænge toften alléen flata myra toppen løkka tjernet lunden åsen dalen
+vika grenda kroken skogen skrenten vollen brinken berget
 """
 
 # Suffixes trusted on a lower-case word too ("industrivej 4", "schmidtstrasse 6"): none of them
@@ -36,7 +37,7 @@ straße strasse gasse weg allee platz damm ufer chaussee steig pfad zeile stieg
 straat laan plein gracht singel dijk steeg dreef baan boulevard
 gatan vägen gata väg gränd torget stigen
 vej gade vænget stræde allé torv plads
-veien vegen gaten
+veien vegen gaten alléen toppen løkka tjernet havna plassen bakken kollen
 katu polku kuja raitti bulevardi
 utca körút
 ulica cesta
