@@ -71,6 +71,12 @@ _NOT_JUDGE_NAMES = frozenset(
     option group phase exhibit table figure item column category model version""".split()
 )
 
+# Chat line prefixes that are no person: bots, system lines, HTML tags in "<...>".
+_NOT_SPEAKERS = frozenset(
+    """system bot server moderator meeting reminder update info warning error debug notice
+    br p div span b i a u em li ul ol td tr th html body head table img hr pre code""".split()
+)
+
 # After "X's": the words that make X a person (a relative, a belonging, a role around them).
 _BELONGING = (
     r"(?i:kids?|sons?|daughters?|child|children|baby|wife|husband|partner|spouse|girlfriend|boyfriend|"
@@ -116,6 +122,16 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
         ),
         LabelledPattern("R v + name", rf"\bR[ \t]+v\.?[ \t]+{_NAME}", 0.7),
         LabelledPattern(
+            "chat speaker after a timestamp",
+            r"^[ \t]*(?:\[\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\][ \t]*|"
+            r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?[ \t]+-[ \t]+)"
+            r"(?P<value>[^\W\d_][\w.'’-]*?(?:[ \t][^\W\d_][\w.'’-]*?){0,2})[ \t]?:[ \t]",
+            0.6,
+        ),
+        LabelledPattern(
+            "irc speaker", r"^[ \t]*(?:\[?[\d:]+\]?[ \t]*)?<(?P<value>[^\W\d_][\w.'’-]{1,30})>[ \t]", 0.6
+        ),
+        LabelledPattern(
             "chat speaker", r"^[ \t]*(?:\[[0-9:]+\][ \t]*)?(?P<value>[^\W\d_]{3,})[ \t]?:[ \t]", 0.6
         ),
         LabelledPattern(
@@ -134,6 +150,8 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
                 return False
             if pattern.name == "name + judicial post-nominal" and value.isupper() and len(value) < 3:
                 return False
+        if pattern.name in ("chat speaker after a timestamp", "irc speaker"):
+            return first.lower() not in _NOT_SPEAKERS
         if pattern.name == "chat speaker":
             # "Victor: ..." is a person, "Statut: ..." a label: only known first names.
             return fold(first) in _known_first_names()
