@@ -73,7 +73,8 @@ _NOT_JUDGE_NAMES = frozenset(
 
 # Chat line prefixes that are no person: bots, system lines, HTML tags in "<...>".
 _NOT_SPEAKERS = frozenset(
-    """system bot server moderator meeting reminder update info warning error debug notice
+    """system bot server moderator meeting reminder update info warning error debug notice agent
+    customer user support operator rep staff caller host guest client visitor tech assistant me you
     br p div span b i a u em li ul ol td tr th html body head table img hr pre code""".split()
 )
 

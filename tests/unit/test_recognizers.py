@@ -148,6 +148,7 @@ def test_chat_speakers_after_a_timestamp_or_in_angle_brackets_are_names(text, ex
     [
         "12:30 meeting: room 4",
         "[10:32] system: build ok",
+        "[10:43] agent: can i get your number",
         "<br> tag",
         "10:30: start",
         "at 10:30 - Status: ok",
