@@ -1462,156 +1462,6 @@ MONTHS = (
 TIMEWS = ("morning", "afternoon", "evening", "night", "9am", "10:30", "noon")
 NORPWS = ("French", "Brazilian", "German", "Nigerian", "Japanese", "Polish", "Mexican", "Kenyan")
 
-
-# Multi-party chat transcripts (the casing is left to `render`'s caller: half lower-cased whole):
-# speaker prefixes (`maria:`, `[10:32] jdoe:`, `<Kenji>`), user handles, @mentions, names after
-# thanks/hey/cc mid-line. {MSG}: a chat message with no entity, {HANDLE}: a user handle made from
-# a name (`jdoe`, `maria.k`, `kenji_t`).
-TRANSCRIPT = (
-    "{FIRST}: {MSG}\n{FIRST}: {MSG}",
-    "[{NUM}:{NUM}] {HANDLE}: {MSG}\n[{NUM}:{NUM}] {HANDLE}: {MSG}",
-    "<{NICK}> {MSG}\n<{FIRST}> {MSG}",
-    "{HANDLE}: {MSG} @{HANDLE}",
-    "* {HANDLE} has joined #{DEPTW}\n{HANDLE}: {MSG}",
-    "{FIRST}: thanks {FIRST}, {MSG}",
-    "{FIRST}: cc {FIRST} {MSG}",
-    "{NICK}: hey {FIRST} {MSG}",
-    "{FIRST} ({NUM}:{NUM}): {MSG}",
-    "{HANDLE} > {MSG}",
-    "{FIRST}: {MSG}\n{FIRST}: {MSG}\n{FIRST}: {MSG}",
-    "{FIRST} {LAST}: {MSG}",
-    "{FIRST}: i think {FIRST} has it, {MSG}",
-    "[{HANDLE}] {MSG}",
-    "{MSG} @{NICK} @{HANDLE}",
-    "{FIRST}: {MSG} - asked {FIRST} already",
-    "{HANDLE} left the chat",
-    "{FIRST} (ops): {MSG}",
-)
-
-CHAT_MSGS = (
-    "ok",
-    "on it",
-    "can someone review the pr",
-    "build is green again",
-    "brb coffee",
-    "lgtm",
-    "the deploy failed twice",
-    "meeting in 5",
-    "who has the keys",
-    "pushed the fix",
-    "sounds good to me",
-    "lunch?",
-    "running late, traffic",
-    "the client called again",
-    "wifi down here",
-    "Status is Pending",
-    "Ticket moved to Done",
-    "thanks all",
-    "will check tomorrow morning",
-    "yes please",
-    "no idea tbh",
-    "Release Notes are up",
-    "sent you the link",
-)
-
-# Court judgments in English: party names, roles, judges and witnesses, surnames alone.
-COURT = (
-    "{LAST} v {LAST}",
-    "R v {LAST}",
-    "{PER} v {ORG}",
-    "In {LAST} v {LAST} the court held that the duty was owed.",
-    "The appellant, Mrs {LAST}, appeals against the order of the district judge.",
-    "The respondent, Mr {PER}, did not attend the hearing.",
-    "Counsel for the respondent, Mr {LAST}, submitted that the contract was void.",
-    "Counsel for the appellant, Ms {PER}, relied on the second ground only.",
-    "Mr Justice {LAST} granted permission on {DAY}.",
-    "Mrs Justice {LAST} refused the application.",
-    "{LAST} J held that the claim was time-barred.",
-    "As {LAST} LJ put it, the test is objective.",
-    "per {LAST} LJ at [{NUM}]",
-    "HHJ {LAST} refused permission to appeal.",
-    "Lord {LAST} agreed with the majority.",
-    "Lady {LAST} dissented on the second issue.",
-    "I agree with the judgment of {LAST} LJ.",
-    "{PER} (the claimant) gave evidence on the second day.",
-    "The second witness, {PER}, was a neighbour of the defendant.",
-    "I accept the evidence of Ms {LAST}. {LAST} was a careful witness.",
-    "{LAST} accepted in cross-examination that he had signed the lease.",
-    "The defendant, {PER}, was represented by {PER} of counsel.",
-    "Mr {LAST} KC and Ms {LAST} appeared for the appellant.",
-    "{LAST}'s account was inconsistent with the documents.",
-    "Between:\n{PER}\nClaimant\n- and -\n{PER}\nDefendant",
-    "Judgment of {PER} delivered in {CITY}.",
-    "The judge found that {LAST} had not been dishonest.",
-    "Dr {LAST}, the expert instructed by the claimant, gave a different opinion.",
-    "The Court of Appeal dismissed the appeal.",
-    "Section {NUM} of the Limitation Act applies to the claim.",
-    "The Respondent's Notice was filed out of time.",
-    "The Claimant seeks damages for breach of contract.",
-    "Permission to appeal was refused by the Single Judge.",
-)
-
-COURT_CAPS = (  # upper-cased whole
-    "BEFORE: MR JUSTICE {LAST}",
-    "BEFORE:\nLORD JUSTICE {LAST}\nLADY JUSTICE {LAST}\nand\nMR JUSTICE {LAST}",
-    "HIS HONOUR JUDGE {LAST}",
-    "DISTRICT JUDGE {LAST}",
-    "BETWEEN: {PER} Appellant and {ORG} Respondent",
-    "{LAST} v {LAST}",
-    "R v {PER}",
-    "APPROVED JUDGMENT",
-    "IN THE HIGH COURT OF JUSTICE KING'S BENCH DIVISION",
-    "JUDGMENT: {PER}",
-)
-
-# Template sentences with names from many countries, names alone in short sentences; {INTL}: a
-# name with a particle or compound surname (`van der Berg`, `al-Rashid`, `bin Ahmad`, `de la Cruz`).
-INTL = (
-    "{INTL} agreed.",
-    "Ask {INTL}.",
-    "It was {INTL}.",
-    "{INTL} is here.",
-    "Her name is {INTL}.",
-    "I'm {PER}.",
-    "This is {PER} speaking.",
-    "Meet {INTL}, our new {ROLE}.",
-    "{PER} won.",
-    "{LAST} called.",
-    "By {INTL}",
-    "Signed, {INTL}",
-    "{INTL} listed the items on {DAY}.",
-    "Yesterday I met {INTL} in {CITY}.",
-    "{INTL}, the {ROLE}, said no.",
-    "My name is {FIRST} and I live in {CITY}.",
-    "{FIRST} {LAST} has two cats.",
-    "The winner was {INTL} from {COUNTRY}.",
-)
-
-PARTICLES = (
-    "van",
-    "van der",
-    "van den",
-    "de",
-    "de la",
-    "del",
-    "da",
-    "dos",
-    "von",
-    "di",
-    "le",
-    "al-",
-    "el-",
-    "bin",
-    "binti",
-    "ibn",
-    "ben",
-    "abu",
-    "O'",
-    "Mac",
-    "ter",
-    "zu",
-)
-
 # Share of carriers made by negative_text (common words, no entity) on top of the 15% plain prose.
 NEGATIVE_SHARE = 0.25
 
@@ -1631,10 +1481,6 @@ STYLES: dict[str, tuple[tuple[str, ...], float, str]] = {
     "chat_names": (CHAT_NAMES, 0.10, "lower"),
     "form_mixed": (FORM_MIXED, 0.06, "as_is"),
     "note_mixed": (NOTES_MIXED, 0.08, "upper"),
-    "transcript": (TRANSCRIPT, 0.09, "half_lower"),
-    "court": (COURT, 0.10, "as_is"),
-    "court_caps": (COURT_CAPS, 0.03, "upper"),
-    "intl": (INTL, 0.07, "as_is"),
 }
 
 SLOT = re.compile(r"\{([A-Z0-9]+)\}")
@@ -1643,8 +1489,6 @@ PLACED = {
     "FIRST": "PERSON",
     "LAST": "PERSON",
     "NICK": "PERSON",
-    "HANDLE": "PERSON",
-    "INTL": "PERSON",
     "CITY": "GPE",
     "REGION": "GPE",
     "COUNTRY": "GPE",
@@ -1703,44 +1547,6 @@ def nickname(rng: random.Random, first: str) -> str:
         return rng.choice(NICKNAMES) if r < 0.35 else first
     stem = first[: rng.choice((3, 4))]
     return stem + rng.choice(("", "", "y", "ie", "i", "o", "s"))
-
-
-def handle(rng: random.Random, first: str, last: str) -> str:
-    """A user handle made from a name: `jdoe`, `maria.k`, `kenji_t`, `olek92`, `MariaK`."""
-    if not _latin(first + last):
-        return first
-    f, lw = first.lower().replace(" ", ""), last.lower().replace(" ", "").replace("'", "")
-    form = rng.randrange(7)
-    if form == 0:
-        return f[0] + lw
-    if form == 1:
-        return f"{f}.{lw[0]}"
-    if form == 2:
-        return f"{f}_{lw[0]}"
-    if form == 3:
-        return f"{f}{rng.randint(1, 99)}"
-    if form == 4:
-        return first.replace(" ", "") + last[:1]
-    if form == 5:
-        return f"{f}.{lw}"
-    return f
-
-
-def with_particle(rng: random.Random, first: str, last: str) -> str:
-    """A name with a particle or a compound surname: `Anke van der Berg`, `Omar al-Rashid`."""
-    if not _latin(first + last):
-        return f"{first} {last}"
-    particle = rng.choice(PARTICLES)
-    if particle.endswith(("-", "'")) or particle == "Mac":
-        surname = particle + last
-    else:
-        surname = f"{particle} {last}"
-    r = rng.random()
-    if r < 0.6:
-        return f"{first} {surname}"
-    if r < 0.8:
-        return surname[0].upper() + surname[1:]
-    return f"{first} {last}-{rng.choice(('Smith', 'García', 'Nowak', 'Okafor', 'Haddad', 'Silva'))}"
 
 
 def _recase(text: str, change: Callable[[str], str]) -> str:
@@ -1804,14 +1610,6 @@ def render(
             value = rng.choice(NORPWS)
         elif slot == "NICK":
             value = nickname(rng, first if rng.random() < 0.6 else pools.first_last(rng, loc)[0])
-        elif slot == "HANDLE":
-            value = handle(rng, first if rng.random() < 0.6 else pools.first_last(rng, loc)[0], last)
-        elif slot == "INTL":
-            value = with_particle(rng, *pools.first_last(rng, loc))
-        elif slot == "MSG":
-            value = rng.choice(CHAT_MSGS)
-        elif slot == "DEPTW":
-            value = rng.choice(("general", "ops", "dev", "support", "random", "billing"))
         elif slot == "FVAL":
             value = rng.choice(FIELD_VALUES)
         elif slot == "PRODUCT":
@@ -1860,8 +1658,6 @@ def generate(n: int, seed: int, locales: tuple[str, ...]) -> list[dict]:
                 loc = rng.choice(locales)
                 text, found = render(rng, pools, loc, rng.choice(carriers))
             r = rng.random()
-            if casing == "half_lower":
-                casing = "lower" if rng.random() < 0.5 else "as_is"
             if casing == "lower" or (casing == "as_is" and r < 0.08):
                 text = _recase(text, str.lower)
             elif casing == "upper" and rng.random() < 0.85 or (casing == "as_is" and r < 0.14):
