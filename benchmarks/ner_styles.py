@@ -1,6 +1,10 @@
 """The trained English NER on and off, on forms, structured values, clinical notes and chat.
 
     nice -n 10 python benchmarks/ner_styles.py [--policy policies/default.yaml] [--n 250] [--seed 7]
+    nice -n 10 python benchmarks/ner_styles.py --set person_styles   # transcripts, court, intl, kv
+
+`--set person_styles` runs the tuning set `tests/data/tuning/person_styles.py` instead (chat
+transcripts, court judgments, international template sentences, key-value dumps; default seed 11).
 
 Runs the policy as shipped (English NER `scrubline-pii-en`) and the same policy with the base
 model's own NER, on the tuning set `tests/data/tuning/ner_styles.py` (made-up text, templates
@@ -20,7 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from redaction.evaluate import DIRECT_IDENTIFIERS, EvaluationResult, evaluate_policy  # noqa: E402
 from redaction.policy import Policy, load_policy  # noqa: E402
-from tests.data.tuning.ner_styles import STYLES, generate  # noqa: E402
+from tests.data.tuning import ner_styles, person_styles  # noqa: E402
+
+SETS = {"ner_styles": (ner_styles, 7), "person_styles": (person_styles, 11)}
 
 
 def without_trained_ner(policy: Policy) -> Policy:
@@ -47,12 +53,17 @@ def main(argv: list[str] | None = None) -> int:
         "--policy", default=str(Path(__file__).resolve().parents[1] / "policies/default.yaml")
     )
     parser.add_argument("--n", type=int, default=250, help="records per style")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--set", choices=sorted(SETS), default="ner_styles", help="which tuning set")
+    parser.add_argument("--seed", type=int, help="default 7 (ner_styles), 11 (person_styles)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--trained-only", action="store_true", help="skip the run with the base ner")
     args = parser.parse_args(argv)
     policy = load_policy(args.policy)
-    records = generate(args.n, args.seed)
+    module, default_seed = SETS[args.set]
+    if args.seed is None:
+        args.seed = default_seed
+    STYLES = module.STYLES
+    records = module.generate(args.n, args.seed)
     systems = {"trained ner": policy}
     if not args.trained_only:
         systems["base ner"] = without_trained_ner(policy)
@@ -62,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         for style in (*STYLES, "all"):
             part = [r for r in records if style in ("all", r["style"])]
             figures[name][style] = row(evaluate_policy(part, system))
-    print(f"{policy.name}: {args.n} records per style, seed {args.seed} (tests/data/tuning/ner_styles.py)")
+    print(f"{policy.name}: {args.n} records per style, seed {args.seed} (tests/data/tuning/{args.set}.py)")
     print(f"{'style':<11} {'system':<12} {'direct':>8} {'PERSON':>8} {'words kept':>11}")
     for style in (*STYLES, "all"):
         for name in systems:

@@ -56,6 +56,28 @@ _SIGN_OFF = (
     r"bonne\s+journée|amicalement|à\s+bientôt)"
 )
 
+# Judges in court judgments: "MR JUSTICE X", "Lady Justice X", "HHJ X", "District Judge X", "Lord X";
+# after the name, the post-nominal of the office: "X J", "X LJ", "per X LJ", "X JSC".
+_JUDGE_TITLE = (
+    r"(?:(?i:(?:mr|mrs|ms|lord|lady)[ \t]+justice|(?:his|her)[ \t]+honou?r[ \t]+judge|"
+    r"district[ \t]+judge|deputy[ \t]+district[ \t]+judge|hhj|recorder)|Lord|Lady|Baroness|Judge|DJ)"
+)
+_JUDGE_VERB = r"(?:at|in|said|held|agreed|dissented|found|put|observed|noted|stated)"
+_JUDGE_SUFFIX = r"(?:LJ|LJJ|J|JJ|JSC|LCJ|CJ|DJ|MR|SCJ)"
+# Words that follow "Lord", "Judge" or precede "J" and are no name.
+_NOT_JUDGE_NAMES = frozenset(
+    """justice justices chancellor chief president advocate mayor bishop judge judges honour honor
+    appendix annex schedule part section block unit row grade vitamin plan type class form level
+    option group phase exhibit table figure item column category model version""".split()
+)
+
+# Chat line prefixes that are no person: bots, system lines, HTML tags in "<...>".
+_NOT_SPEAKERS = frozenset(
+    """system bot server moderator meeting reminder update info warning error debug notice agent
+    customer user support operator rep staff caller host guest client visitor tech assistant me you
+    br p div span b i a u em li ul ol td tr th html body head table img hr pre code""".split()
+)
+
 # After "X's": the words that make X a person (a relative, a belonging, a role around them).
 _BELONGING = (
     r"(?i:kids?|sons?|daughters?|child|children|baby|wife|husband|partner|spouse|girlfriend|boyfriend|"
@@ -75,7 +97,7 @@ NOT_NAMES = frozenset(
     patient client caller name phone email address tel téléphone adresse courriel date statut status
     message note notes subject objet ref référence account compte carte card
     everyone's someone somebody anyone nobody today tonight company world nation country city
-    god mother father mom dad what where who here how let""".split()
+    god mother father mom dad what where who here how let justice""".split()
 )
 
 
@@ -92,6 +114,24 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
             rf"(?<![\p{{L}}\p{{M}}'’-])(?P<value>{_WORD}(?:[ \t]+{_WORD}){{0,2}})['’]s[ \t]+{_BELONGING}\b",
             0.6,
         ),
+        LabelledPattern("judicial title + name", rf"\b{_JUDGE_TITLE}[ \t]+{_NAME}", 0.7),
+        LabelledPattern(
+            "name + judicial post-nominal",
+            rf"(?<![\p{{L}}\p{{M}}'’-])(?P<value>{_WORD}|{_UPPER})[ \t]+{_JUDGE_SUFFIX}"
+            rf"(?=[ \t]*[:,;.)\]]|[ \t]+{_JUDGE_VERB}\b|[ \t]*$)",
+            0.65,
+        ),
+        LabelledPattern("R v + name", rf"\bR[ \t]+v\.?[ \t]+{_NAME}", 0.7),
+        LabelledPattern(
+            "chat speaker after a timestamp",
+            r"^[ \t]*(?:\[\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\][ \t]*|"
+            r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?[ \t]+-[ \t]+)"
+            r"(?P<value>[^\W\d_][\w.'’-]*?(?:[ \t][^\W\d_][\w.'’-]*?){0,2})[ \t]?:[ \t]",
+            0.6,
+        ),
+        LabelledPattern(
+            "irc speaker", r"^[ \t]*(?:\[?[\d:]+\]?[ \t]*)?<(?P<value>[^\W\d_][\w.'’-]{1,30})>[ \t]", 0.6
+        ),
         LabelledPattern(
             "chat speaker", r"^[ \t]*(?:\[[0-9:]+\][ \t]*)?(?P<value>[^\W\d_]{3,})[ \t]?:[ \t]", 0.6
         ),
@@ -106,6 +146,13 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
         first = value.split()[0].strip(".")
         if first.lower() in NOT_NAMES or fold(first) in NOT_NAME_WORDS:
             return False
+        if pattern.name.startswith(("judicial", "name + judicial", "R v")):
+            if first.lower() in _NOT_JUDGE_NAMES:
+                return False
+            if pattern.name == "name + judicial post-nominal" and value.isupper() and len(value) < 3:
+                return False
+        if pattern.name in ("chat speaker after a timestamp", "irc speaker"):
+            return first.lower() not in _NOT_SPEAKERS
         if pattern.name == "chat speaker":
             # "Victor: ..." is a person, "Statut: ..." a label: only known first names.
             return fold(first) in _known_first_names()

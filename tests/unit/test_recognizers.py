@@ -104,6 +104,66 @@ def test_greetings_to_groups_or_roles_are_not_names(text):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("BEFORE: MR JUSTICE OKONKWO-BELL", ["OKONKWO-BELL"]),
+        ("Lady Justice Nakamura refused the application.", ["Nakamura"]),
+        ("Mrs Justice McGowan refused", ["McGowan"]),
+        ("HHJ Wiśniewska made the order", ["Wiśniewska"]),
+        ("Lord Hoffmann agreed.", ["Hoffmann"]),
+        ("1. Castellanos J: This is an appeal", ["Castellanos"]),
+        ("as was said per Oyelaran LJ, the test", ["Oyelaran"]),
+        ("Smith J held that the claim failed", ["Smith"]),
+        ("R v Adeyemi\n[2021] EWCA Crim 12", ["Adeyemi"]),
+    ],
+)
+def test_judges_and_crown_defendants_in_judgments_are_names(text, expected):
+    assert found("salutation_name", text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See Appendix J, then Part J.",
+        "The Lord Chancellor said so.",
+        "Judge Advocate General",
+        "R v the Secretary of State",
+        "Vitamin J, Schedule J",
+    ],
+)
+def test_judicial_words_without_a_name_are_not_names(text):
+    assert found("salutation_name", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("[10:32] tnakagawa: pushed the fix", ["tnakagawa"]),
+        ("[09:01:22] ines.q: ok", ["ines.q"]),
+        ("7:38 PM - Oluwaseun Bakare: see you there", ["Oluwaseun Bakare"]),
+        ("<Kenji> brb", ["Kenji"]),
+    ],
+)
+def test_chat_speakers_after_a_timestamp_or_in_angle_brackets_are_names(text, expected):
+    assert found("salutation_name", text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12:30 meeting: room 4",
+        "[10:32] system: build ok",
+        "[10:43] agent: can i get your number",
+        "<br> tag",
+        "10:30: start",
+        "at 10:30 - Status: ok",
+    ],
+)
+def test_timestamps_and_tags_without_a_speaker_are_not_names(text):
+    assert found("salutation_name", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("DL# 12345678", "12345678"),
         ("ssn on file | dl 58322370 | check pending", "58322370"),
         ("my driver's license is A123-4567-8901.", "A123-4567-8901"),
