@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from presidio_analyzer import EntityRecognizer
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 from ..errors import PolicyError
 
@@ -26,6 +26,33 @@ def register(name: str) -> Callable[[type[EntityRecognizer]], type[EntityRecogni
         return cls
 
     return decorate
+
+
+def coded_result(
+    recognizer: EntityRecognizer,
+    entity: str,
+    start: int,
+    end: int,
+    score: float,
+    *,
+    pattern: str | None = None,
+    why: str | None = None,
+) -> RecognizerResult:
+    """A finding of a coded recognizer, with the explanation and metadata Presidio's own carry."""
+    explanation = AnalysisExplanation(
+        recognizer=recognizer.name, original_score=score, pattern_name=pattern, textual_explanation=why
+    )
+    return RecognizerResult(
+        entity,
+        start,
+        end,
+        score,
+        analysis_explanation=explanation,
+        recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
+        },
+    )
 
 
 def registered() -> dict[str, type[EntityRecognizer]]:

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer
 
-from . import register
+from . import coded_result, register
 
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -162,21 +162,7 @@ class ClinicalDateRecognizer(EntityRecognizer):
                     continue
                 if name == "month after a date word" and not _month_word_is_month(match.group("value")):
                     continue
-                results.append(
-                    RecognizerResult(
-                        entity,
-                        start,
-                        end,
-                        score,
-                        analysis_explanation=AnalysisExplanation(
-                            recognizer=self.name, original_score=score, pattern_name=name
-                        ),
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        },
-                    )
-                )
+                results.append(coded_result(self, entity, start, end, score, pattern=name))
         return EntityRecognizer.remove_duplicates(results)
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from ..names import NOT_NAME_WORDS, STOP_WORDS, ambiguous_first_names, first_names, fold
-from . import register
+from . import coded_result, register
 from .clinical_vocab import is_clinical_word
 
 _TITLE = r"(?:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor)\.?"
@@ -95,19 +95,7 @@ class ClinicianNameRecognizer(EntityRecognizer):
         self._known = self._first | ambiguous_first_names()
 
     def _result(self, start: int, end: int, score: float, pattern: str) -> RecognizerResult:
-        return RecognizerResult(
-            self.supported_entities[0],
-            start,
-            end,
-            score,
-            analysis_explanation=AnalysisExplanation(
-                recognizer=self.name, original_score=score, pattern_name=pattern
-            ),
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
+        return coded_result(self, self.supported_entities[0], start, end, score, pattern=pattern)
 
     def analyze(self, text, entities, nlp_artifacts=None):
         if entities and self.supported_entities[0] not in entities:

@@ -16,10 +16,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 import regex as re
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from ..names import STOP_WORDS, ambiguous_first_names, first_names, fold, world_first_names
-from . import register
+from . import coded_result, register
 from .clinical_vocab_fr import is_french_clinical_word
 
 _TITLE = r"(?i:dr|dre|docteur|pr|pre|professeur|mme|mmes|mlle|madame|monsieur|mr)\.?|M\."
@@ -77,19 +77,7 @@ class FrenchClinicianNameRecognizer(EntityRecognizer):
         pass
 
     def _result(self, start: int, end: int, score: float, pattern: str) -> RecognizerResult:
-        return RecognizerResult(
-            self.supported_entities[0],
-            start,
-            end,
-            score,
-            analysis_explanation=AnalysisExplanation(
-                recognizer=self.name, original_score=score, pattern_name=pattern
-            ),
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
+        return coded_result(self, self.supported_entities[0], start, end, score, pattern=pattern)
 
     def analyze(self, text, entities, nlp_artifacts=None):
         if self.supported_language != "fr":

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 # `regex`, not `re`: names are matched by Unicode letter classes (\p{Lu}: "Čerkez", "Łukasz").
 import regex as re
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer
+
+from . import coded_result
 
 
 @dataclass(frozen=True)
@@ -53,20 +55,5 @@ class LabelledValueRecognizer(EntityRecognizer):
                 start, end = match.span("value")
                 if start < 0 or end <= start or not self.validate_value(match.group("value"), pattern):
                     continue
-                explanation = AnalysisExplanation(
-                    recognizer=self.name, original_score=pattern.score, pattern_name=pattern.name
-                )
-                results.append(
-                    RecognizerResult(
-                        entity,
-                        start,
-                        end,
-                        pattern.score,
-                        analysis_explanation=explanation,
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        },
-                    )
-                )
+                results.append(coded_result(self, entity, start, end, pattern.score, pattern=pattern.name))
         return results

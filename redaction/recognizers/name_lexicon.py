@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer
 
 from ..names import (
     AMBIGUOUS,
@@ -23,7 +23,7 @@ from ..names import (
     fold,
     world_first_names,
 )
-from . import register
+from . import coded_result, register
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?|[^\w\s]|\n")
 
@@ -161,20 +161,6 @@ class NameLexiconRecognizer(EntityRecognizer):
                     added += 0 if initial else 1
                     continue
                 break
-            results.append(
-                RecognizerResult(
-                    entity,
-                    start,
-                    end,
-                    score,
-                    analysis_explanation=AnalysisExplanation(
-                        recognizer=self.name, original_score=score, pattern_name="lexicon name"
-                    ),
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    },
-                )
-            )
+            results.append(coded_result(self, entity, start, end, score, pattern="lexicon name"))
             index = following
         return results

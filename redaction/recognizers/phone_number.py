@@ -34,9 +34,9 @@ from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from . import register
+from . import coded_result, register
 
 # A run of digits with the separators phone numbers are written with; never across a line break.
 _CANDIDATE = re.compile(
@@ -314,18 +314,7 @@ class WorldPhoneRecognizer(EntityRecognizer):
         return results
 
     def _result(self, entity: str, start: int, end: int, score: float, why: str) -> RecognizerResult:
-        explanation = AnalysisExplanation(recognizer=self.name, original_score=score, textual_explanation=why)
-        return RecognizerResult(
-            entity,
-            start,
-            end,
-            score,
-            analysis_explanation=explanation,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
+        return coded_result(self, entity, start, end, score, why=why)
 
 
 # The id words that are never surnames too ("Page", "Price", "Case", "Code" are): the policy
