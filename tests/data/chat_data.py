@@ -21,10 +21,14 @@ from __future__ import annotations
 import json
 import random
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from faker import Faker
+
+# fixed, not relative to today: the bundled samples must be the same whatever day they are rebuilt
+_DATES_FROM, _DATES_TO = date(2026, 10, 2), date(2026, 12, 1)
 
 INTENTS = ("billing", "shipping", "account", "technical", "other")
 SYSTEM = "You are a support agent for Northwind Outfitters. Be brief and polite."
@@ -138,7 +142,7 @@ def _values(fake: Faker, rng: random.Random) -> dict[str, str]:
         "card": f"{rng.randint(1000, 9999)}",
         "address": fake.address().replace("\n", ", "),
         "city": fake.city(),
-        "date": fake.date_between("-60d", "today").strftime("%B %d"),
+        "date": fake.date_between(_DATES_FROM, _DATES_TO).strftime("%B %d"),
     }
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date
 
 from faker import Faker
 
@@ -116,7 +117,7 @@ def _fill(phrase: str, fake: Faker, rng: random.Random) -> str:
         product=fake.word() + " " + rng.choice(("speaker", "router", "watch", "lamp", "kettle", "phone")),
         amount=f"${rng.randint(5, 900)}.{rng.randint(0, 99):02d}",
         order=f"#{rng.randint(100000, 999999)}",
-        date=fake.date_this_year().isoformat(),
+        date=fake.date_between(date(2026, 1, 1), date(2026, 12, 1)).isoformat(),
         code=f"E{rng.randint(100, 999)}",
         percent=rng.randint(1, 99),
     )

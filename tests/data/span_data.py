@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date
 
 from faker import Faker
 
@@ -102,7 +103,7 @@ def _product(rng: random.Random) -> str:
 
 
 def _date(fake: Faker, rng: random.Random) -> str:
-    day = fake.date_between(start_date="-2y", end_date="+1y")
+    day = fake.date_between(start_date=date(2024, 12, 1), end_date=date(2027, 12, 1))
     style = rng.randrange(3)
     if style == 0:
         return f"{day.day} {day.strftime('%B %Y')}"

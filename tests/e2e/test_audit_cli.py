@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from redaction.audit import AuditLog
+from redaction.policy import load_policy
 from tests.e2e.helpers import checked
 from tests.unit.test_audit_support import audited_run, connect, generated_input
 
@@ -100,14 +101,14 @@ def test_missing_log_is_a_clear_error(installation, tmp_path):
     assert not (tmp_path / "fresh" / "audit" / "audit.sqlite3").exists()
 
 
-def test_runs_table_and_json(installation):
+def test_runs_table_and_json(installation, default_policy_path):
     result = scrubline(installation, "runs")
     assert result.returncode == 0, result.stderr
     header = result.stdout.splitlines()[0]
     for column in ("run", "started", "finished", "user", "policy", "in", "redacted", "quarantined"):
         assert column in header
     assert all(run[:12] in result.stdout for run in installation["runs"])
-    assert "default 1.0.0" in result.stdout
+    assert f"default {load_policy(default_policy_path).version}" in result.stdout
     runs = json.loads(scrubline(installation, "runs", "--json").stdout)
     assert [r["run_id"] for r in runs] == installation["runs"]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pytest
 
+from redaction.policy import load_policy
 from tests.data.generators import generate_records
 from tests.e2e.helpers import SCRUBLINE, checked, scrubline
 
@@ -35,7 +36,8 @@ def tickets(tmp_path) -> tuple[Path, list[str]]:
 def test_policy_validate_accepts_a_good_policy(default_policy_path):
     result = scrubline("policy", "validate", str(default_policy_path))
     assert result.returncode == 0
-    assert result.stdout.startswith(f"{default_policy_path}: valid (default 1.0.0, sha256 ")
+    version = load_policy(default_policy_path).version
+    assert result.stdout.startswith(f"{default_policy_path}: valid (default {version}, sha256 ")
 
 
 def test_policy_validate_lists_every_problem_and_exits_non_zero(tmp_path):
