@@ -30,6 +30,14 @@ class PagerRecognizer(LabelledValueRecognizer):
             0.7,
         ),
         LabelledPattern(
+            # "att paged x2 (#4-5669)", "paged twice #40940": the count between the cue and the
+            # number, which then needs its "#" ("paged x2 at 0200" is a time)
+            "pager after a count of pages",
+            rf"\bpaged\b[ \t]+(?:x[ \t]?\d{{1,2}}|twice|again)[ \t]*\(?[ \t]*#[ \t]*"
+            rf"(?P<value>{_LONG}|{_SHORT})(?![\w/.])",
+            0.7,
+        ),
+        LabelledPattern(
             "extension",
             r"(?:\bext\.?|\bextension|\bx)[ \t]*[#:.]?[ \t]*(?P<value>\d{3,5})(?![\w/.])",
             0.6,

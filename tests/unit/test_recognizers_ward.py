@@ -62,6 +62,34 @@ def test_counts_and_ranges_after_those_words_are_not_phones(text):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("ATT PAGED X2 (#4-5669).", "4-5669"),
+        ("att paged x2 (#40940). mrn 415264660.", "40940"),
+        ("Resident paged x 3 (# 555-0188)", "555-0188"),
+        ("fellow paged twice #58210, no call back", "58210"),
+        ("paged again (#617-555-0142)", "617-555-0142"),
+    ],
+)
+def test_a_pager_number_after_a_count_of_pages(text, expected):
+    assert found("pager", text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "att paged x2 at 0200",
+        "paged x2, no answer",
+        "PAGED X3 (NO RESPONSE)",
+        "paged x2 (#1)",
+        "paged twice today",
+    ],
+)
+def test_a_count_of_pages_without_a_numbered_pager_is_no_phone(text):
+    assert found("pager", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("levophed weaned off. #68229608. ratio 1:1", "68229608"),
         ("Record # 3442288.", "3442288"),
         ("accession # s65-33561.", "s65-33561"),
