@@ -74,6 +74,14 @@ def test_gdpr_policy_pseudonymizes_people_and_encrypts_contact_data(repo):
     assert policy.entities["EMAIL_ADDRESS"].action is Action.ENCRYPT
 
 
+def test_gdpr_policy_runs_every_recognizer_the_default_policy_runs(repo):
+    # the stricter policy must not find less: each coded recognizer added to the default
+    # (pagers, French clinician names and internal phones) belongs in it too
+    default = load_policy(repo / "policies" / "default.yaml")
+    gdpr = load_policy(repo / "policies" / "gdpr-pseudonymize.yaml")
+    assert set(default.coded_recognizers) <= set(gdpr.coded_recognizers)
+
+
 def test_bad_action_names_file_key_path_and_allowed_values(tmp_path):
     data = copy.deepcopy(MINIMAL)
     data["entities"]["PHONE_NUMBER"] = {"action": "scramble"}
