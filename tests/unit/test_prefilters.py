@@ -37,7 +37,9 @@ def texts() -> list[tuple[str, str]]:
 
 
 def _findings(detector: Detector, texts: list[tuple[str, str]]) -> list:
-    languages = [lang if lang in detector.policy.languages else detector.policy.primary_language for lang, _ in texts]
+    languages = [
+        lang if lang in detector.policy.languages else detector.policy.primary_language for lang, _ in texts
+    ]
     found = detector.detect([t for _, t in texts], languages)
     return [[(f.start, f.end, f.entity_type, f.score, f.recognizer) for f in fs] for fs in found]
 
