@@ -42,7 +42,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+if "--cpu-worker" not in sys.argv:
+    # A worker of --baseline-commit imports `redaction` from the tree on its PYTHONPATH.
+    sys.path.insert(0, str(REPO))
 
 
 def write_input(folder: Path, n: int, seed: int = 3) -> Path:
@@ -187,7 +189,16 @@ def main() -> int:
         action="store_true",
         help="detection CPU per record: base model's ner vs the shipped NER vs vanilla Presidio",
     )
+    parser.add_argument(
+        "--baseline-commit",
+        help="marginal CPU per record of detection + redaction at this commit vs the current tree "
+        "vs vanilla Presidio, in one run (e.g. 04330bd)",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="--baseline-commit: interleaved rounds")
+    parser.add_argument("--cpu-worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cpu_worker:
+        return cpu_worker(json.loads(args.cpu_worker))
     if args.flow_child:
         return flow_child(json.loads(args.flow_child))
     if args.flow:
@@ -208,6 +219,8 @@ def main() -> int:
     model = policy.languages["en"].model
     if args.ner_compare:
         return ner_compare(args, policy, model, folder)
+    if args.baseline_commit:
+        return baseline_compare(args, policy, model, folder)
     ratio = None
     if args.n:
         ratio = compare(args, policy, model, folder, workers)
@@ -295,6 +308,174 @@ def ner_compare(args, policy, model: str, folder: Path, chunk: int = 200) -> int
         print(f"{name:<48} {seconds:>7.1f} {1000 * seconds / n:>14.2f}")
     names = list(cpu)
     print(f"\nshipped / base ner, CPU per record: {cpu[names[1]] / cpu[names[0]]:.2f} (target <= 1.0)")
+    return 0
+
+
+# --- one-run comparison with an earlier commit (--baseline-commit) -----------------------------
+
+
+def _record_sets(folder: Path, n: int, policy) -> dict[str, list[list[str]]]:
+    """The record sets every system of --baseline-commit reads: generated support tickets (each
+    record's string fields, as Scrubline splits them) and template sentences with addresses of
+    40 locales (one text each, tests/data/tuning/templates.py). Written once by the current
+    tree, so every tree reads the very same texts."""
+    from redaction.fields import FieldPlan, split_record
+    from tests.data.tuning.templates import address_sentences
+
+    plan = FieldPlan(policy.fields)
+    tickets = []
+    with write_input(folder, n).open(encoding="utf-8") as handle:
+        for line in handle:
+            _, slots, _ = split_record(json.loads(line), plan)
+            tickets.append([slot.text for slot in slots])
+    import random
+
+    sentences = address_sentences(n_per_locale=-(-n // 40), seed=5)
+    templates = [[record["text"]] for record in random.Random(0).sample(sentences, min(n, len(sentences)))]
+    return {"tickets": tickets, "templates": templates}
+
+
+def cpu_worker(spec: dict) -> int:
+    """A long-lived process of --baseline-commit: load once, then per line on stdin (a set name)
+    redact that set and answer with the CPU seconds it took (process time) as one JSON line.
+
+    `system` is "scrubline" (the `redaction` package first on PYTHONPATH: the baseline's tree or
+    the current one, each with its own policy) or "vanilla" (BatchAnalyzerEngine + Anonymizer).
+    """
+    import logging
+
+    logging.disable(logging.WARNING)
+    sets = json.loads(Path(spec["sets"]).read_text(encoding="utf-8"))
+    if spec["system"] == "vanilla":
+        from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
+        from presidio_analyzer.nlp_engine import SpacyNlpEngine
+        from presidio_anonymizer import AnonymizerEngine
+
+        from redaction.runtime import configure_runtime
+
+        configure_runtime()
+        models = [{"lang_code": "en", "model_name": spec["model"]}]
+        batch = BatchAnalyzerEngine(analyzer_engine=AnalyzerEngine(nlp_engine=SpacyNlpEngine(models=models)))
+        anonymizer = AnonymizerEngine()
+
+        def run(groups: list[list[str]]) -> None:
+            texts = [t for group in groups for t in group]
+            for text, found in zip(texts, batch.analyze_iterator(texts, language="en"), strict=True):
+                anonymizer.anonymize(text=text, analyzer_results=found)
+
+        where = "presidio"
+    else:
+        import redaction
+        from redaction.anonymize import PseudonymStore
+        from redaction.evaluate import _throwaway_keys
+        from redaction.policy import load_policy
+        from redaction.redactor import TextRedactor
+
+        policy = load_policy(spec["policy"])
+        store = PseudonymStore(Path(tempfile.mkdtemp(prefix="scrubline-bench-store-")) / "p.sqlite3")
+        redactor = TextRedactor(policy, keys=_throwaway_keys(policy), store=store)
+        language = policy.primary_language
+
+        def run(groups: list[list[str]]) -> None:
+            for first in range(0, len(groups), 64):  # the pipeline's batches, roughly
+                chunk = groups[first : first + 64]
+                outcomes = redactor.redact(chunk, [language] * len(chunk))
+                assert not any(o.failed for o in outcomes), "a benchmark record failed"
+
+        where = f"{Path(redaction.__file__).parents[1]} policy {policy.name} {policy.version}"
+    for groups in sets.values():  # load lazily loaded models and word lists, warm up
+        run(groups[:20])
+    print(json.dumps({"ready": where}), flush=True)
+    for line in sys.stdin:
+        name = line.strip()
+        if not name:
+            continue
+        started = time.process_time()
+        run(sets[name])
+        print(json.dumps({"cpu": time.process_time() - started}), flush=True)
+    return 0
+
+
+def baseline_compare(args, policy, model: str, folder: Path) -> int:
+    """Marginal CPU ms/record of detection + redaction at `args.baseline_commit`, at the current
+    tree and of vanilla Presidio, on the same records, rounds interleaved, medians printed."""
+    import statistics
+
+    rev = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", args.baseline_commit],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    tree = Path(tempfile.mkdtemp(prefix=f"scrubline-baseline-{rev}-"))
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), rev],
+        capture_output=True,
+        check=True,
+    )
+    sets = _record_sets(folder, args.n, policy)
+    sets_path = folder / "baseline-sets.json"
+    sets_path.write_text(json.dumps(sets), encoding="utf-8")
+    systems = {
+        f"baseline {rev}": {"system": "scrubline", "tree": tree},
+        "current tree": {"system": "scrubline", "tree": REPO},
+        "vanilla Presidio": {"system": "vanilla", "tree": REPO},
+    }
+    workers: dict[str, subprocess.Popen] = {}
+    try:
+        for name, system in systems.items():
+            spec = {
+                "system": system["system"],
+                "sets": str(sets_path),
+                "model": model,
+                "policy": str(system["tree"] / "policies" / "default.yaml"),
+            }
+            env = {**os.environ, "PYTHONPATH": str(system["tree"])}
+            workers[name] = subprocess.Popen(
+                [sys.executable, str(Path(__file__).resolve()), "--cpu-worker", json.dumps(spec)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                env=env,
+                cwd=system["tree"],
+            )
+        for name, worker in workers.items():  # one at a time: loading is not measured
+            ready = json.loads(worker.stdout.readline())
+            print(f"{name:<18} {ready['ready']}")
+        cpu = {(name, s): [] for name in workers for s in sets}
+        for round_ in range(args.rounds):
+            for set_name in sets:
+                for name, worker in workers.items():
+                    worker.stdin.write(set_name + "\n")
+                    worker.stdin.flush()
+                    seconds = json.loads(worker.stdout.readline())["cpu"]
+                    cpu[(name, set_name)].append(1000 * seconds / len(sets[set_name]))
+            print(f"round {round_ + 1}/{args.rounds} done", flush=True)
+    finally:
+        for worker in workers.values():
+            if worker.stdin:
+                worker.stdin.close()
+            worker.wait(timeout=60)
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
+    base, current, vanilla = list(workers)
+    print(
+        f"\nCPU ms/record (process time, models loaded and warmed up; median of {args.rounds} rounds, "
+        "each round runs every system in turn on the same records)"
+    )
+    header = f"{'set':<10} {'records':>7} " + " ".join(f"{name:>18}" for name in workers)
+    print(header + f" {'cur/base':>9} {'cur/vanilla':>11} {'base/vanilla':>12}")
+    ok = True
+    for set_name, groups in sets.items():
+        med = {name: statistics.median(cpu[(name, set_name)]) for name in workers}
+        spread = {name: max(cpu[(name, set_name)]) - min(cpu[(name, set_name)]) for name in workers}
+        cells = " ".join(f"{med[name]:>10.2f} ±{spread[name] / 2:>6.2f}" for name in workers)
+        print(
+            f"{set_name:<10} {len(groups):>7} {cells} {med[current] / med[base]:>9.2f} "
+            f"{med[current] / med[vanilla]:>11.2f} {med[base] / med[vanilla]:>12.2f}"
+        )
+        ok = ok and med[current] <= med[base]
+    print("(± half the range over the rounds; the machine may be shared: rounds interleave so load hits all)")
+    print(f"current <= baseline on every set: {'yes' if ok else 'no'}")
     return 0
 
 

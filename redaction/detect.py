@@ -22,10 +22,11 @@ from presidio_analyzer import (
     RecognizerRegistry,
     RecognizerResult,
 )
-from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.nlp_engine.ner_model_configuration import MODEL_TO_PRESIDIO_ENTITY_MAPPING
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer, SpacyRecognizer
 
+from . import prefilters
 from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RecordTimeoutError, RedactionError
 from .limits import RecordBudget, bound_presidio_patterns
@@ -415,13 +416,23 @@ class ScrublineNlpEngine(SpacyNlpEngine):
             yield text, self._doc_to_nlp_artifact(doc, language)
 
     def _doc_to_nlp_artifact(self, doc, language):
-        artifacts = super()._doc_to_nlp_artifact(doc, language)
-        if not self._uses_lemmas.get(language, True):
-            # Without a lemmatizer spaCy leaves lemmas empty; the lower-cased token is the
-            # nearest stand-in, and Presidio's context matching is by substring.
-            artifacts.lemmas = [token.lower_ for token in doc]
-            artifacts.keywords = artifacts.set_keywords(self, artifacts.lemmas, language)
-        return artifacts
+        if self._uses_lemmas.get(language, True):
+            return super()._doc_to_nlp_artifact(doc, language)
+        # Without a lemmatizer spaCy leaves lemmas empty; the lower-cased token is the nearest
+        # stand-in, and Presidio's context matching is by substring. Presidio's own method, with
+        # these lemmas (its keywords computed once, not for the empty lemmas first).
+        entities, scores = self._get_updated_entities(
+            self._get_entities(doc), self._get_scores_for_entities(doc)
+        )
+        return NlpArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[token.idx for token in doc],
+            lemmas=[token.lower_ for token in doc],
+            nlp_engine=self,
+            language=language,
+            scores=scores,
+        )
 
 
 def _policy_recognizers(policy: Policy) -> list:
@@ -531,7 +542,8 @@ def build_registry(policy: Policy, nlp_engine=None) -> RecognizerRegistry:
 class Detector:
     """Finds PII in texts per the policy. Load once per process; reuse for every batch."""
 
-    def __init__(self, policy: Policy, nlp_batch_size: int = 64):
+    def __init__(self, policy: Policy, nlp_batch_size: int = 64, shortcuts: bool = True):
+        """`shortcuts`: skip work that cannot change a finding (`redaction.prefilters`)."""
         configure_runtime()
         bound_presidio_patterns(policy.limits.record_seconds)
         self.policy = policy
@@ -539,10 +551,14 @@ class Detector:
         self.nlp_engine = ScrublineNlpEngine(policy)
         self.nlp_engine.load()
         registry = build_registry(policy, self.nlp_engine)
+        prefilters.ordered_recognizer_lookup(registry, cache=shortcuts)
+        if shortcuts:
+            prefilters.skip_impossible(registry.recognizers)
         self.analyzer = AnalyzerEngine(
             registry=registry,
             nlp_engine=self.nlp_engine,
             supported_languages=list(policy.languages),
+            context_aware_enhancer=prefilters.SelectiveCopyEnhancer() if shortcuts else None,
         )
         # Only ask each language for entities it has a recognizer for (Presidio warns per call
         # about the others).

@@ -1,0 +1,136 @@
+"""Detection work that can be skipped without changing a single finding.
+
+* Recognizers whose every pattern needs a decimal digit skip a text that has none, and those whose
+  every pattern needs an `@`, a `.` or a `:` skip a text without it (`skip_impossible`): most
+  string fields (names, subjects, sentences) have no digit, and each of these recognizers still
+  made a pass of its patterns over them. A recognizer is listed only when each of its patterns
+  (or its phonenumbers candidates) requires a `\\d` or `[0-9]` (both within the Unicode digits
+  `\\d` finds), or the character as a literal.
+* The registry's recognizers for a language and entity list are looked up once, not once per text
+  (`ordered_recognizer_lookup`, which also puts them in the registry's order, shortcuts or not).
+* Presidio's context enhancer deep-copies every finding of a text before it boosts those a
+  context word can boost; `SelectiveCopyEnhancer` hands it only those.
+
+`Detector(policy, shortcuts=False)` turns the skipping off; tests compare both ways.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+# Recognizer names (Presidio's predefined ones and Scrubline's coded ones) whose patterns all
+# need a digit. street_address has its own finer check (some of its patterns need none).
+NEEDS_A_DIGIT = frozenset(
+    {
+        "CreditCardRecognizer",
+        "CryptoRecognizer",  # (bc1|[13])...
+        "DateRecognizer",
+        "IbanRecognizer",
+        "MedicalLicenseRecognizer",
+        "NhsRecognizer",
+        "UsBankRecognizer",
+        "UsItinRecognizer",
+        "UsLicenseRecognizer",
+        "UsPassportRecognizer",
+        "UsSsnRecognizer",
+        "PolicyPhoneRecognizer",  # phonenumbers' candidates are runs of \d
+        "world_phone",
+        "pager",
+        "payment_card",
+        "driver_licence",
+        "fr_nir",
+        "fr_siren",
+        "fr_siret",
+        "fr_internal_phone",
+    }
+)
+# Recognizers whose every pattern has one of these characters as a literal: a text with none of
+# them has no match.
+NEEDS_ONE_OF = {
+    "EmailRecognizer": "@",
+    "UrlRecognizer": ".",  # [.] before the top-level domain
+    "IpRecognizer": ".:",  # IPv4 dots, IPv6 colons
+    "MacAddressRecognizer": ":-.",
+}
+
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def _impossible(name: str):
+    """A test `text -> True` when the recognizer `name` cannot match the text, or None."""
+    if name in NEEDS_A_DIGIT:
+        return lambda text: _ANY_DIGIT.search(text) is None
+    if name in NEEDS_ONE_OF:
+        chars = NEEDS_ONE_OF[name]
+        return lambda text: not any(char in text for char in chars)
+    return None
+
+
+def skip_impossible(recognizers) -> None:
+    """Make each listed recognizer return nothing at once for a text it cannot match."""
+    for recognizer in recognizers:
+        impossible = _impossible(recognizer.name)
+        if impossible is None:
+            continue
+        analyze = recognizer.analyze
+
+        def guarded(text, entities, nlp_artifacts=None, *args, _analyze=analyze, _no=impossible, **kwargs):
+            if _no(text):
+                return []
+            return _analyze(text, entities, nlp_artifacts, *args, **kwargs)
+
+        recognizer.analyze = guarded
+
+
+def ordered_recognizer_lookup(registry, cache: bool = True) -> None:
+    """Make `registry.get_recognizers` answer in the registry's order, from a cache with `cache`
+    (the registry does not change once the detector is built).
+
+    Presidio returns the recognizers in the order of a set of them, which follows their memory
+    addresses: two processes ran the same text's recognizers in different orders, and where two
+    findings tie Presidio keeps the first, so a worker's findings could differ from another's
+    (a French salutation_name or fr_clinician_name finding, typed PERSON or LOCATION).
+    """
+    lookup = registry.get_recognizers
+    memo: dict[tuple, list] = {}
+
+    def get_recognizers(language, entities=None, all_fields=False, ad_hoc_recognizers=None):
+        key = (language, tuple(entities) if entities is not None else None, all_fields)
+        if ad_hoc_recognizers or not cache or key not in memo:
+            found = lookup(language, entities, all_fields, ad_hoc_recognizers)
+            order = {id(recognizer): index for index, recognizer in enumerate(registry.recognizers)}
+            found.sort(key=lambda recognizer: order.get(id(recognizer), len(order)))
+            if ad_hoc_recognizers or not cache:
+                return found
+            memo[key] = found
+        return list(memo[key])
+
+    registry.get_recognizers = get_recognizers
+
+
+class SelectiveCopyEnhancer(LemmaContextAwareEnhancer):
+    """Presidio's lemma context enhancer, given only the findings it could boost (their
+    recognizer has context words and did not boost them itself); the rest come back as they
+    are, without the deep copy. Each finding is boosted on its own, so the scores are the same."""
+
+    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+        with_context = {recognizer.id for recognizer in recognizers if recognizer.context}
+        picked = []
+        for index, result in enumerate(raw_results):
+            meta = result.recognition_metadata or {}
+            if meta.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY) in with_context and not meta.get(
+                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY
+            ):
+                picked.append(index)
+        if len(picked) == len(raw_results):
+            return super().enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+        boosted = super().enhance_using_context(
+            text, [raw_results[i] for i in picked], nlp_artifacts, recognizers, context
+        )
+        out = list(raw_results)
+        for index, result in zip(picked, boosted, strict=True):
+            out[index] = result
+        return out
