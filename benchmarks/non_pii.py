@@ -31,7 +31,6 @@ from redaction.evaluate import (  # noqa: E402
     EvaluationResult,
     evaluate_records,
     evaluate_removals,
-    field_texts,
     policy_removals,
 )
 from redaction.policy import load_policy  # noqa: E402

@@ -150,12 +150,12 @@ _NOTE_MARKS = frozenset(
     uop oob nsr peep fio2 cpap picc rass a&ox3 ngt foley lasix heparin propofol levophed mae perrla
     bcx sbt hob scds ptt cbg d5 i/o dnr/dni nt/nd cta bilat
     bun riss svc npn etoh pcn pcp vna ivf abd vss afeb ekg kcl cvp hct wbc ssi sq aox3 a-line
-    tol""".split()
+    tol levo dsg d/w dm2 x2 x3""".split()
 )
 _NOTE_TOKEN = re.compile(r"[A-Za-z0-9&/]+")
 
 
-def reads_clinical(text: str) -> bool:
+def reads_clinical(text: str, marks: int = 3) -> bool:
     """A text reads as a clinical note (three distinct note abbreviations): every policy then
     drops spaCy's names and places made only of shorthand, as `detection.clinical_vocabulary`
     does for all texts."""
@@ -164,7 +164,7 @@ def reads_clinical(text: str) -> bool:
         lower = token.lower()
         if lower in _NOTE_MARKS:
             seen.add(lower)
-            if len(seen) >= 3:
+            if len(seen) >= marks:
                 return True
     return False
 
@@ -172,7 +172,7 @@ def reads_clinical(text: str) -> bool:
 def _note_like(text: str) -> bool:
     """A clinical note (`reads_clinical`), or a text written mostly in upper case, as nursing
     notes are ("NIECE AT BEDSIDE. AMBULATORY WITH WALKER."): note words are no names there."""
-    if reads_clinical(text):
+    if reads_clinical(text, marks=2):
         return True
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters)

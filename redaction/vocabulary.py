@@ -129,6 +129,10 @@ _NAME_TYPES = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "NRP"})
 # (the value after `=` is not the key).
 _HONORIFIC = re.compile(r"(?i:\b(?:dr|mr|mrs|ms|miss|mx|prof)\.?[ \t]*)$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# Surname particles, written in lower case at the head of a name (`van Parijs`, `da Costa`).
+_PARTICLES = frozenset(
+    "van von der den de da di du des del della dos das le la ter ten op bin ibn al el".split()
+)
 
 
 def _caseless(text: str) -> bool:
@@ -138,6 +142,21 @@ def _caseless(text: str) -> bool:
 
 def _keyish(text: str, start: int, end: int) -> bool:
     return (start > 0 and text[start - 1] == "_") or (end < len(text) and text[end] in "_=")
+
+
+def _label_head(text: str, words: list, ordinary) -> int:
+    """How many words at the head of a finding's `words` are a label: ordinary words up to a
+    column gap (tab or two blanks) or, in upper case, up to a word that is not; 0 if none."""
+    for index in range(len(words) - 1):
+        if not ordinary(words[index]):
+            return 0
+        gap = text[words[index].end() : words[index + 1].start()]
+        word, after = words[index].group(0), words[index + 1].group(0)
+        if "\t" in gap or "  " in gap:
+            return index + 1
+        if word.isupper() and len(word) > 1 and not after.isupper():
+            return index + 1
+    return 0
 
 
 def ordinary_words(text: str, findings: list, recognizers: frozenset[str], dictionary: bool = True) -> list:
@@ -195,8 +214,21 @@ def ordinary_words(text: str, findings: list, recognizers: frozenset[str], dicti
             and not any(fold(w.group(0)) in near or fold(w.group(0)) in world for w in words)
         ):
             continue  # a lower-case value on its own ("paquet cadeau"), no first name in it
-        while words and edge(words[0]):
+        while (
+            words
+            and edge(words[0])
+            and not (words[0].group(0) in _PARTICLES and len(words) > 1 and words[1].group(0)[:1].isupper())
+        ):
             words.pop(0)
+        # A label heading the value: its words before a column gap (a tab, two blanks), or upper-
+        # case label words before a name that is not ("PRODUCTION DESIGNER John Lo").
+        cut = _label_head(text, words, ordinary)
+        if cut:
+            words = words[cut:]
+            while words and edge(words[0]):
+                words.pop(0)
+        if not words:
+            continue
         while words and edge(words[-1]):
             words.pop()
         start, end = words[0].start(), words[-1].end()

@@ -56,7 +56,7 @@ NOTE_WORDS = frozenset(
     alert drowsy sleepy calm cooperative anxious
     previously prior recently currently lived lives living resided independent dependent
     nursing-home nursing home snf vna rehab hospice shelter county
-    etoh pcn pcp clinic clinics paged page x2 x3 x4 tol tolerated att attempt attempted
+    etoh pcn pcp clinic clinics paged page x2 x3 x4 tol tolerated att attempt attempted levo cont dsg
     hemodynamics hemodynamically vanco zosyn vancomycin cipro levofloxacin levaquin unasyn
     flagyl ancef kefzol bactrim diflucan acyclovir meropenem dm2 dm1 iddm niddm
     goals goal levels level aware awake aox3 aox2 aox1 a&o a&ox3

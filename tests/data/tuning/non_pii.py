@@ -264,8 +264,9 @@ def _numbers(fake: Faker, rng: random.Random) -> _Builder:
         if index < len(lines):
             line = lines[index]
             for n in range(1, 8):
-                while "{d%d}" % n in line:
-                    line = line.replace("{d%d}" % n, digits(n), 1)
+                marker = f"{{d{n}}}"
+                while marker in line:
+                    line = line.replace(marker, digits(n), 1)
             b.add(line + " ")
     return b
 
