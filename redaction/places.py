@@ -52,7 +52,10 @@ def _folded_countries() -> frozenset[str]:
 def is_country(value: str) -> bool:
     """`value` is a country's name and nothing else (`Austria`, `SOUTH KOREA`, `Suisse`): a place
     no one is found by, which a policy's LOCATION does not remove on its own."""
-    return value.strip(" \t.,;:").casefold() in _folded_countries()
+    from .names import is_first_name
+
+    bare = value.strip(" \t.,;:")
+    return bare.casefold() in _folded_countries() and not is_first_name(bare)  # "Maurice", "Jordan"
 
 
 @lru_cache(maxsize=1)

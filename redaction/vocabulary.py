@@ -43,7 +43,7 @@ LABEL_WORDS = frozenset(
     date time day days dob birth place born age sex gender nationality citizenship
     line item items line1 line2 field fields label value values key keys entry entries
     email mail phone tel fax mobile cell address street city town zip postcode country region
-    ship shipping billing delivery bill sold sent to from by of on at with and the for
+    ship shipping billing delivery sold sent to from by of on at with and the for
     work home office personal business primary secondary other alternate alt
     signature sig initials witness notary registrar clerk secretary treasurer chair
     """.split()
@@ -144,6 +144,14 @@ def _keyish(text: str, start: int, end: int) -> bool:
     return (start > 0 and text[start - 1] == "_") or (end < len(text) and text[end] in "_=")
 
 
+# Words after which a lower-case name that is also a word is a name ("ping heather").
+_NAME_CUES = frozenset("ping ask asked tell told cc via thank thanks call called email emailed".split())
+# A number word counts next to its number: a digit soon after it on its line.
+_DIGIT_AFTER = re.compile(r"[^\n\d]{0,14}\d")
+# A label ends at a colon, a tab, an equals sign or the end of its line.
+_LABEL_END = re.compile(r"[ \t]*(?:[:=\t]|$)", re.MULTILINE)
+
+
 def _label_head(text: str, words: list, ordinary) -> int:
     """How many words at the head of a finding's `words` are a label: ordinary words up to a
     column gap (tab or two blanks) or, in upper case, up to a word that is not; 0 if none."""
@@ -173,7 +181,7 @@ def ordinary_words(text: str, findings: list, recognizers: frozenset[str], dicti
     (`Jimmy Page`). `dictionary` False (text that is not English): no dictionary words.
     Findings are `redaction.detect.Finding`s; others pass unchanged.
     """
-    from .names import STOP_WORDS, first_names, fold, world_first_names
+    from .names import CUES, STOP_WORDS, ambiguous_first_names, first_names, fold, world_first_names
 
     candidates = [f for f in findings if f.recognizer in recognizers and f.entity_type in _NAME_TYPES]
     if not candidates:
@@ -181,24 +189,46 @@ def ordinary_words(text: str, findings: list, recognizers: frozenset[str], dicti
     short = len(_WORD.findall(text)) <= 3
     bare_lower = dictionary and short and text == text.lower()
     cased = dictionary and (short or not _caseless(text))
-    near, world = first_names(), world_first_names()
+    near, world, ambiguous = first_names(), world_first_names(), ambiguous_first_names()
 
-    def edge(match) -> bool:  # may be trimmed off a name
+    def named(word: str) -> bool:
+        folded = fold(word)
+        return folded in near or folded in world or folded in ambiguous
+
+    def cued(match) -> bool:  # "@angel", "cheers frank", "ping heather", "~hans"
+        before = text[max(0, match.start() - 20) : match.start()].rstrip(" \t")
+        if before[-1:] in ("@", "~", "-"):
+            return True
+        previous = _WORD.findall(before[-12:])
+        return bool(previous) and previous[-1].lower() in CUES | _NAME_CUES
+
+    def edge(match, words=()) -> bool:  # may be trimmed off a name
         word = match.group(0)
         if _keyish(text, match.start(), match.end()):
             return True
         if word.lower() in STOP_WORDS:
             return True
-        return (
-            cased
-            and word.islower()
-            and fold(word) not in near
-            and fold(word) not in world
-            and is_dictionary_word(word)
+        if not (cased and word.islower() and is_dictionary_word(word)):
+            return False
+        folded = fold(word)
+        if folded in near or folded in world:
+            return False
+        # a name that is also a word ("frank", "max", "heather") after a cue or beside a name
+        return folded not in ambiguous or not (
+            cued(match) or any(w is not match and named(w.group(0)) for w in words)
         )
 
-    def ordinary(match) -> bool:
-        return edge(match) or is_label_word(match.group(0)) or is_number_word(match.group(0))
+    def ordinary(match, words=()) -> bool:
+        word = match.group(0)
+        if edge(match, words):
+            return True
+        if is_number_word(word) and _DIGIT_AFTER.match(text, match.end()):
+            return True  # "price is 1299", "floor 34", "Batch 778812", "departs 16:45"
+        if is_label_word(word):
+            # a label word that is also a name ("Bill", "Line") only in a label ("Line Manager:")
+            end = words[-1].end() if words else match.end()
+            return not named(word) or word.isupper() or _LABEL_END.match(text, end) is not None
+        return False
 
     out = []
     for finding in findings:
@@ -206,17 +236,13 @@ def ordinary_words(text: str, findings: list, recognizers: frozenset[str], dicti
             out.append(finding)
             continue
         words = list(_WORD.finditer(text, finding.start, finding.end))
-        if not words or all(ordinary(w) for w in words):
+        if not words or all(ordinary(w, words) for w in words):
             continue
-        if (
-            bare_lower
-            and finding.entity_type == "PERSON"
-            and not any(fold(w.group(0)) in near or fold(w.group(0)) in world for w in words)
-        ):
+        if bare_lower and finding.entity_type == "PERSON" and not any(named(w.group(0)) for w in words):
             continue  # a lower-case value on its own ("paquet cadeau"), no first name in it
         while (
             words
-            and edge(words[0])
+            and edge(words[0], words)
             and not (words[0].group(0) in _PARTICLES and len(words) > 1 and words[1].group(0)[:1].isupper())
         ):
             words.pop(0)
@@ -225,11 +251,11 @@ def ordinary_words(text: str, findings: list, recognizers: frozenset[str], dicti
         cut = _label_head(text, words, ordinary)
         if cut:
             words = words[cut:]
-            while words and edge(words[0]):
+            while words and edge(words[0], words):
                 words.pop(0)
         if not words:
             continue
-        while words and edge(words[-1]):
+        while words and edge(words[-1], words):
             words.pop()
         start, end = words[0].start(), words[-1].end()
         if (start, end) == (finding.start, finding.end):
