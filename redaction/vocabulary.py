@@ -71,6 +71,12 @@ NUMBER_WORDS = frozenset(
 )
 
 
+# Currency codes, which the NER models take for places ("1 250,00 EUR").
+CURRENCIES = frozenset(
+    "eur usd gbp chf jpy cny cad aud nzd sek nok dkk pln czk huf ron bgn try inr brl mxn zar".split()
+)
+
+
 @lru_cache(maxsize=1)
 def _dictionary() -> tuple[frozenset[str], dict[str, list[tuple[str, str]]]]:
     """(lemmas, suffix rules per part of speech) of spaCy's English lemmatizer tables; empty
@@ -224,6 +230,8 @@ def ordinary_words(text: str, findings: list, recognizers: frozenset[str], dicti
             return True
         if is_number_word(word) and _DIGIT_AFTER.match(text, match.end()):
             return True  # "price is 1299", "floor 34", "Batch 778812", "departs 16:45"
+        if word.isupper() and word.lower() in CURRENCIES:
+            return True
         if is_label_word(word):
             # a label word that is also a name ("Bill", "Line") only in a label ("Line Manager:")
             end = words[-1].end() if words else match.end()

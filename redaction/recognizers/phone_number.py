@@ -61,7 +61,8 @@ _ID_BEFORE = re.compile(
     r"tracking|parcel|amount|total|price|prix|montant|facture|commande|dossier|code|pin|otp|version|"
     r"zip|postcode|plz|mrn|bed|room|"
     r"policy|claim|transaction|txn|batch|lot|item|part|model|page|pages|"
-    r"row|line|year|years|x|siren|siret|nir|ssn)\b(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
+    r"row|line|year|years|x|siren|siret|nir|ssn|pièce|piece|article|produit|modèle|série|colis)\b"
+    r"(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
 )
 _PHONE_WORDS = (
     "phone telephone tel tél téléphone telefon telefono teléfono telefone telefoon tlf puhelin "
@@ -321,7 +322,8 @@ class WorldPhoneRecognizer(EntityRecognizer):
 # regions' numbers are valid ones, so only these veto them.
 _ID_BEFORE_STRICT = re.compile(
     r"(?i:\b(?:order|invoice|inv|ref|reference|réf|id|ticket|account|acct|iban|isbn|sku|serial|"
-    r"tracking|transaction|txn|facture|commande|dossier|claim|siren|siret|nir|ssn|otp|zip|postcode|plz|mrn)\b"
+    r"tracking|transaction|txn|facture|commande|dossier|claim|siren|siret|nir|ssn|otp|zip|postcode|plz|mrn|"
+    r"pièce|article|produit|modèle|colis|sku)\b"
     r"(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
 )
 
