@@ -32,11 +32,12 @@ from .errors import MissingDependencyError, PolicyError, RecordTimeoutError, Red
 from .limits import RecordBudget, bound_presidio_patterns
 from .models import add_shipped_ner, verified_meta
 from .names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, WORD, is_first_name, truecase
-from .places import place_not_person
+from .places import is_country, place_not_person
 from .policy import Action, Policy, did_you_mean
 from .recognizers.bounded import BoundedPatternRecognizer
 from .recognizers.phone_number import after_id_word
 from .runtime import configure_runtime
+from .vocabulary import ordinary_words
 
 logger = logging.getLogger(__name__)
 
@@ -148,12 +149,14 @@ _DATE_WORD_BEFORE = re.compile(r"(?i:\b(?:on|the|since|by|until|from|of|dated?)\
 _NOTE_MARKS = frozenset(
     """prn npo po iv bid tid qid q2h q4h q6h q8h qhs spo2 gcs abx micu sicu icu s/p f/u c/o cxr inr
     uop oob nsr peep fio2 cpap picc rass a&ox3 ngt foley lasix heparin propofol levophed mae perrla
-    bcx sbt hob scds ptt cbg d5 i/o dnr/dni nt/nd cta bilat""".split()
+    bcx sbt hob scds ptt cbg d5 i/o dnr/dni nt/nd cta bilat
+    bun riss svc npn etoh pcn pcp vna ivf abd vss afeb ekg kcl cvp hct wbc ssi sq aox3 a-line
+    tol levo dsg d/w dm2 x2 x3""".split()
 )
 _NOTE_TOKEN = re.compile(r"[A-Za-z0-9&/]+")
 
 
-def reads_clinical(text: str) -> bool:
+def reads_clinical(text: str, marks: int = 3) -> bool:
     """A text reads as a clinical note (three distinct note abbreviations): every policy then
     drops spaCy's names and places made only of shorthand, as `detection.clinical_vocabulary`
     does for all texts."""
@@ -162,15 +165,24 @@ def reads_clinical(text: str) -> bool:
         lower = token.lower()
         if lower in _NOTE_MARKS:
             seen.add(lower)
-            if len(seen) >= 3:
+            if len(seen) >= marks:
                 return True
     return False
+
+
+def _note_like(text: str) -> bool:
+    """A clinical note (`reads_clinical`), or a text written mostly in upper case, as nursing
+    notes are ("NIECE AT BEDSIDE. AMBULATORY WITH WALKER."): note words are no names there."""
+    if reads_clinical(text, marks=2):
+        return True
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
 
 
 def _clinical_noise(text: str, finding: Finding) -> bool:
     """A spaCy finding that clinical shorthand explains: a name or place made only of
     abbreviations, drugs and note words, or a date that is a vital sign or a count."""
-    from .recognizers.clinical_vocab import is_clinical_word
+    from .recognizers.clinical_vocab import is_note_word
 
     value = text[finding.start : finding.end]
     if finding.entity_type == "DATE_TIME":
@@ -182,11 +194,15 @@ def _clinical_noise(text: str, finding: Finding) -> bool:
         if _VALID_MONTH_DAY.match(value):
             return False  # the clinical dates recognizer decides about month/day pairs
         return "/" in value or not _DATE_WORD_BEFORE.search(text, 0, finding.start)
+    if _HONORIFIC_BEFORE.search(text, 0, finding.start):
+        return False  # "DR WALKER", "Dr. Page": a clinician, whatever the word
     words = WORD.findall(value)
-    return bool(words) and all(is_clinical_word(w) or len(w) == 1 for w in words)
+    return bool(words) and all(is_note_word(w) or len(w) == 1 for w in words)
 
 
-def _tidy_ner_findings(text: str, findings: list[Finding], clinical: bool = False) -> list[Finding]:
+def _tidy_ner_findings(
+    text: str, findings: list[Finding], clinical: bool = False, english: bool = True
+) -> list[Finding]:
     """Correct the small NER models' commonest mistakes, which cost annotators words.
 
     * Greeting and title words at the edges of a name or place ("Bonjour Marie", "Cher") are
@@ -198,12 +214,15 @@ def _tidy_ner_findings(text: str, findings: list[Finding], clinical: bool = Fals
     * With `clinical` (the policy's `detection.clinical_vocabulary`), findings that clinical
       shorthand explains are dropped (`_clinical_noise`): "Foley", "MAE", "INR" as names,
       "120/80" as a date.
+    * Names and places made of ordinary words (`redaction.vocabulary.ordinary_words`: keys of
+      a key/value dump, form label words, the words numbers follow, lower-case dictionary words)
+      are dropped, and such words trimmed off their edges.
     Only spaCy's findings are touched; pattern and checksum recognizers are trusted as they are.
     The tidying runs inside the spaCy recognizer (`TidiedSpacyRecognizer`), before Presidio
     merges same-type findings: there a spaCy span contains a rule's finding and wins, so a span
     dropped or trimmed here afterwards would take the rule's finding with it.
     """
-    if clinical or reads_clinical(text):
+    if clinical or _note_like(text):
         findings = [f for f in findings if f.recognizer != "SpacyRecognizer" or not _clinical_noise(text, f)]
     if not any(f.recognizer == "SpacyRecognizer" and f.entity_type in _NER_TYPES for f in findings):
         return findings  # most texts: nothing to tidy, no label scan
@@ -233,7 +252,11 @@ def _tidy_ner_findings(text: str, findings: list[Finding], clinical: bool = Fals
         ):
             continue
         out.append(Finding(start, end, finding.entity_type, finding.score, finding.recognizer))
-    return out
+    return ordinary_words(text, out, _SPACY, dictionary=english)
+
+
+_SPACY = frozenset({"SpacyRecognizer"})
+_LEXICON = frozenset({"name_lexicon"})
 
 
 def _trim_french_clinical(text: str, findings: list[Finding]) -> list[Finding]:
@@ -286,7 +309,8 @@ class TidiedSpacyRecognizer(SpacyRecognizer):
         for result in results:
             by_span.setdefault((result.start, result.end, result.entity_type), result)
         out = []
-        for finding in _tidy_ner_findings(text, findings, self.clinical):
+        english = self.supported_language == "en"
+        for finding in _tidy_ner_findings(text, findings, self.clinical, english):
             kept = by_span.get((finding.start, finding.end, finding.entity_type))
             if kept is None:  # trimmed: same finding on the shorter span
                 kept = next(
@@ -318,6 +342,21 @@ def _tidied_spacy_recognizers(registry: RecognizerRegistry, clinical: bool = Fal
                 supported_entities=list(recognizer.supported_entities),
                 ner_strength=recognizer.ner_strength,
             )
+
+
+def _email_without_key(text: str, finding: Finding) -> Finding:
+    """An e-mail finding without the key glued before it: `work_email=a.b@example.com` ->
+    `a.b@example.com` (`=` is legal in an address's local part, so the pattern takes the key)."""
+    if finding.entity_type != "EMAIL_ADDRESS":
+        return finding
+    value = text[finding.start : finding.end]
+    at = value.find("@")
+    cut = value.rfind("=", 0, at)
+    if cut <= 0 or cut + 1 >= at:
+        return finding
+    return Finding(
+        finding.start + cut + 1, finding.end, finding.entity_type, finding.score, finding.recognizer
+    )
 
 
 def _as_location(start: int, end: int, finding: Finding) -> Finding:
@@ -602,7 +641,7 @@ class Detector:
             for r in results
             if r.score >= self.thresholds.get(r.entity_type, 1.1) and r.end > r.start
         ]
-        if self.policy.detection.clinical_vocabulary or reads_clinical(text):
+        if self.policy.detection.clinical_vocabulary or _note_like(text):
             findings = [f for f in findings if f.recognizer != "name_lexicon" or not _clinical_noise(text, f)]
         if language == "fr":
             # the lexicon's first names include French note words ("avis", "Eva", "Réa")
@@ -610,10 +649,22 @@ class Detector:
             if lexicon:
                 rest = [f for f in findings if f.recognizer != "name_lexicon"]
                 findings = rest + _trim_french_clinical(text, lexicon)
+        if any(f.recognizer == "name_lexicon" for f in findings):
+            findings = ordinary_words(text, findings, _LEXICON, dictionary=language == "en")
+        findings = [_email_without_key(text, f) for f in findings]
         # "x4", "D5", "X1": Presidio's licence pattern on counts and fluids; no licence is that short
         findings = [f for f in findings if f.entity_type != "US_DRIVER_LICENSE" or f.end - f.start >= 5]
         if self._places:
             findings = place_not_person(text, findings, _as_location)
+        # A country alone identifies no one ("country=Austria", "ships to South Korea"); in an
+        # address the address recognizers' finding covers it.
+        findings = [
+            f
+            for f in findings
+            if not (
+                f.entity_type == "LOCATION" and f.end - f.start <= 40 and is_country(text[f.start : f.end])
+            )
+        ]
         return sorted(findings, key=lambda f: (f.start, f.end, f.entity_type))
 
     def detect(

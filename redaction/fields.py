@@ -210,17 +210,53 @@ _NAME_VALUE = re.compile(r"^[^\W\d_][\w'’.,-]*(?:[ \t]+[\w'’.,-]+){0,5}$")
 _PHONE_VALUE = re.compile(r"^[+(]?[\d\s().\-/]{5,24}(?:\s*(?:x|ext\.?)\s*\d{1,6})?$")
 
 
+_VALUE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def _name_shaped(value: str, entity: str) -> bool:
+    """A value a name or place field holds that reads as one: not a code (`EUR`, `K`), not a
+    country alone (for a place: `Austria`), not only ordinary words (`wholesale`, `newsletter`,
+    `store`: lower-case dictionary words that are no first name, label or number words)."""
+    from .names import first_names, fold, world_first_names
+    from .places import is_country
+    from .vocabulary import is_dictionary_word, is_label_word, is_number_word
+
+    words = _VALUE_WORD.findall(value)
+    if not words or max(len(w) for w in words) < 2:
+        return False  # "K", "B", "J."
+    if len(words) == 1 and words[0].isupper() and len(words[0]) <= 3:
+        return False  # "EUR", "VIP", "N/A"
+    if is_country(value):
+        return False
+    names = first_names() | world_first_names()
+
+    def ordinary(word: str) -> bool:
+        if fold(word) in names and not (is_label_word(word) or is_number_word(word)):
+            return False
+        if is_label_word(word) or is_number_word(word):
+            return True
+        return word.islower() and is_dictionary_word(word)
+
+    return not all(ordinary(w) for w in words)
+
+
 def hinted_span(text: str, entity: str) -> tuple[int, int] | None:
     """The span of `text` a field named for `entity` holds as that entity: the whole value,
     blanks aside, when it is short and shaped like one; None for anything else (a sentence in
-    a `name` field is left to detection)."""
+    a `name` field is left to detection, a category or a country in a `customer` or `ship`
+    field is no name, `_name_shaped`)."""
     value = text.strip()
     if not value:
         return None
     start = text.index(value)
     span = (start, start + len(value))
     if entity == "PERSON" or entity == "LOCATION":
-        ok = len(value) <= 80 and _NAME_VALUE.match(value) is not None and not any(c.isdigit() for c in value)
+        ok = (
+            len(value) <= 80
+            and _NAME_VALUE.match(value) is not None
+            and not any(c.isdigit() for c in value)
+            and _name_shaped(value, entity)
+        )
     elif entity == "STREET_ADDRESS":
         ok = len(value) <= 200 and any(c.isalpha() for c in value) and value.count("\n") <= 6
     elif entity == "PHONE_NUMBER":

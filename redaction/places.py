@@ -45,6 +45,20 @@ def country_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _folded_countries() -> frozenset[str]:
+    return frozenset(name.casefold() for name in country_names())
+
+
+def is_country(value: str) -> bool:
+    """`value` is a country's name and nothing else (`Austria`, `SOUTH KOREA`, `Suisse`): a place
+    no one is found by, which a policy's LOCATION does not remove on its own."""
+    from .names import is_first_name
+
+    bare = value.strip(" \t.,;:")
+    return bare.casefold() in _folded_countries() and not is_first_name(bare)  # "Maurice", "Jordan"
+
+
+@lru_cache(maxsize=1)
 def regions() -> frozenset[str]:
     """Names that, after a comma, say the words before them are a place: countries, states,
     provinces and their codes."""

@@ -40,3 +40,38 @@ CLINICAL_WORDS = frozenset(
 
 def is_clinical_word(word: str) -> bool:
     return word.strip(".,;:()'’").lower() in CLINICAL_WORDS
+
+
+# Words of nursing notes that spaCy and the name lexicon take for names or places in upper-
+# and lower-case notes ("NIECE AT BEDSIDE", "AMBULATORY WITH WALKER", "VANCO AND ZOSYN",
+# "GOALS OF CARE", "md paged x2"), but that a clinician's or town's cue may still precede as a
+# surname ("DR WALKER", "FROM PAGE"): noise for a name or place finding on its own, not for the
+# clinical recognizers above. `tests/data/tuning/non_pii.py` holds the notes they were tuned on.
+NOTE_WORDS = frozenset(
+    """
+    niece nephew grandson granddaughter grandmother grandfather aunt uncle cousin neighbor
+    neighbour daughter-in-law son-in-law boyfriend girlfriend fiance fiancee caregiver
+    walker cane wheelchair commode bedside chair crutches ambulatory ambulating ambulated
+    arousable arrousable arousible confused intermittently oriented lethargic agitated restless
+    alert drowsy sleepy calm cooperative anxious
+    previously prior recently currently lived lives living resided independent dependent
+    nursing-home nursing home snf vna rehab hospice shelter county
+    etoh pcn pcp clinic clinics paged page x2 x3 x4 tol tolerated att attempt attempted levo cont dsg
+    hemodynamics hemodynamically vanco zosyn vancomycin cipro levofloxacin levaquin unasyn
+    flagyl ancef kefzol bactrim diflucan acyclovir meropenem dm2 dm1 iddm niddm
+    goals goal levels level aware awake aox3 aox2 aox1 a&o a&ox3
+    bun riss ssi min max svc ivc npn map radial femoral brachial a-line aline art-line swan
+    picc cvl tlc hd hemodialysis cvvh cvvhd crrt
+    day days night nights eve evening shift noc
+    stable unstable afebrile febrile tachy brady tachycardic bradycardic hypotensive hypertensive
+    lungs heart abd extremities skin neuro resp cv gi gu id endo heme psych social dispo
+    coarse crackles rales rhonchi wheezes diminished clear
+    sputum secretions suction suctioned lavage
+    """.split()
+)
+
+
+def is_note_word(word: str) -> bool:
+    """A clinical word (`CLINICAL_WORDS`) or a note word (`NOTE_WORDS`): never a name alone."""
+    bare = word.strip(".,;:()'’").lower()
+    return bare in CLINICAL_WORDS or bare in NOTE_WORDS

@@ -18,6 +18,13 @@ _LONG = r"(?:\+?1[ .-]?)?(?:\(\d{3}\)|\d{3})[ .-]?\d{3}[ .-]?\d{4}"
 _SEP = r"[ \t]*(?:#|no\.?|num(?:ber)?\.?|is|:)?[ \t]*[:#]?[ \t]*"
 
 
+# "610 x 1180", "1180 x 93 mm", "2 x 1000 mg": an x between numbers, or before a unit, multiplies.
+_DIMENSION = re.compile(r"\d[ \t]*(?:[.,]\d+)?[ \t]*(?i:mm|cm|m|in|ft)?[ \t]*[x×][ \t]*$", re.IGNORECASE)
+_DIMENSION_AFTER = re.compile(
+    r"[ \t]*(?:[x×][ \t]*\d|(?i:mm|cm|m|km|in|ft|inch(?:es)?|kg|g|mg|ml|l|px|dpi)\b)"
+)
+
+
 @register("pager")
 class PagerRecognizer(LabelledValueRecognizer):
     ENTITY = "PHONE_NUMBER"
@@ -79,6 +86,13 @@ class PagerRecognizer(LabelledValueRecognizer):
             bare_x = re.search(r"(?i)(?<![a-z])x[ \t]*$", cue) and not re.search(r"(?i)ext", cue)
             if bare_x and result.end - result.start < 4:
                 continue
+            if (
+                bare_x
+                and _DIMENSION.search(text, 0, result.start)
+                or bare_x
+                and _DIMENSION_AFTER.match(text, result.end)
+            ):
+                continue  # "610 x 1180 x 93 mm": a dimension, not an extension
             if re.search(r"(?i)\bp\.?[ \t]*[:#]?[ \t]*$", cue) and not re.search(
                 r"(?i)(?:pager|pgr|page|bpr)", cue
             ):

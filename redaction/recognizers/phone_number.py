@@ -61,7 +61,8 @@ _ID_BEFORE = re.compile(
     r"tracking|parcel|amount|total|price|prix|montant|facture|commande|dossier|code|pin|otp|version|"
     r"zip|postcode|plz|mrn|bed|room|"
     r"policy|claim|transaction|txn|batch|lot|item|part|model|page|pages|"
-    r"row|line|year|years|x|siren|siret|nir|ssn)\b(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
+    r"row|line|year|years|x|siren|siret|nir|ssn|pièce|piece|article|produit|modèle|série|colis)\b"
+    r"(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
 )
 _PHONE_WORDS = (
     "phone telephone tel tél téléphone telefon telefono teléfono telefone telefoon tlf puhelin "
@@ -321,15 +322,26 @@ class WorldPhoneRecognizer(EntityRecognizer):
 # regions' numbers are valid ones, so only these veto them.
 _ID_BEFORE_STRICT = re.compile(
     r"(?i:\b(?:order|invoice|inv|ref|reference|réf|id|ticket|account|acct|iban|isbn|sku|serial|"
-    r"tracking|transaction|txn|facture|commande|dossier|claim|siren|siret|nir|ssn|otp|zip|postcode|plz|mrn)\b"
+    r"tracking|transaction|txn|facture|commande|dossier|claim|siren|siret|nir|ssn|otp|zip|postcode|plz|mrn|"
+    r"pièce|article|produit|modèle|colis|sku)\b"
     r"(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
 )
 
 
+# An id noun with a number marker after it ("Part no.", "Lot #", "Item Nr", "Model number"): the
+# marker makes even a noun that is a surname ("Page", "Price") an id label.
+_ID_NOUN_MARKED = re.compile(
+    r"(?i:\b(?:part|item|lot|batch|model|page|case|code|policy|product|article|art|ref|unit|serial|"
+    r"catalog(?:ue)?|cat|style|member|membership|customer|client|patient|badge|employee|staff|voucher|"
+    r"coupon|receipt|document|doc|file|form|permit|licen[cs]e|registration|reg|contract|quote)"
+    r"[ \t]*(?:number|no|nr|n°|num|#)\.?)[ \t:.#]*$"
+)
+
+
 def after_id_word(text: str, start: int) -> bool:
-    """Whether the number at `start` follows an id word ("Invoice 0612345678", "Order #", "zip")
-    or is a US ZIP+4 code ("MA 41273-3292"), with no phone word (`tel`, `call`...) before it on
-    its line."""
+    """Whether the number at `start` follows an id word ("Invoice 0612345678", "Order #", "zip",
+    "Part no.") or is a US ZIP+4 code ("MA 41273-3292"), with no phone word (`tel`, `call`...)
+    before it on its line."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[max(line_start, start - 40) : start]
     if _PHONE_WORD_BEFORE.search(before) is not None:
@@ -337,4 +349,4 @@ def after_id_word(text: str, start: int) -> bool:
     zip4 = _ZIP4.match(text, start)
     if zip4 and not text[zip4.end() : zip4.end() + 1].isdigit():
         return True
-    return _ID_BEFORE_STRICT.search(before) is not None
+    return _ID_BEFORE_STRICT.search(before) is not None or _ID_NOUN_MARKED.search(before) is not None
