@@ -200,3 +200,42 @@ def truecase(text: str) -> str:
         previous_word = lower
         previous_was_name = is_name
     return "".join(out)
+
+
+@lru_cache(maxsize=4)
+def dictionary_words(model: str) -> frozenset[str]:
+    """The lower-case words of a spaCy model's language: the lemma index its rule lemmatizer ships
+    with (WordNet's nouns, verbs, adjectives and adverbs for English, about 83,000; about 106,000
+    for French), read from the installed package without loading the model. Empty when the model
+    is not installed or ships no index (then every word counts as no dictionary word)."""
+    import spacy
+    from spacy.lookups import Lookups
+
+    try:
+        package = spacy.util.get_package_path(model)
+    except Exception:  # noqa: BLE001 - not an installed package: no dictionary
+        return frozenset()
+    for folder in sorted(package.glob("*/lemmatizer/lookups")) + [package / "lemmatizer" / "lookups"]:
+        if not (folder / "lookups.bin").is_file():
+            continue
+        lookups = Lookups().from_disk(folder)
+        if "lemma_index" not in lookups.tables:
+            continue
+        index = lookups.get_table("lemma_index")
+        return frozenset(w for key in index for w in index[key] if "_" not in w)
+    return frozenset()
+
+
+_INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
+
+
+def is_dictionary_word(word: str, words: frozenset[str]) -> bool:
+    """`word` (any case) or its stem without a plural or verb ending ("lies", "argued") is in
+    `words` (`dictionary_words`)."""
+    lower = word.lower()
+    if lower in words:
+        return True
+    return any(
+        lower.endswith(suffix) and len(lower) - len(suffix) >= 3 and lower[: -len(suffix)] + stem in words
+        for suffix, stem in _INFLECTIONS
+    )
