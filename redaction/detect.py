@@ -255,10 +255,12 @@ def propagate_names(
                     spans.append(m.span(1))
         if capitals is not None:
             spans.extend(m.span() for m in capitals.finditer(text))
+        spans = sorted(set(spans))
         extra = [
             Finding(start, end, "PERSON", score, "name_propagation")
-            for start, end in sorted(set(spans))
+            for start, end in spans
             if not any(f.start <= start and end <= f.end for f in findings)
+            and not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
         ]
         out.append(findings + extra)
     return out
