@@ -2,9 +2,12 @@
 
     nice -n 10 python benchmarks/ner_styles.py [--policy policies/default.yaml] [--n 250] [--seed 7]
     nice -n 10 python benchmarks/ner_styles.py --set person_styles   # transcripts, court, intl, kv
+    nice -n 10 python benchmarks/ner_styles.py --set name_recurrence # recurring names, chat, fr
 
 `--set person_styles` runs the tuning set `tests/data/tuning/person_styles.py` instead (chat
-transcripts, court judgments, international template sentences, key-value dumps; default seed 11).
+transcripts, court judgments, international template sentences, key-value dumps; default seed 11),
+`--set name_recurrence` the set `tests/data/tuning/name_recurrence.py` (names that recur in a record,
+multi-party chat, family-court initials, French notes in lower case; default seed 13).
 
 Runs the policy as shipped (English NER `scrubline-pii-en`) and the same policy with the base
 model's own NER, on the tuning set `tests/data/tuning/ner_styles.py` (made-up text, templates
@@ -24,9 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from redaction.evaluate import DIRECT_IDENTIFIERS, EvaluationResult, evaluate_policy  # noqa: E402
 from redaction.policy import Policy, load_policy  # noqa: E402
-from tests.data.tuning import ner_styles, person_styles  # noqa: E402
+from tests.data.tuning import name_recurrence, ner_styles, person_styles  # noqa: E402
 
-SETS = {"ner_styles": (ner_styles, 7), "person_styles": (person_styles, 11)}
+SETS = {
+    "ner_styles": (ner_styles, 7),
+    "person_styles": (person_styles, 11),
+    "name_recurrence": (name_recurrence, 13),
+}
 
 
 def without_trained_ner(policy: Policy) -> Policy:
@@ -54,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--n", type=int, default=250, help="records per style")
     parser.add_argument("--set", choices=sorted(SETS), default="ner_styles", help="which tuning set")
-    parser.add_argument("--seed", type=int, help="default 7 (ner_styles), 11 (person_styles)")
+    parser.add_argument(
+        "--seed", type=int, help="default 7 (ner_styles), 11 (person_styles), 13 (name_recurrence)"
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--trained-only", action="store_true", help="skip the run with the base ner")
     args = parser.parse_args(argv)

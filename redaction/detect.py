@@ -31,7 +31,15 @@ from . import recognizers as coded
 from .errors import MissingDependencyError, PolicyError, RecordTimeoutError, RedactionError
 from .limits import RecordBudget, bound_presidio_patterns
 from .models import add_shipped_ner, verified_meta
-from .names import AMBIGUOUS, NOT_NAME_WORDS, STOP_WORDS, WORD, is_first_name, truecase
+from .names import (
+    AMBIGUOUS,
+    NOT_NAME_WORDS,
+    STOP_WORDS,
+    WORD,
+    is_dictionary_word,
+    is_first_name,
+    truecase,
+)
 from .places import is_country, place_not_person
 from .policy import Action, Policy, did_you_mean
 from .recognizers.bounded import BoundedPatternRecognizer
@@ -91,38 +99,172 @@ def resolve_overlaps(findings: Sequence[Finding], kept: frozenset[str] = frozens
     return merged
 
 
-def propagate_names(
-    texts: Sequence[str], found: Sequence[list[Finding]], score: float = 0.6
-) -> list[list[Finding]]:
-    """Add a PERSON finding wherever a name found in any text of the record recurs, in any case.
+# Titles, court and form words that the NER models take into a name ("Lord Bednář", "LORD
+# JUSTICE FRENCH", "Counsel for the respondent"): never propagated on their own.
+_NOT_PROPAGATED = NOT_NAME_WORDS | frozenset(
+    """lord lady lords justice justices judge judges counsel hhj recorder baroness baron dame sir
+    master registrar president chancellor appellant respondent claimant defendant applicant
+    petitioner witness court appeal tribunal honour honor child children minor minors""".split()
+)
+# "@gundhild_10", "@shohei.yamada": the handle, without its "@".
+_HANDLE = re.compile(r"(?<![\w@.])@([^\W_](?:[\w.-]*[^\W_.-])?)")
+_HANDLE_SEGMENT = re.compile(r"[^\W\d_]+")
+# Family-court initials ("Re AB (A Child)"): two or three capitals, maybe hyphenated ("B-M").
+_INITIALS = re.compile(r"^[A-Z]{1,3}(?:-[A-Z]{1,3})?$")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+# After a bare surname, what says it is a person's ("Okafor thanked", "Okafor's speech").
+_PERSON_AFTER = re.compile(
+    r"(?:['’]s\b|[ \t]+(?:said|says|thanked|thanks|told|tells|added|wrote|writes|won|accepted|argued|"
+    r"explained|replied|noted|spoke|smiled|praised|dedicated|thanked|recalled|admitted|denied|"
+    r"confirmed|claimed|stated|testified|insisted|gave|received|joined|left|returned|became)\b)"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n])[ \t\"'“(]*$")
 
-    The full name and each distinctive part of it (not a stop word, at least 3 letters) are
-    searched for as whole words in every text of the record.
+
+def _sentence_start(text: str, start: int) -> bool:
+    return bool(_SENTENCE_START.search(text, max(0, start - 8), start))
+
+
+def _person_context(text: str, start: int, end: int) -> bool:
+    return bool(_PERSON_AFTER.match(text, end) or _HONORIFIC_BEFORE.search(text, max(0, start - 12), start))
+
+
+def _name_parts(text: str, finding: Finding, words: frozenset[str]) -> tuple[dict[str, bool], set[str]]:
+    """(part -> is a dictionary word, initials) that a PERSON finding lends to the rest of its
+    record. A part that is a dictionary word ("Rice", "Appeal") is lent only when the finding reads
+    as a name: capitalised and either several capitalised words, a cue's finding (not the NER's
+    or the lexicon's guess), or not at the start of a sentence."""
+    parts: dict[str, bool] = {}
+    initials: set[str] = set()
+    tokens = [_POSSESSIVE.sub("", t) for t in WORD.findall(text[finding.start : finding.end])]
+    tokens = [t for t in tokens if t]
+    capitalised = sum(t[0].isupper() for t in tokens)
+    guessed = finding.recognizer in ("SpacyRecognizer", "name_lexicon")
+    if (
+        finding.recognizer == "salutation_name"
+        and len(tokens) <= 2
+        and all(_INITIALS.match(t) for t in tokens)
+    ):
+        value = text[finding.start : finding.end]
+        if _INITIALS.match(value) and len(value.replace("-", "")) >= 2:
+            initials.add(value)
+        return parts, initials
+    for token in tokens:
+        lower = token.lower()
+        if len(lower) < 3 or lower in STOP_WORDS or lower in AMBIGUOUS or lower in _NOT_PROPAGATED:
+            continue
+        common = is_dictionary_word(lower, words)
+        if common and not (
+            token[0].isupper()
+            and (capitalised >= 2 or not guessed or not _sentence_start(text, finding.start))
+        ):
+            continue
+        parts[lower] = parts.get(lower, False) or common
+    return parts, initials
+
+
+def _person_place(text: str, finding: Finding, words: frozenset[str], texts: Sequence[str]) -> str | None:
+    """The surname of a LOCATION finding that is a person's full name ("The award went to Amara
+    Okafor." ... "Okafor thanked"), or None. Two or three capitalised words whose last recurs alone
+    in the record: with a lexicon first name first, the recurrence is enough unless the surname is
+    a dictionary word ("Victoria Falls"); otherwise the recurrence must read as a person's."""
+    if finding.entity_type != "LOCATION":
+        return None
+    tokens = WORD.findall(text[finding.start : finding.end])
+    if not 2 <= len(tokens) <= 3 or not all(t[0].isupper() and not t.isupper() for t in tokens):
+        return None
+    last = _POSSESSIVE.sub("", tokens[-1])
+    if len(last) < 3 or last.lower() in STOP_WORDS or last.lower() in _NOT_PROPAGATED:
+        return None
+    strong = is_first_name(tokens[0]) and not is_dictionary_word(last, words)
+    alone = re.compile(rf"(?<![\w-]){re.escape(last)}(?![\w-])")
+    for other in texts:
+        for match in alone.finditer(other):
+            if other is text and finding.start <= match.start() < finding.end:
+                continue
+            before = other[max(0, match.start() - 30) : match.start()]
+            if re.search(r"[A-Z][\w'’-]*[ \t]+$", before) and not _sentence_start(other, match.start()):
+                continue  # part of another multi-word name or place
+            if strong or _person_context(other, match.start(), match.end()):
+                return last.lower()
+    return None
+
+
+def propagate_names(
+    texts: Sequence[str],
+    found: Sequence[list[Finding]],
+    score: float = 0.6,
+    words: frozenset[str] = frozenset(),
+) -> list[list[Finding]]:
+    """Add a PERSON finding wherever a name found in any text of the record recurs.
+
+    The distinctive parts of each PERSON finding (not a stop word, title or court word, at least
+    3 letters, a possessive `'s` dropped) are searched for as whole words in every text of the
+    record, in any case ("Maria Garcia ... MARIA said ... garcia family"). A part that is a
+    dictionary word (`words`, `redaction.names.dictionary_words`: "Rice", "Brown", "Appeal") is
+    taken only from a finding that reads as a name (`_name_parts`) and found again only where it
+    is capitalised, so "rice" and "the appeal" stay. A handle holding a part (`@gundhild_10`,
+    `@shohei.yamada`) is a PERSON whole, without its "@". Family-court initials (`Re AB (A
+    Child)`) recur in the same capitals only. A LOCATION finding that is a full name whose surname
+    recurs alone as a person's (`_person_place`) is retyped PERSON and its surname lent.
     """
-    parts: set[str] = set()
-    for text, findings in zip(texts, found, strict=True):
-        for finding in findings:
+    found = [list(f) for f in found]
+    parts: dict[str, bool] = {}
+    initials: set[str] = set()
+    for index, (text, findings) in enumerate(zip(texts, found, strict=True)):
+        for position, finding in enumerate(findings):
+            if finding.entity_type == "LOCATION":
+                surname = _person_place(text, finding, words, texts)
+                if surname is None:
+                    continue
+                finding = Finding(finding.start, finding.end, "PERSON", finding.score, finding.recognizer)
+                found[index][position] = finding
+                parts[surname] = parts.get(surname, False)
             if finding.entity_type != "PERSON":
                 continue
-            name = text[finding.start : finding.end]
-            for token in WORD.findall(name):
-                lower = token.lower()
-                if len(lower) >= 3 and lower not in STOP_WORDS and lower not in AMBIGUOUS:
-                    parts.add(lower)
-    if not parts:
-        return [list(f) for f in found]
-    pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True)) + r")(?!\w)",
-        re.IGNORECASE,
+            more, short = _name_parts(text, finding, words)
+            for part, common in more.items():
+                parts[part] = parts.get(part, False) or common
+            initials |= short
+    if not parts and not initials:
+        return found
+    alternatives = sorted(parts, key=len, reverse=True)
+    pattern = (
+        re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in alternatives) + r")(?!\w)", re.IGNORECASE)
+        if parts
+        else None
+    )
+    capitals = (
+        re.compile(
+            r"(?<![\w-])(?:"
+            + "|".join(re.escape(i) for i in sorted(initials, key=len, reverse=True))
+            + r")(?![\w-])"
+        )
+        if initials
+        else None
     )
     out = []
     for text, findings in zip(texts, found, strict=True):
+        spans: list[tuple[int, int]] = []
+        if pattern is not None:
+            for m in pattern.finditer(text):
+                if parts[m.group(0).lower()] and not m.group(0)[0].isupper():
+                    continue  # a dictionary word in lower case: "rice", "the appeal"
+                spans.append(m.span())
+            for m in _HANDLE.finditer(text):
+                segments = [s.lower() for s in _HANDLE_SEGMENT.findall(m.group(1))]
+                if any(s in parts and not parts[s] for s in segments):
+                    spans.append(m.span(1))
+        if capitals is not None:
+            spans.extend(m.span() for m in capitals.finditer(text))
+        spans = sorted(set(spans))
         extra = [
-            Finding(m.start(), m.end(), "PERSON", score, "name_propagation")
-            for m in pattern.finditer(text)
-            if not any(f.start <= m.start() and m.end() <= f.end for f in findings)
+            Finding(start, end, "PERSON", score, "name_propagation")
+            for start, end in spans
+            if not any(f.start <= start and end <= f.end for f in findings)
+            and not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
         ]
-        out.append(list(findings) + extra)
+        out.append(findings + extra)
     return out
 
 

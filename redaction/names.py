@@ -200,3 +200,56 @@ def truecase(text: str) -> str:
         previous_word = lower
         previous_was_name = is_name
     return "".join(out)
+
+
+def _lemmatizer_lookups(model: str):
+    """The lemmatizer tables an installed spaCy model ships (spacy.lookups.Lookups), or None."""
+    import spacy
+    from spacy.lookups import Lookups
+
+    try:
+        package = spacy.util.get_package_path(model)
+    except Exception:  # noqa: BLE001 - not an installed package: no tables
+        return None
+    for folder in sorted(package.glob("*/lemmatizer/lookups")) + [package / "lemmatizer" / "lookups"]:
+        if (folder / "lookups.bin").is_file():
+            return Lookups().from_disk(folder)
+    return None
+
+
+@lru_cache(maxsize=4)
+def inflected_forms(model: str):
+    """The inflected forms a model's lookup lemmatizer knows (French: "viendra", "appelée"), a
+    table answering `word in table`; None when the model has no such table."""
+    lookups = _lemmatizer_lookups(model)
+    if lookups is None or "lemma_lookup" not in lookups.tables:
+        return None
+    return lookups.get_table("lemma_lookup")
+
+
+@lru_cache(maxsize=4)
+def dictionary_words(model: str) -> frozenset[str]:
+    """The lower-case words of a spaCy model's language: the lemma index its rule lemmatizer ships
+    with (WordNet's nouns, verbs, adjectives and adverbs for English, about 83,000; about 106,000
+    for French), read from the installed package without loading the model. Empty when the model
+    is not installed or ships no index (then every word counts as no dictionary word)."""
+    lookups = _lemmatizer_lookups(model)
+    if lookups is None or "lemma_index" not in lookups.tables:
+        return frozenset()
+    index = lookups.get_table("lemma_index")
+    return frozenset(w for key in index for w in index[key] if "_" not in w)
+
+
+_INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
+
+
+def is_dictionary_word(word: str, words: frozenset[str]) -> bool:
+    """`word` (any case) or its stem without a plural or verb ending ("lies", "argued") is in
+    `words` (`dictionary_words`)."""
+    lower = word.lower()
+    if lower in words:
+        return True
+    return any(
+        lower.endswith(suffix) and len(lower) - len(suffix) >= 3 and lower[: -len(suffix)] + stem in words
+        for suffix, stem in _INFLECTIONS
+    )

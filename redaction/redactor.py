@@ -23,6 +23,7 @@ from .errors import QuarantineReason, RecordTimeoutError, RedactionError, is_rec
 from .fields import hinted_span
 from .keys import Key
 from .limits import RecordBudget, oversize
+from .names import dictionary_words
 from .policy import Action, Policy
 
 # A field's name as evidence (`customer.name`, `tel`): strong, but not a recognizer's certainty.
@@ -59,6 +60,12 @@ class TextRedactor:
         self.policy = policy
         self.detector = detector or Detector(policy, nlp_batch_size=nlp_batch_size)
         self.anonymizer = Anonymizer(policy, keys, store)
+
+    def _dictionary(self, language: str) -> frozenset[str]:
+        """The words of the language's spaCy model (`names.dictionary_words`): name propagation
+        finds a part that is also a word ("Rice", "Appeal") only where it is capitalised."""
+        spec = self.policy.languages.get(language)
+        return dictionary_words(spec.model) if spec else frozenset()
 
     def too_large(self, texts: Sequence[str], language: str) -> str | None:
         """Why a record's texts exceed the policy's size limits (sizes only), or None."""
@@ -145,7 +152,7 @@ class TextRedactor:
         try:
             if self.policy.detection.propagate_names:
                 with budget.running():
-                    findings = propagate_names(texts, findings)
+                    findings = propagate_names(texts, findings, words=self._dictionary(language))
             # No timer signal while operators run: they write pseudonyms to their store, which
             # an exception raised at an arbitrary point could leave half-done. Checked on leaving.
             with budget.running(alarm=False):

@@ -18,7 +18,15 @@ from functools import lru_cache
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from ..names import STOP_WORDS, ambiguous_first_names, first_names, fold, world_first_names
+from ..names import (
+    STOP_WORDS,
+    ambiguous_first_names,
+    dictionary_words,
+    first_names,
+    fold,
+    inflected_forms,
+    world_first_names,
+)
 from . import coded_result, register
 from .clinical_vocab_fr import is_french_clinical_word
 
@@ -43,6 +51,28 @@ _CUES = (
 )
 _NEXT = re.compile(rf"[ \t]+({_WORD})")
 
+# Notes typed in lower case: "vu avec dr leduc", "avis cardio (dr payet)", "rdv avec le dr vasseur".
+# Only after a doctor's title, the strongest cue; the word must not be one a note puts there.
+_LOWER_TITLE = re.compile(
+    r"(?<![\p{L}\d])(?:dr|dre|docteur|pr|professeur)\.?[ \t]+(?P<name>(?:(?:de|du|le|la|van)[ \t]+)?"
+    r"\p{Ll}+(?:[-'’]\p{Ll}+)*)(?![\p{L}\d'’])"
+)
+# Words after "dr" in a note that are no name ("dr ok pour sortie", "dr absent", "dr urgentiste").
+_AFTER_DR = frozenset(
+    """ok okay absent absente absents présent présente joignable injoignable urgentiste urgentistes
+    référent référente traitant traitante senior junior responsable régulateur régulatrice sur
+    au aux non pas plus ce cet cette qui que quand si ne et ou mais pour par avec sans vers dans
+    dit dixit demande demandé attente avis accord passage appel rappel hier demain aujourd'hui
+    encore toujours déjà aussi bien mal""".split()
+)
+# A relative named in a note: "sa fille Arnaude a appelé", "SON FILS MARC EST PASSÉ".
+_RELATIVE = re.compile(
+    r"(?<![\p{L}\d])(?i:fille|fils|épouse|epouse|mari|femme|sœur|soeur|frère|frere|mère|mere|père|pere|"
+    r"neveu|nièce|niece|petite-fille|petit-fils|compagne|compagnon|conjointe?)[ \t]+"
+    rf"(?P<name>{_WORD})"
+)
+_FRENCH_MODEL = "fr_core_news_sm"
+
 
 def _not_a_name(word: str) -> bool:
     lower = word.lower()
@@ -56,6 +86,40 @@ def _known_first_names() -> frozenset[str]:
 
 def _is_first_name(word: str) -> bool:
     return fold(word) in _known_first_names()
+
+
+def _french_word(word: str) -> bool:
+    """`word` is a French word (lemma or inflected form per the French model's lemmatizer
+    tables), also with the accent capitals drop restored ("APPELE", "PASSEE")."""
+    lower = word.lower()
+    forms = inflected_forms(_FRENCH_MODEL)
+    lemmas = dictionary_words(_FRENCH_MODEL)
+    candidates = {lower}
+    for plain, accented in (("ee", "ée"), ("es", "és"), ("e", "é"), ("ees", "ées")):
+        if lower.endswith(plain):
+            candidates.add(lower[: -len(plain)] + accented)
+    return any(c in lemmas or (forms is not None and c in forms) for c in candidates)
+
+
+def _lower_case_name(word: str) -> bool:
+    """A lower-case word after "dr" is a name unless a note puts it there."""
+    last = re.sub(r"^[dl]['’]", "", word.split()[-1])  # "dr d'astreinte", "dr l'a vu"
+    lower = last.lower()
+    if _not_a_name(last) or lower in _AFTER_DR or len(lower) < 3:
+        return False
+    # Past participles ("dr prévenu", "dr informé", "dr contacté") unless a known first name.
+    return not (lower.endswith(("é", "ée", "és", "ées")) and not _is_first_name(lower))
+
+
+def _relative_name(word: str) -> bool:
+    """The word after "fille", "fils", "épouse"...: a name when capitalised and no note word; in
+    capitals ("SA FILLE ARNAUDE A APPELE", where every word is capitalised) a lexicon first name
+    or no French word."""
+    if _not_a_name(word):
+        return False
+    if word.isupper():
+        return _is_first_name(word) or not _french_word(word)
+    return True
 
 
 @register("fr_clinician_name")
@@ -99,4 +163,10 @@ class FrenchClinicianNameRecognizer(EntityRecognizer):
                     elif _is_first_name(word) or _is_first_name(second):
                         end = nxt.end(1)  # "CDS ANNE PETIT", "MR DUBOIS MARIE"
                 results.append(self._result(start, end, score, pattern))
+        for match in _LOWER_TITLE.finditer(text):
+            if _lower_case_name(match.group("name")):
+                results.append(self._result(*match.span("name"), 0.65, "lower-case title"))
+        for match in _RELATIVE.finditer(text):
+            if _relative_name(match.group("name")):
+                results.append(self._result(*match.span("name"), 0.6, "relative"))
         return EntityRecognizer.remove_duplicates(results)

@@ -75,8 +75,15 @@ _NOT_JUDGE_NAMES = frozenset(
 _NOT_SPEAKERS = frozenset(
     """system bot server moderator meeting reminder update info warning error debug notice agent
     customer user support operator rep staff caller host guest client visitor tech assistant me you
-    br p div span b i a u em li ul ol td tr th html body head table img hr pre code""".split()
+    br p div span b i a u em li ul ol td tr th html body head table img hr pre code
+    github gitlab jira slackbot reminder reminders standup deploy ci alert alerts monitor monitoring
+    pagerduty zapier calendar announcements announcement notification notifications status agenda
+    meeting lunch break call notes minutes item topic schedule session start end update summary action
+    todo deadline""".split()
 )
+# A time in brackets or parentheses after a chat speaker ("Gundhild [10:32]:", "Shohei (9:05 PM):").
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
+_STAMP = rf"(?:\[{_TIME}\]|\({_TIME}\))"
 
 # After "X's": the words that make X a person (a relative, a belonging, a role around them).
 _BELONGING = (
@@ -121,12 +128,26 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
             rf"(?=[ \t]*[:,;.)\]]|[ \t]+{_JUDGE_VERB}\b|[ \t]*$)",
             0.65,
         ),
+        LabelledPattern(
+            "family court initials",
+            r"\b(?:Re|RE|In[ \t]+the[ \t]+(?i:matter)[ \t]+of)[ \t]+"
+            r"(?P<value>[A-Z]{1,3}(?:-[A-Z]{1,3})?)[ \t]+"
+            r"\((?:(?i:a|the)[ \t]+)?(?i:child|children|minors?|care[ \t]+proceedings|adoption|"
+            r"placement|wardship|infants?|fact[ \t]+finding)\b[^)\n]{0,40}\)",
+            0.7,
+        ),
         LabelledPattern("R v + name", rf"\bR[ \t]+v\.?[ \t]+{_NAME}", 0.7),
         LabelledPattern(
             "chat speaker after a timestamp",
             r"^[ \t]*(?:\[\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\][ \t]*|"
             r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?[ \t]+-[ \t]+)"
             r"(?P<value>[^\W\d_][\w.'’-]*?(?:[ \t][^\W\d_][\w.'’-]*?){0,2})[ \t]?:[ \t]",
+            0.6,
+        ),
+        LabelledPattern(
+            "chat speaker before a timestamp",
+            rf"^[ \t]*(?P<value>[^\W\d_][\w.'’-]*(?:[ \t][^\W\d_][\w.'’-]*){{0,2}})"
+            rf"[ \t]+{_STAMP}[ \t]*:?[ \t]",
             0.6,
         ),
         LabelledPattern(
@@ -151,8 +172,15 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
                 return False
             if pattern.name == "name + judicial post-nominal" and value.isupper() and len(value) < 3:
                 return False
-        if pattern.name in ("chat speaker after a timestamp", "irc speaker"):
-            return first.lower() not in _NOT_SPEAKERS
+        if pattern.name in (
+            "chat speaker after a timestamp",
+            "chat speaker before a timestamp",
+            "irc speaker",
+        ):
+            words = [w.lower() for w in value.split()]
+            return not any(
+                w in _NOT_SPEAKERS or (w.endswith("bot") and len(w) > 3) or w == "bot" for w in words
+            )
         if pattern.name == "chat speaker":
             # "Victor: ..." is a person, "Statut: ..." a label: only known first names.
             return fold(first) in _known_first_names()
