@@ -296,7 +296,7 @@ _FR_COMPLEMENT = (
 # "ul. Długa 12/3"), units of several languages, postal codes of the common shapes next to a town,
 # a region or country closing the block.
 # A line break may carry the block's line prefix ("}} ", "> ", "??? ").
-_NL = r"\r?\n[ \t]*(?:[}>?|#*]{1,3}[ \t]+)?"
+_NL = r"\r?\n[ \t]*(?:[}>?#*]{1,3}[ \t]+)?"
 _SEP = rf"(?:[ \t]*[,/][ \t]*(?:[,/][ \t]*)*(?:{_NL})?|[ \t]*{_NL})"
 _HOUSE = r"\d{1,5}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?(?![\w-])"
 _SUFFIXES = [w.rstrip(".") for w in intl.words(intl.SUFFIXES)]
@@ -429,7 +429,10 @@ _NOT_CUE_STREET = (
     + """gate terminal platform stage team group rack slot room floor level page channel seat row pier
     dock berth bay window windows office version v no number num mile km kilometre kilometer minute
     hour noon midnight about around least most number rank position place score tier zone sector
-    block lot plot unit suite apt apartment building bldg box tab tabs tab""".split()
+    block lot plot unit suite apt apartment building bldg box tab tabs
+    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+    january february march april may june july august september october november december jan feb mar
+    apr jun jul aug sep sept oct nov dec""".split()
 )
 _NOT_AFTER_CUE_NUMBER = (
     r"(?![ \t]*(?:[%.,:]\d|[%°]|(?i:mg|mcg|µg|ml|g|kg|km|mi|miles|min|mins|minutes|hours?|hrs?|days?|weeks?|"
@@ -446,7 +449,7 @@ _CUE_STREET = (
 )
 # A line of a block holding only `Name Number` ("Páričkova 918", "??? Pod turnom 9"), when the
 # next line is a unit, a town with or without its postcode, as the lines of a postal address go.
-_LINE_START = r"^[ \t]*(?:[}>?|#*]{1,3}[ \t]*)?\K"
+_LINE_START = r"^[ \t]*(?:[}>?#*]{1,3}[ \t]*)?\K"
 _BLOCK_NEXT = (
     rf"(?:{_INTL_UNIT}|{_POSTCODE}[ \t]+{_INTL_TOWN}|{_INTL_TOWN}[ \t]*,?[ \t]*{_POSTCODE}|{_INTL_TOWN}"
     r"|[\p{Lo}][\p{Lo}\p{M}\"'׳״-]*(?:[ \t]+[\p{Lo}][\p{Lo}\p{M}\"'׳״-]*){0,3}(?:[ \t]*,[ \t]*\d{4,7})?)"
@@ -898,7 +901,7 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
 # Country names that are also US states: after a town they are the state ("Atlanta, Georgia").
 _STATE_COUNTRIES = {"georgia", "jersey"}
 # A line prefix repeated on every line of a block: "}} ", "> ", "??? ".
-_LINE_PREFIX = regex.compile(r"[ \t]*([}>?|#*]{1,3})[ \t]*")
+_LINE_PREFIX = regex.compile(r"[ \t]*([}>?#*]{1,3})[ \t]*")
 
 
 def _countries() -> frozenset[str]:
@@ -940,7 +943,7 @@ def split_country(text: str, start: int, end: int) -> tuple[int, tuple[int, int]
     if not _TAIL_PIECE:
         _TAIL_PIECE.append(
             regex.compile(
-                rf"(?:[ \t]*[,/|(\n][ \t]*(?:[}}>?|#*]{{1,3}}[ \t]+)?|(?<=\d)[ \t]+)\(?"
+                rf"(?:[ \t]*[,/|(\n][ \t]*(?:[}}>?#*]{{1,3}}[ \t]+)?|(?<=\d)[ \t]+)\(?"
                 rf"([\p{{L}}][\p{{L}}\p{{M}}. '’-]{{1,40}}?)\)?(?:[ \t]+({_LOOSE_POSTCODE}))?[ \t.)]*\Z"
             )
         )
@@ -1004,6 +1007,8 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
         corner = pats["corner_after"].match(text, end)
         if corner is not None:
             end = corner.end()
+            if text[end - 1] == "." and regex.search(r"\p{L}{4}\.\Z", text[max(0, end - 5) : end]):
+                end -= 1  # "... and Sara Locks." ends a sentence
     previous = "street"
     numbered = _ANY_DIGIT.search(text, start, end) is not None
     seen: set[str] = set()
