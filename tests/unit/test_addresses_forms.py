@@ -14,9 +14,9 @@ from redaction.policy import load_policy
 from redaction.recognizers.street_address import StreetAddressRecognizer, is_country, split_country
 from tests.data.tuning.address_forms import address_forms, non_addresses
 
-POLICIES = Path(__file__).resolve().parents[2] / "policies"
-
 from .test_addresses import found
+
+POLICIES = Path(__file__).resolve().parents[2] / "policies"
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,8 @@ from .test_addresses import found
             ["Koperníkova 54\n  Lubina"],
         ),
         (
-            "> Sra. Maria Cirino\n> Chácara Moreira, 6\n> Apt 74\n> Costela de Goiás, 66491-792\n> BRASIL 94586",
+            "> Sra. Maria Cirino\n> Chácara Moreira, 6\n> Apt 74\n> Costela de Goiás, 66491-792\n"
+            "> BRASIL 94586",
             ["Chácara Moreira, 6\n> Apt 74\n> Costela de Goiás, 66491-792", "94586"],
         ),
         # a building or PO number before the house number
