@@ -332,7 +332,8 @@ _TYPED_NAME = rf"(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_NAME}"
 _TYPES_BEFORE = [w for w in intl.words(intl.TYPES_BEFORE) if w.rstrip(".") not in intl.CAPITALIZED_ONLY]
 _TYPE_BEFORE = (
     rf"(?:(?i:{alternation([w for w in _TYPES_BEFORE if not w.endswith('.')])}){_END}"
-    rf"|(?i:{alternation([w.rstrip('.') for w in _TYPES_BEFORE if w.endswith('.')])})\."
+    # "et al. 2019" is a citation, not the Polish "al." (aleja)
+    rf"|(?<!(?i:et)[ \t])(?i:{alternation([w.rstrip('.') for w in _TYPES_BEFORE if w.endswith('.')])})\."
     rf"|(?:{alternation([w.capitalize() for w in intl.CAPITALIZED_ONLY])}){_END})"
 )
 _PLAIN_UNITS = [w for w in intl.words(intl.UNITS) if not w.endswith(".")]
@@ -795,6 +796,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
 
 
 _ANY_DIGIT = re.compile(r"\d")
+_BUILDING_FIRST = regex.compile(r"\d{4,6}[ \t]+\p{L}.*\p{L}\Z", regex.DOTALL)
 
 
 # --- the rest of an address around a street: units before it, town, postal code, region after -
@@ -842,7 +844,7 @@ def _country_alternation() -> str:
     from ..places import country_names
 
     extra = {"republic of ireland", "kingdom of the netherlands", "united states of america", "korea"}
-    return alternation({name.casefold() for name in country_names()} | extra)
+    return alternation({name.casefold() for name in country_names()} | extra | _EXTRA_COUNTRIES)
 
 
 _GROW: dict[str, regex.Pattern] = {}
@@ -866,6 +868,10 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
             country_any=regex.compile(country, flags),
             town=regex.compile(rf"{_CAP_TOWN}(?:{_PIECE_END}|(?=[ \t]+{after}))", flags),
             town_after_code=regex.compile(_CAP_TOWN, flags),
+            # "г. Екатеринбург", "к. Биробиджан": a Russian or Ukrainian locality after the street
+            locality=regex.compile(
+                rf"(?:(?:г|к|ст|с|пос|пгт|п|дер|м|смт|мкр|х)\.|місто|село)[ \t]*{_CAP_TOWN}", flags
+            ),
             # Scripts without capitals (Hebrew, Korean): "פקיעין חדשה", "포천시"
             town_caseless=regex.compile(
                 rf"{_CASELESS_TOWN}(?:{_PIECE_END}|(?=[ \t]+{after}))",
@@ -1011,6 +1017,7 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
                 end -= 1  # "... and Sara Locks." ends a sentence
     previous = "street"
     numbered = _ANY_DIGIT.search(text, start, end) is not None
+    building = _BUILDING_FIRST.match(text, start, end)
     seen: set[str] = set()
     if pats["ends_with_code"].search(text, start, end) is not None:
         seen.add("postcode")  # the street pattern took the block's town and code already
@@ -1036,6 +1043,7 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
             "country",
             "region",
             "region_lower",
+            "locality",
             "town",
             "town_lower",
             "town_caseless",
@@ -1043,7 +1051,9 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
             if kind == "house":
                 # "rue de Corpataux 540", "Strada Taliercio, 47": the number after a street found
                 # without it
-                bare = previous == "street" and not numbered and "\n" not in gap
+                # or after one that opened with a building number ("13147 avenue de Cossy 219")
+                bare = previous == "street" and "\n" not in gap
+                bare = bare and (not numbered or (not gap.strip() and building is not None))
                 piece = pats["house"].match(text, at) if bare else None
             elif kind == "town":
                 piece = pats["town"].match(text, at)

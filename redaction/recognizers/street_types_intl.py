@@ -74,7 +74,8 @@ canale incrocio rotonda piazzetta salita traversa vico rione lungomare
 conjunto quadra setor jardim chácara sítio trevo feira campo estação aeroporto passarela viaduto vila
 favela residencial lagoa núcleo
 drumul nám. náměstí námestie
-ул. улица вул. вулиця пр. просп. проспект пр-т пер. переулок провулок бул. бульв. бульвар ш. шоссе
+ул. улица вул. вулиця алл. шосе cañada al. pl.
+пр. просп. проспект пр-т пер. переулок провулок бул. бульв. бульвар ш. шоссе
 наб. набережная набережна пл. площадь площа проезд туп. тупик алея аллея майдан узвіз
 λ. λεωφ. λεωφόρος πλ. πλατεία οδός οδ.
 đường phố ngõ hẻm
