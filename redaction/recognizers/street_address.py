@@ -36,7 +36,7 @@ import regex
 from presidio_analyzer import Pattern
 
 from ..names import STOP_WORDS
-from . import register
+from . import coded_result, register
 from . import street_types_fr as fr
 from . import street_types_intl as intl
 from .declared import DeclaredPatternRecognizer
@@ -295,7 +295,9 @@ _FR_COMPLEMENT = (
 # International: the street name before the number ("Hauptstraße 5", "Corso Garibaldi 13",
 # "ul. Długa 12/3"), units of several languages, postal codes of the common shapes next to a town,
 # a region or country closing the block.
-_SEP = r"(?:[ \t]*[,/][ \t]*(?:[,/][ \t]*)*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*)"
+# A line break may carry the block's line prefix ("}} ", "> ", "??? ").
+_NL = r"\r?\n[ \t]*(?:[}>?#*]{1,3}[ \t]+)?"
+_SEP = rf"(?:[ \t]*[,/][ \t]*(?:[,/][ \t]*)*(?:{_NL})?|[ \t]*{_NL})"
 _HOUSE = r"\d{1,5}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?(?![\w-])"
 _SUFFIXES = [w.rstrip(".") for w in intl.words(intl.SUFFIXES)]
 # A word ending with a street suffix after three letters or more: "Gartnervænget", "Kalverstraat".
@@ -330,7 +332,8 @@ _TYPED_NAME = rf"(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_NAME}"
 _TYPES_BEFORE = [w for w in intl.words(intl.TYPES_BEFORE) if w.rstrip(".") not in intl.CAPITALIZED_ONLY]
 _TYPE_BEFORE = (
     rf"(?:(?i:{alternation([w for w in _TYPES_BEFORE if not w.endswith('.')])}){_END}"
-    rf"|(?i:{alternation([w.rstrip('.') for w in _TYPES_BEFORE if w.endswith('.')])})\."
+    # "et al. 2019" is a citation, not the Polish "al." (aleja)
+    rf"|(?<!(?i:et)[ \t])(?i:{alternation([w.rstrip('.') for w in _TYPES_BEFORE if w.endswith('.')])})\."
     rf"|(?:{alternation([w.capitalize() for w in intl.CAPITALIZED_ONLY])}){_END})"
 )
 _PLAIN_UNITS = [w for w in intl.words(intl.UNITS) if not w.endswith(".")]
@@ -383,7 +386,8 @@ _INTL_TAIL = (
 
 # A house number with its marker ("No. 76", "Nr. 777", "nº 5"), a closing stop ("121.") or none
 # at all ("S/N", sin número).
-_MARKED_HOUSE = rf"(?:(?:(?i:no|nr|nº|n°|núm|num|č)\.?[ \t]*)?{_HOUSE}(?:\.(?![\w]))?|(?i:s/n)(?![\w/]))"
+_HOUSE_MARKER = rf"(?i:{alternation(intl.words(intl.HOUSE_MARKERS) + ['č'])})"
+_MARKED_HOUSE = rf"(?:(?:{_HOUSE_MARKER}\.?[ \t]*)?{_HOUSE}(?:\.(?![\w]))?|(?i:s/n)(?![\w/]))"
 _LOWER_SUFFIXES = [w for w in intl.words(intl.LOWER_CASE_SUFFIXES)]
 # "industrivej 4", "schmidtstrasse 6", "josip-jungfer-allee 3": a lower-case compound street.
 _LOWER_COMPOUND = (
@@ -404,6 +408,99 @@ _PO_BOX = (
     # "Box 1189, 3791 Ybbs", "BP 45, 75002 Paris": the short words only with a postal code after
     # them ("BP 120/80" is a blood pressure, "Box 3" a box).
     rf"|\b(?:BP|Box|BOX)[ \t]*\d{{1,6}}(?![\w/-])(?={_SEP}{_POSTCODE})"
+)
+
+
+# --- forms that need no street-type word -------------------------------------------------------
+# A location cue says a `Name Number` that follows is a street: "lives on Grammova 8", "is at
+# Castelao 66", "the north side of Skogarlond 53". The cue is matched first (`\K` keeps it out of
+# the finding), so the pattern starts on a handful of words, not at every capitalized one.
+_CUE = (
+    r"\b(?i:lives?[ \t]+(?:on|at)|living[ \t]+(?:on|at)|(?:is|are|was|were)[ \t]+(?:at|on)"
+    r"|new[ \t]+(?:place|address|home|flat)[ \t]+is|located[ \t]+(?:at|on)|sent[ \t]+to"
+    r"|arrived[ \t]+at|moved[ \t]+to|stay(?:s|ing)?[ \t]+(?:at|on)|write[ \t]+to|written[ \t]+to"
+    r"|goes[ \t]+to|deliver(?:ed)?[ \t]+to|ship(?:ped)?[ \t]+to|send[ \t]+(?:it[ \t]+)?to|mail(?:ed)?[ \t]+to"
+    r"|posted[ \t]+to"
+    r"|(?:north|south|east|west)(?:ern)?[ \t]+(?:side|end)[ \t]+of)[ \t]+(?:the[ \t]+)?\K"
+)
+# Words before a number that make it something else than a house number after a cue ("is at
+# Gate 12", "arrived at Level 5", "is on Page 14", "is on Monday 14").
+_NOT_CUE_STREET = (
+    _NOT_HOUSE_NUMBER.split()
+    + """gate terminal platform stage team group rack slot room floor level page channel seat row pier
+    dock berth bay window windows office version v no number num mile km kilometre kilometer minute
+    hour noon midnight about around least most number rank position place score tier zone sector
+    block lot plot unit suite apt apartment building bldg box tab tabs
+    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+    january february march april may june july august september october november december jan feb mar
+    apr jun jul aug sep sept oct nov dec""".split()
+)
+_NOT_AFTER_CUE_NUMBER = (
+    r"(?![ \t]*(?:[%.,:]\d|[%°]|(?i:mg|mcg|µg|ml|g|kg|km|mi|miles|min|mins|minutes|hours?|hrs?|days?|weeks?|"
+    r"months?|years?|times|people|percent|pm|am|h|points?|pts|bid|tid|qd|qid|prn|daily|units?|x|am|pm|"
+    r"o'?clock|euros?|eur|usd|dollars?)(?![\w])))"
+)
+_NOT_CUE_WORD = rf"(?!(?i:{alternation(_NOT_CUE_STREET + _NEVER_NAME.split())}){_END})"
+_CUE_FIRST = rf"{_NOT_CUE_WORD}[\p{{Lu}}\p{{Lo}}][\p{{L}}\p{{M}}'’.-]*"
+_CUE_NEXT = rf"{_NOT_CUE_WORD}\p{{L}}[\p{{L}}\p{{M}}'’.-]*"
+_CUE_STREET = (
+    rf"{_CUE}(?:\d{{1,6}}[A-Za-z]?[ \t]+)?{_CUE_FIRST}(?:[ \t]+{_CUE_NEXT}){{0,2}}[ \t]*,?[ \t]*"
+    rf"{_NOT_YEAR}{_HOUSE}"
+    rf"{_NOT_AFTER_CUE_NUMBER}{_INTL_UNITS}"
+)
+# A line of a block holding only `Name Number` ("Páričkova 918", "??? Pod turnom 9"), when the
+# next line is a unit, a town with or without its postcode, as the lines of a postal address go.
+_LINE_START = r"^[ \t]*(?:[}>?#*]{1,3}[ \t]*)?\K"
+_BLOCK_NEXT = (
+    rf"(?:{_INTL_UNIT}|{_POSTCODE}[ \t]+{_INTL_TOWN}|{_INTL_TOWN}[ \t]*,?[ \t]*{_POSTCODE}|{_INTL_TOWN}"
+    r"|[\p{Lo}][\p{Lo}\p{M}\"'׳״-]*(?:[ \t]+[\p{Lo}][\p{Lo}\p{M}\"'׳״-]*){0,3}(?:[ \t]*,[ \t]*\d{4,7})?)"
+)
+_BLOCK_LINE_STREET = (
+    rf"{_LINE_START}(?:\d{{1,6}}[A-Za-z]?[ \t]+)?{_CUE_FIRST}(?:[ \t]+{_CUE_NEXT}){{0,3}}[ \t]*,?[ \t]*"
+    rf"{_NOT_YEAR}{_HOUSE}(?:\.(?![\w]))?{_NOT_AFTER_CUE_NUMBER}"
+    rf"(?=[ \t]*{_NL}{_BLOCK_NEXT}[ \t]*(?:\r?\n|$))"
+)
+# A form value: everything after `Ship To:`, `Address:`, `address=` or a `| Address |` cell, to the
+# end of the line or cell, when it holds a number and a word (not an IP, MAC or e-mail address).
+_ADDRESS_LABEL = (
+    r"(?<![\w])(?<!(?i:ip|mac|e-?mail|web|url|ipv[46]|wallet|bitcoin|server|host|ip[ \t]v[46])[ \t_-]?)"
+    r"(?i:ship(?:ping)?[ \t_-]+to|(?:home|postal|mailing|shipping|billing|delivery|street|residential|"
+    r"permanent|current|full|correspondence|return|customer|patient|contact)[ \t_-]+address|address|addr"
+    r"|adresse|anschrift|dirección|direccion|indirizzo|endereço|endereco|adres|adresa|adressi|osoite"
+    r"|адрес|адреса|διεύθυνση|địa[ \t]+chỉ|주소|כתובת)"
+)
+_FORM_VALUE = (
+    rf"{_ADDRESS_LABEL}[ \t]*(?:[:=]|\|)[ \t]*\K"
+    r"(?=[^\n|]{0,80}\d)(?=[^\n|]*\p{L}{2})(?![^\n|]*(?:@|://|www\.))"
+    r"(?!\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-])"
+    # to the end of the line or cell, or to a sentence end ("12 rue de la Paix. Old one: ..."): a
+    # stop after a word or number, not after an abbreviation ("St. Mary", "д. 61")
+    r"[^\s|](?:(?:[^\n|.!?;]|(?<!\p{L}{4}|\d)[.!?;]|[.!?;](?![ \t]+\S)){0,160}?[^\s|.;,])?"
+    r"(?=[ \t.;,]*(?:\||\r?\n|$)|(?<=\p{L}{4}|\d)[.!?;][ \t]+\S)"
+)
+# Vietnamese: "Số 7/13 Đường Nguyễn Du", "8 phố Hùng Vương Phường Tân Phú Đông tỉnh Thanh Hóa".
+_VN_DIVISION = r"(?i:phường|quận|huyện|xã|thị[ \t]+xã|thị[ \t]+trấn|tỉnh|thành[ \t]+phố|tp\.?|p\.|q\.)"
+_VN_WORD = (
+    rf"(?!{_VN_DIVISION}(?![\p{{L}}]))(?:\p{{Lu}}[\p{{L}}\p{{M}}]*|\d{{1,3}}(?![\w-])|(?i:số)(?=[ \t]+\d))"
+)
+_VN_NAME = rf"{_VN_WORD}(?:[ \t]+{_VN_WORD}){{0,4}}"
+_VN_STREET = (
+    r"(?:(?i:số)[ \t]*)?\b\d{1,5}[A-Za-z]?(?:/\d{1,5}){0,2}(?![\w-])[ \t]*,?[ \t]*"
+    r"(?:(?i:khu|khóm|ấp|tổ|lô|ngõ|hẻm)[ \t]+\d{1,4}[ \t]+)?"
+    rf"(?i:phố|đường|ngõ|ngách|hẻm)[ \t]+{_VN_NAME}"
+    rf"(?:[ \t]*,?[ \t]*{_VN_DIVISION}[ \t]*{_VN_NAME}){{0,4}}"
+)
+# Korean: "세종특별자치시 종로구 선릉074길 924-41", "강원특별자치도 오산시 서초중앙가 808-27".
+_KO_STREET = (
+    r"(?<![\p{Hangul}\d])(?:\p{Hangul}+(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구|읍|면)[ \t]+){0,3}"
+    r"\p{Hangul}[\p{Hangul}\d]*?(?:로|길|가|동|리)[ \t]*\d{1,5}(?:-\d{1,5})?(?![\w-])"
+    r"(?:[ \t]*,?[ \t]*(?:\(\p{Hangul}+\)|\d{1,4}(?:동|호|층)))*"
+)
+# Hebrew (no capitals): a name and a number before a comma and a town, then a postcode.
+_HE_WORD = r"\p{Hebrew}[\p{Hebrew}\"'׳״-]*"
+_HE_STREET = (
+    rf"(?<![\p{{L}}]){_HE_WORD}(?:[ \t]+{_HE_WORD}){{0,2}}[ \t]+\d{{1,4}}(?:/\d{{1,4}})?(?![\w-])"
+    rf"(?:[ \t]*,[ \t]*{_HE_WORD}(?:[ \t]+{_HE_WORD}){{0,3}}){{1,2}}(?:[ \t]*,[ \t]*\d{{5,7}}(?![\w-]))?"
 )
 
 
@@ -556,7 +653,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         Pattern(
             "street type + name + marked number",
             rf"{_NOT_AFTER_LETTER}{_TYPE_BEFORE}[ \t]*{_TYPED_NAME}[ \t]*,?[ \t]*"
-            rf"(?:(?i:no|nr|nº|n°|núm|num)\.?[ \t]*{_HOUSE}|(?i:s/n)(?![\w/]))",
+            rf"(?:{_HOUSE_MARKER}\.?[ \t]*{_HOUSE}|(?i:s/n)(?![\w/]))",
             0.6,
         ),
         Pattern(
@@ -573,6 +670,17 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             0.45,
         ),
         Pattern("PO box", rf"{_PO_BOX}{_TAIL}", 0.6),
+        Pattern(
+            # "lives on Grammova 8", "is at Castelao 66", "sent to Za opekarno 0": no type word
+            "location cue + name + number",
+            _CUE_STREET,
+            0.5,
+        ),
+        Pattern("form value after an address label", _FORM_VALUE, 0.6),
+        Pattern("Vietnamese street", _VN_STREET, 0.6),
+        Pattern("block line name + number", _BLOCK_LINE_STREET, 0.5),
+        Pattern("Korean street", _KO_STREET, 0.6),
+        Pattern("Hebrew street + town", _HE_STREET, 0.5),
         Pattern(
             "US military",
             rf"\b(?:(?:PSC|CMR|Unit)[ \t]+\d{{1,5}},?[ \t]+Box[ \t]+\d{{1,5}}(?:{_GAP}{_MILITARY_TAIL})?"
@@ -672,12 +780,23 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
                 results = super().analyze(text, entities, nlp_artifacts, regex_flags)
             finally:
                 self.patterns = every
+        extra = []
         for result in results:
             result.start, result.end = grow(text, result.start, result.end)
-        return results
+            result.end, code = split_country(text, result.start, result.end)
+            code = code or postcode_after_country(text, result.start, result.end)
+            if code is not None:
+                # "...\nNorway 69239": the code is personal data, the country between is not.
+                extra.append(
+                    coded_result(
+                        self, self.ENTITY, code[0], code[1], result.score, pattern="postcode after country"
+                    )
+                )
+        return results + extra
 
 
 _ANY_DIGIT = re.compile(r"\d")
+_BUILDING_FIRST = regex.compile(r"\d{4,6}[ \t]+\p{L}.*\p{L}\Z", regex.DOTALL)
 
 
 # --- the rest of an address around a street: units before it, town, postal code, region after -
@@ -687,8 +806,14 @@ _ANY_DIGIT = re.compile(r"\d")
 _MAX_PIECES = 7
 _ANY_UNIT = rf"(?:{_INTL_UNIT}|{_FLOOR})"
 _C_O = rf"\b(?i:c/o|attn\.?|z\.[ \t]?hd\.?)[ \t]+(?:{_UP}{_IN_WORD}*[ \t]+){{0,3}}{_UP}{_IN_WORD}*"
+# "г. Артем, ", "ст. Верхоянск, ", "місто Рені, ": a Russian or Ukrainian locality before the street.
+_LOCALITY_BEFORE = (
+    rf"(?<![\p{{L}}])(?:(?:г|гор|к|ст|с|пос|пгт|п|дер|м|смт|мкр|х)\.|місто|село|селище|город|станица)[ \t]*"
+    rf"{_UP}[\p{{L}}\p{{M}}-]*(?:[ \t]+{_UP}[\p{{L}}\p{{M}}-]*)?[ \t]*,"
+)
+_CASELESS_TOWN = r"[\p{Lo}][\p{Lo}\p{M}\"'׳״-]*(?:[ \t]+[\p{Lo}][\p{Lo}\p{M}\"'׳״-]*){0,3}"
 _LOOSE_POSTCODE = (
-    r"(?:(?:[A-Z]{1,2}-)?\d{4,6}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}[ \t]?[A-Z]{2}|\d{4}(?i:[a-z]{2})"
+    r"(?:(?:[A-Z]{1,2}-)?\d{4,7}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4}[ \t]?[A-Z]{2}|\d{4}(?i:[a-z]{2})"
     r"|\d{4}-\d{3}|\d{5}-?\d{3,4}|\d{3}-\d{4}|(?i:[a-z]\d[a-z][ \t]?\d[a-z]\d)"
     r"|(?i:[a-z]\d{2}[ \t]?[a-z\d]{4})|(?i:[a-z]{1,2}\d[a-z\d]?[ \t]?\d[a-z]{2}))(?![\w-])"
 )
@@ -719,7 +844,7 @@ def _country_alternation() -> str:
     from ..places import country_names
 
     extra = {"republic of ireland", "kingdom of the netherlands", "united states of america", "korea"}
-    return alternation({name.casefold() for name in country_names()} | extra)
+    return alternation({name.casefold() for name in country_names()} | extra | _EXTRA_COUNTRIES)
 
 
 _GROW: dict[str, regex.Pattern] = {}
@@ -743,45 +868,192 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
             country_any=regex.compile(country, flags),
             town=regex.compile(rf"{_CAP_TOWN}(?:{_PIECE_END}|(?=[ \t]+{after}))", flags),
             town_after_code=regex.compile(_CAP_TOWN, flags),
+            # "г. Екатеринбург", "к. Биробиджан": a Russian or Ukrainian locality after the street
+            locality=regex.compile(
+                rf"(?:(?:г|к|ст|с|пос|пгт|п|дер|м|смт|мкр|х)\.|місто|село)[ \t]*{_CAP_TOWN}", flags
+            ),
+            # Scripts without capitals (Hebrew, Korean): "פקיעין חדשה", "포천시"
+            town_caseless=regex.compile(
+                rf"{_CASELESS_TOWN}(?:{_PIECE_END}|(?=[ \t]+{after}))",
+                flags,
+            ),
             house=regex.compile(_MARKED_HOUSE, flags),
             ends_with_code=regex.compile(rf"(?<![\w-]){_LOOSE_POSTCODE}\Z", flags),
             line_end=regex.compile(r"[ \t]*(?:\r?\n|$)", flags),
             town_lower=regex.compile(rf"{_LOW_WORD}(?:[ \t]+{_LOW_WORD}){{0,2}}(?=[ \t]+{after})", flags),
             town_lower_one=regex.compile(rf"{_LOW_WORD}(?![\w'’-])", flags),
             before=regex.compile(
-                rf"(?<![\w#])(?:{_ANY_UNIT}|{_C_O})[ \t]*(?:[,/][ \t]*)?(?:\r?\n[ \t]*)?\Z", flags
+                rf"(?<![\w#])(?:{_ANY_UNIT}|{_C_O}|{_LOCALITY_BEFORE})[ \t]*(?:[,/][ \t]*)?"
+                r"(?:\r?\n[ \t]*)?\Z",
+                flags,
             ),
+            # "42486 Stensås terrasse 38", "7493 9 Huntly Street": a building or PO number first
+            number_before=regex.compile(r"(?<![\w.,:/#-])(?<!\d[ \t])\d{1,6}[A-Za-z]?[ \t]+\Z", flags),
+            corner_before=regex.compile(
+                r"(?i:corner|intersection|junction|crossing)[ \t]+of[ \t]+(?:the[ \t]+)?\Z", flags
+            ),
+            corner_after=regex.compile(
+                rf"[ \t]+(?:and|&)[ \t]+"
+                rf"(?:{_NAME}[ \t]+{STREET_TYPE}|{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})",
+                flags,
+            ),
+            # A table row or a labelled line after an address is the form going on ("| City |", "Phone:")
+            label_line=regex.compile(r"(?:\||[\p{L}][\p{L} ._-]{0,30}:(?![\w/]))", flags),
+            country_code=regex.compile(rf"[ \t]+{_LOOSE_POSTCODE}", flags),
         )
     return _GROW
 
 
+# Country names that are also US states: after a town they are the state ("Atlanta, Georgia").
+_STATE_COUNTRIES = {"georgia", "jersey"}
+# A line prefix repeated on every line of a block: "}} ", "> ", "??? ".
+_LINE_PREFIX = regex.compile(r"[ \t]*([}>?#*]{1,3})[ \t]*")
+
+
+def _countries() -> frozenset[str]:
+    from ..places import country_names
+
+    return frozenset(name.casefold() for name in country_names()) | _EXTRA_COUNTRIES
+
+
+_EXTRA_COUNTRIES = frozenset(
+    """
+    россия україна украина беларусь България ελλάδα ελλαδα κύπρος србија hrvatska česko
+    slovensko slovenija magyarország polska românia lietuva latvija eesti suomi sverige norge danmark
+    deutschland österreich schweiz suisse svizzera nederland belgië belgique italia españa brasil
+    대한민국 한국 ישראל türkiye
+    """.casefold().split()
+) | {
+    "czech republic", "việt nam", "česká republika", "south korea", "republic of korea",
+    "republic of ireland", "kingdom of the netherlands", "united states of america", "korea",
+    "russian federation",
+}  # fmt: skip
+_COUNTRY_SET: set[str] = set()
+
+
+def is_country(value: str) -> bool:
+    """`value` (any case, with or without brackets and a closing stop) names a country."""
+    if not _COUNTRY_SET:
+        _COUNTRY_SET.update(_countries())
+    name = " ".join(value.strip(" \t.()").split()).casefold()
+    return name in _COUNTRY_SET and name not in _STATE_COUNTRIES
+
+
+_TAIL_PIECE: list[regex.Pattern] = []
+
+
+def split_country(text: str, start: int, end: int) -> tuple[int, tuple[int, int] | None]:
+    """`end` moved back before a country name that closes the span (", Croatia", "\nNORWAY",
+    " (India)"): a country is no personal data, and leaving it keeps a word of the text. When a
+    postcode follows the country ("\nBRASIL 94586"), its (start, end) comes second."""
+    if not _TAIL_PIECE:
+        _TAIL_PIECE.append(
+            regex.compile(
+                rf"(?:[ \t]*[,/|(\n][ \t]*(?:[}}>?#*]{{1,3}}[ \t]+)?|(?<=\d)[ \t]+)\(?"
+                rf"([\p{{L}}][\p{{L}}\p{{M}}. '’-]{{1,40}}?)\)?(?:[ \t]+({_LOOSE_POSTCODE}))?[ \t.)]*\Z"
+            )
+        )
+    match = _TAIL_PIECE[0].search(text, max(start, end - 56), end)
+    if match is not None and match.start() > start and is_country(match.group(1)):
+        code = match.span(2) if match.group(2) else None
+        return len(text[: match.start()].rstrip(" \t,/|(\n")), code
+    return end, None
+
+
+def trim_country(text: str, start: int, end: int) -> int:
+    """`end` moved back before a country name that closes the span (see `split_country`)."""
+    return split_country(text, start, end)[0]
+
+
+def _line_prefix(text: str, start: int) -> str:
+    line_start = text.rfind("\n", 0, start) + 1
+    prefix = _LINE_PREFIX.fullmatch(text, line_start, start)
+    return prefix.group(1) if prefix is not None else ""
+
+
+def _skip_prefix(text: str, at: int, gap: str, prefix: str) -> int:
+    if prefix and "\n" in gap and text.startswith(prefix, at):
+        at += len(prefix)
+        while at < len(text) and text[at] in " \t":
+            at += 1
+    return at
+
+
+def postcode_after_country(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(start, end) of a postcode after the country that follows a span: "...\nNorway 69239"."""
+    pats = _grow_patterns()
+    sep = pats["sep"].match(text, end)
+    if "\n\n" in sep.group(0):
+        return None
+    at = _skip_prefix(text, sep.end(), sep.group(0), _line_prefix(text, start))
+    country = pats["country_any"].match(text, at)
+    if country is None or not is_country(country.group(0)):
+        return None
+    code = pats["country_code"].match(text, country.end())
+    if code is None:
+        return None
+    return code.end() - len(code.group(0).lstrip(" \t")), code.end()
+
+
 def grow(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span of a street finding widened to the address around it: a unit or `c/o` line before
-    it; units, postal codes, towns, region codes and countries after it, in any order."""
+    """The span of a street finding widened to the address around it: a unit, `c/o`, locality or
+    building-number line before it; units, postal codes, towns and region codes after it, in any
+    order, up to a country name (left out: it is no personal data)."""
     pats = _grow_patterns()
     for _ in range(2):
         match = pats["before"].search(text, max(0, start - 60), start)
         if match is None:
             break
         start = match.start()
+    match = pats["number_before"].search(text, max(0, start - 12), start)
+    if match is not None:
+        start = match.start()
+    prefix = _line_prefix(text, start)
+    if pats["corner_before"].search(text, max(0, start - 30), start) is not None:
+        corner = pats["corner_after"].match(text, end)
+        if corner is not None:
+            end = corner.end()
+            if text[end - 1] == "." and regex.search(r"\p{L}{4}\.\Z", text[max(0, end - 5) : end]):
+                end -= 1  # "... and Sara Locks." ends a sentence
     previous = "street"
     numbered = _ANY_DIGIT.search(text, start, end) is not None
+    building = _BUILDING_FIRST.match(text, start, end)
     seen: set[str] = set()
     if pats["ends_with_code"].search(text, start, end) is not None:
         seen.add("postcode")  # the street pattern took the block's town and code already
     for _ in range(_MAX_PIECES):
         sep = pats["sep"].match(text, end)
         gap = sep.group(0)
-        at = sep.end()
+        at = _skip_prefix(text, sep.end(), gap, prefix)
         if at >= len(text) or "\n\n" in gap.replace("\r", ""):
             break
+        if "\n" in gap:
+            line = end + gap.index("\n") + 1
+            line = _skip_prefix(text, line, gap, prefix)
+            while line < len(text) and text[line] in " \t":
+                line += 1
+            if pats["label_line"].match(text, line) is not None:
+                break
         marked = bool(gap.strip(" \t"))  # a comma, slash or line break before the piece
         piece, kind = None, None
-        for kind in ("house", "unit", "postcode", "country", "region", "region_lower", "town", "town_lower"):
+        for kind in (
+            "house",
+            "unit",
+            "postcode",
+            "country",
+            "region",
+            "region_lower",
+            "locality",
+            "town",
+            "town_lower",
+            "town_caseless",
+        ):
             if kind == "house":
                 # "rue de Corpataux 540", "Strada Taliercio, 47": the number after a street found
                 # without it
-                bare = previous == "street" and not numbered and "\n" not in gap
+                # or after one that opened with a building number ("13147 avenue de Cossy 219")
+                bare = previous == "street" and "\n" not in gap
+                bare = bare and (not numbered or (not gap.strip() and building is not None))
                 piece = pats["house"].match(text, at) if bare else None
             elif kind == "town":
                 piece = pats["town"].match(text, at)
@@ -796,6 +1068,8 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
                         piece = piece if pats["line_end"].match(text, piece.end()) else None
             elif kind == "country":
                 piece = pats["country_any"].match(text, at)  # ", Canada as her address"
+                if piece is not None and is_country(piece.group(0)):
+                    return start, end  # the address ends before it
             else:
                 piece = pats[kind].match(text, at)
             if piece is not None and piece.end() > at:
@@ -805,7 +1079,11 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
             break
         if kind == "unit" and gap and not marked and previous not in ("street", "unit", "house"):
             break  # "Berlin Room 5": a unit goes with the street, not after the town
-        if kind.startswith("town") and "\n" in gap and seen & {"postcode", "town", "town_lower"}:
+        if (
+            kind.startswith("town")
+            and "\n" in gap
+            and seen & {"postcode", "town", "town_lower", "town_caseless"}
+        ):
             break  # a line after the town and code lines is the letter going on ("GATE CODE ON REQUEST")
         end, previous = piece.end(), kind
         seen.add(kind)

@@ -54,6 +54,7 @@ NOT_STREETS = {
 # "Berliner Straße 12", never "See Weg 5".)
 TYPES_AFTER = """
 utca út útja tér körút köz fasor cesta ulica ulice náměstí třída nábřeží námestie allé katu
+terrasse vei veien vegen gata plass vænge stræde torg pr. prospektas al. alėja
 """
 
 TYPES_BEFORE = """
@@ -72,7 +73,16 @@ vial pasaje pasadizo rambla glorieta cuesta senda urbanización bulevar continua
 canale incrocio rotonda piazzetta salita traversa vico rione lungomare
 conjunto quadra setor jardim chácara sítio trevo feira campo estação aeroporto passarela viaduto vila
 favela residencial lagoa núcleo
+drumul nám. náměstí námestie
+ул. улица вул. вулиця алл. шосе cañada al. pl.
+пр. просп. проспект пр-т пер. переулок провулок бул. бульв. бульвар ш. шоссе
+наб. набережная набережна пл. площадь площа проезд туп. тупик алея аллея майдан узвіз
+λ. λεωφ. λεωφόρος πλ. πλατεία οδός οδ.
+đường phố ngõ hẻm
 """
+# House-number markers before the number, besides "No." and "Nr.": Russian and Ukrainian "д.",
+# "буд.", Vietnamese "Số", Greek "χλμ" (the kilometre of a road).
+HOUSE_MARKERS = "no nr nº n° núm num д дом буд будинок số χλμ"
 
 # Types that are ordinary English or French words: counted only capitalized ("Via Roma 1").
 CAPITALIZED_ONLY = {
@@ -87,6 +97,7 @@ apartment appartement apt appt suite ste unit flat studio floor fl room rm
 wohnung whg etage stock top piso planta puerta pta dpto depto departamento interno int scala
 lgh lägenhet leilighet mieszkanie lok m. sal
 piano ap bl sc edif edificio depto interior level lvl
+appartamento apartamento lejlighed квартира кв. к. корп. стр. оф.
 """
 
 
