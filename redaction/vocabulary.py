@@ -238,6 +238,33 @@ def ordinary_words(text: str, findings: list, recognizers: frozenset[str], dicti
             return not named(word) or word.isupper() or _LABEL_END.match(text, end) is not None
         return False
 
+    def surname_after_first_name(words) -> bool:
+        # "tom thompson", "amy bush", "kate leach": the dictionary holds surnames too; after a
+        # first name of the lexicon, inside a name the model found, the last word is its surname
+        # (fail closed: a name kept costs more than a word lost).
+        if len(words) < 2:
+            return False
+        last, before = words[-1], words[-2].group(0)
+        folded = fold(before)
+        return (
+            (folded in near or folded in world)
+            and last.group(0).lower() not in STOP_WORDS
+            and not _keyish(text, last.start(), last.end())
+        )
+
+    def first_name_before_surname(words) -> bool:
+        # "dean olson", "frank bauer": a first name that is also a word, before a word that is
+        # no dictionary word, inside a name the model found
+        if len(words) < 2:
+            return False
+        first, after = words[0].group(0), words[1].group(0)
+        return (
+            fold(first) in ambiguous
+            and after.lower() not in STOP_WORDS
+            and not is_dictionary_word(after)
+            and not _keyish(text, words[1].start(), words[1].end())
+        )
+
     out = []
     for finding in findings:
         if finding not in candidates or _HONORIFIC.search(text, 0, finding.start):
@@ -252,6 +279,7 @@ def ordinary_words(text: str, findings: list, recognizers: frozenset[str], dicti
             words
             and edge(words[0], words)
             and not (words[0].group(0) in _PARTICLES and len(words) > 1 and words[1].group(0)[:1].isupper())
+            and not first_name_before_surname(words)
         ):
             words.pop(0)
         # A label heading the value: its words before a column gap (a tab, two blanks), or upper-
@@ -263,7 +291,7 @@ def ordinary_words(text: str, findings: list, recognizers: frozenset[str], dicti
                 words.pop(0)
         if not words:
             continue
-        while words and edge(words[-1], words):
+        while words and edge(words[-1], words) and not surname_after_first_name(words):
             words.pop()
         start, end = words[0].start(), words[-1].end()
         if (start, end) == (finding.start, finding.end):
