@@ -15,7 +15,11 @@ from .labelled import LabelledPattern, LabelledValueRecognizer
 
 # A full stop after the label word ends a sentence ("plan. Medicaid # ..."), not a label.
 _SEP = r"[ \t]*(?:#|no\.?|num(?:ber)?\.?|id|number)?[ \t]*[:#=]?[ \t]*(?:is[ \t]+)?"
-_VALUE = r"(?P<value>[A-Za-z0-9](?:[A-Za-z0-9]|[-/.](?=[A-Za-z0-9])){3,24})(?![\w-])"
+# The value holds a digit (checked in the pattern, so that a word after a first label, as in
+# "insurance: medicaid id gg52634g", leaves the second label to match).
+_VALUE = (
+    r"(?P<value>(?=[A-Za-z0-9./-]{0,24}\d)[A-Za-z0-9](?:[A-Za-z0-9]|[-/.](?=[A-Za-z0-9])){3,24})(?![\w-])"
+)
 
 
 def _labelled(label: str) -> str:

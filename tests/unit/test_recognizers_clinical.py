@@ -240,6 +240,9 @@ def test_role_and_relation_words_alone_are_not_names(text):
         ("health_plan_number", "medicaid # bs59838675", "bs59838675"),
         ("health_plan_number", "Member ID: XJH123456789", "XJH123456789"),
         ("health_plan_number", "aware of plan. Medicaid # TV23029463.", "TV23029463"),
+        # a word after a first label ("insurance: medicaid") leaves the second label its value
+        ("health_plan_number", "insurance: medicaid id gg52634g. acct to follow", "gg52634g"),
+        ("health_plan_number", "INSURANCE: MEDICAID ID KC07093A.", "KC07093A"),
         ("licence_number", "Lic # RN123456", "RN123456"),
         ("licence_number", "DEA # AB1234563", "AB1234563"),
         ("device_serial", "Pacemaker S/N: PM4456789", "PM4456789"),
