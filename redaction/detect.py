@@ -149,11 +149,16 @@ def _name_parts(text: str, finding: Finding, words: frozenset[str]) -> tuple[dic
         if _INITIALS.match(value) and len(value.replace("-", "")) >= 2:
             initials.add(value)
         return parts, initials
-    for token in tokens:
+    for position, token in enumerate(tokens):
         lower = token.lower()
-        if len(lower) < 3 or lower in STOP_WORDS or lower in AMBIGUOUS or lower in _NOT_PROPAGATED:
+        if len(lower) < 3 or lower in STOP_WORDS or lower in _NOT_PROPAGATED:
             continue
-        common = is_dictionary_word(lower, words)
+        # A first name that is a word ("Grace", "Young") is no surname; as the last of several
+        # capitalised words it is one ("Konstanty Brown"), lent as a word, found again capitalised.
+        ambiguous = lower in AMBIGUOUS
+        if ambiguous and not (position == len(tokens) - 1 and position and capitalised >= 2):
+            continue
+        common = ambiguous or is_dictionary_word(lower, words)
         if common and not (
             token[0].isupper()
             and (capitalised >= 2 or not guessed or not _sentence_start(text, finding.start))
