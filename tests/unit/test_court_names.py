@@ -156,3 +156,12 @@ def test_a_first_name_word_alone_or_first_is_not_lent():
     # "Grace" alone, or first in a name, is not lent: "grace" and "Grace period" stay
     assert propagated("Grace said so. The Grace period ended.", "Grace") == []
     assert propagated("Young Smith said so. Smith left. Young people came.", "Young Smith") == ["Smith"]
+
+
+# --- court role words the NER model or the lexicon take for a name ------------------------------
+def test_court_role_words_alone_are_no_person():
+    from redaction.detect import _court_role_only
+
+    assert _court_role_only("Counsel") and _court_role_only("CLAIMANT") and _court_role_only("JUSTICE")
+    assert not _court_role_only("Justice Green") and not _court_role_only("Counsel Okafor")
+    assert not _court_role_only("")
