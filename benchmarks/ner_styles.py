@@ -3,6 +3,7 @@
     nice -n 10 python benchmarks/ner_styles.py [--policy policies/default.yaml] [--n 250] [--seed 7]
     nice -n 10 python benchmarks/ner_styles.py --set person_styles   # transcripts, court, intl, kv
     nice -n 10 python benchmarks/ner_styles.py --set name_recurrence # recurring names, chat, fr
+    nice -n 10 python benchmarks/ner_styles.py --set court_names     # judgments: surnames, headers
 
 `--set person_styles` runs the tuning set `tests/data/tuning/person_styles.py` instead (chat
 transcripts, court judgments, international template sentences, key-value dumps; default seed 11),
@@ -27,12 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from redaction.evaluate import DIRECT_IDENTIFIERS, EvaluationResult, evaluate_policy  # noqa: E402
 from redaction.policy import Policy, load_policy  # noqa: E402
-from tests.data.tuning import name_recurrence, ner_styles, person_styles  # noqa: E402
+from tests.data.tuning import court_names, name_recurrence, ner_styles, person_styles  # noqa: E402
 
 SETS = {
     "ner_styles": (ner_styles, 7),
     "person_styles": (person_styles, 11),
     "name_recurrence": (name_recurrence, 13),
+    "court_names": (court_names, 17),
 }
 
 
@@ -62,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=250, help="records per style")
     parser.add_argument("--set", choices=sorted(SETS), default="ner_styles", help="which tuning set")
     parser.add_argument(
-        "--seed", type=int, help="default 7 (ner_styles), 11 (person_styles), 13 (name_recurrence)"
+        "--seed",
+        type=int,
+        help="default 7 (ner_styles), 11 (person_styles), 13 (name_recurrence), 17 (court_names)",
     )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--trained-only", action="store_true", help="skip the run with the base ner")

@@ -121,6 +121,18 @@ _PERSON_AFTER = re.compile(
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n])[ \t\"'“(]*$")
 
 
+_COURT_ROLES = frozenset(
+    """counsel claimant claimants defendant defendants appellant appellants respondent respondents
+    applicant applicants petitioner petitioners justice judge tribunal""".split()
+)
+
+
+def _court_role_only(value: str) -> bool:
+    """A span of court role words only ("Counsel", "CLAIMANT"), none a person's name."""
+    words = [w.lower() for w in WORD.findall(value)]
+    return bool(words) and all(w in _COURT_ROLES for w in words)
+
+
 def _sentence_start(text: str, start: int) -> bool:
     return bool(_SENTENCE_START.search(text, max(0, start - 8), start))
 
@@ -149,11 +161,16 @@ def _name_parts(text: str, finding: Finding, words: frozenset[str]) -> tuple[dic
         if _INITIALS.match(value) and len(value.replace("-", "")) >= 2:
             initials.add(value)
         return parts, initials
-    for token in tokens:
+    for position, token in enumerate(tokens):
         lower = token.lower()
-        if len(lower) < 3 or lower in STOP_WORDS or lower in AMBIGUOUS or lower in _NOT_PROPAGATED:
+        if len(lower) < 3 or lower in STOP_WORDS or lower in _NOT_PROPAGATED:
             continue
-        common = is_dictionary_word(lower, words)
+        # A first name that is a word ("Grace", "Young") is no surname; as the last of several
+        # capitalised words it is one ("Konstanty Brown"), lent as a word, found again capitalised.
+        ambiguous = lower in AMBIGUOUS
+        if ambiguous and not (position == len(tokens) - 1 and position and capitalised >= 2):
+            continue
+        common = ambiguous or is_dictionary_word(lower, words)
         if common and not (
             token[0].isupper()
             and (capitalised >= 2 or not guessed or not _sentence_start(text, finding.start))
@@ -793,6 +810,17 @@ class Detector:
                 findings = rest + _trim_french_clinical(text, lexicon)
         if any(f.recognizer == "name_lexicon" for f in findings):
             findings = ordinary_words(text, findings, _LEXICON, dictionary=language == "en")
+        # "Counsel", "Claimant", "JUSTICE" alone: a court's role word the NER model or the lexicon
+        # took for a name or a place.
+        findings = [
+            f
+            for f in findings
+            if not (
+                f.recognizer in ("SpacyRecognizer", "name_lexicon")
+                and f.entity_type in ("PERSON", "LOCATION")
+                and _court_role_only(text[f.start : f.end])
+            )
+        ]
         findings = [_email_without_key(text, f) for f in findings]
         # "x4", "D5", "X1": Presidio's licence pattern on counts and fluids; no licence is that short
         findings = [f for f in findings if f.entity_type != "US_DRIVER_LICENSE" or f.end - f.start >= 5]

@@ -41,7 +41,8 @@ AMBIGUOUS = frozenset(
     ma pa la le de du des un une the and or for to in on at by an as is it its me my no so up we
     france paris florence lorraine come
     violet olive hazel jade scarlett sage ash forest storm rain sonny major prince king duke
-    case golden young black white brown green gray grey long short little small""".split()
+    case golden young black white brown green gray grey long short little small
+    judge line lies""".split()
 )
 
 # Greetings, titles and politeness words that the NER models often take for a name or a place

@@ -92,6 +92,16 @@ class NameLexiconRecognizer(EntityRecognizer):
             return False
         if lower in self._near:
             return True
+        # A hyphenated first name ("Kelly-Anne", "BILLIE-JO"): its first part a lexicon name, every
+        # part in the same case and capitalised.
+        if "-" in word:
+            head, *rest = word.split("-")
+            return (
+                fold(head) in self._near
+                and fold(head) not in AMBIGUOUS
+                and all(p[:1].isupper() and (p.isupper() == head.isupper()) for p in (head, *rest))
+                and all(p[1:].islower() or p.isupper() for p in (head, *rest))
+            )
         # Names common elsewhere but words here ("can", "son") only when capitalized.
         return lower in self._world and word[:1].isupper() and previous not in {"", "."}
 

@@ -19,7 +19,7 @@ from .labelled import LabelledPattern, LabelledValueRecognizer
 # A capitalized name word, with O'Neill, McDonald and Jean-Luc forms; a possessive 's is not part
 # of it ("Smith's").
 _WORD = r"(?:Ma?c|O['’]|D['’])?\p{Lu}\p{Ll}+(?:(?!['’]s\b)['’-]\p{Lu}?\p{Ll}+)*"
-_UPPER = r"\p{Lu}{2,}(?:(?!['’]S\b)['’-]\p{Lu}+)*"
+_UPPER = r"(?:[OD]['’])?\p{Lu}{2,}(?:(?!['’]S\b)['’-]\p{Lu}+)*"
 # Given name or upper-case surname (French "DUPONT Jean"), optional initial, up to two more words.
 _NAME = rf"(?P<value>(?:{_WORD}|{_UPPER})(?:[ \t]+[A-Z]\.)?(?:[ \t]+(?:{_WORD}|{_UPPER})){{0,2}})"
 
@@ -62,6 +62,43 @@ _JUDGE_TITLE = (
     r"(?:(?i:(?:mr|mrs|ms|lord|lady)[ \t]+justice|(?:his|her)[ \t]+honou?r[ \t]+judge|"
     r"district[ \t]+judge|deputy[ \t]+district[ \t]+judge|hhj|recorder)|Lord|Lady|Baroness|Judge|DJ)"
 )
+# Court judgments: a bare surname after or before the phrases that cue a witness or counsel ("I
+# found Hill an honest witness", "grateful to Read and Mills for", "12. Church, for the defendant,
+# submitted"), a party's name on its own line above its role in the header block ("Between:" /
+# NAME / "Claimant"), counsel "<Name> (instructed by <Firm>)", a tribunal member "Mrs R Pathak".
+_SURNAME = rf"(?:{_WORD}(?:[ \t]+{_WORD})?)"
+_PARTY_ROLE = (
+    r"(?i:(?:first|second|third|fourth|1st|2nd|3rd|4th)[ \t]+)?"
+    r"(?i:claimants?|defendants?|appellants?|respondents?|applicants?|petitioners?|"
+    r"interested[ \t]+part(?:y|ies)|intervener|(?:part\s+20\s+)?defendants?)"
+)
+_FOR_PARTY = (
+    r"(?i:claimants?|defendants?|appellants?|respondents?|applicants?|petitioners?|prosecution|"
+    r"crown|local[ \t]+authority|secretary[ \t]+of[ \t]+state|mother|father|child(?:ren)?|guardian)"
+)
+_SILK = r"(?:[ \t]+(?:KC|QC|SC))?"
+# Words the court cues are followed by that are no one's name.
+_NOT_COURT_NAMES = frozenset(
+    """judgment judgments costs counsel solicitor solicitors submissions submission order orders appeal
+    permission damages interest relief findings evidence witness witnesses judge judges tribunal court
+    courts claimant claimants defendant defendants appellant appellants respondent respondents
+    applicant applicants petitioner party parties crown prosecution state secretary minister leading
+    junior mr mrs ms miss dr it this that these those them him her he she they both all each either
+    neither neutral citation case claim claims hearing application applications the in on at of and
+    between before members member employment high county supreme family business king queen royal
+    magistrates central london division bench chancery commercial technology lady lord sir
+    schedule appendix annex part section paragraph rule rules cpr practice direction
+    england wales scotland ireland northern""".split()
+)
+# Words that make a header line a company or a public body, not a person.
+_ORGANISATION_WORDS = frozenset(
+    """ltd limited plc llp llc lp inc co company companies corporation group holdings services service
+    council authority trust trustees bank university college school hospital nhs foundation board
+    commissioners commissioner secretary state ministry department police borough county city
+    partnership society association club church charity insurance assurance estates properties
+    developments homes care logistics security water energy retail the of and for""".split()
+)
+
 _JUDGE_VERB = r"(?:at|in|said|held|agreed|dissented|found|put|observed|noted|stated)"
 _JUDGE_SUFFIX = r"(?:LJ|LJJ|J|JJ|JSC|LCJ|CJ|DJ|MR|SCJ)"
 # Words that follow "Lord", "Judge" or precede "J" and are no name.
@@ -138,6 +175,57 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
         ),
         LabelledPattern("R v + name", rf"\bR[ \t]+v\.?[ \t]+{_NAME}", 0.7),
         LabelledPattern(
+            "honorific + initials + name",
+            rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]+(?:[A-Z]\.?[ \t]+){{1,2}}"
+            rf"(?P<value>{_WORD}|{_UPPER})(?![\p{{L}}'’-])",
+            0.7,
+        ),
+        LabelledPattern(
+            "court: witness found",
+            rf"\b(?:I|We)[ \t]+(?:found|find|did[ \t]+not[ \t]+find|do[ \t]+not[ \t]+find|"
+            rf"(?:accept|accepted|prefer|preferred|reject|rejected)[ \t]+the[ \t]+evidence[ \t]+of)[ \t]+"
+            rf"(?P<value>{_SURNAME})"
+            rf"(?=[ \t]+(?:an?|to[ \t]+be|to[ \t]+have|on|that|in|over|to)\b|[ \t]*[,.;])",
+            0.6,
+        ),
+        LabelledPattern(
+            "court: grateful to",
+            rf"\b(?:grateful|thanks?|thank(?:ful)?)[ \t]+(?:to[ \t]+)?(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+)?"
+            rf"(?P<value>{_SURNAME}){_SILK}(?=[ \t]*,[ \t]+\p{{Lu}}|"
+            rf"[ \t]+and[ \t]+(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+)?\p{{Lu}}|"
+            rf"[ \t]+for[ \t]+(?:their|his|her|the)\b)",
+            0.6,
+        ),
+        LabelledPattern(
+            "court: grateful to X and",
+            rf"(?<=\b(?:grateful|thanks?|thankful)[ \t]+(?:to[ \t]+)?(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+)?"
+            rf"{_SURNAME}{_SILK}(?:[ \t]*,[ \t]+(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+)?{_SURNAME}{_SILK})*"
+            rf"[ \t]*,?[ \t]+and[ \t]+(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+)?)(?P<value>{_SURNAME}){_SILK}"
+            rf"(?=[ \t]+for[ \t]+(?:their|his|her|the)\b)",
+            0.6,
+        ),
+        LabelledPattern(
+            "court: counsel for a party",
+            rf"(?:^|(?<=[.;:][ \t]+)|(?<=^[ \t]*\d{{1,3}}\.[ \t]+))(?P<value>{_SURNAME}){_SILK}"
+            rf"(?:,[ \t]+(?:who[ \t]+appear(?:s|ed)[ \t]+)?for|[ \t]+for|,[ \t]+on[ \t]+behalf[ \t]+of)[ \t]+"
+            rf"the[ \t]+{_FOR_PARTY}\b",
+            0.6,
+        ),
+        LabelledPattern(
+            "court: counsel instructed by",
+            rf"(?<![\p{{L}}'’-])(?P<value>(?:{_WORD}|{_UPPER})"
+            rf"(?:[ \t]+(?![KQS]C\b)(?:{_WORD}|{_UPPER})){{0,2}}){_SILK}"
+            rf"[ \t]*\((?:instructed|direct[ \t]+access|pro[ \t]+bono)",
+            0.7,
+        ),
+        LabelledPattern(
+            "court: party above its role",
+            rf"^[ \t]*(?:\(\d{{1,2}}\)[ \t]*)?(?P<value>(?:{_WORD}|{_UPPER})(?:[ \t]+[A-Z]\.?)?"
+            rf"(?:[ \t]+(?:{_WORD}|{_UPPER})){{1,3}})[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t]*"
+            rf"(?:\(?\d{{1,2}}\)?[ \t]*)?{_PARTY_ROLE}[ \t]*(?:/[^\n]*)?$",
+            0.65,
+        ),
+        LabelledPattern(
             "chat speaker after a timestamp",
             r"^[ \t]*(?:\[\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?\][ \t]*|"
             r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?[ \t]+-[ \t]+)"
@@ -167,6 +255,15 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
         first = value.split()[0].strip(".")
         if first.lower() in NOT_NAMES or fold(first) in NOT_NAME_WORDS:
             return False
+        if pattern.name.startswith(("court:", "honorific + initials")):
+            words = [fold(w) for w in value.replace("-", " ").split()]
+            if any(w in _NOT_COURT_NAMES or w in NOT_NAMES for w in words):
+                return False
+            if pattern.name in ("court: party above its role", "court: counsel instructed by") and any(
+                w in _ORGANISATION_WORDS for w in words
+            ):
+                return False
+            return True
         if pattern.name.startswith(("judicial", "name + judicial", "R v")):
             if first.lower() in _NOT_JUDGE_NAMES:
                 return False
