@@ -156,7 +156,10 @@ class TownRecognizer(LabelledValueRecognizer):
             popped = []
             while words and not moved and _not_a_place(words[0].group(0)):
                 popped.append(words.pop(0).group(0))  # "From Edwardsborough" -> "Edwardsborough"
-            if any(_bare(a) not in STOP_WORDS and _bare(b) in STOP_WORDS for a, b in zip(popped, popped[1:])):
+            if any(
+                _bare(a) not in STOP_WORDS and _bare(b) in STOP_WORDS
+                for a, b in zip(popped, popped[1:], strict=False)
+            ):
                 continue  # "TRANSFERRED TO MICU FOR CLOSER": a word after a clause, no town
             if not words:
                 continue
