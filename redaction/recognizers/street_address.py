@@ -431,13 +431,14 @@ _NOT_CUE_STREET = (
     dock berth bay window windows office version v no number num mile km kilometre kilometer minute
     hour noon midnight about around least most number rank position place score tier zone sector
     block lot plot unit suite apt apartment building bldg box tab tabs
+    bed beds stretcher chair commode rm icu micu sicu ccu picu nicu pacu
     monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
     january february march april may june july august september october november december jan feb mar
     apr jun jul aug sep sept oct nov dec""".split()
 )
 _NOT_AFTER_CUE_NUMBER = (
     r"(?![ \t]*(?:[%.,:]\d|[%°]|(?i:mg|mcg|µg|ml|g|kg|km|mi|miles|min|mins|minutes|hours?|hrs?|days?|weeks?|"
-    r"months?|years?|times|people|percent|pm|am|h|points?|pts|bid|tid|qd|qid|prn|daily|units?|x|am|pm|"
+    r"months?|years?|yrs?|wks?|mos?|yo|times|people|percent|pm|am|h|points?|pts|bid|tid|qd|qid|prn|daily|units?|x|am|pm|"
     r"o'?clock|euros?|eur|usd|dollars?)(?![\w])))"
 )
 _NOT_CUE_WORD = rf"(?!(?i:{alternation(_NOT_CUE_STREET + _NEVER_NAME.split())}){_END})"

@@ -152,3 +152,17 @@ def test_w_slash_after_a_town_is_no_town_word():
 )
 def test_home_with_vna_is_no_address(text):
     assert found("street_address", text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NO LOCAL FAMILY. MOVED TO BED 3 FOR ISOLATION.",
+        "moved to ICU 4 overnight",
+        "WIDOWED, MOVED TO NORTH MORRISONSHIRE 9 YRS AGO.",
+        "Moved to Lake Austinfurt 5 yrs ago.",
+        "moved to stretcher 2 for transport",
+    ],
+)
+def test_a_bed_or_a_town_and_a_duration_after_moved_to_is_no_street(text):
+    assert found("street_address", text) == []
