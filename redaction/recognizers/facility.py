@@ -40,8 +40,8 @@ _TRANSFER = (
 # "outside records from Crystalport General (fax ...)", "FROM ST. YODER GENERAL VIA EMS", "from
 # west nursing home", "worked as a nurse at east hospital": after from/at/to, a place word or two
 # (a direction word is one: the hospital is named after the place) and "General" or a facility
-# word. "general anesthesia/appearance/surgery" are no facility: "General" must not go on with a
-# clinical noun.
+# word ("Regional" as "General"). "general anesthesia/appearance/surgery", "regional wall motion"
+# are no facility: "General" must not go on with a clinical noun.
 _PLACE_CUE = r"(?i:\b(?:from|at|to|osh[ \t]*:?|@)[ \t]+(?:the[ \t]+)?)"
 _NOT_AFTER_GENERAL = (
     r"(?i:anesthesia|anaesthesia|appearance|surgery|surgeon|surgical|medicine|medical|condition|"
@@ -49,11 +49,12 @@ _NOT_AFTER_GENERAL = (
     r"examination|inspection|impression|survey|lethargy|debility|deconditioning|consent|diet|fatigue|"
     r"well|wellbeing|information|questions?|status|principles?|practice|session|anxiety|pain|"
     r"discomfort|distress|edema|rash|overview|plan|hygiene|mood|level|approach|rule|sense|idea|"
-    r"terms|way|direction|guidance|supervision)"
+    r"terms|way|direction|guidance|supervision|wall|block|nerve|lymph|nodes?|motion|variation|"
+    r"differences?|enteritis|ileitis|lymphadenopathy|perfusion|hypokinesis|changes?)"
 )
 _PLACE_FACILITY = (
     rf"(?i:(?:(?:st|mt|ste|ft)\.?[ \t]+)?[a-z][a-z'’-]+(?:[ \t]+[a-z][a-z'’-]+)?[ \t]+"
-    rf"(?:{_KIND}|General(?![ \t]+{_NOT_AFTER_GENERAL}\b)))"
+    rf"(?:{_KIND}|(?:General|Regional)(?![ \t]+{_NOT_AFTER_GENERAL}\b)))"
 )
 _DIRECTIONS = frozenset("east west north south central northeast northwest southeast southwest".split())
 
@@ -144,7 +145,14 @@ def _place_named(words) -> bool:
     for match in words:
         word = match.group(0).strip(".,;:()")
         lower = word.lower()
-        if re.fullmatch(_KIND, word, re.IGNORECASE) or lower in ("general", "st", "mt", "ste", "ft"):
+        if re.fullmatch(_KIND, word, re.IGNORECASE) or lower in (
+            "general",
+            "regional",
+            "st",
+            "mt",
+            "ste",
+            "ft",
+        ):
             continue
         if lower in _DIRECTIONS:
             return True

@@ -74,9 +74,9 @@ class TownRecognizer(LabelledValueRecognizer):
             0.45,
         ),
         LabelledPattern(
-            "town, state, lower case",
+            "town, state, lower case",  # "lowell, ma, 2 flights", "prestonstad, ar. new onset"
             rf"(?<![\w.])(?P<value>[a-z][a-z'’-]+(?:[ \t]+[a-z][a-z'’-]+)?)[ \t]*,[ \t]*"
-            rf"(?:{_SAFE_CODES.lower()})[ \t]*,",
+            rf"(?:{_SAFE_CODES.lower()})[ \t]*(?:,|\.(?=[ \t]|$))",
             0.45,
         ),
         LabelledPattern("town after a moving word", rf"{_MOVING}(?P<value>{_PLACE})", 0.5),

@@ -56,6 +56,8 @@ def test_towns_after_moved_retired_relocated_to_are_found_with_their_prefix(text
         "moved to Florida last year",
         "PT FROM GENERAL MEDICINE",
         "d/c home w/ vna",
+        "pain, ok. bp stable, ma.",
+        "pt, ma. afebrile",
     ],
 )
 def test_moving_a_patient_within_the_hospital_is_no_town(text):
@@ -68,6 +70,7 @@ def test_moving_a_patient_within_the_hospital_is_no_town(text):
         ("from west nursing home, west taylor, nh 90577.", "west taylor"),
         ("from oak nursing home, oak Flores, CT 93473.", "oak Flores"),
         ("FROM EAST NURSING HOME, EAST BROWN, MD 79312", "EAST BROWN"),
+        ("from prestonstad nursing home, prestonstad, ar. new onset afib", "prestonstad"),
     ],
 )
 def test_a_town_before_a_state_code_and_zip_is_found_in_any_case(text, expected):
@@ -87,6 +90,8 @@ def test_a_town_before_a_state_code_and_zip_is_found_in_any_case(text, expected)
         ("RETIRED NURSE FROM CENTRAL GENERAL X 30 YRS.", "CENTRAL GENERAL"),
         ("WORKED AS A NURSE AT WEST MEDICAL CENTER UNTIL 2010.", "WEST MEDICAL CENTER"),
         ("records from danny hospital.", "danny hospital"),
+        ("transferred from lake sarahberg regional.", "lake sarahberg regional"),
+        ("OSH: WEST COLLIERCHESTER REGIONAL. BCX 2/2", "WEST COLLIERCHESTER REGIONAL"),
     ],
 )
 def test_facilities_named_after_a_place_are_found_whole(text, expected):
@@ -108,6 +113,9 @@ def test_facilities_named_after_a_place_are_found_whole(text, expected):
         "transfer from OSH",
         "d/c home w/ vna",
         "Outside records reviewed, no new findings.",
+        "s/p regional anesthesia.",
+        "no regional wall motion abnormality",
+        "to OR for regional block",
     ],
 )
 def test_general_as_a_clinical_word_and_parts_of_a_hospital_are_no_facility(text):
