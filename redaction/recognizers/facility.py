@@ -57,6 +57,13 @@ _PLACE_FACILITY = (
     rf"(?:{_KIND}|(?:General|Regional)(?![ \t]+{_NOT_AFTER_GENERAL}\b)))"
 )
 _DIRECTIONS = frozenset("east west north south central northeast northwest southeast southwest".split())
+# Words that say what kind of care, not where: "from cardiac rehab", "at inpatient rehab".
+_KIND_OF_CARE = frozenset(
+    """cardiac pulmonary physical occupational inpatient outpatient acute subacute sub-acute
+    long-term short-term skilled psych psychiatric geriatric pediatric adult day respiratory
+    vascular neuro stroke brain spine ortho orthopedic surgical wound pain sleep memory senior
+    private public teaching state county city home hospice transitional residential""".split()
+)
 
 
 @register("facility")
@@ -141,7 +148,8 @@ class FacilityRecognizer(LabelledValueRecognizer):
 
 def _place_named(words) -> bool:
     # The words before the facility word name a place: not generic ("outside", "the", "local"),
-    # not shorthand, a direction word counts ("west nursing home").
+    # not shorthand, not a kind of care ("cardiac rehab"), a direction word counts ("west nursing
+    # home").
     for match in words:
         word = match.group(0).strip(".,;:()")
         lower = word.lower()
@@ -156,6 +164,8 @@ def _place_named(words) -> bool:
             continue
         if lower in _DIRECTIONS:
             return True
+        if lower in _KIND_OF_CARE:
+            continue
         if not (
             is_clinical_word(word) or lower in _GENERIC or lower in _GENERIC_FIRST or lower in STOP_WORDS
         ):

@@ -58,6 +58,7 @@ def test_towns_after_moved_retired_relocated_to_are_found_with_their_prefix(text
         "d/c home w/ vna",
         "pain, ok. bp stable, ma.",
         "pt, ma. afebrile",
+        "moved to states in 1990",
     ],
 )
 def test_moving_a_patient_within_the_hospital_is_no_town(text):
@@ -116,6 +117,7 @@ def test_facilities_named_after_a_place_are_found_whole(text, expected):
         "s/p regional anesthesia.",
         "no regional wall motion abnormality",
         "to OR for regional block",
+        "from cardiac rehab",
     ],
 )
 def test_general_as_a_clinical_word_and_parts_of_a_hospital_are_no_facility(text):
