@@ -1,11 +1,13 @@
 """HIPAA Safe Harbor removal per identifier kind on generated clinical notes, beside vanilla Presidio.
 
     python benchmarks/hipaa.py [--n 600] [--seed 1] [--policy policies/hipaa-safe-harbor.yaml]
-                               [--set notes|ward] [--misses N]
+                               [--set notes|ward|geo] [--misses N]
 
 Generates `--n` labelled clinical notes (tests/data/tuning/clinical.py: ICU upper case, nursing
 shorthand, discharge style; `--set ward`: `generate_ward_notes`, places, ids and phones as flowsheets
-write them, `TRANSFER FROM X HOSPITAL`, `LIVES IN X`, `#1234567`, `nursing station 5-1234`),
+write them, `TRANSFER FROM X HOSPITAL`, `LIVES IN X`, `#1234567`, `nursing station 5-1234`;
+`--set geo`: `generate_geo_notes`, towns after "moved to", facilities named after a place,
+`dc home to <street>, <town> w/ vna`),
 runs the policy as the pipeline applies it and vanilla Presidio
 (same spaCy model, default recognizers and operators) on the same texts, and prints per Safe
 Harbor kind the spans, the share fully removed and partly removed by each, and the share of
@@ -33,7 +35,12 @@ if str(REPO) not in sys.path:
 from redaction.errors import ScrublineError  # noqa: E402
 from redaction.evaluate import compare_systems, evaluate_policy, evaluate_vanilla_presidio  # noqa: E402
 from redaction.policy import load_policy  # noqa: E402
-from tests.data.tuning.clinical import KINDS, generate_clinical, generate_ward_notes  # noqa: E402
+from tests.data.tuning.clinical import (  # noqa: E402
+    KINDS,
+    generate_clinical,
+    generate_geo_notes,
+    generate_ward_notes,
+)
 
 VANILLA = "vanilla Presidio"
 TARGET = 0.97
@@ -81,9 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", type=int, default=0, metavar="N", help="print up to N misses per kind")
     parser.add_argument(
         "--set",
-        choices=("notes", "ward"),
+        choices=("notes", "ward", "geo"),
         default="notes",
-        help="notes: generate_clinical; ward: generate_ward_notes (places, ids, phones as wards write them)",
+        help="notes: generate_clinical; ward: generate_ward_notes (places, ids, phones as wards write them); "
+        "geo: generate_geo_notes (towns after 'moved to', facilities named after a place, dc home addresses)",
     )
     parser.add_argument("--no-vanilla", action="store_true", help="skip vanilla Presidio")
     args = parser.parse_args(argv)
@@ -93,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     except ScrublineError as exc:
         print(exc, file=sys.stderr)
         return 2
-    records = (generate_ward_notes if args.set == "ward" else generate_clinical)(args.n, args.seed)
+    generators = {"notes": generate_clinical, "ward": generate_ward_notes, "geo": generate_geo_notes}
+    records = generators[args.set](args.n, args.seed)
     ours = f"policy {policy.name}"
     systems = {ours: lambda: evaluate_policy(records, policy)}
     if not args.no_vanilla:

@@ -37,6 +37,34 @@ _TRANSFER = (
     r"[ \t]+(?:the[ \t]+)?)"
 )
 
+# "outside records from Crystalport General (fax ...)", "FROM ST. YODER GENERAL VIA EMS", "from
+# west nursing home", "worked as a nurse at east hospital": after from/at/to, a place word or two
+# (a direction word is one: the hospital is named after the place) and "General" or a facility
+# word ("Regional" as "General"). "general anesthesia/appearance/surgery", "regional wall motion"
+# are no facility: "General" must not go on with a clinical noun.
+_PLACE_CUE = r"(?i:\b(?:from|at|to|osh[ \t]*:?|@)[ \t]+(?:the[ \t]+)?)"
+_NOT_AFTER_GENERAL = (
+    r"(?i:anesthesia|anaesthesia|appearance|surgery|surgeon|surgical|medicine|medical|condition|"
+    r"health|state|weakness|malaise|care|population|ward|floor|practitioner|pediatrics|exam|"
+    r"examination|inspection|impression|survey|lethargy|debility|deconditioning|consent|diet|fatigue|"
+    r"well|wellbeing|information|questions?|status|principles?|practice|session|anxiety|pain|"
+    r"discomfort|distress|edema|rash|overview|plan|hygiene|mood|level|approach|rule|sense|idea|"
+    r"terms|way|direction|guidance|supervision|wall|block|nerve|lymph|nodes?|motion|variation|"
+    r"differences?|enteritis|ileitis|lymphadenopathy|perfusion|hypokinesis|changes?)"
+)
+_PLACE_FACILITY = (
+    rf"(?i:(?:(?:st|mt|ste|ft)\.?[ \t]+)?[a-z][a-z'’-]+(?:[ \t]+[a-z][a-z'’-]+)?[ \t]+"
+    rf"(?:{_KIND}|(?:General|Regional)(?![ \t]+{_NOT_AFTER_GENERAL}\b)))"
+)
+_DIRECTIONS = frozenset("east west north south central northeast northwest southeast southwest".split())
+# Words that say what kind of care, not where: "from cardiac rehab", "at inpatient rehab".
+_KIND_OF_CARE = frozenset(
+    """cardiac pulmonary physical occupational inpatient outpatient acute subacute sub-acute
+    long-term short-term skilled psych psychiatric geriatric pediatric adult day respiratory
+    vascular neuro stroke brain spine ortho orthopedic surgical wound pain sleep memory senior
+    private public teaching state county city home hospice transitional residential""".split()
+)
+
 
 @register("facility")
 class FacilityRecognizer(LabelledValueRecognizer):
@@ -51,6 +79,12 @@ class FacilityRecognizer(LabelledValueRecognizer):
             rf"(?i:(?<![\w.])(?P<value>(?:(?:st|mt)\.?[ \t]+)?[a-z][a-z'’]+"
             rf"(?:[ \t]+[a-z][a-z'’]+){{0,2}}[ \t]+{_KIND}))\b",
             0.5,
+        ),
+        # from Crystalport General, at east hospital, FROM ST. YODER GENERAL (any case, after a cue)
+        LabelledPattern(
+            "place + general or facility word after a cue",
+            rf"{_PLACE_CUE}(?P<value>{_PLACE_FACILITY})(?![\w'’-])",
+            0.55,
         ),
         # Hospital of St. Raphael, Hospital of the University of Pennsylvania
         LabelledPattern(
@@ -87,11 +121,20 @@ class FacilityRecognizer(LabelledValueRecognizer):
         out = []
         for result in super().analyze(text, entities, nlp_artifacts):
             words = list(re.finditer(r"\S+", text[result.start : result.end]))
-            if result.analysis_explanation.pattern_name == "facility word + of + name":
+            pattern = result.analysis_explanation.pattern_name
+            if pattern == "facility word + of + name":
                 out.append(result)
                 continue
+            if pattern == "place + general or facility word after a cue":
+                if _place_named(words):
+                    out.append(result)
+                continue
+            popped = False
             while words and _not_a_name(words[0].group(0)):
                 words.pop(0)
+                popped = True
+            if popped and pattern == "named unit":
+                continue  # "East wing", "the north tower": a part of any hospital, no name
             if not words or not words[0].group(0)[:1].isalpha():
                 continue
             start = result.start + words[0].start()
@@ -101,6 +144,33 @@ class FacilityRecognizer(LabelledValueRecognizer):
             result.start = start
             out.append(result)
         return out
+
+
+def _place_named(words) -> bool:
+    # The words before the facility word name a place: not generic ("outside", "the", "local"),
+    # not shorthand, not a kind of care ("cardiac rehab"), a direction word counts ("west nursing
+    # home").
+    for match in words:
+        word = match.group(0).strip(".,;:()")
+        lower = word.lower()
+        if re.fullmatch(_KIND, word, re.IGNORECASE) or lower in (
+            "general",
+            "regional",
+            "st",
+            "mt",
+            "ste",
+            "ft",
+        ):
+            continue
+        if lower in _DIRECTIONS:
+            return True
+        if lower in _KIND_OF_CARE:
+            continue
+        if not (
+            is_clinical_word(word) or lower in _GENERIC or lower in _GENERIC_FIRST or lower in STOP_WORDS
+        ):
+            return True
+    return False
 
 
 def _not_a_name(word: str) -> bool:
@@ -125,7 +195,8 @@ _GENERIC_FIRST = frozenset(
     """the a an outside local area nearby our this that their his her same other another previous
     bed room bay pod
     prior recent transferred transfer sent admitted discharged returned went going seen
-    followed treated was is resides resided residing lives living dc osh at to""".split()
+    followed treated was is resides resided residing lives living dc osh at to
+    records record worked works working nurse retired employed volunteer volunteers records:""".split()
 )
 _NOT_UNIT_NAMES = frozenset(
     """the a an same this that old other medical surgical cardiac step down general back

@@ -431,13 +431,14 @@ _NOT_CUE_STREET = (
     dock berth bay window windows office version v no number num mile km kilometre kilometer minute
     hour noon midnight about around least most number rank position place score tier zone sector
     block lot plot unit suite apt apartment building bldg box tab tabs
+    bed beds stretcher chair commode rm icu micu sicu ccu picu nicu pacu
     monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
     january february march april may june july august september october november december jan feb mar
     apr jun jul aug sep sept oct nov dec""".split()
 )
 _NOT_AFTER_CUE_NUMBER = (
     r"(?![ \t]*(?:[%.,:]\d|[%°]|(?i:mg|mcg|µg|ml|g|kg|km|mi|miles|min|mins|minutes|hours?|hrs?|days?|weeks?|"
-    r"months?|years?|times|people|percent|pm|am|h|points?|pts|bid|tid|qd|qid|prn|daily|units?|x|am|pm|"
+    r"months?|years?|yrs?|wks?|mos?|yo|times|people|percent|pm|am|h|points?|pts|bid|tid|qd|qid|prn|daily|units?|x|am|pm|"
     r"o'?clock|euros?|eur|usd|dollars?)(?![\w])))"
 )
 _NOT_CUE_WORD = rf"(?!(?i:{alternation(_NOT_CUE_STREET + _NEVER_NAME.split())}){_END})"
@@ -818,7 +819,9 @@ _TOWN_JOIN = (
 
 # "Mistelbach an der Zaya", "'s-Gravenpolder", "Bhusawal-043120" (an Indian PIN after a hyphen)
 # A stop ends a town word only in an abbreviation ("St. Diana", "Mt. Eden"), not a sentence.
-_TOWN_PART = r"(?:'s-)?\p{Lu}(?:\p{Ll}{0,2}\.(?![\w])|[\p{L}\p{M}'’-]*)"
+# "W/ VNA" after a town is shorthand going on ("with"), no town word: a letter before a slash
+# opens none. "ST. MAY" in upper case is an abbreviation as "St. May" is.
+_TOWN_PART = r"(?:'s-)?(?!\p{L}/)\p{Lu}(?:(?:\p{Ll}{0,2}|TE?)\.(?![\w])|[\p{L}\p{M}'’-]*)"
 _CAP_TOWN = (
     rf"{_NOT_TOWN_WORD}{_TOWN_PART}"
     rf"(?:[ \t]+(?:{_TOWN_JOIN}[ \t]+){{0,2}}{_NOT_TOWN_WORD}{_TOWN_PART}){{0,3}}"
@@ -875,6 +878,13 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
             line_end=regex.compile(r"[ \t]*(?:\r?\n|$)", flags),
             town_lower=regex.compile(rf"{_LOW_WORD}(?:[ \t]+{_LOW_WORD}){{0,2}}(?=[ \t]+{after})", flags),
             town_lower_one=regex.compile(rf"{_LOW_WORD}(?![\w'’-])", flags),
+            # "dc home to 12 Oak St, lake banks w/ vna": after a comma, a town before shorthand
+            # going on with "w/" or "with"
+            town_clause=regex.compile(
+                rf"(?:(?i:st|mt|ft)\.[ \t]+)?(?:{_CAP_TOWN}|{_LOW_WORD}(?:[ \t]+{_LOW_WORD}){{0,2}})"
+                r"(?=[ \t]+(?i:w/|with)(?![\w'’-]))",
+                flags,
+            ),
             before=regex.compile(
                 rf"(?<![\w#])(?:{_ANY_UNIT}|{_C_O}|{_LOCALITY_BEFORE})[ \t]*(?:[,/][ \t]*)?"
                 r"(?:\r?\n[ \t]*)?\Z",
@@ -1012,6 +1022,7 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
             "house",
             "unit",
             "postcode",
+            "town_clause",
             "country",
             "region",
             "region_lower",
@@ -1038,6 +1049,8 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
                     piece = pats["town_lower_one"].match(text, at)
                     if piece is not None and previous not in ("postcode", "unit"):
                         piece = piece if pats["line_end"].match(text, piece.end()) else None
+            elif kind == "town_clause":
+                piece = pats["town_clause"].match(text, at) if "," in gap else None
             elif kind == "country":
                 piece = pats["country_any"].match(text, at)  # ", Canada as her address"
                 if piece is not None and is_country(piece.group(0)):
@@ -1054,9 +1067,11 @@ def grow(text: str, start: int, end: int) -> tuple[int, int]:
         if (
             kind.startswith("town")
             and "\n" in gap
-            and seen & {"postcode", "town", "town_lower", "town_caseless"}
+            and seen & {"postcode", "town", "town_lower", "town_caseless", "town_clause"}
         ):
             break  # a line after the town and code lines is the letter going on ("GATE CODE ON REQUEST")
         end, previous = piece.end(), kind
         seen.add(kind)
+        if kind == "town_clause":
+            break  # "w/ vna" goes on after it
     return start, end

@@ -47,6 +47,20 @@ _ORIGIN = (
     r"ems[ \t]+from|(?:mvc|mva|accident|crash)[ \t]+(?:in|on|near)|(?:w/|with)[ \t]*\w+[ \t]+in)[ \t]+)"
 )
 
+# "moved to stephanieton 3/4", "RETIRED TO LAKE KAYLAHAVEN.", "relocated to St. Cloud in 2019":
+# a town after a moving-house word, often one word in any case; a prefix word (lake, port, new,
+# north, st.) is part of the name. "moved to chair/the floor/ICU/bed 3" stop at the cue (the,
+# a clinical or room word, a word before a number).
+_TOWN_PREFIX = (
+    r"(?i:lake|port|new|north|south|east|west|st\.?|saint|mt\.?|mount|ft\.?|fort|glen|point|"
+    r"grand|little|upper|lower|san|santa|el|la|le)"
+)
+_RELOCATED = (
+    r"(?i:\b(?:moved|moving|retired|relocated|relocating|moves|retiring)[ \t]+"
+    r"(?:back[ \t]+|here[ \t]+|recently[ \t]+)?(?:to|from)[ \t]+)"
+)
+_WORD_TO_TOWN = r"(?!(?i:the|a|an|his|her|their|our|my)\b)[A-Za-z][A-Za-z'’-]+"
+
 
 @register("town")
 class TownRecognizer(LabelledValueRecognizer):
@@ -60,12 +74,17 @@ class TownRecognizer(LabelledValueRecognizer):
             0.45,
         ),
         LabelledPattern(
-            "town, state, lower case",
+            "town, state, lower case",  # "lowell, ma, 2 flights", "prestonstad, ar. new onset"
             rf"(?<![\w.])(?P<value>[a-z][a-z'’-]+(?:[ \t]+[a-z][a-z'’-]+)?)[ \t]*,[ \t]*"
-            rf"(?:{_SAFE_CODES.lower()})[ \t]*,",
+            rf"(?:{_SAFE_CODES.lower()})[ \t]*(?:,|\.(?=[ \t]|$))",
             0.45,
         ),
         LabelledPattern("town after a moving word", rf"{_MOVING}(?P<value>{_PLACE})", 0.5),
+        LabelledPattern(
+            "town after moved to, any case",
+            rf"{_RELOCATED}(?P<value>{_PLACE}|(?:{_TOWN_PREFIX}[ \t]+)?{_WORD_TO_TOWN})(?![\w'’-])",
+            0.5,
+        ),
         LabelledPattern(
             "town after an origin word, any case",
             rf"{_ORIGIN}(?P<value>(?:{_PLACE_ANY})(?:[ \t]+(?:{_PLACE_ANY}))?)\b",
@@ -80,6 +99,14 @@ class TownRecognizer(LabelledValueRecognizer):
             "town, state zip",
             rf"(?<![\w.])(?P<value>{_PLACE})[ \t]*,?[ \t]*(?:{_ALL_CODES})[ \t]+\d{{5}}(?:-\d{{4}})?\b",
             0.7,
+        ),
+        LabelledPattern(
+            # "from west nursing home, west taylor, nh 90577": a town in any case before a state
+            # code and a ZIP code
+            "town, state zip, any case",
+            rf"(?<![\w.])(?P<value>[A-Za-z][a-z'’-]+(?:[ \t]+[A-Za-z][a-z'’-]+)?)[ \t]*,[ \t]*"
+            rf"(?i:{_ALL_CODES})[ \t]+\d{{5}}(?:-\d{{4}})?\b",
+            0.5,
         ),
         LabelledPattern(
             # "From Lowell, PA, arrived": a code between commas is a state, even one that is
@@ -100,6 +127,20 @@ class TownRecognizer(LabelledValueRecognizer):
     )
 
     def validate_value(self, value: str, pattern: LabelledPattern) -> bool:
+        if pattern.name == "town after moved to, any case":
+            # the words up to the first that is no place word (a prefix word opens the name); a
+            # state may stay ("moved to Florida"), "moved to new room/north side" is no town
+            words = value.split()
+            if len(words) > 1 and re.fullmatch(_TOWN_PREFIX, words[0]):
+                return not _not_a_place(words[1])
+            if _not_a_place(words[0]):
+                return False
+            kept = [words[0]]
+            for word in words[1:]:
+                if _not_a_place(word):
+                    break
+                kept.append(word)
+            return not re.fullmatch(_STATE_NAMES, " ".join(kept), re.IGNORECASE)
         words = [w for w in value.split() if not _not_a_place(w)]
         if pattern.name == "county":
             return len(words) >= 2
@@ -111,19 +152,34 @@ class TownRecognizer(LabelledValueRecognizer):
         for result in super().analyze(text, entities, nlp_artifacts):
             words = list(re.finditer(r"\S+", text[result.start : result.end]))
             county = result.analysis_explanation.pattern_name == "county"
-            while words and _not_a_place(words[0].group(0)):
-                words.pop(0)  # "From Edwardsborough" -> "Edwardsborough"
+            moved = result.analysis_explanation.pattern_name == "town after moved to, any case"
+            popped = []
+            while words and not moved and _not_a_place(words[0].group(0)):
+                popped.append(words.pop(0).group(0))  # "From Edwardsborough" -> "Edwardsborough"
+            if any(
+                _bare(a) not in STOP_WORDS and _bare(b) in STOP_WORDS
+                for a, b in zip(popped, popped[1:], strict=False)
+            ):
+                continue  # "TRANSFERRED TO MICU FOR CLOSER": a word after a clause, no town
             if not words:
                 continue
             keep = [words[0]]
             for word in words[1:]:
-                if not county and _not_a_place(word.group(0)):
+                if (
+                    not county
+                    and _not_a_place(word.group(0))
+                    and not (moved and len(keep) == 1 and re.fullmatch(_TOWN_PREFIX, keep[0].group(0)))
+                ):
                     break
                 keep.append(word)
             base = result.start
             result.start, result.end = base + keep[0].start(), base + keep[-1].end()
             out.append(result)
         return out
+
+
+def _bare(word: str) -> str:
+    return word.strip(".,;:()").lower()
 
 
 def _not_a_place(word: str) -> bool:
@@ -140,5 +196,10 @@ _NOT_PLACES = frozenset(
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
     outside osh nh bathroom kitchen shower street parking lot bed icu floor clinic office work
-    school church store driveway stairs""".split()
+    school church store driveway stairs window stretcher commode wheelchair recliner hallway
+    hall isolation private single tele telemetry stepdown step comfort side left right back
+    front couch sofa dialysis surgery procedure radiology cath lab pacu rm unit ward bay pod
+    tears sleep nap supine prone sitting standing after before since when while until last next
+    this yrs years yr months mos weeks wks ago recently about approx w/ with and then general
+    medicine states abroad overseas country""".split()
 )

@@ -611,3 +611,161 @@ def generate_ward_notes(n: int, seed: int = 0) -> list[dict]:
     """`n` labelled ward-style notes (WardNotes), same shape as `generate_clinical`'s."""
     notes = WardNotes(seed)
     return [notes.record(f"W-{i + 1:05d}") for i in range(n)]
+
+
+# --- geography below a state in nursing notes ----------------------------------------------
+# Towns after "moved to"/"retired to"/"relocated to" (often one word, with a prefix such as
+# "lake", "port", "new", "north", "st." that is part of the name), facility names whose place
+# word is part of the name ("outside records from <Town> General", "FROM ST. <NAME> GENERAL",
+# "from west nursing home, west taylor, nh 90577", "worked as a nurse at east hospital"), and a
+# discharge address whose town sits between the street and "w/ vna". Apart from the other sets
+# so their draws stay as they were. Filler includes the look-alikes that must stay ("moved to
+# chair", "transferred to MICU", "general anesthesia", "d/c home w/ vna").
+_GEO_FILLER = [
+    "Pt moved to chair w/ assist x2.",
+    "moved to the floor overnight, stable.",
+    "Transferred to MICU for closer monitoring.",
+    "moved to ICU after RRT.",
+    "s/p general anesthesia, arousable.",
+    "General appearance: NAD, well nourished.",
+    "Plan d/c home w/ VNA when cleared by PT.",
+    "East wing closed for cleaning, pt in rm 4.",
+    "moved to bed 3 for isolation.",
+    "Pt relocated to the window bed.",
+    "retired to bed at 2200, slept well.",
+    "Outside records reviewed, no new findings.",
+    "Hospital course uncomplicated.",
+    "New onset afib, rate controlled.",
+    "North side of abd tender to palpation.",
+    "Worked with PT, ambulated 50 ft.",
+]
+_TOWN_PREFIXES = ["Lake", "Port", "New", "North", "East", "West", "South", "St.", "Mount", "Fort"]
+
+
+class GeoNotes(ClinicalNotes):
+    """Nursing-note geography below a state: towns after moving words, facilities named after
+    a place, towns inside a discharge address."""
+
+    def town_name(self) -> str:
+        r, f = self.rng, self.fake
+        roll = r.random()
+        if roll < 0.45:
+            return f.city().split()[-1] if r.random() < 0.5 else f.city()
+        if roll < 0.75:
+            return f"{r.choice(_TOWN_PREFIXES)} {f.city().split()[-1]}"
+        return f"{r.choice(_TOWN_PREFIXES)} {f.last_name()}"
+
+    def fragments(self) -> list[Callable[[_Note], None]]:
+        f, r = self.fake, self.rng
+
+        def moved(n: _Note) -> None:
+            verb = r.choice(
+                [
+                    "moved to ",
+                    "Moved to ",
+                    "retired to ",
+                    "relocated to ",
+                    "recently moved to ",
+                    "pt moved to ",
+                ]
+            )
+            lead = r.choice(["", "Pt ", "Lives alone, ", "SOCIAL: ", "Widowed, "])
+            n.add(lead + verb)
+            n.add(self.town_name(), "GEOGRAPHIC")
+            if r.random() < 0.35:
+                n.add(r.choice([" ", " on ", " in "]))
+                n.add(self.date(), "DATE")
+                n.add(". ")
+                return
+            n.add(
+                r.choice(
+                    [
+                        ". ",
+                        f" {r.randint(2, 20)} yrs ago. ",
+                        " after husband died. ",
+                        " w/ daughter. ",
+                        "; no local family. ",
+                        f" last {r.choice(['spring', 'year', 'month'])}. ",
+                    ]
+                )
+            )
+
+        def facility_place(n: _Note) -> None:
+            town = self.town_name()
+            last = f.last_name()
+            form = r.randrange(8)
+            if form == 0:
+                n.add("outside records from ")
+                n.add(f"{town} General", "FACILITY")
+                n.add(" (fax ")
+                n.add(self.phone(), "FAX")
+                n.add(") reviewed. ")
+            elif form == 1:
+                n.add("FROM ")
+                n.add(f"St. {last} General", "FACILITY")
+                n.add(" VIA EMS. ")
+            elif form == 2:
+                word = r.choice(["west", "east", "north", "south", "lake", "pine", "oak"])
+                n.add("from ")
+                n.add(f"{word} nursing home", "FACILITY")
+                n.add(", ")
+                n.add(f"{word} {last}", "GEOGRAPHIC")
+                n.add(f", {f.state_abbr(include_territories=False)} ")
+                n.add(f.zipcode(), "GEOGRAPHIC")
+                n.add(". ")
+            elif form == 3:
+                word = r.choice(["east", "west", "north", "south", "central", "lake"])
+                n.add(r.choice(["worked as a nurse at ", "retired nurse from ", "worked at "]))
+                n.add(f"{word} {r.choice(['hospital', 'general', 'medical center'])}", "FACILITY")
+                n.add(r.choice([" x 30 yrs. ", ". ", " until 2010. "]))
+            elif form == 4:
+                n.add(r.choice(["Transferred from ", "OSH: ", "Records from "]))
+                n.add(
+                    f"{town} {r.choice(['General', 'General Hospital', 'Hospital', 'Regional'])}", "FACILITY"
+                )
+                n.add(r.choice([" ED. ", ". ", " for eval. "]))
+            elif form == 5:
+                n.add("seen at ")
+                n.add(f"{town} {r.choice(['Clinic', 'Health Center', 'Medical Center'])}", "FACILITY")
+                n.add(" last wk. ")
+            elif form == 6:
+                n.add("from ")
+                n.add(f"{town} Nursing Home", "FACILITY")
+                n.add(", ")
+                n.add(town, "GEOGRAPHIC")
+                n.add(f", {f.state_abbr(include_territories=False)}. ")
+            else:
+                n.add("records from ")
+                n.add(f"St. {f.first_name()} General", "FACILITY")
+                n.add(" requested. ")
+
+        def dc_home(n: _Note) -> None:
+            n.add(r.choice(["dc home to ", "d/c home to ", "DC HOME TO ", "discharged home to "]))
+            n.add(f"{f.street_address()}, {self.town_name()}", "GEOGRAPHIC")
+            n.add(r.choice([" w/ vna. ", " w/ VNA services. ", " with vna. ", " w/ home PT. "]))
+
+        return [moved, moved, facility_place, facility_place, dc_home]
+
+    def record(self, record_id: str) -> dict:
+        r = self.rng
+        style = r.choice(STYLES)
+        note = _Note()
+        fragments = self.fragments()
+        for _ in range(r.randint(2, 4)):
+            note.add(r.choice(_GEO_FILLER + _FILLER) + " ")
+            r.choice(fragments)(note)
+        note.add(r.choice(_GEO_FILLER))
+        text = note.text()
+        if style == "icu_caps":
+            text = text.upper()
+        elif style == "nursing":
+            text = text.lower()
+        elif r.random() < 0.3:  # mixed: a capitalized prefix word in a lower-case note
+            text = text.lower()
+        return {"id": record_id, "text": text, "language": "en", "style": style, "spans": note.spans}
+
+
+def generate_geo_notes(n: int, seed: int = 0) -> list[dict]:
+    """`n` labelled notes of geography below a state (GeoNotes), same shape as `generate_clinical`'s."""
+    notes = GeoNotes(seed)
+    return [notes.record(f"G-{i + 1:05d}") for i in range(n)]
