@@ -75,7 +75,7 @@ GENERIC_WORDS = frozenset(
         "ter", "close", "crescent", "way", "highway", "hwy", "parkway", "pkwy", "circle", "cir",
         "route", "rte", "alley", "trail", "trl", "plaza", "gardens", "mews", "rue", "allée",
         "allee", "impasse", "chemin", "quai", "cours", "passage", "voie", "bis", "quater",
-        "cedex", "north", "south", "east", "west",
+        "cedex", "north", "south", "east", "west", "corner",
         # units and buildings
         "apt", "apartment", "flat", "suite", "ste", "unit", "studio", "floor", "fl", "room",
         "rm", "building", "bldg", "po", "box", "no", "appartement", "appt", "bâtiment", "bât",

@@ -967,6 +967,36 @@ def split_country(text: str, start: int, end: int) -> tuple[int, tuple[int, int]
     if match is not None and match.start() > start and is_country(match.group(1)):
         code = match.span(2) if match.group(2) else None
         return len(text[: match.start()].rstrip(" \t,/|(\n")), code
+    return _spaced_country(text, start, end)
+
+
+_SPACED_TAIL: list[regex.Pattern] = []
+_CAPITAL_WORD = r"\p{Lu}[\p{L}\p{M}'’.-]*"
+# Words after which a country name is part of the street's name ("Rue de France", "Avenida Brasil").
+_BEFORE_STREET_NAME: set[str] = set()
+
+
+def _spaced_country(text: str, start: int, end: int) -> tuple[int, tuple[int, int] | None]:
+    """`split_country` for a country after a town with only a space between ("... München
+    Germany", "NEWELL Australia 2615"), unless the word before makes it a street's name."""
+    if not _SPACED_TAIL:
+        _SPACED_TAIL.append(
+            regex.compile(
+                rf"(?<=[\p{{L}}\p{{M}}.])[ \t]+({_CAPITAL_WORD}(?:[ \t]+{_CAPITAL_WORD}){{0,2}})"
+                rf"(?:[ \t]+({_LOOSE_POSTCODE}))?[ \t.)]*\Z"
+            )
+        )
+        _BEFORE_STREET_NAME.update(
+            {"de", "d", "du", "des", "del", "della", "di", "do", "da", "of", "the", "la", "le", "van", "von"}
+            | _TYPES
+            | {word.casefold().rstrip(".") for word in fr.words(fr.STREET_TYPES)}
+            | {word.casefold().rstrip(".") for word in intl.words(intl.TYPES_BEFORE)}
+        )
+    for match in _SPACED_TAIL[0].finditer(text, max(start, end - 56), end, overlapped=True):
+        before = regex.findall(r"[\p{L}\p{M}]+", text[start : match.start()])
+        street_name = not before or len(before) < 2 or before[-1].casefold() in _BEFORE_STREET_NAME
+        if not street_name and is_country(match.group(1)):
+            return match.start(), (match.span(2) if match.group(2) else None)
     return end, None
 
 

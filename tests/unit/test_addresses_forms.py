@@ -164,6 +164,30 @@ def test_a_trailing_country_is_split_off_with_the_code_after_it():
     assert split_country(text, 0, len(text)) == (len(text), None)
 
 
+@pytest.mark.parametrize(
+    "text, kept, code",
+    [
+        (
+            "810 Landsberger Allee 2 Suite 201 München Germany",
+            "810 Landsberger Allee 2 Suite 201 München",
+            None,
+        ),
+        ("815 61 Ryker Rd Suite 166 NEWELL Australia 2615", "815 61 Ryker Rd Suite 166 NEWELL", "2615"),
+        ("10 Via Roma Italy", "10 Via Roma", None),
+        ("7 Oak Rd Leeds Papua New Guinea", "7 Oak Rd Leeds", None),
+        # a country after a street type or a connector is the street's own name
+        ("12 Rue de France", "12 Rue de France", None),
+        ("45 Avenida Brasil", "45 Avenida Brasil", None),
+        ("3 Main Street Germany", "3 Main Street Germany", None),
+        ("9 Calle Argentina", "9 Calle Argentina", None),
+    ],
+)
+def test_a_country_after_a_town_with_only_a_space_between_is_split_off(text, kept, code):
+    end, found_code = split_country(text, 0, len(text))
+    assert text[:end] == kept
+    assert (found_code and text[found_code[0] : found_code[1]]) == code
+
+
 def test_the_default_policy_removes_the_tuning_blocks_and_keeps_the_negatives():
     policy = load_policy(POLICIES / "default.yaml")
     records = [r for r in address_forms(2) if r["style"] in ("block", "cue", "form")]
