@@ -20,10 +20,11 @@ whole. Offsets only: no text is kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
 
 from .detect import Finding
-from .names import STOP_WORDS, is_dictionary_word, is_first_name
+from .names import STOP_WORDS, fold, is_dictionary_word, is_first_name, world_first_names
 from .recognizers.clinical_vocab import is_clinical_word, is_note_word
 from .recognizers.clinical_vocab_fr import is_french_clinical_word
 
@@ -39,6 +40,17 @@ _NEVER = frozenset(
     bye cheers dear lemme gonna wanna pls plz btw fyi imo omg idk asap
     """.split()
 )
+
+
+@dataclass(frozen=True)
+class Words:
+    """A language's dictionary: lemmas (`names.dictionary_words`) and, where the model has them,
+    inflected forms (`names.inflected_forms`: "vends", "appelez")."""
+
+    lemmas: frozenset[str] = frozenset()
+    forms: Container[str] = frozenset()
+
+
 _NOT_NAME_WORDS = STOP_WORDS | _NEVER | _PARTICLES
 _WORD_BEFORE = re.compile(r"(?<![\w'’-])(" + _WORD.pattern + r")[ \t]\Z")
 _WORD_AFTER = re.compile(r"[ \t](" + _WORD.pattern + r")(?![\w'’-])")
@@ -64,7 +76,7 @@ def _name_casing(text: str, finding: Finding) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
-def _fits(word: str, casing: str | None, words: frozenset[str], after_particle: bool = False) -> bool:
+def _fits(word: str, casing: str | None, words: Words, after_particle: bool = False) -> bool:
     if casing is None or len(word) < 2 or _casing(word) != casing:
         return False
     folded = word.casefold()
@@ -75,14 +87,24 @@ def _fits(word: str, casing: str | None, words: frozenset[str], after_particle: 
         return False
     if casing == "upper" and not is_first_name(word):
         return False  # notes in capitals are full of shorthand no dictionary has (NSR, LLE)
-    return after_particle or not is_dictionary_word(word, words)
+    return after_particle or not (is_dictionary_word(word, words.lemmas) or folded in words.forms)
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """A word at `start` opens a line or a sentence, so its capital says nothing ("Appeler Susanne")."""
+    head = text[:start].rstrip(" \t\"'“(")
+    return not head or head[-1] in ".!?:;\n"
+
+
+def _known_first(word: str) -> bool:
+    return is_first_name(word) or fold(word) in world_first_names()
 
 
 def _covered(findings: Sequence[Finding], start: int, end: int) -> bool:
     return any(f.start < end and start < f.end for f in findings)
 
 
-def _grow(text: str, finding: Finding, findings: Sequence[Finding], words: frozenset[str]) -> Finding:
+def _grow(text: str, finding: Finding, findings: Sequence[Finding], words: Words) -> Finding:
     inside = _WORD.findall(text, finding.start, finding.end)
     particle = bool(inside) and inside[-1].casefold() in _PARTICLES
     if len(inside) != 1 and not particle:
@@ -94,6 +116,7 @@ def _grow(text: str, finding: Finding, findings: Sequence[Finding], words: froze
         before is not None
         and _fits(before.group(1), casing, words)
         and not _covered(findings, before.start(), start)
+        and not (_opens_sentence(text, before.start()) and not _known_first(before.group(1)))
     ):
         start = before.start()
     after = _WORD_AFTER.match(text, end, min(len(text), end + 40))
@@ -109,7 +132,7 @@ def _grow(text: str, finding: Finding, findings: Sequence[Finding], words: froze
     return Finding(start, end, "PERSON", finding.score, finding.recognizer)
 
 
-def _list_members(text: str, findings: list[Finding], words: frozenset[str]) -> list[Finding]:
+def _list_members(text: str, findings: list[Finding], words: Words) -> list[Finding]:
     """Capitalised single words between two PERSON findings of one list (`A, B, Dar and C`)."""
     # A one-word place among names is often a name the NER model typed as a place ("Roy").
     items = sorted(
@@ -139,7 +162,7 @@ def _list_members(text: str, findings: list[Finding], words: frozenset[str]) -> 
 
 
 def complete_names(
-    texts: Sequence[str], found: Sequence[list[Finding]], words: frozenset[str] = frozenset()
+    texts: Sequence[str], found: Sequence[list[Finding]], words: Words = Words()
 ) -> list[list[Finding]]:
     """Each text's findings with PERSON findings grown by the name words beside them and names in
     lists added (see the module docstring); other findings unchanged."""

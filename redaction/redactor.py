@@ -23,8 +23,8 @@ from .errors import QuarantineReason, RecordTimeoutError, RedactionError, is_rec
 from .fields import hinted_span
 from .keys import Key
 from .limits import RecordBudget, oversize
-from .name_neighbours import complete_names
-from .names import dictionary_words
+from .name_neighbours import Words, complete_names
+from .names import dictionary_words, inflected_forms
 from .policy import Action, Policy
 
 # A field's name as evidence (`customer.name`, `tel`): strong, but not a recognizer's certainty.
@@ -61,12 +61,21 @@ class TextRedactor:
         self.policy = policy
         self.detector = detector or Detector(policy, nlp_batch_size=nlp_batch_size)
         self.anonymizer = Anonymizer(policy, keys, store)
+        self._known_words: dict[str, Words] = {}
 
     def _dictionary(self, language: str) -> frozenset[str]:
         """The words of the language's spaCy model (`names.dictionary_words`): name propagation
         finds a part that is also a word ("Rice", "Appeal") only where it is capitalised."""
         spec = self.policy.languages.get(language)
         return dictionary_words(spec.model) if spec else frozenset()
+
+    def _words(self, language: str) -> Words:
+        """The language's lemmas and inflected forms, for completing names (`complete_names`)."""
+        if language not in self._known_words:
+            spec = self.policy.languages.get(language)
+            forms = inflected_forms(spec.model) if spec else None
+            self._known_words[language] = Words(self._dictionary(language), forms or frozenset())
+        return self._known_words[language]
 
     def too_large(self, texts: Sequence[str], language: str) -> str | None:
         """Why a record's texts exceed the policy's size limits (sizes only), or None."""
@@ -154,9 +163,10 @@ class TextRedactor:
             if self.policy.detection.propagate_names:
                 with budget.running():
                     words = self._dictionary(language)
+                    known = self._words(language)
                     # completed before (a whole name recurs) and after (a lent part is completed)
-                    findings = propagate_names(texts, complete_names(texts, findings, words), words=words)
-                    findings = complete_names(texts, findings, words)
+                    findings = propagate_names(texts, complete_names(texts, findings, known), words=words)
+                    findings = complete_names(texts, findings, known)
             # No timer signal while operators run: they write pseudonyms to their store, which
             # an exception raised at an arbitrary point could leave half-done. Checked on leaving.
             with budget.running(alarm=False):

