@@ -784,6 +784,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         extra = []
         for result in results:
             result.start, result.end = grow(text, result.start, result.end)
+            result.end = cut_at_closing_line(text, result.start, result.end)
             result.end, code = split_country(text, result.start, result.end)
             code = code or postcode_after_country(text, result.start, result.end)
             if code is not None:
@@ -998,6 +999,28 @@ def _spaced_country(text: str, start: int, end: int) -> tuple[int, tuple[int, in
         if not street_name and is_country(match.group(1)):
             return match.start(), (match.span(2) if match.group(2) else None)
     return end, None
+
+
+_CONTACT_LINE = regex.compile(
+    r"[ \t]*(?i:t[ée]l[ée]?(?:phone)?|phone|fax|mobile?|mob|gsm|portable|cell|e-?mail|courriel|www)"
+    r"(?:\.|[ \t]*:|[ \t]+(?=[+(\d]))"
+)
+
+
+def cut_at_closing_line(text: str, start: int, end: int) -> int:
+    """`end` moved back before the first line of a block span, past its first, that is a country
+    with nothing but a postcode after it on the line ("...\n9351 UnterBarbey\nSUISSE\nTél") or a
+    contact line ("Tél. +41 ..."): the address ends there; the country stays out of it."""
+    line = text.find("\n", start, end)
+    while line != -1:
+        head = line + 1
+        tail = text.find("\n", head, end)
+        piece = text[head : end if tail == -1 else tail]
+        words = regex.sub(rf"[ \t]*(?:{_LOOSE_POSTCODE})[ \t.]*\Z", "", piece).strip(" \t,.")
+        if _CONTACT_LINE.match(piece) or (tail != -1 and words and is_country(words)):
+            return len(text[:line].rstrip(" \t,"))
+        line = tail
+    return end
 
 
 def trim_country(text: str, start: int, end: int) -> int:

@@ -11,7 +11,12 @@ import pytest
 
 from redaction.evaluate import evaluate_policy
 from redaction.policy import load_policy
-from redaction.recognizers.street_address import StreetAddressRecognizer, is_country, split_country
+from redaction.recognizers.street_address import (
+    StreetAddressRecognizer,
+    cut_at_closing_line,
+    is_country,
+    split_country,
+)
 from tests.data.tuning.address_forms import address_forms, non_addresses
 
 from .test_addresses import found
@@ -186,6 +191,26 @@ def test_a_country_after_a_town_with_only_a_space_between_is_split_off(text, kep
     end, found_code = split_country(text, 0, len(text))
     assert text[:end] == kept
     assert (found_code and text[found_code[0] : found_code[1]]) == code
+
+
+@pytest.mark.parametrize(
+    "text, address",
+    [
+        ("Expéditeur :\nValérie Chenaux\nchemin Marti 24\n9351 UnterBarbey\nSUISSE\nTél. +41 78 185 78 93",
+         "chemin Marti 24\n9351 UnterBarbey"),
+        ("From:\nAnna Berg\nStorgatan 12\n111 22 Stockholm\nTel: 08 123 456",
+         "Storgatan 12\n111 22 Stockholm"),
+    ],
+)  # fmt: skip
+def test_a_block_ends_before_a_country_line_or_a_contact_line(text, address):
+    values = found(StreetAddressRecognizer, text, "fr" if "Expéditeur" in text else "en")
+    assert address in values
+    assert not any("Tél" in v or "Tel:" in v or "SUISSE" in v for v in values)
+
+
+def test_a_town_named_like_a_contact_label_is_no_contact_line():
+    text = "12 Rue Herzl\nTel Aviv 6100"
+    assert cut_at_closing_line(text, 0, len(text)) == len(text)
 
 
 def test_the_default_policy_removes_the_tuning_blocks_and_keeps_the_negatives():
