@@ -6,8 +6,11 @@
 On the tuning set `tests/data/tuning/phones.py` (written for this benchmark; a tuning figure, not
 a held-out one): `styled_phones` (phones of 60 Faker locales in clinical notes upper and lower
 case, chat, forms, email signatures; pagers, extensions, +/00 prefixes, numbers glued to their
-label) and `hard_negatives` (dates, times, dosages, vitals, lab values, record ids, money,
-postal codes, years and ranges, versions). Systems, in the same run, on the same records:
+label; `styled_phones_more`: 8-digit local numbers, national numbers of countries outside the
+policy's regions in plain sentences, phones after a cue in a sentence) and `hard_negatives`,
+`hard_negatives_more` (dates, times, dosages, vitals, lab values, record ids, money, postal codes,
+years and ranges, versions; grouped dates, time ranges, ids with letters, ISBNs, ids after
+`order`/`invoice`/`ref`, measures). Systems, in the same run, on the same records:
 
 - each policy as the pipeline applies it (`redaction.evaluate.policy_removals`' redactor);
 - the same policies with the code of git `REF` (`--baseline`, default `main`: `git archive` of
@@ -105,9 +108,12 @@ def score(records: list[dict], redactions, group: str) -> dict[str, list[int]]:
 def measure(policies: list[str], n: int, code: str | None, vanilla: bool, seed: int = 11) -> dict:
     _setup_path(code)
     from redaction.policy import load_policy
-    from tests.data.tuning.phones import hard_negatives, styled_phones
+    from tests.data.tuning import phones as tuning
 
-    good, bad = styled_phones(n, seed=seed), hard_negatives(max(10, n // 2), seed=seed)
+    good = tuning.styled_phones(n, seed=seed) + tuning.styled_phones_more(n, seed=seed)
+    bad = tuning.hard_negatives(max(10, n // 2), seed=seed) + tuning.hard_negatives_more(
+        max(10, n // 2), seed=seed
+    )
     base = Path(code) if code else REPO
     results: dict[str, dict] = {}
     model = None
