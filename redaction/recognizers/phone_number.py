@@ -7,9 +7,10 @@ its regions write them. This recognizer finds the others in one regex pass over 
   123-4567`) is parsed once, without a region, and is a phone when valid (possible: with a
   context word);
 - a number written in a national format (`0650 126 40 10`, `431 51 143`) is a phone when it is
-  shaped like one (a trunk `0` and three groups or more, or groups that are not thousands) and
-  valid for some region; any other digit run of phone length needs a context word (`tel`, `call`,
-  `Handy`, `portable`...) before it;
+  shaped like one (a trunk `0` and three groups or more, groups that are not thousands, or two
+  groups of four like 8-digit local numbers, `9380 6377`, `9822-3749`, that are no range and no
+  pair of times) and valid for some region; any other digit run of phone length needs a
+  context word (`tel`, `call`, `Handy`, `portable`...) before it;
 - a number glued to a phone label (`Ph#+41 ...`, `tel:0650...`, `mob.3702 ...`, `TEL.0163...`)
   is a candidate like any other; glued to anything else (`v1.`, `id#`) it is not;
 - after a phone word on its line (`call`, `tel`, `cell`, `Ph`, `home #`) a candidate scores 0.4
@@ -54,11 +55,13 @@ _DATE = re.compile(
 )
 _THOUSANDS = re.compile(r"\d{1,3}(?:([ .,'])\d{3})(?:\1\d{3})*")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-# Words after which a number is an identifier or an amount, not a phone.
+# Words after which a number is an identifier or an amount (a currency code: "EUR 2500-14000"), not
+# a phone.
 # "number", "no." alone say nothing ("Contact number: ..."); after one of these nouns they do.
 _ID_BEFORE = re.compile(
     r"(?i:\b(?:order|invoice|inv|ref|reference|réf|id|ids|ticket|case|account|acct|iban|isbn|sku|serial|"
     r"tracking|parcel|amount|total|price|prix|montant|facture|commande|dossier|code|pin|otp|version|"
+    r"eur|usd|gbp|chf|sek|nok|dkk|aud|cad|jpy|inr|kr|"
     r"zip|postcode|plz|mrn|bed|room|"
     r"policy|claim|transaction|txn|batch|lot|item|part|model|page|pages|"
     r"row|line|year|years|x|siren|siret|nir|ssn|pièce|piece|article|produit|modèle|série|colis)\b"
@@ -92,6 +95,10 @@ _GLUED_WORD = re.compile(
 # "zip 41273-3292": a US ZIP+4; "ABG 7.32/51/101": decimals and slashes are lab values.
 _ZIP4 = re.compile(r"\d{5}-\d{4}")
 _LAB_SLASHES = re.compile(r"\d+\.\d+/\d")
+# "9380 6377", "9822-3749": a local number of a country with 8-digit numbers (Denmark, Norway,
+# Singapore, Hong Kong, the Baltics, Australia without its area code). Not a trunk "0", not a "1"
+# (years, "1200-1500").
+_LOCAL_EIGHT = re.compile(r"(?P<a>[2-9]\d{3})[ \t-](?P<b>\d{4})")
 # "(0118) 4960868", "06039 78723", "02602/87551894": an area code set apart.
 _AREA_CODE = re.compile(r"\(0?\d{2,4}\)[ \t-]*\d{5,8}$|0[1-9]\d{1,4}[ \t/-]\d{5,8}$")
 _REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
@@ -171,6 +178,16 @@ def classify(raw: str, before: str) -> tuple[float, str] | None:
     return verdict
 
 
+def _span_of_two(text: str) -> bool:
+    """Whether two groups of four are a range or a pair of clock times, not a local number:
+    "2500-3000", "2500 3000" (round ends going up), "4236-4290" (a short step up), "2200 0600"."""
+    pair = _LOCAL_EIGHT.fullmatch(text)
+    a, b = int(pair["a"]), int(pair["b"])
+    if a < b and ((a % 10 == 0 and b % 10 == 0) or ("-" in text and b - a < 100)):
+        return True
+    return all(int(g[:2]) < 24 and int(g[2:]) % 15 == 0 for g in (pair["a"], pair["b"]))
+
+
 def _classify(raw: str, before: str) -> tuple[float, str] | None:
     """(score, why) for a candidate `raw` with the text `before` it on its line, or None.
 
@@ -223,6 +240,8 @@ def _classify(raw: str, before: str) -> tuple[float, str] | None:
         return 0.45, f"national number valid for {region}, trunk prefix and groups"
     if irregular or (len(groups) >= 3 and digits.startswith("0")):
         return 0.4, f"national number valid for {region}, grouped as phone numbers are"
+    if _LOCAL_EIGHT.fullmatch(text) and not _span_of_two(text):
+        return 0.4, f"local number valid for {region}, two groups of four"
     if _AREA_CODE.match(shown) and 8 <= len(digits) <= 13:
         return 0.4, f"national number valid for {region}, area code apart"
     if len(digits) >= 7:

@@ -158,3 +158,44 @@ def test_listed_numbers_are_each_found_whole_with_the_first_ones_phone_word(text
 @pytest.mark.parametrize("text", ["BP 120 / 80", "Paid 1 250 000 / 2 500 000", "ranges 2019 / 2020 / 2021"])
 def test_spaced_slashes_between_numbers_that_are_not_phones_find_nothing(text):
     assert phones(text, floor=0.0) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("9380 6377 office", "9380 6377"),
+        ("registered 9822 3749", "9822 3749"),
+        ("call 9380 6377 after 5", "9380 6377"),
+        ("9822-3749 (reception) if urgent", "9822-3749"),
+        ("Ask for Jo at 8666 8756 tomorrow.", "8666 8756"),
+        ("REGISTERED 5072 5497", "5072 5497"),
+    ],
+)
+def test_eight_digit_local_numbers_in_two_groups_of_four_are_found(text, expected):
+    assert phones(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 9380 6377",
+        "ref 9822 3749",
+        "invoice 9822-3749",
+        "from 1990-2004",
+        "2004 2019",
+        "pages 4638-6973",
+        "2500-3000 rpm",
+        "a budget of 2500 3000",
+        "between 4236-4290 steps",
+        "open 0830-1730",
+        "shift 2200 0600",
+        "shift 2130-2345",
+        "EUR 2500-3000",
+        "kr 4500 5600",
+        "total 1234 5678",
+        "1234 5678",
+        "0800 1234",
+    ],
+)
+def test_pairs_of_four_digits_that_are_ids_ranges_times_or_amounts_are_not_found(text):
+    assert phones(text) == []
