@@ -13,9 +13,9 @@ its regions write them. This recognizer finds the others in one regex pass over 
   context word (`tel`, `call`, `Handy`, `portable`...) before it;
 - a number glued to a phone label (`Ph#+41 ...`, `tel:0650...`, `mob.3702 ...`, `TEL.0163...`)
   is a candidate like any other; glued to anything else (`v1.`, `id#`) it is not;
-- after a phone word on its line (`call`, `tel`, `cell`, `Ph`, `home #`) a candidate scores 0.4
-  at least; a number listed after a phone (`555-1234 or 555-5678`, `... / 07700 900123`) has
-  that phone's words;
+- after a phone word on its line (`call`, `tel`, `cell`, `Ph`, `home #`, a phrase such as `reach
+  me at`, `my number is`) a candidate scores 0.4 at least; a number listed after a phone
+  (`555-1234 or 555-5678`, `... / 07700 900123`) has that phone's words;
 - numbers too short for any numbering plan are phones only after their cue: pagers (`Pager
   #54321`, `pgr 4-5678`, `BEEPER: 12345`), extensions with their marker (`x4567`, `ext. 22`,
   `EXT 0273`: the marker is part of the span), in-house numbers after a call word (`CALL
@@ -77,9 +77,16 @@ _PHONE_WORDS = (
 # Words that make the number after them a phone even after an id word ("order line: call ...").
 _WEAK_WORDS = {"number", "nummer", "numero", "número", "numéro", "reach", "text"}
 _STRONG_WORDS = [w for w in _PHONE_WORDS if w not in _WEAK_WORDS]
+# The weak words in a phrase that only a phone follows ("reach me at", "text us on", "my number
+# is", "her mobile number:"); "my order number is" is no such phrase.
+_PHONE_PHRASE = (
+    r"\b(?:reach|text|contact|ring|call|message|msg)[ \t]+(?:me|us|him|her|them)[ \t]+(?:at|on)\b"
+    r"|\b(?:my|our|his|her|their|your)[ \t]+(?:(?:new|home|work|direct|contact|phone|mobile|cell)[ \t]+)?"
+    r"(?:number|nummer|numéro|numero|número|no\.?|num|#)[ \t]*(?:is\b|:)"
+)
 _PHONE_WORD_BEFORE = re.compile(
     r"(?i:\b(?:" + "|".join(sorted(_STRONG_WORDS, key=len, reverse=True)) + r")(?:\b|$)|\b[TMF][ \t]*[:.]"
-    r"|\b(?i:home|work|cell|daytime|evening)[ \t]*(?:\#|no\b))"
+    r"|\b(?i:home|work|cell|daytime|evening)[ \t]*(?:\#|no\b)|" + _PHONE_PHRASE + r")"
     r"[^\n\d]{0,25}$"
 )
 _EXTENSION = re.compile(r"[ \t]*(?i:x|ext\.?|extn\.?|poste|durchwahl|#)[ \t]*\d{1,6}$")
@@ -174,7 +181,8 @@ def classify(raw: str, before: str) -> tuple[float, str] | None:
     """
     verdict = _classify(raw, before)
     if verdict is not None and verdict[0] < 0.4 and _PHONE_WORD_BEFORE.search(before):
-        return 0.4, verdict[1] + ", after a phone word"
+        why = verdict[1] if verdict[1].endswith("after a phone word") else verdict[1] + ", after a phone word"
+        return 0.4, why
     return verdict
 
 

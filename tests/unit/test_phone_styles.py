@@ -199,3 +199,34 @@ def test_eight_digit_local_numbers_in_two_groups_of_four_are_found(text, expecte
 )
 def test_pairs_of_four_digits_that_are_ids_ranges_times_or_amounts_are_not_found(text):
     assert phones(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("you can reach me at 63 023 173 tonight", "63 023 173"),
+        ("YOU CAN REACH ME AT 81 724 854 EXT. 7248 TONIGHT", "81 724 854 EXT. 7248"),
+        ("my number is 81 724 854 thanks", "81 724 854"),
+        ("MY NUMBER IS 63 023 173", "63 023 173"),
+        ("her mobile number: 63 023 173", "63 023 173"),
+        ("text us on 81 724 854", "81 724 854"),
+    ],
+)
+def test_a_phrase_that_only_a_phone_follows_makes_a_number_grouped_in_thousands_a_phone(text, expected):
+    assert expected in phones(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my order number is 63 023 173",
+        "our account no: 63 023 173",
+        "the number is 81 724 854",
+        "reach 81 724 854 visitors",
+        "we reached 63 023 173 users",
+        "my number is 2024 06 12",
+        "text me at 14:30",
+    ],
+)
+def test_weak_words_outside_such_a_phrase_or_before_a_date_find_nothing(text):
+    assert phones(text, floor=0.0) == []
