@@ -106,8 +106,10 @@ _LAB_SLASHES = re.compile(r"\d+\.\d+/\d")
 # Singapore, Hong Kong, the Baltics, Australia without its area code). Not a trunk "0", not a "1"
 # (years, "1200-1500").
 _LOCAL_EIGHT = re.compile(r"(?P<a>[2-9]\d{3})[ \t-](?P<b>\d{4})")
-# "(0118) 4960868", "06039 78723", "02602/87551894": an area code set apart.
-_AREA_CODE = re.compile(r"\(0?\d{2,4}\)[ \t-]*\d{5,8}$|0[1-9]\d{1,4}[ \t/-]\d{5,8}$")
+# "308-05-37": a 7-digit local number as Russia and its neighbours write it.
+_LOCAL_SEVEN = re.compile(r"[2-9]\d{2}-\d{2}-\d{2}")
+# "(0118) 4960868", "06039 78723", "02602/87551894", "06-12345678": an area code set apart.
+_AREA_CODE = re.compile(r"\(0?\d{2,4}\)[ \t-]*\d{5,8}$|0[1-9]\d{0,4}[ \t/-]\d{5,8}$")
 _REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
 
 # Numbers too short for any numbering plan, which only their cue makes phones: pagers
@@ -243,13 +245,20 @@ def _classify(raw: str, before: str) -> tuple[float, str] | None:
     if region is None:
         return (0.2, "possible national number") if phone_word and len(digits) >= 7 else None
     trunk_shaped = digits.startswith("0") and not digits.startswith("00") and len(groups) >= 3
-    irregular = len(groups) >= 3 and len(digits) >= 8 and any(len(g) != 3 for g in groups[1:])
+    # groups no amount is written in: "3702 386 7199", "3061 188 366", "0650 126 40 10"
+    irregular = (
+        len(groups) >= 3
+        and len(digits) >= 8
+        and ((len(groups[0]) > 3 and not _YEAR.fullmatch(groups[0])) or any(len(g) != 3 for g in groups[1:]))
+    )
     if trunk_shaped and 9 <= len(digits) <= 12:
         return 0.45, f"national number valid for {region}, trunk prefix and groups"
     if irregular or (len(groups) >= 3 and digits.startswith("0")):
         return 0.4, f"national number valid for {region}, grouped as phone numbers are"
     if _LOCAL_EIGHT.fullmatch(text) and not _span_of_two(text):
         return 0.4, f"local number valid for {region}, two groups of four"
+    if _LOCAL_SEVEN.fullmatch(text):
+        return 0.4, f"local number valid for {region}, written 3-2-2"
     if _AREA_CODE.match(shown) and 8 <= len(digits) <= 13:
         return 0.4, f"national number valid for {region}, area code apart"
     if len(digits) >= 7:

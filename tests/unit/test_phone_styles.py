@@ -230,3 +230,44 @@ def test_a_phrase_that_only_a_phone_follows_makes_a_number_grouped_in_thousands_
 )
 def test_weak_words_outside_such_a_phrase_or_before_a_date_find_nothing(text):
     assert phones(text, floor=0.0) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Please dial 0650 126 40 10 tonight.", "0650 126 40 10"),
+        ("He said 431 51 143 is fine.", "431 51 143"),
+        ("Ring (0151) 496 0123 later.", "(0151) 496 0123"),
+        ("Send to 06-12345678 asap.", "06-12345678"),
+        ("SEND TO 03-96128678 ASAP.", "03-96128678"),
+        ("Send to +43 650 1264010 asap.", "+43 650 1264010"),
+        ("or 0043 650 1264010 at home", "0043 650 1264010"),
+        ("Write 06.12.34.56.78 down.", "06.12.34.56.78"),
+        ("Office 0151 496 0123 ext. 12", "0151 496 0123 ext. 12"),
+        ("Desk 0151 496 0123 x12", "0151 496 0123 x12"),
+        ("Ask for Jo at 3061 188 366 tomorrow.", "3061 188 366"),
+        ("He said 308-05-37 is fine.", "308-05-37"),
+    ],
+)
+def test_national_numbers_of_other_countries_in_plain_sentences_are_found(text, expected):
+    assert expected in phones(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on 2024 06 12 we met",
+        "on 12.06.2024 we met",
+        "on 2024 123 456 we met",
+        "see 1990 123 456",
+        "Claim 01-12345678",
+        "code 308-05-37",
+        "order 3061 188 366",
+        "on 01-2024",
+        "12-05-37",
+        "paid 12 345 678",
+        "ISBN 978 316 148 410",
+    ],
+)
+def test_dates_years_amounts_and_ids_shaped_like_national_numbers_are_not_found(text):
+    assert phones(text) == []
