@@ -43,7 +43,7 @@ from .names import (
 from .places import is_country, place_not_person
 from .policy import Action, Policy, did_you_mean
 from .recognizers.bounded import BoundedPatternRecognizer
-from .recognizers.phone_number import after_id_word
+from .recognizers.phone_number import after_id_word, inside_a_word
 from .runtime import configure_runtime
 from .vocabulary import ordinary_words
 
@@ -672,8 +672,8 @@ class PolicyPhoneRecognizer(PhoneRecognizer):
     region (phonenumbers' POSSIBLE leniency) instead of only numbers valid for it: French
     overseas departments (0590 Guadeloupe, 0262 Réunion...) are dialled in the French national
     plan but validate only as their own regions. A number right after an id or amount word
-    ("Invoice 0612345678", "Order #"), with no phone word before it, is not a phone. Numbers of
-    other regions are the `world_phone` recognizer's.
+    ("Invoice 0612345678", "Order #", "EUR"), with no phone word before it, or going on from an id
+    ("X95 4443 423"), is not a phone. Numbers of other regions are the `world_phone` recognizer's.
     """
 
     def __init__(self, *, possible_regions=(), **kwargs):
@@ -685,7 +685,7 @@ class PolicyPhoneRecognizer(PhoneRecognizer):
         for region in self.supported_regions:
             leniency = phonenumbers.Leniency.POSSIBLE if region in self.possible_regions else self.leniency
             for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
-                if after_id_word(text, match.start):
+                if after_id_word(text, match.start) or inside_a_word(text, match.start):
                     continue
                 results.append(self._get_recognizer_result(match, text, region, nlp_artifacts))
         return EntityRecognizer.remove_duplicates(results)

@@ -359,7 +359,7 @@ class WorldPhoneRecognizer(EntityRecognizer):
 _ID_BEFORE_STRICT = re.compile(
     r"(?i:\b(?:order|invoice|inv|ref|reference|réf|id|ticket|account|acct|iban|isbn|sku|serial|"
     r"tracking|transaction|txn|facture|commande|dossier|claim|siren|siret|nir|ssn|otp|zip|postcode|plz|mrn|"
-    r"pièce|article|produit|modèle|colis|sku)\b"
+    r"pièce|article|produit|modèle|colis|sku|eur|usd|gbp|chf|sek|nok|dkk|aud|cad|jpy|inr)\b"
     r"(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
 )
 
@@ -386,3 +386,12 @@ def after_id_word(text: str, start: int) -> bool:
     if zip4 and not text[zip4.end() : zip4.end() + 1].isdigit():
         return True
     return _ID_BEFORE_STRICT.search(before) is not None or _ID_NOUN_MARKED.search(before) is not None
+
+
+def inside_a_word(text: str, start: int) -> bool:
+    """Whether the number at `start` goes on from a word or an id ("X95 4443 423", "AB12 3456")
+    that is no phone label: glued to `tel`, `ph`, `mob`... ("TEL0650126410") it is a phone."""
+    if start == 0 or not text[start - 1].isalpha():
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    return _GLUED_WORD.search(text[max(line_start, start - 40) : start]) is None

@@ -10,7 +10,7 @@ import pytest
 
 from redaction.detect import Detector
 from redaction.recognizers import get
-from redaction.recognizers.phone_number import after_id_word
+from redaction.recognizers.phone_number import after_id_word, inside_a_word
 
 from .helpers import make_policy
 
@@ -271,3 +271,32 @@ def test_national_numbers_of_other_countries_in_plain_sentences_are_found(text, 
 )
 def test_dates_years_amounts_and_ids_shaped_like_national_numbers_are_not_found(text):
     assert phones(text) == []
+
+
+def test_a_number_going_on_from_an_id_is_inside_a_word_unless_glued_to_a_phone_label():
+    assert inside_a_word("on X95 4443 423 we met", len("on X"))
+    assert inside_a_word("AB12 3456 7890", len("AB"))
+    assert not inside_a_word("TEL0650126410", len("TEL"))
+    assert not inside_a_word("ph617-555-0100", len("ph"))
+    assert not inside_a_word("Ring 06 12 34 56 78", len("Ring "))
+
+
+def test_policy_regions_pass_skips_numbers_inside_ids_and_after_a_currency_code():
+    policy = make_policy(
+        coded_recognizers=["world_phone"],
+        detection={"phone_regions": ["US", "GB", "FR"], "phone_possible_regions": ["FR"]},
+    )
+    texts = [
+        "on X95 4443 423 we met",
+        "EUR 2500-14000",
+        "budget usd 2500 14000",
+        "Ring 06 12 34 56 78 tonight",
+        "TEL0650126410",
+    ]
+    found = [
+        sorted(t[f.start : f.end] for f in fs if f.entity_type == "PHONE_NUMBER")
+        for t, fs in zip(texts, Detector(policy).detect(texts), strict=True)
+    ]
+    assert found[:3] == [[], [], []]
+    assert "06 12 34 56 78" in found[3]
+    assert "0650126410" in found[4]
