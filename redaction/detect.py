@@ -72,30 +72,38 @@ class Finding:
 def resolve_overlaps(findings: Sequence[Finding], kept: frozenset[str] = frozenset()) -> list[Finding]:
     """Merge overlapping findings into one each, so every character is handled once.
 
-    The merged span covers the union (no fragment of any member survives). Its type and score
-    are those of the highest-scoring member whose type is not in `kept` (a finding the policy
-    keeps, such as a date, never shields an overlapping phone number), the longer span winning a
-    tie; only when every member is kept does the merged finding keep.
+    The merged span covers the union of the members whose type is not in `kept` (no fragment of
+    any of them survives); a kept member, such as a date, only joins the group: spaCy's DATE
+    "10 tonight" over the end of the phone "0650 126 40 10" neither shields the phone nor takes
+    "tonight" away with it. Its type and score are those of the highest-scoring member whose
+    type is not in `kept`, the longer span winning a tie; only when every member is kept does the
+    merged finding keep, over the union of all of them.
     """
 
     def rank(f: Finding) -> tuple[bool, float, int, str]:
         return (f.entity_type not in kept, f.score, f.end - f.start, f.entity_type)
 
-    ordered = sorted(findings, key=lambda f: (f.start, -f.end))
+    groups: list[list[Finding]] = []
+    end = -1
+    for finding in sorted(findings, key=lambda f: (f.start, -f.end)):
+        if groups and finding.start < end:
+            groups[-1].append(finding)
+        else:
+            groups.append([finding])
+        end = max(end, finding.end)
     merged: list[Finding] = []
-    for finding in ordered:
-        if merged and finding.start < merged[-1].end:
-            last = merged[-1]
-            best = max((last, finding), key=rank)
-            merged[-1] = Finding(
-                start=last.start,
-                end=max(last.end, finding.end),
+    for group in groups:
+        best = max(group, key=rank)
+        acting = [f for f in group if f.entity_type not in kept] or group
+        merged.append(
+            Finding(
+                start=min(f.start for f in acting),
+                end=max(f.end for f in acting),
                 entity_type=best.entity_type,
                 score=best.score,
                 recognizer=best.recognizer,
             )
-        else:
-            merged.append(finding)
+        )
     return merged
 
 
