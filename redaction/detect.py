@@ -526,6 +526,21 @@ def _email_without_key(text: str, finding: Finding) -> Finding:
     )
 
 
+def _addresses_beyond_phones(text: str, findings: list[Finding]) -> list[Finding]:
+    """The findings without street addresses whose only digits are a phone number's found there
+    ("nursing station 4-2041", "TEL 391/283-5370 FOR FAMILY MTG"): an address has a number of
+    its own, and the union of the two would take the words around the phone with it."""
+    phones = [f for f in findings if f.entity_type in ("PHONE_NUMBER", "FAX_NUMBER")]
+    if not phones:
+        return findings
+
+    def only_a_phone(address: Finding) -> bool:
+        digits = [i for i in range(address.start, address.end) if text[i].isdigit()]
+        return bool(digits) and any(all(p.start <= i < p.end for i in digits) for p in phones)
+
+    return [f for f in findings if f.entity_type != "STREET_ADDRESS" or not only_a_phone(f)]
+
+
 def _as_location(start: int, end: int, finding: Finding) -> Finding:
     return Finding(start, end, "LOCATION", finding.score, finding.recognizer)
 
@@ -830,6 +845,7 @@ class Detector:
             )
         ]
         findings = [_email_without_key(text, f) for f in findings]
+        findings = _addresses_beyond_phones(text, findings)
         # "x4", "D5", "X1": Presidio's licence pattern on counts and fluids; no licence is that short
         findings = [f for f in findings if f.entity_type != "US_DRIVER_LICENSE" or f.end - f.start >= 5]
         if self._places:

@@ -300,3 +300,26 @@ def test_policy_regions_pass_skips_numbers_inside_ids_and_after_a_currency_code(
     assert found[:3] == [[], [], []]
     assert "06 12 34 56 78" in found[3]
     assert "0650126410" in found[4]
+
+
+def test_an_address_whose_only_digits_are_a_phone_is_dropped_and_one_with_its_own_number_kept():
+    policy = make_policy(
+        coded_recognizers=["street_address", "world_phone", "pager"],
+        entities={
+            "STREET_ADDRESS": {"threshold": 0.4, "action": "replace"},
+            "PHONE_NUMBER": {"threshold": 0.3, "action": "replace"},
+        },
+    )
+    texts = [
+        "nursing station 4-2041",
+        "TEL 391/283-5370 FOR FAMILY MTG",
+        "Flat 3, 14 Mill Lane 020 7946 0958",
+    ]
+    found = [
+        sorted((f.entity_type, t[f.start : f.end]) for f in fs)
+        for t, fs in zip(texts, Detector(policy).detect(texts), strict=True)
+    ]
+    assert found[0] == [("PHONE_NUMBER", "4-2041")]
+    assert found[1] == [("PHONE_NUMBER", "391/283-5370")]
+    assert ("STREET_ADDRESS", "Flat 3, 14 Mill Lane") in found[2]
+    assert ("PHONE_NUMBER", "020 7946 0958") in found[2]
