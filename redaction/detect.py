@@ -69,15 +69,20 @@ class Finding:
     recognizer: str
 
 
+# Types whose recognizers bound the value exactly (a number's digits and its extension).
+_BOUNDED_EXACTLY = frozenset({"PHONE_NUMBER", "FAX_NUMBER"})
+
+
 def resolve_overlaps(findings: Sequence[Finding], kept: frozenset[str] = frozenset()) -> list[Finding]:
     """Merge overlapping findings into one each, so every character is handled once.
 
-    The merged span covers the union of the members whose type is not in `kept` (no fragment of
-    any of them survives); a kept member, such as a date, only joins the group: spaCy's DATE
-    "10 tonight" over the end of the phone "0650 126 40 10" neither shields the phone nor takes
-    "tonight" away with it. Its type and score are those of the highest-scoring member whose
-    type is not in `kept`, the longer span winning a tie; only when every member is kept does the
-    merged finding keep, over the union of all of them.
+    The merged span covers the union (no fragment of any member survives), except where every
+    member not in `kept` is a phone or fax number: a number's recognizer bounds it exactly, so a
+    kept member, such as a date, only joins the group there: spaCy's DATE "10 tonight" over the
+    end of the phone "0650 126 40 10" neither shields the phone nor takes "tonight" away with
+    it. (Over a name or a place, the date's excess may be the rest of the name: it goes.) Its
+    type and score are those of the highest-scoring member whose type is not in `kept`, the
+    longer span winning a tie; only when every member is kept does the merged finding keep.
     """
 
     def rank(f: Finding) -> tuple[bool, float, int, str]:
@@ -94,7 +99,9 @@ def resolve_overlaps(findings: Sequence[Finding], kept: frozenset[str] = frozens
     merged: list[Finding] = []
     for group in groups:
         best = max(group, key=rank)
-        acting = [f for f in group if f.entity_type not in kept] or group
+        acting = [f for f in group if f.entity_type not in kept]
+        if not acting or any(f.entity_type not in _BOUNDED_EXACTLY for f in acting):
+            acting = group
         merged.append(
             Finding(
                 start=min(f.start for f in acting),
