@@ -6,8 +6,11 @@
 On the tuning set `tests/data/tuning/phones.py` (written for this benchmark; a tuning figure, not
 a held-out one): `styled_phones` (phones of 60 Faker locales in clinical notes upper and lower
 case, chat, forms, email signatures; pagers, extensions, +/00 prefixes, numbers glued to their
-label) and `hard_negatives` (dates, times, dosages, vitals, lab values, record ids, money,
-postal codes, years and ranges, versions). Systems, in the same run, on the same records:
+label; `styled_phones_more`: 8-digit local numbers, national numbers of countries outside the
+policy's regions in plain sentences, phones after a cue in a sentence) and `hard_negatives`,
+`hard_negatives_more` (dates, times, dosages, vitals, lab values, record ids, money, postal codes,
+years and ranges, versions; grouped dates, time ranges, ids with letters, ISBNs, ids after
+`order`/`invoice`/`ref`, measures). Systems, in the same run, on the same records:
 
 - each policy as the pipeline applies it (`redaction.evaluate.policy_removals`' redactor);
 - the same policies with the code of git `REF` (`--baseline`, default `main`: `git archive` of
@@ -17,9 +20,9 @@ postal codes, years and ranges, versions). Systems, in the same run, on the same
 Seed 11 is the draw the recognizers were tuned on; another seed draws other numbers and
 template choices from the same styles (not independent text: the templates are the same).
 Prints per style the share of phone spans fully removed (every token redacted, as
-`redaction.evaluate` scores it) and per kind of non-phone the share of records where a
-PHONE_NUMBER redaction touches the number (false positives), plus the non-phone records
-where anything at all was removed.
+`redaction.evaluate` scores it) and of the other words of those records kept, and per kind of
+non-phone the share of records where a PHONE_NUMBER redaction touches the number (false
+positives), plus the non-phone records where anything at all was removed.
 """
 
 from __future__ import annotations
@@ -85,17 +88,20 @@ def _vanilla_redactions(records: list[dict], model: str) -> list[list[tuple[int,
 
 
 def score(records: list[dict], redactions, group: str) -> dict[str, list[int]]:
-    """{group value: [hits, total]}: phones fully removed, or non-phones typed as phone / touched."""
+    """{group value: [hits, total, touched, words kept, words]}: phones fully removed, or
+    non-phones typed as phone / touched; the words of phone records outside the phone kept."""
     from redaction.evaluate import evaluate_removals
 
     out: dict[str, list[int]] = {}
     for record, found in zip(records, redactions, strict=True):
         key = record[group]
-        cell = out.setdefault(key, [0, 0, 0])
+        cell = out.setdefault(key, [0, 0, 0, 0, 0])
         cell[1] += 1
         if record["spans"]:
             result = evaluate_removals([record], [[(s, e) for s, e, _ in found]], "en")
             cell[0] += result.coverage("PHONE_NUMBER").fully_removed
+            cell[3] += result.words_kept
+            cell[4] += result.words_total
         else:
             cell[0] += any(t in ("PHONE_NUMBER", "FAX_NUMBER") for _, _, t in found)
             cell[2] += bool(found)
@@ -105,9 +111,12 @@ def score(records: list[dict], redactions, group: str) -> dict[str, list[int]]:
 def measure(policies: list[str], n: int, code: str | None, vanilla: bool, seed: int = 11) -> dict:
     _setup_path(code)
     from redaction.policy import load_policy
-    from tests.data.tuning.phones import hard_negatives, styled_phones
+    from tests.data.tuning import phones as tuning
 
-    good, bad = styled_phones(n, seed=seed), hard_negatives(max(10, n // 2), seed=seed)
+    good = tuning.styled_phones(n, seed=seed) + tuning.styled_phones_more(n, seed=seed)
+    bad = tuning.hard_negatives(max(10, n // 2), seed=seed) + tuning.hard_negatives_more(
+        max(10, n // 2), seed=seed
+    )
     base = Path(code) if code else REPO
     results: dict[str, dict] = {}
     model = None
@@ -139,7 +148,7 @@ def baseline(ref: str, policies: list[str], n: int, seed: int) -> dict:
         return json.loads(out.read_text())
 
 
-def table(columns: dict[str, dict[str, list[int]]], what: str, index: int = 0) -> list[str]:
+def table(columns: dict[str, dict[str, list[int]]], what: str, index: int = 0, of: int = 1) -> list[str]:
     keys = sorted({k for col in columns.values() for k in col})
     width = max(12, *(len(c) for c in columns))
     lines = [f"  {what:<16} {'n':>4}  " + "  ".join(f"{c:>{width}}" for c in columns)]
@@ -147,8 +156,8 @@ def table(columns: dict[str, dict[str, list[int]]], what: str, index: int = 0) -
         cells, total = [], 0
         for col in columns.values():
             rows = list(col.values()) if key == "all" else [col[key]]
-            hits, total = sum(r[index] for r in rows), sum(r[1] for r in rows)
-            cells.append(f"{100 * hits / total:>{width - 1}.1f}%")
+            hits, total = sum(r[index] for r in rows), sum(r[of] for r in rows)
+            cells.append(f"{100 * hits / total:>{width - 1}.1f}%" if total else f"{'-':>{width}}")
         lines.append(f"  {key:<16} {total:>4}  " + "  ".join(cells))
     return lines
 
@@ -181,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         f"n={args.n}/style, seed {args.seed})"
     )
     print("\n".join(table({c: v["phones"] for c, v in columns.items()}, "style")))
+    print("\nWords of the phone records outside the phone kept (n: words; higher is better)")
+    print("\n".join(table({c: v["phones"] for c, v in columns.items()}, "style", index=3, of=4)))
     print("\nNon-phones typed PHONE_NUMBER/FAX_NUMBER (false positives; lower is better)")
     print("\n".join(table({c: v["negatives"] for c, v in columns.items()}, "kind")))
     print("\nNon-phones where anything was removed (ids may go as their own type)")

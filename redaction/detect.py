@@ -43,7 +43,7 @@ from .names import (
 from .places import is_country, place_not_person
 from .policy import Action, Policy, did_you_mean
 from .recognizers.bounded import BoundedPatternRecognizer
-from .recognizers.phone_number import after_id_word
+from .recognizers.phone_number import after_id_word, inside_a_word
 from .runtime import configure_runtime
 from .vocabulary import ordinary_words
 
@@ -69,33 +69,48 @@ class Finding:
     recognizer: str
 
 
+# Types whose recognizers bound the value exactly (a number's digits and its extension).
+_BOUNDED_EXACTLY = frozenset({"PHONE_NUMBER", "FAX_NUMBER"})
+
+
 def resolve_overlaps(findings: Sequence[Finding], kept: frozenset[str] = frozenset()) -> list[Finding]:
     """Merge overlapping findings into one each, so every character is handled once.
 
-    The merged span covers the union (no fragment of any member survives). Its type and score
-    are those of the highest-scoring member whose type is not in `kept` (a finding the policy
-    keeps, such as a date, never shields an overlapping phone number), the longer span winning a
-    tie; only when every member is kept does the merged finding keep.
+    The merged span covers the union (no fragment of any member survives), except where every
+    member not in `kept` is a phone or fax number: a number's recognizer bounds it exactly, so a
+    kept member, such as a date, only joins the group there: spaCy's DATE "10 tonight" over the
+    end of the phone "0650 126 40 10" neither shields the phone nor takes "tonight" away with
+    it. (Over a name or a place, the date's excess may be the rest of the name: it goes.) Its
+    type and score are those of the highest-scoring member whose type is not in `kept`, the
+    longer span winning a tie; only when every member is kept does the merged finding keep.
     """
 
     def rank(f: Finding) -> tuple[bool, float, int, str]:
         return (f.entity_type not in kept, f.score, f.end - f.start, f.entity_type)
 
-    ordered = sorted(findings, key=lambda f: (f.start, -f.end))
+    groups: list[list[Finding]] = []
+    end = -1
+    for finding in sorted(findings, key=lambda f: (f.start, -f.end)):
+        if groups and finding.start < end:
+            groups[-1].append(finding)
+        else:
+            groups.append([finding])
+        end = max(end, finding.end)
     merged: list[Finding] = []
-    for finding in ordered:
-        if merged and finding.start < merged[-1].end:
-            last = merged[-1]
-            best = max((last, finding), key=rank)
-            merged[-1] = Finding(
-                start=last.start,
-                end=max(last.end, finding.end),
+    for group in groups:
+        best = max(group, key=rank)
+        acting = [f for f in group if f.entity_type not in kept]
+        if not acting or any(f.entity_type not in _BOUNDED_EXACTLY for f in acting):
+            acting = group
+        merged.append(
+            Finding(
+                start=min(f.start for f in acting),
+                end=max(f.end for f in acting),
                 entity_type=best.entity_type,
                 score=best.score,
                 recognizer=best.recognizer,
             )
-        else:
-            merged.append(finding)
+        )
     return merged
 
 
@@ -524,6 +539,21 @@ def _email_without_key(text: str, finding: Finding) -> Finding:
     )
 
 
+def _addresses_beyond_phones(text: str, findings: list[Finding]) -> list[Finding]:
+    """The findings without street addresses whose only digits are a phone number's found there
+    ("nursing station 4-2041", "TEL 391/283-5370 FOR FAMILY MTG"): an address has a number of
+    its own, and the union of the two would take the words around the phone with it."""
+    phones = [f for f in findings if f.entity_type in ("PHONE_NUMBER", "FAX_NUMBER")]
+    if not phones:
+        return findings
+
+    def only_a_phone(address: Finding) -> bool:
+        digits = [i for i in range(address.start, address.end) if text[i].isdigit()]
+        return bool(digits) and any(all(p.start <= i < p.end for i in digits) for p in phones)
+
+    return [f for f in findings if f.entity_type != "STREET_ADDRESS" or not only_a_phone(f)]
+
+
 def _as_location(start: int, end: int, finding: Finding) -> Finding:
     return Finding(start, end, "LOCATION", finding.score, finding.recognizer)
 
@@ -678,8 +708,8 @@ class PolicyPhoneRecognizer(PhoneRecognizer):
     region (phonenumbers' POSSIBLE leniency) instead of only numbers valid for it: French
     overseas departments (0590 Guadeloupe, 0262 Réunion...) are dialled in the French national
     plan but validate only as their own regions. A number right after an id or amount word
-    ("Invoice 0612345678", "Order #"), with no phone word before it, is not a phone. Numbers of
-    other regions are the `world_phone` recognizer's.
+    ("Invoice 0612345678", "Order #", "EUR"), with no phone word before it, or going on from an id
+    ("X95 4443 423"), is not a phone. Numbers of other regions are the `world_phone` recognizer's.
     """
 
     def __init__(self, *, possible_regions=(), **kwargs):
@@ -691,7 +721,7 @@ class PolicyPhoneRecognizer(PhoneRecognizer):
         for region in self.supported_regions:
             leniency = phonenumbers.Leniency.POSSIBLE if region in self.possible_regions else self.leniency
             for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
-                if after_id_word(text, match.start):
+                if after_id_word(text, match.start) or inside_a_word(text, match.start):
                     continue
                 results.append(self._get_recognizer_result(match, text, region, nlp_artifacts))
         return EntityRecognizer.remove_duplicates(results)
@@ -828,6 +858,7 @@ class Detector:
             )
         ]
         findings = [_email_without_key(text, f) for f in findings]
+        findings = _addresses_beyond_phones(text, findings)
         # "x4", "D5", "X1": Presidio's licence pattern on counts and fluids; no licence is that short
         findings = [f for f in findings if f.entity_type != "US_DRIVER_LICENSE" or f.end - f.start >= 5]
         if self._places:

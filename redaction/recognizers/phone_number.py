@@ -7,14 +7,15 @@ its regions write them. This recognizer finds the others in one regex pass over 
   123-4567`) is parsed once, without a region, and is a phone when valid (possible: with a
   context word);
 - a number written in a national format (`0650 126 40 10`, `431 51 143`) is a phone when it is
-  shaped like one (a trunk `0` and three groups or more, or groups that are not thousands) and
-  valid for some region; any other digit run of phone length needs a context word (`tel`, `call`,
-  `Handy`, `portable`...) before it;
+  shaped like one (a trunk `0` and three groups or more, groups that are not thousands, or two
+  groups of four like 8-digit local numbers, `9380 6377`, `9822-3749`, that are no range and no
+  pair of times) and valid for some region; any other digit run of phone length needs a
+  context word (`tel`, `call`, `Handy`, `portable`...) before it;
 - a number glued to a phone label (`Ph#+41 ...`, `tel:0650...`, `mob.3702 ...`, `TEL.0163...`)
   is a candidate like any other; glued to anything else (`v1.`, `id#`) it is not;
-- after a phone word on its line (`call`, `tel`, `cell`, `Ph`, `home #`) a candidate scores 0.4
-  at least; a number listed after a phone (`555-1234 or 555-5678`, `... / 07700 900123`) has
-  that phone's words;
+- after a phone word on its line (`call`, `tel`, `cell`, `Ph`, `home #`, a phrase such as `reach
+  me at`, `my number is`) a candidate scores 0.4 at least; a number listed after a phone
+  (`555-1234 or 555-5678`, `... / 07700 900123`) has that phone's words;
 - numbers too short for any numbering plan are phones only after their cue: pagers (`Pager
   #54321`, `pgr 4-5678`, `BEEPER: 12345`), extensions with their marker (`x4567`, `ext. 22`,
   `EXT 0273`: the marker is part of the span), in-house numbers after a call word (`CALL
@@ -54,11 +55,13 @@ _DATE = re.compile(
 )
 _THOUSANDS = re.compile(r"\d{1,3}(?:([ .,'])\d{3})(?:\1\d{3})*")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-# Words after which a number is an identifier or an amount, not a phone.
+# Words after which a number is an identifier or an amount (a currency code: "EUR 2500-14000"), not
+# a phone.
 # "number", "no." alone say nothing ("Contact number: ..."); after one of these nouns they do.
 _ID_BEFORE = re.compile(
     r"(?i:\b(?:order|invoice|inv|ref|reference|réf|id|ids|ticket|case|account|acct|iban|isbn|sku|serial|"
     r"tracking|parcel|amount|total|price|prix|montant|facture|commande|dossier|code|pin|otp|version|"
+    r"eur|usd|gbp|chf|sek|nok|dkk|aud|cad|jpy|inr|kr|"
     r"zip|postcode|plz|mrn|bed|room|"
     r"policy|claim|transaction|txn|batch|lot|item|part|model|page|pages|"
     r"row|line|year|years|x|siren|siret|nir|ssn|pièce|piece|article|produit|modèle|série|colis)\b"
@@ -74,9 +77,16 @@ _PHONE_WORDS = (
 # Words that make the number after them a phone even after an id word ("order line: call ...").
 _WEAK_WORDS = {"number", "nummer", "numero", "número", "numéro", "reach", "text"}
 _STRONG_WORDS = [w for w in _PHONE_WORDS if w not in _WEAK_WORDS]
+# The weak words in a phrase that only a phone follows ("reach me at", "text us on", "my number
+# is", "her mobile number:"); "my order number is" is no such phrase.
+_PHONE_PHRASE = (
+    r"\b(?:reach|text|contact|ring|call|message|msg)[ \t]+(?:me|us|him|her|them)[ \t]+(?:at|on)\b"
+    r"|\b(?:my|our|his|her|their|your)[ \t]+(?:(?:new|home|work|direct|contact|phone|mobile|cell)[ \t]+)?"
+    r"(?:number|nummer|numéro|numero|número|no\.?|num|#)[ \t]*(?:is\b|:)"
+)
 _PHONE_WORD_BEFORE = re.compile(
     r"(?i:\b(?:" + "|".join(sorted(_STRONG_WORDS, key=len, reverse=True)) + r")(?:\b|$)|\b[TMF][ \t]*[:.]"
-    r"|\b(?i:home|work|cell|daytime|evening)[ \t]*(?:\#|no\b))"
+    r"|\b(?i:home|work|cell|daytime|evening)[ \t]*(?:\#|no\b)|" + _PHONE_PHRASE + r")"
     r"[^\n\d]{0,25}$"
 )
 _EXTENSION = re.compile(r"[ \t]*(?i:x|ext\.?|extn\.?|poste|durchwahl|#)[ \t]*\d{1,6}$")
@@ -92,8 +102,14 @@ _GLUED_WORD = re.compile(
 # "zip 41273-3292": a US ZIP+4; "ABG 7.32/51/101": decimals and slashes are lab values.
 _ZIP4 = re.compile(r"\d{5}-\d{4}")
 _LAB_SLASHES = re.compile(r"\d+\.\d+/\d")
-# "(0118) 4960868", "06039 78723", "02602/87551894": an area code set apart.
-_AREA_CODE = re.compile(r"\(0?\d{2,4}\)[ \t-]*\d{5,8}$|0[1-9]\d{1,4}[ \t/-]\d{5,8}$")
+# "9380 6377", "9822-3749": a local number of a country with 8-digit numbers (Denmark, Norway,
+# Singapore, Hong Kong, the Baltics, Australia without its area code). Not a trunk "0", not a "1"
+# (years, "1200-1500").
+_LOCAL_EIGHT = re.compile(r"(?P<a>[2-9]\d{3})[ \t-](?P<b>\d{4})")
+# "308-05-37": a 7-digit local number as Russia and its neighbours write it.
+_LOCAL_SEVEN = re.compile(r"[2-9]\d{2}-\d{2}-\d{2}")
+# "(0118) 4960868", "06039 78723", "02602/87551894", "06-12345678": an area code set apart.
+_AREA_CODE = re.compile(r"\(0?\d{2,4}\)[ \t-]*\d{5,8}$|0[1-9]\d{0,4}[ \t/-]\d{5,8}$")
 _REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
 
 # Numbers too short for any numbering plan, which only their cue makes phones: pagers
@@ -167,8 +183,19 @@ def classify(raw: str, before: str) -> tuple[float, str] | None:
     """
     verdict = _classify(raw, before)
     if verdict is not None and verdict[0] < 0.4 and _PHONE_WORD_BEFORE.search(before):
-        return 0.4, verdict[1] + ", after a phone word"
+        why = verdict[1] if verdict[1].endswith("after a phone word") else verdict[1] + ", after a phone word"
+        return 0.4, why
     return verdict
+
+
+def _span_of_two(text: str) -> bool:
+    """Whether two groups of four are a range or a pair of clock times, not a local number:
+    "2500-3000", "2500 3000" (round ends going up), "4236-4290" (a short step up), "2200 0600"."""
+    pair = _LOCAL_EIGHT.fullmatch(text)
+    a, b = int(pair["a"]), int(pair["b"])
+    if a < b and ((a % 10 == 0 and b % 10 == 0) or ("-" in text and b - a < 100)):
+        return True
+    return all(int(g[:2]) < 24 and int(g[2:]) % 15 == 0 for g in (pair["a"], pair["b"]))
 
 
 def _classify(raw: str, before: str) -> tuple[float, str] | None:
@@ -218,11 +245,20 @@ def _classify(raw: str, before: str) -> tuple[float, str] | None:
     if region is None:
         return (0.2, "possible national number") if phone_word and len(digits) >= 7 else None
     trunk_shaped = digits.startswith("0") and not digits.startswith("00") and len(groups) >= 3
-    irregular = len(groups) >= 3 and len(digits) >= 8 and any(len(g) != 3 for g in groups[1:])
+    # groups no amount is written in: "3702 386 7199", "3061 188 366", "0650 126 40 10"
+    irregular = (
+        len(groups) >= 3
+        and len(digits) >= 8
+        and ((len(groups[0]) > 3 and not _YEAR.fullmatch(groups[0])) or any(len(g) != 3 for g in groups[1:]))
+    )
     if trunk_shaped and 9 <= len(digits) <= 12:
         return 0.45, f"national number valid for {region}, trunk prefix and groups"
     if irregular or (len(groups) >= 3 and digits.startswith("0")):
         return 0.4, f"national number valid for {region}, grouped as phone numbers are"
+    if _LOCAL_EIGHT.fullmatch(text) and not _span_of_two(text):
+        return 0.4, f"local number valid for {region}, two groups of four"
+    if _LOCAL_SEVEN.fullmatch(text):
+        return 0.4, f"local number valid for {region}, written 3-2-2"
     if _AREA_CODE.match(shown) and 8 <= len(digits) <= 13:
         return 0.4, f"national number valid for {region}, area code apart"
     if len(digits) >= 7:
@@ -323,7 +359,7 @@ class WorldPhoneRecognizer(EntityRecognizer):
 _ID_BEFORE_STRICT = re.compile(
     r"(?i:\b(?:order|invoice|inv|ref|reference|réf|id|ticket|account|acct|iban|isbn|sku|serial|"
     r"tracking|transaction|txn|facture|commande|dossier|claim|siren|siret|nir|ssn|otp|zip|postcode|plz|mrn|"
-    r"pièce|article|produit|modèle|colis|sku)\b"
+    r"pièce|article|produit|modèle|colis|sku|eur|usd|gbp|chf|sek|nok|dkk|aud|cad|jpy|inr)\b"
     r"(?:[ \t:.#]*(?i:number|no|nr|n°|num)\b)?|[#€$£])[ \t:.#]*$"
 )
 
@@ -350,3 +386,12 @@ def after_id_word(text: str, start: int) -> bool:
     if zip4 and not text[zip4.end() : zip4.end() + 1].isdigit():
         return True
     return _ID_BEFORE_STRICT.search(before) is not None or _ID_NOUN_MARKED.search(before) is not None
+
+
+def inside_a_word(text: str, start: int) -> bool:
+    """Whether the number at `start` goes on from a word or an id ("X95 4443 423", "AB12 3456")
+    that is no phone label: glued to `tel`, `ph`, `mob`... ("TEL0650126410") it is a phone."""
+    if start == 0 or not text[start - 1].isalpha():
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    return _GLUED_WORD.search(text[max(line_start, start - 40) : start]) is None

@@ -134,3 +134,26 @@ def test_a_kept_finding_never_shields_an_overlapping_one():
         kept=frozenset({"DATE_TIME"}),
     )
     assert merged == [Finding(5, 17, "PHONE_NUMBER", 0.4, "phone")]
+
+
+def test_a_kept_finding_over_the_end_of_a_phone_takes_no_word_with_it():
+    # "Please dial 0650 126 40 10 tonight.": spaCy's DATE is "10 tonight"
+    merged = resolve_overlaps(
+        [Finding(12, 26, "PHONE_NUMBER", 0.45, "world_phone"), Finding(24, 34, "DATE_TIME", 0.85, "spacy")],
+        kept=frozenset({"DATE_TIME"}),
+    )
+    assert merged == [Finding(12, 26, "PHONE_NUMBER", 0.45, "world_phone")]
+
+
+def test_a_kept_finding_over_a_name_still_goes_with_it_and_kept_ones_alone_merge_over_their_union():
+    kept = frozenset({"DATE_TIME"})
+    dates = [Finding(0, 8, "DATE_TIME", 0.85, "a"), Finding(5, 12, "DATE_TIME", 0.6, "b")]
+    assert resolve_overlaps(dates, kept) == [Finding(0, 12, "DATE_TIME", 0.85, "a")]
+    person = [Finding(0, 10, "DATE_TIME", 0.85, "spacy"), Finding(4, 12, "PERSON", 0.85, "ner")]
+    assert resolve_overlaps(person, kept) == [Finding(0, 12, "PERSON", 0.85, "ner")]
+    mixed = [
+        Finding(0, 10, "DATE_TIME", 0.85, "spacy"),
+        Finding(4, 12, "PHONE_NUMBER", 0.4, "phone"),
+        Finding(11, 20, "PERSON", 0.85, "ner"),
+    ]
+    assert resolve_overlaps(mixed, kept) == [Finding(0, 20, "PERSON", 0.85, "ner")]

@@ -494,3 +494,214 @@ def hard_negatives(n_per_kind: int = 40, seed: int = 11) -> list[dict]:
     for i, record in enumerate(out):
         record["id"] = f"not-phone-{i}"
     return out
+
+
+# --- styles that leaked from the default policy (styled_phones_more, hard_negatives_more) ------
+#
+# Drawn with their own random generator, so that adding them leaves the records above unchanged.
+# `local 8-digit`: the last eight digits of a Faker number of a country with 8-digit local numbers
+# (Denmark, Norway, the Baltics, Australia's local part...), written `9380 6377` or `9822-3749`,
+# followed or preceded by an ordinary word. `national abroad`: valid Faker numbers of countries
+# outside the policy's regions (US, GB, FR), national format, area code in parentheses, a dash after
+# the area code (`06-12345678`), in pairs with dots (`06.12.34.56.78`), with an extension or a
+# country prefix, in plain sentences. `cue sentence`: phones after a cue (`tel`, `ph`, `mob`,
+# `cell`, `whatsapp`, `reach me at`, `my number is`) in a sentence, lower and upper case.
+
+EIGHT_DIGIT_LOCALES = "da_DK no_NO lv_LV lt_LT en_AU sl_SI hr_HR zh_TW en_NZ de_AT".split()
+ABROAD_LOCALES = tuple(
+    loc for loc in ALL_LOCALES if loc.split("_")[1] not in ("US", "GB", "FR") and loc != "fr_CA"
+)
+LOCAL_EIGHT_TEMPLATES = (
+    "{} office",
+    "registered {}",
+    "call {} after 5",
+    "{} home, after 6",
+    "Jo on {} weekdays",
+    "new no. {} from Monday",
+    "Ask for Jo at {} tomorrow.",
+    "{} (reception) if urgent",
+)
+ABROAD_TEMPLATES = (
+    "Please dial {} tonight.",
+    "He said {} is fine.",
+    "Ring {} later.",
+    "Send to {} asap.",
+    "or {} at home",
+    "Write {} down.",
+    "Her sister: {}, weekends only.",
+    "{} is the clinic's number.",
+)
+CUE_TEMPLATES = (
+    "tel {} if late",
+    "ph {} anytime",
+    "mob {} (wife)",
+    "cell {} after work",
+    "whatsapp {} for the photos",
+    "you can reach me at {} tonight",
+    "my number is {} thanks",
+    "pls reach me at {}, Ana",
+)
+
+
+def _local_eight(rng: random.Random, fake: Faker) -> str:
+    digits = re.sub(r"\D", "", fake.phone_number())[-8:].rjust(8, "5")
+    digits = str(rng.randrange(2, 10)) + digits[1:] if digits[0] in "01" else digits
+    return rng.choice([f"{digits[:4]} {digits[4:]}", f"{digits[:4]}-{digits[4:]}"])
+
+
+def _abroad(rng: random.Random, fake: Faker, locale: str) -> str | None:
+    """A valid Faker number of the locale as written at home (or dialled from abroad); None when
+    the locale's Faker gave none in 20 draws."""
+    import phonenumbers
+
+    region = locale.split("_")[1]
+    for _ in range(20):
+        try:
+            number = phonenumbers.parse(fake.phone_number(), region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number) and number.country_code not in (1, 33, 44):
+            break  # some locales' Faker writes US numbers: those are not from abroad
+    else:
+        return None
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    digits = re.sub(r"\D", "", national)
+    choice = rng.randrange(7)
+    area, _, rest = national.partition(" ")
+    if choice == 1 and re.fullmatch(r"0\d{1,4}", area):
+        return f"({area}) {rest}"
+    if choice == 2 and digits.startswith("0"):
+        return f"{digits[:2]}-{digits[2:]}" if len(digits) == 10 else f"{digits[:4]}-{digits[4:]}"
+    if choice == 3 and len(digits) == 10:
+        return ".".join(digits[i : i + 2] for i in range(0, 10, 2))
+    if choice == 4:
+        ext = "".join(str(rng.randrange(10)) for _ in range(rng.randrange(2, 5)))
+        return national + rng.choice([f" ext. {ext}", f" x{ext}", f" ext {ext}"])
+    if choice == 5:
+        shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return shown if rng.random() < 0.5 else "00" + shown[1:]
+    return national
+
+
+def styled_phones_more(n_per_style: int = 80, seed: int = 11) -> list[dict]:
+    """Records of the styles `local 8-digit`, `national abroad` and `cue sentence` (see above)."""
+    rng = random.Random(seed * 7919)
+    fakes = {}
+    for locale in sorted(set(EIGHT_DIGIT_LOCALES) | set(ABROAD_LOCALES)):
+        fake = Faker(locale)
+        fake.seed_instance(seed * 1000 + 500 + ALL_LOCALES.index(locale))
+        try:
+            fake.phone_number()
+        except AttributeError:
+            continue
+        fakes[locale] = fake
+    eight = [loc for loc in EIGHT_DIGIT_LOCALES if loc in fakes]
+    abroad = [loc for loc in ABROAD_LOCALES if loc in fakes]
+
+    def abroad_number() -> str:
+        while True:
+            locale = rng.choice(abroad)
+            value = _abroad(rng, fakes[locale], locale)
+            if value is not None:
+                return value
+
+    out: list[dict] = []
+    for _ in range(n_per_style):
+        value = _local_eight(rng, fakes[rng.choice(eight)])
+        out.append(_record(rng.choice(LOCAL_EIGHT_TEMPLATES), value, "local 8-digit", rng.random() < 0.25))
+    for _ in range(n_per_style):
+        value = abroad_number()
+        out.append(_record(rng.choice(ABROAD_TEMPLATES), value, "national abroad", rng.random() < 0.2))
+    for _ in range(n_per_style):
+        if rng.random() < 0.3:
+            value = _local_eight(rng, fakes[rng.choice(eight)])
+        else:
+            value = abroad_number()
+        out.append(_record(rng.choice(CUE_TEMPLATES), value, "cue sentence", rng.random() < 0.5))
+    for i, record in enumerate(out):
+        record["id"] = f"phone-more-{i}"
+    return out
+
+
+def hard_negatives_more(n_per_kind: int = 40, seed: int = 11) -> list[dict]:
+    """Numbers shaped like the styles above that are not phones: dates and times in groups, ids
+    with letters, ISBNs, postal codes, ids after `order`/`invoice`/`ref` in 4+4 digits, year
+    ranges, measures and amounts in two groups of four."""
+    rng = random.Random(seed * 7927)
+    r = rng.randrange
+
+    def pick(*options: str) -> str:
+        return rng.choice(options)
+
+    def four() -> str:
+        return str(r(2000, 10000))
+
+    makers = {
+        "grouped date": lambda: pick(
+            f"{r(1990, 2030)} {r(1, 13):02d} {r(1, 29):02d}",
+            f"{r(1, 29):02d}.{r(1, 13):02d}.{r(1990, 2030)}",
+            f"{r(1, 29):02d} {r(1, 13):02d} {r(1990, 2030)}",
+            f"{r(1990, 2030)}.{r(1, 13):02d}.{r(1, 29):02d}",
+            f"{r(1, 29):02d}-{r(1, 13):02d}-{r(1990, 2030)}",
+        ),
+        "time range": lambda: pick(
+            f"open {r(6, 10):02d}{pick('00', '30')}-{r(16, 23)}{pick('00', '30')}",
+            f"{r(7, 10):02d}:{r(0, 6)}0 - {r(16, 21)}:{r(0, 6)}0",
+            f"shift {r(19, 23)}00 {r(5, 9):02d}00",
+            f"at {r(1, 13)}.{r(0, 6)}0 pm",
+        ),
+        "id with letters": lambda: pick(
+            f"AB{r(10, 99)} {four()} {four()}",
+            f"REF-{r(1990, 2030)}-{r(1, 9999):04d}",
+            f"X{r(10, 99)} {r(1000, 9999)} {r(100, 999)}",
+            f"DE{r(10, 99)} {four()} {four()} {four()} {four()} {r(10, 99)}",
+            f"PO-{four()}-{four()}",
+        ),
+        "isbn": lambda: pick(
+            f"ISBN 978-{r(0, 9)}-{r(10, 99)}-{r(100000, 999999)}-{r(0, 9)}",
+            f"ISBN {r(0, 9)}-{r(100, 999)}-{r(10000, 99999)}-{r(0, 9)}",
+            f"isbn 978{r(1000000000, 9999999999)}",
+        ),
+        "postal code abroad": lambda: pick(
+            f"{r(1000, 9999)} Wien",
+            f"{r(1000, 9999)} Zürich",
+            f"{r(1000, 9999)} {pick('AB', 'KL', 'XZ')} Amsterdam",
+            f"{r(10, 99)}-{r(100, 999)} Warszawa",
+            f"{r(10000, 99999)} Berlin",
+            f"{r(100, 999)} {r(10, 99)} Stockholm",
+            f"{r(1000, 9999)} København",
+        ),
+        "order/invoice/ref": lambda: pick(
+            f"order {four()} {four()}",
+            f"invoice {four()}-{four()}",
+            f"ref {four()} {four()}",
+            f"Order no. {four()}-{four()}",
+            f"INVOICE {four()}{four()}",
+            f"ref. {four()} {four()} {r(10, 99)}",
+        ),
+        "year span": lambda: pick(
+            f"{r(1950, 2000)}-{r(2001, 2025)}",
+            f"{r(1950, 2000)} - {r(2001, 2025)}",
+            f"between {r(1950, 2000)} and {r(2001, 2025)}",
+            f"{r(1950, 2000)} {r(2001, 2025)}",
+            f"pages {r(1000, 5000)}-{r(5001, 9000)}",
+        ),
+        "measure/amount": lambda: pick(
+            f"{r(10, 50)}00-{r(51, 99)}00 mm",
+            f"{r(10, 50)}00-{r(51, 99)}00 kcal",
+            f"{r(2, 5)}500 - {r(6, 9)}000 rpm",
+            f"EUR {r(2, 9)}500-{r(10, 20)}000",
+            f"{r(1, 99)} {r(100, 999)} {r(100, 999)} kr",
+            f"{r(1, 9)}.{r(100, 999)}.{r(100, 999)},{r(10, 99)}",
+        ),
+    }
+    carriers = ("{}", "The value was {} yesterday.", "see {} in the file", "NOTED {} THIS AM", "on {} we met")
+    out: list[dict] = []
+    for kind, make in makers.items():
+        for _ in range(n_per_kind):
+            carrier = rng.choice(carriers)
+            text = carrier.format(make())
+            out.append({"text": text.upper() if carrier.isupper() else text, "spans": [], "kind": kind})
+    for i, record in enumerate(out):
+        record["id"] = f"not-phone-more-{i}"
+    return out
