@@ -850,15 +850,18 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
     """Compiled on first use (the country list takes a moment)."""
     if not _GROW:
         country = rf"(?i:{_country_alternation()}){_END}"
-        after = rf"(?:{_LOOSE_POSTCODE}|{_REGION_CODE}|{country})"
+        after = rf"(?:{_LOOSE_POSTCODE}|{_REGION_CODE}|\([a-z]{{2}}\)(?![\w'’-])|{country})"
         flags = regex.MULTILINE
         _GROW.update(
             # Between two pieces: a comma, slash or line break (one: a blank line ends a block).
             sep=regex.compile(r"[ \t]*(?:[,/|][ \t]*)*(?:\r?\n[ \t]*)?(?:[,/|][ \t]*)*", flags),
             unit=regex.compile(_ANY_UNIT, flags),
             postcode=regex.compile(_LOOSE_POSTCODE, flags),
+            # A code in brackets is one whatever follows: "Toronto (ON) last spring".
             region=regex.compile(
-                rf"{_REGION_CODE}(?=[ \t]*(?:[,;.!?)/|]|\r?\n|$)|[ \t]+{_LOOSE_POSTCODE})", flags
+                rf"(?:{_REGION_CODE}(?=[ \t]*(?:[,;.!?)/|]|\r?\n|$)|[ \t]+{_LOOSE_POSTCODE})"
+                r"|\((?:[A-Z]{2}|[a-z]{2})\)(?![\w'’-]))",
+                flags,
             ),
             region_lower=regex.compile(rf"[a-z]{{2,3}}(?=[ \t]+{_LOOSE_POSTCODE})", flags),
             country_any=regex.compile(country, flags),
