@@ -185,7 +185,8 @@ _BLOCK_END = rf"{_GAP}(?:{_US_TAIL}|{_UK_TAIL}|{_FR_TAIL}|{_MILITARY_TAIL})"
 _TAIL = rf"(?:{_BLOCK_END})?"
 
 _TYPES = (set(_USPS.split()) | set(_UK.split()) | set(_AU.split()) | set(_IN.split())) - _NOT_LOWER
-_CAPITALIZED = [form for word in _NOT_LOWER for form in (word.upper(), word.capitalize())]
+# "IS" (island) is no type in an UPPER CASE sentence: "OUR NEW PLACE IS 12 OAK ST".
+_CAPITALIZED = [form for word in _NOT_LOWER for form in (word.upper(), word.capitalize()) if form != "IS"]
 STREET_TYPE = rf"(?:(?i:{alternation(_TYPES)})|{alternation(_CAPITALIZED)}){_END}\.?"
 _TYPE_LOWER = rf"(?:{alternation(_LOWER_CASE_TYPES.split())}){_END}\.?"
 # Plural types ("points", "views") end counted phrases too often: "53485 bonus points".
@@ -260,7 +261,9 @@ _FR_NOT_UNIT = (
     r"(?!(?i:suite|apt|appt|appartement|unit|bureau|local|bât|bat|porte|escalier|esc|logement)\.?[ \t]*"
     r"(?:n°|(?i:no)\.?)?[ \t]*\d)"
 )
-_FR_CAP_WORD = rf"{_FR_NOT_UNIT}(?:{_UP}{_LOW}{{0,2}}\.|{_UP}{_IN_WORD}*)"
+# An English function word in upper case is no name word: "OUR NEW PLACE IS 12907 YOUNG ROUTE".
+_FR_NOT_ENGLISH = rf"(?!(?:{alternation(w.upper() for w in _NEVER_NAME.split() if len(w) > 1)}){_END})"
+_FR_CAP_WORD = rf"{_FR_NOT_UNIT}{_FR_NOT_ENGLISH}(?:{_UP}{_LOW}{{0,2}}\.|{_UP}{_IN_WORD}*)"
 _FR_DATE = rf"(?:\d{{1,2}}(?:er)?[ \t]+(?i:{alternation(fr.words(fr.MONTHS))})(?:[ \t]+\d{{4}})?{_END})"
 _FR_LOWER_WORD = (
     rf"{_FR_NOT_UNIT}(?!(?:{alternation(fr.words(fr.STOP_WORDS) + _ENGLISH_CHAT)})(?![\p{{L}}\p{{M}}'’-]))"
@@ -822,13 +825,25 @@ _TOWN_JOIN = (
 # "W/ VNA" after a town is shorthand going on ("with"), no town word: a letter before a slash
 # opens none. "ST. MAY" in upper case is an abbreviation as "St. May" is.
 _TOWN_PART = r"(?:'s-)?(?!\p{L}/)\p{Lu}(?:(?:\p{Ll}{0,2}|TE?)\.(?![\w])|[\p{L}\p{M}'’-]*)"
-_CAP_TOWN = (
-    rf"{_NOT_TOWN_WORD}{_TOWN_PART}"
-    rf"(?:[ \t]+(?:{_TOWN_JOIN}[ \t]+){{0,2}}{_NOT_TOWN_WORD}{_TOWN_PART}){{0,3}}"
-    r"(?:(?<=\p{L})-\d{6}(?![\w-]))?"
-)
 _ALPHA_STOP_WORDS = [w for w in STOP_WORDS if w.isalpha()]
 _CHAT_WORDS = "pls plz lol tmrw tmr thx ty ok okay come buzz asap soon later now bye xx"
+# In an UPPER CASE sentence every word is capitalized: one that goes on with the sentence
+# ("... 12 OAK ST NOW", "SINCE MAY", "COME BY") opens or continues no town. The articles and
+# joins of town names ("LA PLATA", "VALLE DE CATAMARCA") stay.
+_ARTICLES = {"la", "le", "les", "los", "las", "el", "da", "de", "del", "di", "du", "des", "san", "santa"}
+_UPPER_SENTENCE_WORDS = {
+    w.upper()
+    for w in [*_ALPHA_STOP_WORDS, *_CHAT_WORDS.split(), "today", "tonight", "tomorrow", "please", "since"]
+    if len(w) > 1 and w not in _ARTICLES
+}
+_NOT_UPPER_WORD = rf"(?!(?:{alternation(_UPPER_SENTENCE_WORDS)}){_END})"
+# ... nor a region code ("12 OAK ST, SPRINGFIELD NOW."); the two-letter ones are codes ("ON", "OR").
+_NOT_UPPER_CODE = rf"(?!(?:{alternation(w for w in _UPPER_SENTENCE_WORDS if len(w) == 3)}){_END})"
+_CAP_TOWN = (
+    rf"{_NOT_TOWN_WORD}{_NOT_UPPER_WORD}{_TOWN_PART}"
+    rf"(?:[ \t]+(?:{_TOWN_JOIN}[ \t]+){{0,2}}{_NOT_TOWN_WORD}{_NOT_UPPER_WORD}{_TOWN_PART}){{0,3}}"
+    r"(?:(?<=\p{L})-\d{6}(?![\w-]))?"
+)
 _LOW_WORD = (
     rf"(?!(?:{alternation(_NOT_TOWN.split() + _CHAT_WORDS.split() + _ALPHA_STOP_WORDS)}){_END})"
     rf"{_LOW}[\p{{Ll}}\p{{M}}'’-]+"
@@ -859,7 +874,7 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
             postcode=regex.compile(_LOOSE_POSTCODE, flags),
             # A code in brackets is one whatever follows: "Toronto (ON) last spring".
             region=regex.compile(
-                rf"(?:{_REGION_CODE}(?=[ \t]*(?:[,;.!?)/|]|\r?\n|$)|[ \t]+{_LOOSE_POSTCODE})"
+                rf"(?:{_NOT_UPPER_CODE}{_REGION_CODE}(?=[ \t]*(?:[,;.!?)/|]|\r?\n|$)|[ \t]+{_LOOSE_POSTCODE})"
                 r"|\((?:[A-Z]{2}|[a-z]{2})\)(?![\w'’-]))",
                 flags,
             ),

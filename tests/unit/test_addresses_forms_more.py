@@ -45,3 +45,52 @@ def test_a_province_code_in_brackets_joins_the_address(text, expected):
 )
 def test_a_code_in_brackets_after_a_number_is_no_address(text):
     assert found(StreetAddressRecognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected, kept",
+    [
+        ("THEIR SHOP IS ON 96950 HARRY LOCK SINCE MAY.", "96950 HARRY LOCK", "SINCE"),
+        ("OUR NEW PLACE IS 12907 YOUNG ROUTE, STEPHENSTAD COME BY", "12907 YOUNG ROUTE, STEPHENSTAD", "COME"),
+        (
+            "MY BROTHER LIVES AT FLAT 44, DAMIAN LIGHTS, WEST WAYNEBOROUGH NOW.",
+            "FLAT 44, DAMIAN LIGHTS, WEST WAYNEBOROUGH",
+            "NOW",
+        ),
+        (
+            "SEND IT TO 50730 JAMES ISLAND, WEST JOSEPHBURY TODAY PLEASE.",
+            "50730 JAMES ISLAND, WEST JOSEPHBURY",
+            "TODAY",
+        ),
+    ],
+)
+def test_upper_case_words_going_on_after_an_address_are_no_town(text, expected, kept):
+    result = found(StreetAddressRecognizer, text)
+    assert expected in result, (expected, result)
+    assert not any(kept in span for span in result)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("12 MAIN ST\nLA PLATA 1900, BUENOS AIRES", "12 MAIN ST\nLA PLATA 1900, BUENOS AIRES"),
+        ("12 Oak St, Toronto ON M5V 2T6", "12 Oak St, Toronto ON M5V 2T6"),
+        ("12 Queen St, Sydney NSW 2000", "12 Queen St, Sydney NSW 2000"),
+        ("8 PLACE DE LA CONCORDE, 75008 PARIS", "8 PLACE DE LA CONCORDE, 75008 PARIS"),
+    ],
+)
+def test_upper_case_towns_and_region_codes_still_join(text, expected):
+    _assert_found(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WE SOLD 12 UNITS SINCE MAY.",
+        "THE 3 BOXES ARE HERE NOW, COME BY.",
+        "ORDER 4471 SHIPS TODAY FROM GATE 2.",
+        "OUR NEW PLACE IS 12 MINUTES AWAY.",
+    ],
+)
+def test_upper_case_sentences_with_numbers_are_no_address(text):
+    assert found(StreetAddressRecognizer, text) == []
