@@ -80,6 +80,8 @@ highroad interchange lookout meander nook piazza quadrangle quays ramble ridgewa
 roadway rotary siding slope strand thoroughfare tollway tor trunkway vale villas walkway
 line link ring gap towers gates
 """
+# Abbreviations of "boulevard" that the lists lack, common in North and Latin America: "Blv".
+_OTHER = "blv"
 # India Post locality words used as street types ("Sibal Chowk", "Rana Nagar", "Natt Marg").
 _IN = "chowk ganj nagar marg zila"
 # USPS abbreviations that are also English words never count in lower case ("Apple is").
@@ -184,7 +186,9 @@ _MILITARY_TAIL = rf"(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+{ZIP}"
 _BLOCK_END = rf"{_GAP}(?:{_US_TAIL}|{_UK_TAIL}|{_FR_TAIL}|{_MILITARY_TAIL})"
 _TAIL = rf"(?:{_BLOCK_END})?"
 
-_TYPES = (set(_USPS.split()) | set(_UK.split()) | set(_AU.split()) | set(_IN.split())) - _NOT_LOWER
+_TYPES = (
+    set(_USPS.split()) | set(_UK.split()) | set(_AU.split()) | set(_IN.split()) | set(_OTHER.split())
+) - _NOT_LOWER
 # "IS" (island) is no type in an UPPER CASE sentence: "OUR NEW PLACE IS 12 OAK ST".
 _CAPITALIZED = [form for word in _NOT_LOWER for form in (word.upper(), word.capitalize()) if form != "IS"]
 STREET_TYPE = rf"(?:(?i:{alternation(_TYPES)})|{alternation(_CAPITALIZED)}){_END}\.?"

@@ -63,13 +63,14 @@ calle avenida avda. av. paseo plaza camino carretera carrer passeig travesía ro
 rua travessa praça praca alameda estrada rúa
 ul. ulica aleja plac
 str. strada bulevardul bd. calea
+blv. blvd. bulevar
 straße strasse
 odos leoforos
 intrarea aleea șoseaua soseaua splaiul piața piata
 jalan jl. gg. gang
 calzada callejón cerrada privada circuito andador prolongación retorno
 rodovia ladeira viela
-vial pasaje pasadizo rambla glorieta cuesta senda urbanización bulevar continuación corredor ampliación
+vial pasaje pasadizo rambla glorieta cuesta senda urbanización continuación corredor ampliación
 canale incrocio rotonda piazzetta salita traversa vico rione lungomare
 conjunto quadra setor jardim chácara sítio trevo feira campo estação aeroporto passarela viaduto vila
 favela residencial lagoa núcleo

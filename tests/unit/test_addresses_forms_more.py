@@ -94,3 +94,28 @@ def test_upper_case_towns_and_region_codes_still_join(text, expected):
 )
 def test_upper_case_sentences_with_numbers_are_no_address(text):
     assert found(StreetAddressRecognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("They moved to Blv. Young N° 4500 since May.", "Blv. Young N° 4500"),
+        ("They moved to 4636 Branch Blv. since May.", "4636 Branch Blv."),
+        (
+            "The office is at 41529 Villegas Blv, West Carrieburgh, TN 20581.",
+            "41529 Villegas Blv, West Carrieburgh, TN 20581",
+        ),
+        ("Vivo en Blvd. Artigas 1234, Montevideo.", "Blvd. Artigas 1234, Montevideo"),
+        ("send it to 71578 stewart blvd please", "71578 stewart blvd"),
+    ],
+)
+def test_blv_and_blvd_are_street_types(text, expected):
+    _assert_found(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["We walked 3 blocks down the Blvd today.", "The BLV 300 drone costs 450 dollars.", "Blv. 2 is closed."],
+)
+def test_a_blv_without_a_street_is_no_address(text):
+    assert found(StreetAddressRecognizer, text) == []
