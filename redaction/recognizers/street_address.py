@@ -486,6 +486,20 @@ _FORM_VALUE = (
     r"[^\s|](?:(?:[^\n|.!?;]|(?<!\p{L}{4}|\d)[.!?;]|[.!?;](?![ \t]+\S)){0,160}?[^\s|.;,])?"
     r"(?=[ \t.;,]*(?:\||\r?\n|$)|(?<=\p{L}{4}|\d)[.!?;][ \t]+\S)"
 )
+# Indian: "H.No. 12-3-45, Sodhi Chowk", "h.no. 468\nvirk path", "26/139, Pandit, Ballia-027157".
+# The house-number marker is the evidence; the street line after it may hold no type word.
+_IN_HOUSE_NUMBER = r"\d{1,5}(?:[-/]\d{1,5}){0,3}[A-Za-z]?(?![\w-])"
+_IN_NAME_WORD = r"\p{L}[\p{L}\p{M}'’.]*"
+_IN_LINE = (
+    rf"(?!(?i:{alternation(_NEVER_NAME.split())}){_END}){_IN_NAME_WORD}(?:[ \t]+{_IN_NAME_WORD}){{0,3}}"
+)
+_IN_STREET = (
+    rf"\b(?i:h\.?[ \t]?no|house[ \t]+no|d\.?[ \t]?no)\.?[ \t]*{_IN_HOUSE_NUMBER}"
+    rf"(?:{_SEP}{_IN_LINE}(?=[ \t]*(?:,|\r?\n|$)))?"
+    # a number, a comma, a name and a town with its PIN after a hyphen: "26/139, Pandit, Ballia-027157"
+    rf"|(?<![\w.,/:#-])\d{{1,5}}(?:[-/]\d{{1,5}}){{0,3}},[ \t]*{_IN_LINE}{_SEP}"
+    rf"{_UP}{_IN_WORD}*(?:[ \t]+{_UP}{_IN_WORD}*){{0,2}}-\d{{6}}(?=[ \t]*(?:[,.;)]|\r?\n|$))"
+)
 # Vietnamese: "Số 7/13 Đường Nguyễn Du", "8 phố Hùng Vương Phường Tân Phú Đông tỉnh Thanh Hóa".
 _VN_DIVISION = r"(?i:phường|quận|huyện|xã|thị[ \t]+xã|thị[ \t]+trấn|tỉnh|thành[ \t]+phố|tp\.?|p\.|q\.)"
 _VN_WORD = (
@@ -685,6 +699,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             0.5,
         ),
         Pattern("form value after an address label", _FORM_VALUE, 0.6),
+        Pattern("Indian house number + street", _IN_STREET, 0.6),
         Pattern("Vietnamese street", _VN_STREET, 0.6),
         Pattern("block line name + number", _BLOCK_LINE_STREET, 0.5),
         Pattern("Korean street", _KO_STREET, 0.6),
@@ -899,7 +914,8 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
             ends_with_code=regex.compile(rf"(?<![\w-]){_LOOSE_POSTCODE}\Z", flags),
             line_end=regex.compile(r"[ \t]*(?:\r?\n|$)", flags),
             town_lower=regex.compile(rf"{_LOW_WORD}(?:[ \t]+{_LOW_WORD}){{0,2}}(?=[ \t]+{after})", flags),
-            town_lower_one=regex.compile(rf"{_LOW_WORD}(?![\w'’-])", flags),
+            # "bhopal-081330": an Indian PIN after a hyphen
+            town_lower_one=regex.compile(rf"{_LOW_WORD}(?:(?<=\p{{L}})-\d{{6}})?(?![\w'’-])", flags),
             # "dc home to 12 Oak St, lake banks w/ vna": after a comma, a town before shorthand
             # going on with "w/" or "with"
             town_clause=regex.compile(

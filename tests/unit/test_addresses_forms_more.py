@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from redaction.patterns import backtracking_problem
 from redaction.recognizers.street_address import StreetAddressRecognizer
 
 from .test_addresses import found
@@ -119,3 +120,43 @@ def test_blv_and_blvd_are_street_types(text, expected):
 )
 def test_a_blv_without_a_street_is_no_address(text):
     assert found(StreetAddressRecognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Varsha Nagarajan\nH.No. 32-11-292, Dar Marg\nAvadi-749160\n",
+            "H.No. 32-11-292, Dar Marg\nAvadi-749160",
+        ),
+        (
+            "He stays at H.No. 32-10-169, Venkatesh Ganj, Korba-425971.",
+            "H.No. 32-10-169, Venkatesh Ganj, Korba-425971",
+        ),
+        ("Vamakshi Kumer\nH.No. 18-7-188, Nair\nKolhapur-056496\n", "H.No. 18-7-188, Nair\nKolhapur-056496"),
+        ("Deliver to 26/139, Pandit, Ballia-027157.", "26/139, Pandit, Ballia-027157"),
+        ("baljiwan kale\nh.no. 468\nvirk path, thanjavur 706586\n", "h.no. 468\nvirk path, thanjavur 706586"),
+        ("kiaan mutti\nh.no. 01\nsant nagar\nbhopal-081330\n", "h.no. 01\nsant nagar\nbhopal-081330"),
+        ("ABHIMANYU TELLA\nH.NO. 821\nRAO MARG, RAIGANJ 065007\n", "H.NO. 821\nRAO MARG, RAIGANJ 065007"),
+    ],
+)
+def test_indian_house_numbers_open_an_address(text, expected):
+    _assert_found(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The H.No. of the form is 12, and the rest is blank.",
+        "Scores were 12/3, Team Blue, Round-123456 overall.",
+        "She scored 12-3-45 in the three sets.",
+    ],
+)
+def test_numbers_with_hyphens_and_commas_are_no_indian_address(text):
+    assert found(StreetAddressRecognizer, text) == []
+
+
+@pytest.mark.parametrize("name", ["Indian house number + street"])
+def test_the_new_patterns_do_not_backtrack_catastrophically(name):
+    pattern = next(p for p in StreetAddressRecognizer.PATTERNS if p.name == name)
+    assert backtracking_problem(pattern.regex) is None
