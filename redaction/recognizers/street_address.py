@@ -331,7 +331,8 @@ _NOT_NAME_START = (
     r"(?!(?i:the|from|to|at|in|on|and|or|of|for|by|with|near|behind|past|via|is|was|i|we|my|our|your|"
     r"visit|see|address|ship|send|deliver|billing|shipping)(?![\p{L}\p{M}'’-]))"
 )
-_INTL_WORD = rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,2}}(?=[ \t]+{_UP}))"
+# A number may name a street: "Av. 8 N° 454", "Diagonal 190 A N° 310".
+_INTL_WORD = rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,3}}(?=[ \t]+{_UP}))"
 _INTL_NAME = rf"{_INTL_WORD}(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}){{0,3}}"
 # After a type the name may open with particles: "Calle de la Paz 5". (Not where the name comes
 # first: a pattern starting at every "de" or "la" of a text costs time for nothing.)
@@ -341,7 +342,8 @@ _TYPE_BEFORE = (
     rf"(?:(?i:{alternation([w for w in _TYPES_BEFORE if not w.endswith('.')])}){_END}"
     # "et al. 2019" is a citation, not the Polish "al." (aleja)
     rf"|(?<!(?i:et)[ \t])(?i:{alternation([w.rstrip('.') for w in _TYPES_BEFORE if w.endswith('.')])})\."
-    rf"|(?:{alternation([w.capitalize() for w in intl.CAPITALIZED_ONLY])}){_END})"
+    rf"|(?:{alternation([w.capitalize() for w in intl.CAPITALIZED_ONLY])}){_END}"
+    rf"|(?:{alternation([w.upper() for w in intl.CAPITALIZED_ONLY - intl.NOT_UPPER])}){_END})"
 )
 _PLAIN_UNITS = [w for w in intl.words(intl.UNITS) if not w.endswith(".")]
 _DOTTED_UNITS = [w.rstrip(".") for w in intl.words(intl.UNITS) if w.endswith(".")]
@@ -682,7 +684,11 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             # "rue de besençon 75", "avenue deshusses 714": a type before a lower-case name in chat
             "lower-case street type + name + number",
             rf"{_NOT_AFTER_LETTER}(?:{_FR_STREET}|(?:{alternation(_LOWER_TYPES_BEFORE)}){_END})[ \t]+"
-            rf"(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_LOWER_NAME_WORD}(?:[ \t]+{_LOWER_NAME_WORD}){{0,2}}[ \t]+"
+            rf"(?:(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_LOWER_NAME_WORD}"
+            rf"(?:[ \t]+{_LOWER_NAME_WORD}){{0,2}}[ \t]+"
+            rf"(?:{_HOUSE_MARKER}\.?[ \t]*)?"
+            # or a number naming the street before a marked one: "avenida 8 n° 34"
+            rf"|\d{{1,3}}(?:[ \t]+[a-z])?[ \t]+{_HOUSE_MARKER}\.?[ \t]*)"
             r"\d{1,4}[a-z]?(?:/\d{1,4})?(?![\w-])",
             0.45,
         ),
@@ -911,7 +917,10 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
                 flags,
             ),
             house=regex.compile(_MARKED_HOUSE, flags),
-            ends_with_code=regex.compile(rf"(?<![\w-]){_LOOSE_POSTCODE}\Z", flags),
+            # (a marked house number is none: "Camino Jujuy N° 6177\nSanta Rosa 6300")
+            ends_with_code=regex.compile(
+                rf"(?<![\w-])(?<!{_HOUSE_MARKER}\.?[ \t]*){_LOOSE_POSTCODE}\Z", flags
+            ),
             line_end=regex.compile(r"[ \t]*(?:\r?\n|$)", flags),
             town_lower=regex.compile(rf"{_LOW_WORD}(?:[ \t]+{_LOW_WORD}){{0,2}}(?=[ \t]+{after})", flags),
             # "bhopal-081330": an Indian PIN after a hyphen

@@ -160,3 +160,45 @@ def test_numbers_with_hyphens_and_commas_are_no_indian_address(text):
 def test_the_new_patterns_do_not_backtrack_catastrophically(name):
     pattern = next(p for p in StreetAddressRecognizer.PATTERNS if p.name == name)
     assert backtracking_problem(pattern.regex) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Vivo en Diagonal 151 E N° 4918 Oficina 8, Rosario 4600, Mendoza.",
+            "Diagonal 151 E N° 4918 Oficina 8, Rosario 4600, Mendoza",
+        ),
+        (
+            "Diagonal 190 A N° 310 Dto. 2\nLa Plata 1900, Buenos Aires\n",
+            "Diagonal 190 A N° 310 Dto. 2\nLa Plata 1900, Buenos Aires",
+        ),
+        (
+            "The shop is at Camino Jujuy N° 6177\nSanta Rosa 6300, La Pampa.",
+            "Camino Jujuy N° 6177\nSanta Rosa 6300, La Pampa",
+        ),
+        (
+            "DIAGONAL LA RIOJA N° 936 DTO. 9\nLA RIOJA 5300, LA RIOJA\n",
+            "DIAGONAL LA RIOJA N° 936 DTO. 9\nLA RIOJA 5300, LA RIOJA",
+        ),
+        (
+            "avenida 8 n° 34 oficina 5\nmendoza 5500, mendoza\n",
+            "avenida 8 n° 34 oficina 5\nmendoza 5500, mendoza",
+        ),
+    ],
+)
+def test_argentine_streets_with_a_marked_number_go_whole(text, expected):
+    _assert_found(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cut it along the diagonal 12 times.",
+        "The Diagonal 2 model costs 310 dollars.",
+        "SHIP VIA UPS 2 DAYS FROM NOW.",
+        "Watch the local 5 news at 6.",
+    ],
+)
+def test_diagonal_via_and_local_in_sentences_are_no_address(text):
+    assert found(StreetAddressRecognizer, text) == []
