@@ -317,9 +317,16 @@ def _locale_lines(fake: Faker, rng: random.Random, locale: str) -> _Record:
 
 
 def _cased(fake: Faker, rng: random.Random, locale: str) -> _Record:
-    """A whole block, name line included, in UPPER or lower case."""
-    rec = _named_block(fake, "\n".join(_lines(fake.address())))
-    rec.text = rec.text.upper() if rng.random() < 0.5 else rec.text.lower()
+    """A whole block, name line included, in UPPER or lower case (cased before the spans are
+    taken: "ß" is "SS" in upper case)."""
+    value = "\n".join(_lines(fake.address()))
+    name = fake.name()
+    case = str.upper if rng.random() < 0.5 else str.lower
+    rec = _Record()
+    rec.add(case(name), "PERSON")
+    rec.add("\n")
+    rec.add(case(value), "STREET_ADDRESS")
+    rec.add("\n")
     return rec
 
 
