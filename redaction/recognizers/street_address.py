@@ -182,8 +182,16 @@ _US_TAIL = rf"(?:{_TOWN_ANY_CASE}(?:[ \t]*,[ \t]*|[ \t]+)(?i:{STATE})[ \t]+{ZIP}
 _UK_TAIL = rf"(?:{_TOWN_ANY_CASE}{_GAP}){{0,2}}{UK_POSTCODE_SHAPE}"
 _FR_TAIL = rf"\d{{5}}[ \t]+{TOWN_FR}(?:[ \t]+(?i:cedex)(?:[ \t]+\d{{1,2}})?)?"
 _MILITARY_TAIL = rf"(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+{ZIP}"
+# Canada: "Lavoie QC H2X 1Y4", "lavoie, ab j2y 4n3", "L'Île- Clémence (NS) J5E 1L3" (Faker's towns
+# carry stray hyphens). The province code and the postal code's shape are the evidence.
+_CA_PROVINCE = r"(?i:ab|bc|mb|nb|nl|ns|nt|nu|on|pe|qc|sk|yt)"
+_CA_POSTCODE = r"(?i:[a-z]\d[a-z][ \t]?\d[a-z]\d)(?![\w-])"
+_CA_TOWN = r"\p{L}[\p{L}\p{M}'’.-]*(?:[ \t]+[\p{L}'’-][\p{L}\p{M}'’.-]*){0,3}"
+_CA_TAIL = (
+    rf"{_CA_TOWN}(?:[ \t]*,[ \t]*|[ \t]+)(?:{_CA_PROVINCE}|\({_CA_PROVINCE}\))(?![\w'’-])[ \t]+{_CA_POSTCODE}"
+)
 # Town, state, postal code after a street: the whole block goes.
-_BLOCK_END = rf"{_GAP}(?:{_US_TAIL}|{_UK_TAIL}|{_FR_TAIL}|{_MILITARY_TAIL})"
+_BLOCK_END = rf"{_GAP}(?:{_US_TAIL}|{_UK_TAIL}|{_FR_TAIL}|{_CA_TAIL}|{_MILITARY_TAIL})"
 _TAIL = rf"(?:{_BLOCK_END})?"
 
 _TYPES = (
@@ -922,7 +930,11 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
                 rf"(?<![\w-])(?<!{_HOUSE_MARKER}\.?[ \t]*){_LOOSE_POSTCODE}\Z", flags
             ),
             line_end=regex.compile(r"[ \t]*(?:\r?\n|$)", flags),
-            town_lower=regex.compile(rf"{_LOW_WORD}(?:[ \t]+{_LOW_WORD}){{0,2}}(?=[ \t]+{after})", flags),
+            # "thanjavur 706586", "odorheiu secuiesc, 969899": a code after the town, or after its comma
+            town_lower=regex.compile(
+                rf"{_LOW_WORD}(?:[ \t]+{_LOW_WORD}){{0,2}}(?=[ \t]+{after}|[ \t]*,[ \t]*{_LOOSE_POSTCODE})",
+                flags,
+            ),
             # "bhopal-081330": an Indian PIN after a hyphen
             town_lower_one=regex.compile(rf"{_LOW_WORD}(?:(?<=\p{{L}})-\d{{6}})?(?![\w'’-])", flags),
             # "dc home to 12 Oak St, lake banks w/ vna": after a comma, a town before shorthand

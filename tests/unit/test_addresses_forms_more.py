@@ -202,3 +202,50 @@ def test_argentine_streets_with_a_marked_number_go_whole(text, expected):
 )
 def test_diagonal_via_and_local_in_sentences_are_no_address(text):
     assert found(StreetAddressRecognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Laetitia Allard\n43834 allé Sophie, L'Île- Clémence, NL C4P 6B9\n",
+            "43834 allé Sophie, L'Île- Clémence, NL C4P 6B9",
+        ),
+        ("Elle habite au 29294 montée benoît, dupont, sk x8s8p9.", "29294 montée benoît, dupont, sk x8s8p9"),
+        (
+            "Roland Laliberté\n184 montée deschênes\nmont- gagnon (mb) e6p8t9\n",
+            "184 montée deschênes\nmont- gagnon (mb) e6p8t9",
+        ),
+        (
+            "The office is at 9472 allée Bisson, Louis Est PE T1C 1P6.",
+            "9472 allée Bisson, Louis Est PE T1C 1P6",
+        ),
+        (
+            "46941 ALLÉ MARCELLE SUITE 295\nBOUCHARD OUEST, NB R5P 5V6\n",
+            "46941 ALLÉ MARCELLE SUITE 295\nBOUCHARD OUEST, NB R5P 5V6",
+        ),
+        (
+            "christopher villa\n4572 valentine mountain\nrobertsbury, nu g7g2b2\n",
+            "4572 valentine mountain\nrobertsbury, nu g7g2b2",
+        ),
+        (
+            "ramona georgescu\ndrumul pop nr. 64\nodorheiu secuiesc, 969899\n",
+            "drumul pop nr. 64\nodorheiu secuiesc, 969899",
+        ),
+    ],
+)
+def test_canadian_blocks_with_a_province_and_postal_code_go_whole(text, expected):
+    _assert_found(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "il est allé 2 fois à Montréal",
+        "Je suis allé 3 jours à Québec, on a vu 4 amis.",
+        "we need 4 chairs and 2 tables by friday, on a1b 2c3 terms",
+        "the 3 montée lessons start soon",
+    ],
+)
+def test_alle_and_canadian_codes_in_sentences_are_no_address(text):
+    assert found(StreetAddressRecognizer, text) == []
