@@ -496,6 +496,17 @@ _FORM_VALUE = (
     r"[^\s|](?:(?:[^\n|.!?;]|(?<!\p{L}{4}|\d)[.!?;]|[.!?;](?![ \t]+\S)){0,160}?[^\s|.;,])?"
     r"(?=[ \t.;,]*(?:\||\r?\n|$)|(?<=\p{L}{4}|\d)[.!?;][ \t]+\S)"
 )
+# "at the corner of Maple Avenue and Elm Street", "the intersection of Main and 5th Street": two
+# streets, one of them with its type at least, after a corner word; the phrase from the first
+# street to the last is the address.
+_CORNER_CUE = r"\b(?i:corner|intersection|junction|crossing)[ \t]+(?i:of)[ \t]+(?:(?i:the)[ \t]+)?\K"
+_TYPED_STREET = rf"(?:{_DIRECTION}[ \t]+)?{_NAME}[ \t]+{STREET_TYPE}{_POST_DIRECTION}"
+_UNTYPED_STREET = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}"
+_CORNER = (
+    rf"{_CORNER_CUE}(?:{_TYPED_STREET}[ \t]+(?:and|&)[ \t]+(?:{_TYPED_STREET}|{_UNTYPED_STREET})"
+    rf"|{_UNTYPED_STREET}[ \t]+(?:and|&)[ \t]+{_TYPED_STREET})"
+    r"(?<!\p{L}{4}\.)"  # "... and Daniel Tunnel." ends a sentence
+)
 # Indian: "H.No. 12-3-45, Sodhi Chowk", "h.no. 468\nvirk path", "26/139, Pandit, Ballia-027157".
 # The house-number marker is the evidence; the street line after it may hold no type word.
 _IN_HOUSE_NUMBER = r"\d{1,5}(?:[-/]\d{1,5}){0,3}[A-Za-z]?(?![\w-])"
@@ -714,6 +725,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         ),
         Pattern("form value after an address label", _FORM_VALUE, 0.6),
         Pattern("Indian house number + street", _IN_STREET, 0.6),
+        Pattern("corner of two streets", _CORNER, 0.5),
         Pattern("Vietnamese street", _VN_STREET, 0.6),
         Pattern("block line name + number", _BLOCK_LINE_STREET, 0.5),
         Pattern("Korean street", _KO_STREET, 0.6),
@@ -773,6 +785,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
     # sentences), which halves this recognizer's cost.
     WITHOUT_DIGITS = (
         "unit line + street without number",
+        "corner of two streets",
         "French complement + street",
         "French street without number",
         "French street without number, lower case, needs context",

@@ -156,7 +156,7 @@ def test_numbers_with_hyphens_and_commas_are_no_indian_address(text):
     assert found(StreetAddressRecognizer, text) == []
 
 
-@pytest.mark.parametrize("name", ["Indian house number + street"])
+@pytest.mark.parametrize("name", ["Indian house number + street", "corner of two streets"])
 def test_the_new_patterns_do_not_backtrack_catastrophically(name):
     pattern = next(p for p in StreetAddressRecognizer.PATTERNS if p.name == name)
     assert backtracking_problem(pattern.regex) is None
@@ -248,4 +248,38 @@ def test_canadian_blocks_with_a_province_and_postal_code_go_whole(text, expected
     ],
 )
 def test_alle_and_canadian_codes_in_sentences_are_no_address(text):
+    assert found(StreetAddressRecognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The cafe is at the corner of Sims Plaza & Daniel Tunnel.", "Sims Plaza & Daniel Tunnel"),
+        (
+            "We met at the intersection of Michael Drive & Fuller Ways, near the bank.",
+            "Michael Drive & Fuller Ways",
+        ),
+        ("at the corner of Cummings Route and Davis Turn, near the bank.", "Cummings Route and Davis Turn"),
+        ("We met at the intersection of Lisa Place & Page State Highway.", "Lisa Place & Page State Highway"),
+        ("Meet me at the corner of Main and 5th Street", "Main and 5th Street"),
+        (
+            "The accident happened at the corner of 4 Oak Street and Elm Road last night.",
+            "4 Oak Street and Elm Road",
+        ),
+    ],
+)
+def test_a_corner_of_two_streets_goes_whole(text, expected):
+    _assert_found(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At the corner of the page and the margin there are 2 notes.",
+        "We met at 10 at the corner of the park and the lake.",
+        "The corner of Smith and Jones is a law firm.",
+        "Sims Plaza and Daniel Tunnel are both closed.",
+    ],
+)
+def test_corners_of_things_are_no_address(text):
     assert found(StreetAddressRecognizer, text) == []
