@@ -527,10 +527,14 @@ _VN_WORD = (
     rf"(?!{_VN_DIVISION}(?![\p{{L}}]))(?:\p{{Lu}}[\p{{L}}\p{{M}}]*|\d{{1,3}}(?![\w-])|(?i:số)(?=[ \t]+\d))"
 )
 _VN_NAME = rf"{_VN_WORD}(?:[ \t]+{_VN_WORD}){{0,4}}"
+_VN_NUMBER = r"\b\d{1,5}[A-Za-z]?(?:/\d{1,5}){0,2}(?![\w-])"
+_VN_SUB_STREET = r"(?:(?i:khu|khóm|ấp|tổ|lô|ngõ|hẻm)[ \t]+\d{1,4}[ \t]+)?"
 _VN_STREET = (
-    r"(?:(?i:số)[ \t]*)?\b\d{1,5}[A-Za-z]?(?:/\d{1,5}){0,2}(?![\w-])[ \t]*,?[ \t]*"
-    r"(?:(?i:khu|khóm|ấp|tổ|lô|ngõ|hẻm)[ \t]+\d{1,4}[ \t]+)?"
+    rf"(?:(?:(?i:số)[ \t]*)?{_VN_NUMBER}[ \t]*,?[ \t]*{_VN_SUB_STREET}"
     rf"(?i:phố|đường|ngõ|ngách|hẻm)[ \t]+{_VN_NAME}"
+    # "Số" ("number") opening an address marks the house number: the street may go without its
+    # type ("Số 4/96 Ngô Quyền"); in lower case it is a count or a score ("tỷ số 2").
+    rf"|(?:Số|SỐ)[ \t]*{_VN_NUMBER}[ \t]+{_VN_SUB_STREET}{_VN_NAME})"
     rf"(?:[ \t]*,?[ \t]*{_VN_DIVISION}[ \t]*{_VN_NAME}){{0,4}}"
 )
 # Korean: "세종특별자치시 종로구 선릉074길 924-41", "강원특별자치도 오산시 서초중앙가 808-27".
@@ -867,10 +871,11 @@ _TOWN_JOIN = (
 )
 
 # "Mistelbach an der Zaya", "'s-Gravenpolder", "Bhusawal-043120" (an Indian PIN after a hyphen)
-# A stop ends a town word only in an abbreviation ("St. Diana", "Mt. Eden"), not a sentence.
+# A stop ends a town word only in an abbreviation ("St. Diana", "Mt. Eden"), not a sentence (nor
+# a short Vietnamese syllable: "Hà Nội.").
 # "W/ VNA" after a town is shorthand going on ("with"), no town word: a letter before a slash
 # opens none. "ST. MAY" in upper case is an abbreviation as "St. May" is.
-_TOWN_PART = r"(?:'s-)?(?!\p{L}/)\p{Lu}(?:(?:\p{Ll}{0,2}|TE?)\.(?![\w])|[\p{L}\p{M}'’-]*)"
+_TOWN_PART = r"(?:'s-)?(?!\p{L}/)\p{Lu}(?:(?:[a-z]{0,2}|TE?)\.(?![\w])|[\p{L}\p{M}'’-]*)"
 _ALPHA_STOP_WORDS = [w for w in STOP_WORDS if w.isalpha()]
 _CHAT_WORDS = "pls plz lol tmrw tmr thx ty ok okay come buzz asap soon later now bye xx"
 # In an UPPER CASE sentence every word is capitalized: one that goes on with the sentence

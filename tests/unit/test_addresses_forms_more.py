@@ -283,3 +283,22 @@ def test_a_corner_of_two_streets_goes_whole(text, expected):
 )
 def test_corners_of_things_are_no_address(text):
     assert found(StreetAddressRecognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Số 91/212 Ngô Quyền.", "Số 91/212 Ngô Quyền"),
+        ("Số 4/96 Nam Kỳ Khởi Nghĩa, Điện Biên.", "Số 4/96 Nam Kỳ Khởi Nghĩa, Điện Biên"),
+        ("The shop is at Số 8/255 Phố Lê Thánh Tôn, Hà Nội.", "Số 8/255 Phố Lê Thánh Tôn, Hà Nội"),
+        ("Số 14/113 đường 20, Lạng Sơn.", "Số 14/113 đường 20, Lạng Sơn"),
+        ("12 Main St, St. Paul", "12 Main St, St. Paul"),
+    ],
+)
+def test_vietnamese_so_marks_a_house_number_and_a_town_keeps_no_stop(text, expected):
+    _assert_found(text, expected)
+
+
+@pytest.mark.parametrize("text", ["Chapter 4/96 covers the rest of the survey.", "Tỷ số 2 Việt Nam thắng."])
+def test_slashed_numbers_without_so_are_no_vietnamese_address(text):
+    assert found(StreetAddressRecognizer, text) == []
