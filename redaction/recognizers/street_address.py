@@ -478,6 +478,19 @@ _BLOCK_LINE_STREET = (
     rf"{_NOT_YEAR}{_HOUSE}(?:\.(?![\w]))?{_NOT_AFTER_CUE_NUMBER}"
     rf"(?=[ \t]*{_NL}{_BLOCK_NEXT}[ \t]*(?:\r?\n|$))"
 )
+# The same in lower case ("plečnikov podhod 74\n2963 izola"): the next line must hold a postcode
+# and a town, and nothing else; the words are no function words, units or counted things.
+_LOWER_BLOCK_WORD = (
+    rf"(?!(?:{alternation([w for w in STOP_WORDS if w.isalpha()] + _NOT_CUE_STREET)}){_END})"
+    r"\p{Ll}[\p{Ll}\p{M}'’-]+"
+)
+_LOWER_BLOCK_TOWN = rf"{_LOWER_BLOCK_WORD}(?:[ \t]+{_LOWER_BLOCK_WORD}){{0,2}}"
+_LOWER_BLOCK_LINE_STREET = (
+    rf"{_LINE_START}{_LOWER_BLOCK_WORD}(?:[ \t]+{_LOWER_BLOCK_WORD}){{0,2}}[ \t]+"
+    rf"{_NOT_YEAR}\d{{1,4}}[a-z]?(?:/\d{{1,4}})?(?![\w-]){_NOT_AFTER_CUE_NUMBER}"
+    rf"(?=[ \t]*{_NL}(?:\d{{4,5}}[ \t]+{_LOWER_BLOCK_TOWN}|{_LOWER_BLOCK_TOWN}[ \t]*,[ \t]*\d{{4,6}})"
+    r"[ \t]*(?:\r?\n|$))"
+)
 # A form value: everything after `Ship To:`, `Address:`, `address=` or a `| Address |` cell, to the
 # end of the line or cell, when it holds a number and a word (not an IP, MAC or e-mail address).
 _ADDRESS_LABEL = (
@@ -732,6 +745,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         Pattern("corner of two streets", _CORNER, 0.5),
         Pattern("Vietnamese street", _VN_STREET, 0.6),
         Pattern("block line name + number", _BLOCK_LINE_STREET, 0.5),
+        Pattern("lower-case block line name + number", _LOWER_BLOCK_LINE_STREET, 0.5),
         Pattern("Korean street", _KO_STREET, 0.6),
         Pattern("Hebrew street + town", _HE_STREET, 0.5),
         Pattern(

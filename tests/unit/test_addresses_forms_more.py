@@ -156,7 +156,9 @@ def test_numbers_with_hyphens_and_commas_are_no_indian_address(text):
     assert found(StreetAddressRecognizer, text) == []
 
 
-@pytest.mark.parametrize("name", ["Indian house number + street", "corner of two streets"])
+@pytest.mark.parametrize(
+    "name", ["Indian house number + street", "corner of two streets", "lower-case block line name + number"]
+)
 def test_the_new_patterns_do_not_backtrack_catastrophically(name):
     pattern = next(p for p in StreetAddressRecognizer.PATTERNS if p.name == name)
     assert backtracking_problem(pattern.regex) is None
@@ -301,4 +303,30 @@ def test_vietnamese_so_marks_a_house_number_and_a_town_keeps_no_stop(text, expec
 
 @pytest.mark.parametrize("text", ["Chapter 4/96 covers the rest of the survey.", "Tỷ số 2 Việt Nam thắng."])
 def test_slashed_numbers_without_so_are_no_vietnamese_address(text):
+    assert found(StreetAddressRecognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("gregor pintarič\nplečnikov podhod 74\n2963 izola\n", "plečnikov podhod 74\n2963 izola"),
+        ("pod ježami 8a\n5246 škofja loka\n", "pod ježami 8a\n5246 škofja loka"),
+        ("anna\nkalverstraat 5\namsterdam, 1012\n", "kalverstraat 5\namsterdam, 1012"),
+    ],
+)
+def test_a_lower_case_block_line_before_a_postcode_and_town_line(text, expected):
+    _assert_found(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi\nchapter 74\n2963 words\n",
+        "notes\nroom 12\n2000 people\n",
+        "we sold 12\n2000 more later\n",
+        "step 2\n1000 times\n",
+        "apples 12\n2024 harvest was good\n",
+    ],
+)
+def test_lower_case_lines_with_numbers_are_no_block(text):
     assert found(StreetAddressRecognizer, text) == []
