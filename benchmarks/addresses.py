@@ -5,9 +5,10 @@
 Runs the policy as the pipeline applies it (`redaction.evaluate.evaluate_policy`: real spaCy, real
 Presidio, anonymization) over `tests/data/tuning/addresses.py`, the set the street address
 recognizer was tuned on. Prints the share of addresses fully removed (every distinctive word of
-the whole address, town, postal code and country lines included, gone) and partly removed, per
-carrier style and per locale, and the non-PII words kept: in the carriers around the addresses,
-and in sentences with numbers that hold no PII. A tuning figure, not a held-out one.
+the whole address, town and postal code lines included, gone; a country after it is no personal
+data, a non-PII word) and partly removed, per carrier style and per locale, and the non-PII
+words kept: in the carriers around the addresses, and in sentences with numbers that hold no
+PII. A tuning figure, not a held-out one.
 """
 
 from __future__ import annotations

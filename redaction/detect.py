@@ -184,16 +184,22 @@ def _person_place(text: str, finding: Finding, words: frozenset[str], texts: Seq
     """The surname of a LOCATION finding that is a person's full name ("The award went to Amara
     Okafor." ... "Okafor thanked"), or None. Two or three capitalised words whose last recurs alone
     in the record: with a lexicon first name first, the recurrence is enough unless the surname is
-    a dictionary word ("Victoria Falls"); otherwise the recurrence must read as a person's."""
+    a dictionary word ("Victoria Falls"); otherwise the recurrence must read as a person's. Two or
+    three words in lower case likewise, the recurrence always reading as a person's."""
     if finding.entity_type != "LOCATION":
         return None
     tokens = WORD.findall(text[finding.start : finding.end])
-    if not 2 <= len(tokens) <= 3 or not all(t[0].isupper() and not t.isupper() for t in tokens):
+    lower = all(t.islower() for t in tokens)  # a text in lower case ("went to mojmír růžička")
+    if not 2 <= len(tokens) <= 3 or not (lower or all(t[0].isupper() and not t.isupper() for t in tokens)):
         return None
     last = _POSSESSIVE.sub("", tokens[-1])
     if len(last) < 3 or last.lower() in STOP_WORDS or last.lower() in _NOT_PROPAGATED:
         return None
-    strong = is_first_name(tokens[0]) and not is_dictionary_word(last, words)
+    # In lower case no capital tells a name: the recurrence must read as a person's, and the
+    # whole place must not recur ("new york ... new york is big").
+    strong = not lower and is_first_name(tokens[0]) and not is_dictionary_word(last, words)
+    if lower and sum(other.count(text[finding.start : finding.end]) for other in texts) > 1:
+        return None
     alone = re.compile(rf"(?<![\w-]){re.escape(last)}(?![\w-])")
     for other in texts:
         for match in alone.finditer(other):

@@ -23,6 +23,7 @@ from .errors import QuarantineReason, RecordTimeoutError, RedactionError, is_rec
 from .fields import hinted_span
 from .keys import Key
 from .limits import RecordBudget, oversize
+from .name_neighbours import complete_names
 from .names import dictionary_words
 from .policy import Action, Policy
 
@@ -152,7 +153,10 @@ class TextRedactor:
         try:
             if self.policy.detection.propagate_names:
                 with budget.running():
-                    findings = propagate_names(texts, findings, words=self._dictionary(language))
+                    words = self._dictionary(language)
+                    # completed before (a whole name recurs) and after (a lent part is completed)
+                    findings = propagate_names(texts, complete_names(texts, findings, words), words=words)
+                    findings = complete_names(texts, findings, words)
             # No timer signal while operators run: they write pseudonyms to their store, which
             # an exception raised at an arbitrary point could leave half-done. Checked on leaving.
             with budget.running(alarm=False):

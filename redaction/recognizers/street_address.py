@@ -36,7 +36,7 @@ import regex
 from presidio_analyzer import Pattern
 
 from ..names import STOP_WORDS
-from . import register
+from . import coded_result, register
 from . import street_types_fr as fr
 from . import street_types_intl as intl
 from .declared import DeclaredPatternRecognizer
@@ -848,12 +848,19 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
                 results = super().analyze(text, entities, nlp_artifacts, regex_flags)
             finally:
                 self.patterns = every
+        extra = []
         for result in results:
             result.start, result.end = grow(text, result.start, result.end)
-            # A country closing the block stays in the span (an address goes whole, as
-            # independent labellers mark one); a postcode after it ("...\nNorway 69239") joins.
-            result.end = country_after(text, result.start, result.end)
-        return results
+            result.end, code = split_country(text, result.start, result.end)
+            code = code or postcode_after_country(text, result.start, result.end)
+            if code is not None:
+                # "...\nNorway 69239": the code is personal data, the country between is not.
+                extra.append(
+                    coded_result(
+                        self, self.ENTITY, code[0], code[1], result.score, pattern="postcode after country"
+                    )
+                )
+        return results + extra
 
 
 _ANY_DIGIT = re.compile(r"\d")
@@ -1033,6 +1040,62 @@ def is_country(value: str) -> bool:
     return name in _COUNTRY_SET and name not in _STATE_COUNTRIES
 
 
+_TAIL_PIECE: list[regex.Pattern] = []
+
+
+def split_country(text: str, start: int, end: int) -> tuple[int, tuple[int, int] | None]:
+    """`end` moved back before a country name that closes the span (", Croatia", "\nNORWAY",
+    " (India)"): a country is no personal data, and leaving it keeps a word of the text. When a
+    postcode follows the country ("\nBRASIL 94586"), its (start, end) comes second."""
+    if not _TAIL_PIECE:
+        _TAIL_PIECE.append(
+            regex.compile(
+                rf"(?:[ \t]*[,/|(\n][ \t]*(?:[}}>?#*]{{1,3}}[ \t]+)?|(?<=\d)[ \t]+)\(?"
+                rf"([\p{{L}}][\p{{L}}\p{{M}}. '’-]{{1,40}}?)\)?(?:[ \t]+({_LOOSE_POSTCODE}))?[ \t.)]*\Z"
+            )
+        )
+    match = _TAIL_PIECE[0].search(text, max(start, end - 56), end)
+    if match is not None and match.start() > start and is_country(match.group(1)):
+        code = match.span(2) if match.group(2) else None
+        return len(text[: match.start()].rstrip(" \t,/|(\n")), code
+    return _spaced_country(text, start, end)
+
+
+_SPACED_TAIL: list[regex.Pattern] = []
+_CAPITAL_WORD = r"\p{Lu}[\p{L}\p{M}'’.-]*"
+# Words after which a country name is part of the street's name ("Rue de France", "Avenida Brasil").
+_BEFORE_STREET_NAME: set[str] = set()
+
+
+def _spaced_country(text: str, start: int, end: int) -> tuple[int, tuple[int, int] | None]:
+    """`split_country` for a country after a town with only a space between ("... München
+    Germany", "NEWELL Australia 2615"), unless the word before makes it a street's name."""
+    if not _SPACED_TAIL:
+        _SPACED_TAIL.append(
+            regex.compile(
+                rf"(?<=[\p{{L}}\p{{M}}.])[ \t]+({_CAPITAL_WORD}(?:[ \t]+{_CAPITAL_WORD}){{0,2}})"
+                rf"(?:[ \t]+({_LOOSE_POSTCODE}))?[ \t.)]*\Z"
+            )
+        )
+        _BEFORE_STREET_NAME.update(
+            {"de", "d", "du", "des", "del", "della", "di", "do", "da", "of", "the", "la", "le", "van", "von"}
+            | _TYPES
+            | {word.casefold().rstrip(".") for word in fr.words(fr.STREET_TYPES)}
+            | {word.casefold().rstrip(".") for word in intl.words(intl.TYPES_BEFORE)}
+        )
+    for match in _SPACED_TAIL[0].finditer(text, max(start, end - 56), end, overlapped=True):
+        before = regex.findall(r"[\p{L}\p{M}]+", text[start : match.start()])
+        street_name = not before or len(before) < 2 or before[-1].casefold() in _BEFORE_STREET_NAME
+        if not street_name and is_country(match.group(1)):
+            return match.start(), (match.span(2) if match.group(2) else None)
+    return end, None
+
+
+def trim_country(text: str, start: int, end: int) -> int:
+    """`end` moved back before a country name that closes the span (see `split_country`)."""
+    return split_country(text, start, end)[0]
+
+
 def _line_prefix(text: str, start: int) -> str:
     line_start = text.rfind("\n", 0, start) + 1
     prefix = _LINE_PREFIX.fullmatch(text, line_start, start)
@@ -1047,25 +1110,20 @@ def _skip_prefix(text: str, at: int, gap: str, prefix: str) -> int:
     return at
 
 
-def country_after(text: str, start: int, end: int) -> int:
-    """`end` moved past a country that follows the span, with a postcode after it: ", Italy",
-    " (Denmark)", " Germany", "\nNorway 69239" (not across a blank line)."""
+def postcode_after_country(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(start, end) of a postcode after the country that follows a span: "...\nNorway 69239"."""
     pats = _grow_patterns()
     sep = pats["sep"].match(text, end)
     if "\n\n" in sep.group(0):
-        return end
+        return None
     at = _skip_prefix(text, sep.end(), sep.group(0), _line_prefix(text, start))
-    bracket = at < len(text) and text[at] == "("
-    country = pats["country_any"].match(text, at + bracket)
+    country = pats["country_any"].match(text, at)
     if country is None or not is_country(country.group(0)):
-        return end
-    after = country.end()
-    if bracket:
-        if not text.startswith(")", after):
-            return end
-        after += 1
-    code = pats["country_code"].match(text, after)
-    return code.end() if code is not None else after
+        return None
+    code = pats["country_code"].match(text, country.end())
+    if code is None:
+        return None
+    return code.end() - len(code.group(0).lstrip(" \t")), code.end()
 
 
 def grow(text: str, start: int, end: int) -> tuple[int, int]:

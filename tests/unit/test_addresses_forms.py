@@ -11,7 +11,7 @@ import pytest
 
 from redaction.evaluate import evaluate_policy
 from redaction.policy import load_policy
-from redaction.recognizers.street_address import StreetAddressRecognizer, country_after, is_country
+from redaction.recognizers.street_address import StreetAddressRecognizer, is_country, split_country
 from tests.data.tuning.address_forms import address_forms, non_addresses
 
 from .test_addresses import found
@@ -22,24 +22,24 @@ POLICIES = Path(__file__).resolve().parents[2] / "policies"
 @pytest.mark.parametrize(
     "text, expected",
     [
-        # a block after a name line, with a line prefix, a unit line, the country and its code
+        # a block after a name line, with a line prefix, a unit line and the code after the country
         (
             "}} Robert Nelson\n}} 3453 Zhang Plaza Suite 777\n}} Apt. 474\n}} 17700 Port Jordanburgh\n"
             "}} Netherlands 25882\n\nThanks",
-            ["3453 Zhang Plaza Suite 777\n}} Apt. 474\n}} 17700 Port Jordanburgh\n}} Netherlands 25882"],
+            ["3453 Zhang Plaza Suite 777\n}} Apt. 474\n}} 17700 Port Jordanburgh", "25882"],
         ),
         (
             "??? Žigmund Kríž\n??? Páričkova 918\n??? Suite 319\n??? 806 50 Novoť\n??? Norway 69239",
-            ["Páričkova 918\n??? Suite 319\n??? 806 50 Novoť\n??? Norway 69239"],
+            ["Páričkova 918\n??? Suite 319\n??? 806 50 Novoť", "69239"],
         ),
         (
             "  Atila Durdík\n  Koperníkova 54\n  Lubina\n  Slovensko\n",
-            ["Koperníkova 54\n  Lubina\n  Slovensko"],
+            ["Koperníkova 54\n  Lubina"],
         ),
         (
             "> Sra. Maria Cirino\n> Chácara Moreira, 6\n> Apt 74\n> Costela de Goiás, 66491-792\n"
             "> BRASIL 94586",
-            ["Chácara Moreira, 6\n> Apt 74\n> Costela de Goiás, 66491-792\n> BRASIL 94586"],
+            ["Chácara Moreira, 6\n> Apt 74\n> Costela de Goiás, 66491-792", "94586"],
         ),
         # a building or PO number before the house number
         ("Please write to 42486 Stensås terrasse 38.", ["42486 Stensås terrasse 38"]),
@@ -71,7 +71,7 @@ POLICIES = Path(__file__).resolve().parents[2] / "policies"
         ("address=г. Артем, бул. Димитрова, д. 61, 749798", ["г. Артем, бул. Димитрова, д. 61, 749798"]),
         (
             "| Name | x |\n| Address | Súťažná 32, 811 01 Bratislava, Slovakia |\n| City | see above |",
-            ["Súťažná 32, 811 01 Bratislava, Slovakia"],
+            ["Súťažná 32, 811 01 Bratislava"],
         ),
         ("Adresse : 12 rue de la Paix, 75002 Paris. Old one: 10 Downing Street", None),
         # scripts and forms of other countries
@@ -95,15 +95,15 @@ POLICIES = Path(__file__).resolve().parents[2] / "policies"
         ),
         # a corner: both streets
         ("It happened at the corner of 1356 Impala St and Sara Locks.", ["1356 Impala St and Sara Locks"]),
-        # a country closing the address is in its span (the block goes whole)
+        # a country closing the address is left out
         (
             "Corso Garibaldi 13 Apt. 248, Soto del Barco, Croatia.",
-            ["Corso Garibaldi 13 Apt. 248, Soto del Barco, Croatia"],
+            ["Corso Garibaldi 13 Apt. 248, Soto del Barco"],
         ),
-        ("I live at 12 Main Street, Springfield (India).", ["12 Main Street, Springfield (India)"]),
+        ("I live at 12 Main Street, Springfield (India).", ["12 Main Street, Springfield"]),
         (
             "Whg. 349\nUdo-Gunpf-Weg 8\n69731 Sternberg\nCzech Republic",
-            ["Whg. 349\nUdo-Gunpf-Weg 8\n69731 Sternberg\nCzech Republic"],
+            ["Whg. 349\nUdo-Gunpf-Weg 8\n69731 Sternberg"],
         ),
     ],
 )
@@ -155,26 +155,37 @@ def test_country_names_in_english_native_and_upper_case(value, country):
     assert is_country(value) is country
 
 
+def test_a_trailing_country_is_split_off_with_the_code_after_it():
+    text = "Mathisenflata 252, 0669 Engen\nNORWAY 69239"
+    end, code = split_country(text, 0, len(text))
+    assert text[:end] == "Mathisenflata 252, 0669 Engen"
+    assert code is not None and text[code[0] : code[1]] == "69239"
+    text = "Corso Italia 5, Roma"  # a street named after a country keeps its name
+    assert split_country(text, 0, len(text)) == (len(text), None)
+
+
 @pytest.mark.parametrize(
-    "street, after, kept",
-    [("Mathisenflata 252, 0669 Engen", "\nNORWAY 69239 and more", "\nNORWAY 69239"),
-     ("Kongensgade 9, 1264 København", " (Denmark).", " (Denmark)"),
-     ("Landsberger Allee 2 München", " Germany after", " Germany"),
-     ("Storgata 68\n BERGEN", "\n Norway\nthanks", "\n Norway"),
-     ("Storgata 68\n BERGEN", "\n\nNorway is lovely", ""),
-     ("Rua Augusta 5, Lisboa", " (Lisbon)", ""),
-     ("Via Roma 5, Torino", ", Georgia", "")],
-)  # fmt: skip
-def test_a_country_closing_an_address_joins_its_span_with_the_code_after_it(street, after, kept):
-    """A block goes whole, as independent labellers mark an address; not across a blank line,
-    not a word that is no country, not a US state that is also a country's name."""
-    text = street + after
-    assert text[: country_after(text, 0, len(street))] == street + kept
-
-
-def test_the_recognizer_keeps_the_closing_country_in_the_span():
-    text = "Please return to 1207 Calle Mayor 55\n Apt. 440\n Sevilla\n Spain 19595 in case of an issue."
-    assert "1207 Calle Mayor 55\n Apt. 440\n Sevilla\n Spain 19595" in found(StreetAddressRecognizer, text)
+    "text, kept, code",
+    [
+        (
+            "810 Landsberger Allee 2 Suite 201 München Germany",
+            "810 Landsberger Allee 2 Suite 201 München",
+            None,
+        ),
+        ("815 61 Ryker Rd Suite 166 NEWELL Australia 2615", "815 61 Ryker Rd Suite 166 NEWELL", "2615"),
+        ("10 Via Roma Italy", "10 Via Roma", None),
+        ("7 Oak Rd Leeds Papua New Guinea", "7 Oak Rd Leeds", None),
+        # a country after a street type or a connector is the street's own name
+        ("12 Rue de France", "12 Rue de France", None),
+        ("45 Avenida Brasil", "45 Avenida Brasil", None),
+        ("3 Main Street Germany", "3 Main Street Germany", None),
+        ("9 Calle Argentina", "9 Calle Argentina", None),
+    ],
+)
+def test_a_country_after_a_town_with_only_a_space_between_is_split_off(text, kept, code):
+    end, found_code = split_country(text, 0, len(text))
+    assert text[:end] == kept
+    assert (found_code and text[found_code[0] : found_code[1]]) == code
 
 
 def test_the_default_policy_removes_the_tuning_blocks_and_keeps_the_negatives():

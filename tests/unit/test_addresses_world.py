@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from redaction.patterns import backtracking_problem
-from redaction.recognizers.street_address import StreetAddressRecognizer, _grow_patterns, country_after, grow
+from redaction.recognizers.street_address import StreetAddressRecognizer, _grow_patterns, grow
 
 from .test_addresses import found, spans
 
@@ -35,13 +35,13 @@ from .test_addresses import found, spans
         ("William Plain 404, Port Susan", "William Plain 404, Port Susan"),
         (
             "Suite 943 97 Warren Retreat, South Sarah, WA, 2928, Australia",
-            "Suite 943 97 Warren Retreat, South Sarah, WA, 2928, Australia",
+            "Suite 943 97 Warren Retreat, South Sarah, WA, 2928",
         ),
         # the cases of issue 11
         ("Gartnervænget 37 / Apt. 087", "Gartnervænget 37 / Apt. 087"),
         (
             "Corso Garibaldi 13 Apt. 248, Soto del Barco, Spain",
-            "Corso Garibaldi 13 Apt. 248, Soto del Barco, Spain",
+            "Corso Garibaldi 13 Apt. 248, Soto del Barco",
         ),
         ("Adresse : Nurme 2 Suite 174, 10115 Tallinn", "Nurme 2 Suite 174, 10115 Tallinn"),
         # PO boxes
@@ -53,7 +53,7 @@ from .test_addresses import found, spans
         ("im at 42 baker st flat 3 london", "42 baker st flat 3 london"),
         ("deliver to schmidtstrasse 6 1685 volketswil pls", "schmidtstrasse 6 1685 volketswil"),
         ("its avenue deshusses 714 6725 bouvier buzz twice", "avenue deshusses 714 6725 bouvier"),
-        ("moved to industrivej 4 denmark", "industrivej 4 denmark"),
+        ("moved to industrivej 4 denmark", "industrivej 4"),
     ],
 )
 def test_world_street_forms_are_found_whole(text, expected):
@@ -66,31 +66,31 @@ def test_world_street_forms_are_found_whole(text, expected):
         # a unit or c/o line before the street, town, code and country lines after it
         (
             "Ship to:\nc/o Anna Berg\nDrottninggatan 53\n111 21 Stockholm\nSweden\n\nThanks!",
-            "c/o Anna Berg\nDrottninggatan 53\n111 21 Stockholm\nSweden",
+            "c/o Anna Berg\nDrottninggatan 53\n111 21 Stockholm",
         ),
         (
             "Whg. 349\nUdo-Gunpf-Weg 8\n69731 Sternberg\nGermany",
-            "Whg. 349\nUdo-Gunpf-Weg 8\n69731 Sternberg\nGermany",
+            "Whg. 349\nUdo-Gunpf-Weg 8\n69731 Sternberg",
         ),
         ("Top 221, Bauerweg 24, Staffelstein 70703", "Top 221, Bauerweg 24, Staffelstein 70703"),
         ("6th floor, Fuchsstrasse 38, 9515 Thalwil", "6th floor, Fuchsstrasse 38, 9515 Thalwil"),
-        ("Lyngbyvej 427 st. tv., 8061 Erslev, Denmark", "Lyngbyvej 427 st. tv., 8061 Erslev, Denmark"),
+        ("Lyngbyvej 427 st. tv., 8061 Erslev, Denmark", "Lyngbyvej 427 st. tv., 8061 Erslev"),
         ("Kohlweg 385, Mistelbach an der Zaya 1094", "Kohlweg 385, Mistelbach an der Zaya 1094"),
         (
             "boulevard Brandt 42, Grojean (BS) 6860, Switzerland",
-            "boulevard Brandt 42, Grojean (BS) 6860, Switzerland",
+            "boulevard Brandt 42, Grojean (BS) 6860",
         ),
         (
             "Earle Street 76, C74 16H9 Emmett Ville, Republic of Ireland",
-            "Earle Street 76, C74 16H9 Emmett Ville, Republic of Ireland",
+            "Earle Street 76, C74 16H9 Emmett Ville",
         ),
         (
             "389 Michael Squares, Anthonyland, NT P1T 9R6, Indonesia",
-            "389 Michael Squares, Anthonyland, NT P1T 9R6, Indonesia",
+            "389 Michael Squares, Anthonyland, NT P1T 9R6",
         ),
         (
             "She gave Alicia Drive 049, East Deborahside, Canada as her address.",
-            "Alicia Drive 049, East Deborahside, Canada",
+            "Alicia Drive 049, East Deborahside",
         ),
         # the sentence goes on after the address: not taken
         ("We met at Hauptstraße 5, 10115 Berlin before Friday. Then we left.", "Hauptstraße 5, 10115 Berlin"),
@@ -144,8 +144,7 @@ def test_growth_needs_a_street_and_stops_at_a_blank_line():
     text = "Hauptstraße 5\n\n10115 Berlin"
     assert grow(text, 0, len("Hauptstraße 5")) == (0, len("Hauptstraße 5"))
     text = "Hauptstraße 5, 10115 Berlin, Germany"
-    assert grow(text, 0, len("Hauptstraße 5")) == (0, len("Hauptstraße 5, 10115 Berlin"))
-    assert country_after(text, 0, len("Hauptstraße 5, 10115 Berlin")) == len(text)  # the country joins after
+    assert grow(text, 0, len("Hauptstraße 5")) == (0, len("Hauptstraße 5, 10115 Berlin"))  # not the country
 
 
 def test_the_growth_patterns_do_not_backtrack_catastrophically():
@@ -179,7 +178,7 @@ def test_new_street_patterns_do_not_backtrack_catastrophically(name):
         ),
         (
             "Campo de Vargas, 21, Camargos, 42068726 Viana / GO, Brazil",
-            "Campo de Vargas, 21, Camargos, 42068726 Viana / GO, Brazil",
+            "Campo de Vargas, 21, Camargos, 42068726 Viana / GO",
         ),
     ],
 )
@@ -210,7 +209,7 @@ def test_a_date_or_a_year_is_no_house_number_nor_code(text):
             "8423 Ayten-Bonbach-Straße, Dachau 51106",
         ),
         # Australia Post and India Post street types
-        ("Ship to: 41 Johnson Dell, Johnsonfurt, Gambia", "41 Johnson Dell, Johnsonfurt, Gambia"),
+        ("Ship to: 41 Johnson Dell, Johnsonfurt, Gambia", "41 Johnson Dell, Johnsonfurt"),
         ("Level 6 068 Hobbs Artery, Unit 589", "Level 6 068 Hobbs Artery, Unit 589"),
         ("He lives at 12 Sibal Chowk, Agra", "12 Sibal Chowk, Agra"),
         # chat: the name before its number, in lower case
@@ -228,7 +227,7 @@ def test_a_date_or_a_year_is_no_house_number_nor_code(text):
         ("ship it to 84 dexsingel apt. 177 asap", "84 dexsingel apt. 177"),
         ("meet me at bergebakken 6 around 5", "bergebakken 6"),
         ("Send the documents to 684, Rana Nagar, Latur-168069, thanks.", "684, Rana Nagar, Latur-168069"),
-        ("Ship to: 24, Gupta Path, Tadepalligudem, India", "24, Gupta Path, Tadepalligudem, India"),
+        ("Ship to: 24, Gupta Path, Tadepalligudem, India", "24, Gupta Path, Tadepalligudem"),
         ("I live at Olsenløkka 73 Flat 489, Mayeid.", "Olsenløkka 73 Flat 489, Mayeid"),
         # a comma on the line after the town: "Worthington\n, OH"
         ("9874 Nurme 2 Suite 174\nWorthington\n, OH", "9874 Nurme 2 Suite 174\nWorthington\n, OH"),

@@ -90,6 +90,28 @@ def test_address_with_a_distinctive_token_left_is_partly_removed():
     assert result.misses == [Miss("r1", 8, 47, "STREET_ADDRESS", partly=True)]
 
 
+def test_a_country_closing_an_address_may_stay_but_a_postcode_after_it_must_go():
+    text = "Ship to Calle Mayor 13, 28013 Madrid, Spain today"
+    span = {"start": 8, "end": 43, "type": "STREET_ADDRESS"}
+    result = evaluate_removals([record([span], text)], [[(8, 36)]])  # all but ", Spain"
+    assert result.coverage("STREET_ADDRESS").fully_removed == 1
+    block = "Ship to:\nGartnervaenget 37\n8200 Aarhus\nNorway 69239\nthanks"
+    span = {"start": 9, "end": 51, "type": "STREET_ADDRESS"}
+    code_left = evaluate_removals([record([span], block)], [[(9, 38)]])  # "Norway 69239" left
+    assert code_left.coverage("STREET_ADDRESS").partly_removed == 1
+    country_left = evaluate_removals([record([span], block)], [[(9, 38), (46, 51)]])
+    assert country_left.coverage("STREET_ADDRESS").fully_removed == 1
+
+
+def test_a_country_name_is_distinctive_outside_addresses_and_mid_address():
+    text = "Ask Jordan Spain about Spain Street 4, Leeds"
+    person = {"start": 4, "end": 16, "type": "PERSON"}  # Jordan Spain: a surname, not a country
+    address = {"start": 23, "end": 44, "type": "STREET_ADDRESS"}  # no country closes it
+    result = evaluate_removals([record([person, address], text)], [[(4, 10), (35, 44)]])
+    assert result.coverage("PERSON").partly_removed == 1
+    assert result.coverage("STREET_ADDRESS").partly_removed == 1
+
+
 def test_removing_only_generic_words_removes_nothing():
     result = evaluate_removals([record([ADDRESS], ADDRESS_TEXT)], [[(8, 12), (25, 31)]])  # Flat, Street
     counts = result.coverage("STREET_ADDRESS")

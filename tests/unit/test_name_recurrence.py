@@ -115,9 +115,23 @@ def test_a_full_name_typed_as_a_place_is_a_person_when_its_surname_recurs():
     ]
 
 
+def test_a_lower_case_full_name_typed_as_a_place_is_a_person_when_its_surname_recurs_as_one():
+    text = "the award went to mojmír růžička. in her speech růžička thanked her parents"
+    start = text.index("mojmír růžička")
+    place = Finding(start, start + len("mojmír růžička"), "LOCATION", 0.85, "SpacyRecognizer")
+    [out] = propagate_names([text], [[place]], words=ENGLISH_WORDS)
+    assert [(text[f.start : f.end], f.entity_type) for f in out] == [
+        ("mojmír růžička", "PERSON"),
+        ("růžička", "PERSON"),
+    ]
+
+
 @pytest.mark.parametrize(
     "text, place",
     [
+        # lower case: the recurrence must read as a person's, the whole place must not recur
+        ("we flew to port alberni. alberni is lovely", "port alberni"),
+        ("we went to new york. new york is big and york said so", "new york"),
         # a place whose last word recurs, without a first name or a person's context
         ("We flew to Port Alberni. Alberni Inlet was calm.", "Port Alberni"),
         # a first name, but the last word is a dictionary word and reads as no person

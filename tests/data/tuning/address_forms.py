@@ -15,11 +15,11 @@ French streets (`montée`, `allée`, `allé`) with a province code and postal co
 naming two streets, and UPPER CASE sentences whose words after the address (`NOW`, `COME BY`)
 are no town. Values come from Faker's address providers of the locales below; none is real.
 
-Labels: the street, unit, town, postcode and country lines are one STREET_ADDRESS span, as
-independent labellers (presidio-evaluator's templates among them) label an address: a block is
-removed whole or it counts as not removed. The negatives are sentences with numbers and
-capitalized words, some after the same location cues (`The flight arrived at Gate 12`),
-that hold no PII at all, in upper and lower case too.
+Labels follow what is personal data: the street, unit, town and postcode lines are
+STREET_ADDRESS; **a country name is not** (it is left outside the spans, so removing it counts as
+a non-PII word lost). Where a postcode follows the country (`Norway 69239`), it has a span of
+its own. The negatives are sentences with numbers and capitalized words, some after the same
+location cues (`The flight arrived at Gate 12`), that hold no PII at all, in upper and lower case too.
 """
 
 from __future__ import annotations
@@ -161,10 +161,14 @@ def _block(fake: Faker, rng: random.Random, locale: str) -> _Record:
     rec.add("\n" + prefix + town)
     kind = rng.random()
     if kind < 0.35:
-        rec.add("\n" + prefix + _country(rng, locale) + " " + str(rng.randrange(10000, 99999)))
+        rec.close(start)
+        rec.add("\n" + prefix + _country(rng, locale) + " ")
+        rec.add(str(rng.randrange(10000, 99999)), "STREET_ADDRESS")
     elif kind < 0.7:
+        rec.close(start)
         rec.add("\n" + prefix + _country(rng, locale))
-    rec.close(start)
+    else:
+        rec.close(start)
     rec.add(rng.choice(("", "\n", "\n\nThanks,\nthe team")))
     return rec
 
@@ -201,11 +205,11 @@ def _form(fake: Faker, rng: random.Random, locale: str) -> _Record:
     value = f"{street}, {fake.postcode()}, {fake.city()}"
     label = rng.choice(FORM_LABELS)
     before, after = label.split("{}")
-    if rng.random() < 0.3:
-        value += ", " + _country(rng, locale)
     rec = _Record()
     rec.add(before)
     rec.add(value, "STREET_ADDRESS")
+    if rng.random() < 0.3:
+        rec.add(", " + _country(rng, locale))
     rec.add(after)
     rec.add(rng.choice(("", "\nPhone: see below", "\n| City | see above |")))
     return rec
@@ -216,10 +220,10 @@ def _native(fake: Faker, rng: random.Random, locale: str) -> _Record:
     value = ", ".join(line.strip(" ,") for line in fake.address().split("\n") if line.strip(" ,"))
     rec = _Record()
     rec.add(rng.choice(("Our address: ", "Delivery to ", "The office is at ", "Адрес: ", "")))
+    rec.add(value, "STREET_ADDRESS")
     if rng.random() < 0.4:
         country = _country(rng, locale)
-        value += f" ({country})" if rng.random() < 0.4 else f", {country}"
-    rec.add(value, "STREET_ADDRESS")
+        rec.add(f" ({country})" if rng.random() < 0.4 else f", {country}")
     rec.add(".")
     return rec
 

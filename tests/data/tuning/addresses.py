@@ -10,8 +10,9 @@ with numbers and capitalized words that are no address (`room 5 at 3 pm`, amount
 codes, versions). Every value is generated; none is real.
 
 Records have the labelled shape `scrubline eval` reads (`text`, `spans`, `language`) plus the
-`style` and `locale` they were made with. A span covers the whole address, town, postal code and
-country lines included: the address counts as removed only when all of it goes.
+`style` and `locale` they were made with. A span covers the whole address, town and postal code
+lines included: the address counts as removed only when all of it goes. A country closing the
+address is outside the span: it is no personal data (removing it costs a non-PII word).
 """
 
 from __future__ import annotations
@@ -127,8 +128,9 @@ def _unit(rng: random.Random) -> str:
     return rng.choice(UNITS).format(n=rng.randrange(1, 400), f=rng.randrange(1, 12), l=rng.choice("ABCD"))
 
 
-def _lines(fake: Faker, rng: random.Random, locale: str) -> list[str]:
-    """One address as its lines: the locale's own format, or recomposed in an international form."""
+def _lines(fake: Faker, rng: random.Random, locale: str) -> tuple[list[str], str | None]:
+    """One address as its lines (the locale's own format, or recomposed in an international
+    form) and the country that closes it, if any (not part of the address)."""
     kind = rng.random()
     if kind < 0.45:
         lines = [line.strip(" ,") for line in fake.address().split("\n") if line.strip(" ,")]
@@ -145,24 +147,31 @@ def _lines(fake: Faker, rng: random.Random, locale: str) -> list[str]:
         lines = [fake.street_address().replace("\n", ", ")]
         if rng.random() < 0.5:
             lines.append(f"{fake.city()} {fake.postcode()}")
+    country = None
     if rng.random() < 0.35:
-        lines.append(fake.current_country() if rng.random() < 0.5 else fake.country())
+        country = fake.current_country() if rng.random() < 0.5 else fake.country()
     if rng.random() < 0.15:
         lines.insert(0, _unit(rng))
-    return lines
+    return lines, country
 
 
-def _po_box(fake: Faker, rng: random.Random) -> list[str]:
+def _po_box(fake: Faker, rng: random.Random) -> tuple[list[str], str | None]:
     box = rng.choice(PO_BOXES).format(n=rng.randrange(1, 9999))
-    return [box, f"{fake.postcode()} {fake.city()}"]
+    return [box, f"{fake.postcode()} {fake.city()}"], None
 
 
-def _fill(template: str, values: list[str]) -> dict:
+def _joined(lines: list[str], country: str | None, sep: str) -> tuple[str, str]:
+    """The address and what follows it outside its span: the country, if any."""
+    return sep.join(lines), (sep + country if country else "")
+
+
+def _fill(template: str, values: list[tuple[str, str]]) -> dict:
+    """The template with each (address, country part) in a slot; the span covers the address."""
     parts = template.split("{}")
     text, spans = parts[0], []
-    for value, after in zip(values, parts[1:], strict=True):
+    for (value, outside), after in zip(values, parts[1:], strict=True):
         spans.append({"start": len(text), "end": len(text) + len(value), "type": "STREET_ADDRESS"})
-        text += value + after
+        text += value + outside + after
     return {"text": text, "spans": spans}
 
 
@@ -177,21 +186,25 @@ def addresses(n_per_locale: int = 24, seed: int = 11) -> list[dict]:
         language = "fr" if locale.startswith("fr") and rng.random() < 0.5 else "en"
         for i in range(n_per_locale):
             style = styles[i % len(styles)]
-            lines = _po_box(fake, rng) if style == "po box" else _lines(fake, rng, locale)
+            lines, country = _po_box(fake, rng) if style == "po box" else _lines(fake, rng, locale)
             if style == "chat":
-                value = " ".join(lines).replace(",", "").lower()
-                record = _fill(rng.choice(CHAT), [value])
+                value, outside = _joined(lines, country, " ")
+                record = _fill(
+                    rng.choice(CHAT), [(value.replace(",", "").lower(), outside.replace(",", "").lower())]
+                )
             elif style == "block":
-                record = _fill(rng.choice(BLOCKS), ["\n".join(lines)])
+                record = _fill(rng.choice(BLOCKS), [_joined(lines, country, "\n")])
             elif style == "list":
                 other = _lines(fake, rng, locale)
-                record = _fill(rng.choice(LISTS), [", ".join(lines), ", ".join(other)])
+                record = _fill(rng.choice(LISTS), [_joined(lines, country, ", "), _joined(*other, ", ")])
             elif style == "form":
-                joined = "\n".join(lines) if rng.random() < 0.3 else ", ".join(lines)
-                record = _fill(rng.choice(FORMS), [joined])
+                record = _fill(
+                    rng.choice(FORMS), [_joined(lines, country, "\n" if rng.random() < 0.3 else ", ")]
+                )
             else:
                 record = _fill(
-                    rng.choice(SENTENCES if style == "sentence" else FORMS[:6]), [", ".join(lines)]
+                    rng.choice(SENTENCES if style == "sentence" else FORMS[:6]),
+                    [_joined(lines, country, ", ")],
                 )
             record.update(id=f"{locale}-{i}", language=language, style=style, locale=locale)
             out.append(record)

@@ -1,0 +1,153 @@
+"""Complete a name that detection found only in part, from the words right beside it.
+
+The NER model and the name lexicon often find one half of a name from a country their data
+lacks: the surname of `Gotthold Lindner`, the given name of `Searlait LeBatelier`, the surname of
+`audrius žukauskas` in lower case, `quinten van` of `quinten van vermandois`. What is left beside
+the finding is then the most readable part of the person. A one-word PERSON finding is grown by
+the word right before it and the word right after it (one space between, on the same
+line), each at most once, when that word is written like the finding (capitalised beside a
+capitalised name, lower case beside a lower-case one), is no stop word, title, dictionary word
+(`redaction.names.dictionary_words`), weekday or month, and no other finding covers it. A finding
+that ends with a surname particle (`van`, `de`, `da`) takes the next word whatever the dictionary
+says (`van Dijk`, `da Silva` are names). Names in lists (`Salvi, Basu, Roy, Dar and Ladner`): a
+capitalised single word between two findings of a list, one of them a PERSON and the other a
+PERSON or a one-word place, is a PERSON too.
+
+Runs with name propagation (`detection.propagate_names`), before it, so a completed name recurs
+whole. Offsets only: no text is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .detect import Finding
+from .names import STOP_WORDS, is_dictionary_word, is_first_name
+from .recognizers.clinical_vocab import is_clinical_word, is_note_word
+from .recognizers.clinical_vocab_fr import is_french_clinical_word
+
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
+_PARTICLES = frozenset("van von der den de del della di da dos das du le la bin ibn al el ter ten".split())
+_NEVER = frozenset(
+    """
+    mr mrs ms miss mx dr prof sir dame lord lady madam sr jr st saint mme mlle monsieur madame
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december today tonight tomorrow yesterday
+    gmbh ltd llc inc plc sa ag bv nv srl spa co corp md rn np pa phd dds esq ii iii iv
+    hey hi hiya hello oi yo ok okay thanks thx thnx ty lol nope yep yeah yup nah hmm um uh ah oh
+    bye cheers dear lemme gonna wanna pls plz btw fyi imo omg idk asap
+    """.split()
+)
+_NOT_NAME_WORDS = STOP_WORDS | _NEVER | _PARTICLES
+_WORD_BEFORE = re.compile(r"(?<![\w'’-])(" + _WORD.pattern + r")[ \t]\Z")
+_WORD_AFTER = re.compile(r"[ \t](" + _WORD.pattern + r")(?![\w'’-])")
+_LIST_GAP = re.compile(
+    r"[ \t]*(?:,|and|&|et)[ \t]*(?:and[ \t]+)?|[ \t]*,[ \t]*(?:and|&)[ \t]+", re.IGNORECASE
+)
+
+
+def _casing(word: str) -> str | None:
+    """ "upper" (ALL CAPS), "title" (Capitalised, LeBatelier), "lower", or None (no case: Hangul)."""
+    if word.isupper() and len(word) > 1:
+        return "upper"
+    if word[:1].isupper():
+        return "title"
+    if word.islower():
+        return "lower"
+    return None
+
+
+def _name_casing(text: str, finding: Finding) -> str | None:
+    words = _WORD.findall(text, finding.start, finding.end)
+    kinds = {_casing(w) for w in words if w.casefold() not in _PARTICLES}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _fits(word: str, casing: str | None, words: frozenset[str], after_particle: bool = False) -> bool:
+    if casing is None or len(word) < 2 or _casing(word) != casing:
+        return False
+    folded = word.casefold()
+    head = re.split(r"['’]", folded)[0]  # "i'm", "we'll", "that's"
+    if {folded, head} & _NOT_NAME_WORDS:
+        return False
+    if is_clinical_word(word) or is_note_word(word) or is_french_clinical_word(word):
+        return False
+    if casing == "upper" and not is_first_name(word):
+        return False  # notes in capitals are full of shorthand no dictionary has (NSR, LLE)
+    return after_particle or not is_dictionary_word(word, words)
+
+
+def _covered(findings: Sequence[Finding], start: int, end: int) -> bool:
+    return any(f.start < end and start < f.end for f in findings)
+
+
+def _grow(text: str, finding: Finding, findings: Sequence[Finding], words: frozenset[str]) -> Finding:
+    inside = _WORD.findall(text, finding.start, finding.end)
+    particle = bool(inside) and inside[-1].casefold() in _PARTICLES
+    if len(inside) != 1 and not particle:
+        return finding  # two words or more are a name already ("Priya Natarajan" + "Microsoft")
+    casing = _name_casing(text, finding)
+    start, end = finding.start, finding.end
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start) if len(inside) == 1 else None
+    if (
+        before is not None
+        and _fits(before.group(1), casing, words)
+        and not _covered(findings, before.start(), start)
+    ):
+        start = before.start()
+    after = _WORD_AFTER.match(text, end, min(len(text), end + 40))
+    if after is not None:
+        word = after.group(1)
+        word_end = after.end()
+        if _fits(word, casing if not particle else _casing(word), words, after_particle=particle) and not (
+            _covered(findings, end, word_end)
+        ):
+            end = word_end
+    if (start, end) == (finding.start, finding.end):
+        return finding
+    return Finding(start, end, "PERSON", finding.score, finding.recognizer)
+
+
+def _list_members(text: str, findings: list[Finding], words: frozenset[str]) -> list[Finding]:
+    """Capitalised single words between two PERSON findings of one list (`A, B, Dar and C`)."""
+    # A one-word place among names is often a name the NER model typed as a place ("Roy").
+    items = sorted(
+        (
+            f
+            for f in findings
+            if f.entity_type == "PERSON"
+            or (f.entity_type == "LOCATION" and len(_WORD.findall(text, f.start, f.end)) == 1)
+        ),
+        key=lambda f: (f.start, -f.end),
+    )
+    extra = []
+    for left, right in zip(items, items[1:], strict=False):
+        if "PERSON" not in (left.entity_type, right.entity_type) or right.start <= left.end:
+            continue
+        middle = text[left.end : right.start]
+        parts = re.fullmatch(r"([ \t]*,[ \t]*)(" + _WORD.pattern + r")(" + _LIST_GAP.pattern + r")", middle)
+        if parts is None:
+            continue
+        word = parts.group(2)
+        start = left.end + parts.start(2)
+        if _fits(word, "title", words) and not _covered(findings, start, start + len(word)):
+            extra.append(
+                Finding(start, start + len(word), "PERSON", max(left.score, right.score), "name_list")
+            )
+    return findings + extra
+
+
+def complete_names(
+    texts: Sequence[str], found: Sequence[list[Finding]], words: frozenset[str] = frozenset()
+) -> list[list[Finding]]:
+    """Each text's findings with PERSON findings grown by the name words beside them and names in
+    lists added (see the module docstring); other findings unchanged."""
+    out = []
+    for text, findings in zip(texts, found, strict=True):
+        grown = [
+            _grow(text, f, [g for g in findings if g is not f], words) if f.entity_type == "PERSON" else f
+            for f in findings
+        ]
+        out.append(_list_members(text, grown, words))
+    return out
