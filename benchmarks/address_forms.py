@@ -5,7 +5,10 @@
 Runs the policy as the pipeline applies it (`redaction.evaluate.policy_removals`) over
 `tests/data/tuning/address_forms.py` (blocks after a name line, a number before the house number,
 streets without a type word after a location cue, Cyrillic/Greek/Vietnamese/Korean/Hebrew forms,
-form values, corners, country names closing an address) and its negatives. Prints
+form values, corners, country names closing an address), its second part (`more_address_forms`:
+UPPER and lower case blocks, Canadian French, Argentine, Indian, Vietnamese forms, `Blvd`,
+bracketed province codes, corners named by two streets, UPPER CASE sentences going on) and its
+negatives. Prints
 STREET_ADDRESS fully and partly removed and the non-PII words kept (a country name is a non-PII
 word there), per style; with `--generator N`, the same figures on N records of the generator's
 tuning part (`tests/data/generators.py`, part "tuning"). Tuning figures, not held-out ones.
@@ -26,7 +29,7 @@ if str(REPO) not in sys.path:
 from redaction.evaluate import distinctive_tokens, evaluate_removals, policy_removals  # noqa: E402
 from redaction.policy import load_policy  # noqa: E402
 from tests.data.generators import generate_labelled  # noqa: E402
-from tests.data.tuning.address_forms import address_forms, non_addresses  # noqa: E402
+from tests.data.tuning.address_forms import address_forms, more_address_forms, non_addresses  # noqa: E402
 
 
 def _row(name: str, records: list[dict], removals: list) -> str:
@@ -76,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
     policy = load_policy(args.policy)
-    records, negatives = address_forms(args.n), non_addresses()
+    records = address_forms(args.n) + more_address_forms(args.n + 6)
+    negatives = non_addresses()
     started = time.perf_counter()
     removals, _ = policy_removals(records, policy)
     negative_removals, _ = policy_removals(negatives, policy)

@@ -80,6 +80,8 @@ highroad interchange lookout meander nook piazza quadrangle quays ramble ridgewa
 roadway rotary siding slope strand thoroughfare tollway tor trunkway vale villas walkway
 line link ring gap towers gates
 """
+# Abbreviations of "boulevard" that the lists lack, common in North and Latin America: "Blv".
+_OTHER = "blv"
 # India Post locality words used as street types ("Sibal Chowk", "Rana Nagar", "Natt Marg").
 _IN = "chowk ganj nagar marg zila"
 # USPS abbreviations that are also English words never count in lower case ("Apple is").
@@ -180,12 +182,23 @@ _US_TAIL = rf"(?:{_TOWN_ANY_CASE}(?:[ \t]*,[ \t]*|[ \t]+)(?i:{STATE})[ \t]+{ZIP}
 _UK_TAIL = rf"(?:{_TOWN_ANY_CASE}{_GAP}){{0,2}}{UK_POSTCODE_SHAPE}"
 _FR_TAIL = rf"\d{{5}}[ \t]+{TOWN_FR}(?:[ \t]+(?i:cedex)(?:[ \t]+\d{{1,2}})?)?"
 _MILITARY_TAIL = rf"(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+{ZIP}"
+# Canada: "Lavoie QC H2X 1Y4", "lavoie, ab j2y 4n3", "L'Île- Clémence (NS) J5E 1L3" (Faker's towns
+# carry stray hyphens). The province code and the postal code's shape are the evidence.
+_CA_PROVINCE = r"(?i:ab|bc|mb|nb|nl|ns|nt|nu|on|pe|qc|sk|yt)"
+_CA_POSTCODE = r"(?i:[a-z]\d[a-z][ \t]?\d[a-z]\d)(?![\w-])"
+_CA_TOWN = r"\p{L}[\p{L}\p{M}'’.-]*(?:[ \t]+[\p{L}'’-][\p{L}\p{M}'’.-]*){0,3}"
+_CA_TAIL = (
+    rf"{_CA_TOWN}(?:[ \t]*,[ \t]*|[ \t]+)(?:{_CA_PROVINCE}|\({_CA_PROVINCE}\))(?![\w'’-])[ \t]+{_CA_POSTCODE}"
+)
 # Town, state, postal code after a street: the whole block goes.
-_BLOCK_END = rf"{_GAP}(?:{_US_TAIL}|{_UK_TAIL}|{_FR_TAIL}|{_MILITARY_TAIL})"
+_BLOCK_END = rf"{_GAP}(?:{_US_TAIL}|{_UK_TAIL}|{_FR_TAIL}|{_CA_TAIL}|{_MILITARY_TAIL})"
 _TAIL = rf"(?:{_BLOCK_END})?"
 
-_TYPES = (set(_USPS.split()) | set(_UK.split()) | set(_AU.split()) | set(_IN.split())) - _NOT_LOWER
-_CAPITALIZED = [form for word in _NOT_LOWER for form in (word.upper(), word.capitalize())]
+_TYPES = (
+    set(_USPS.split()) | set(_UK.split()) | set(_AU.split()) | set(_IN.split()) | set(_OTHER.split())
+) - _NOT_LOWER
+# "IS" (island) is no type in an UPPER CASE sentence: "OUR NEW PLACE IS 12 OAK ST".
+_CAPITALIZED = [form for word in _NOT_LOWER for form in (word.upper(), word.capitalize()) if form != "IS"]
 STREET_TYPE = rf"(?:(?i:{alternation(_TYPES)})|{alternation(_CAPITALIZED)}){_END}\.?"
 _TYPE_LOWER = rf"(?:{alternation(_LOWER_CASE_TYPES.split())}){_END}\.?"
 # Plural types ("points", "views") end counted phrases too often: "53485 bonus points".
@@ -260,7 +273,9 @@ _FR_NOT_UNIT = (
     r"(?!(?i:suite|apt|appt|appartement|unit|bureau|local|bât|bat|porte|escalier|esc|logement)\.?[ \t]*"
     r"(?:n°|(?i:no)\.?)?[ \t]*\d)"
 )
-_FR_CAP_WORD = rf"{_FR_NOT_UNIT}(?:{_UP}{_LOW}{{0,2}}\.|{_UP}{_IN_WORD}*)"
+# An English function word in upper case is no name word: "OUR NEW PLACE IS 12907 YOUNG ROUTE".
+_FR_NOT_ENGLISH = rf"(?!(?:{alternation(w.upper() for w in _NEVER_NAME.split() if len(w) > 1)}){_END})"
+_FR_CAP_WORD = rf"{_FR_NOT_UNIT}{_FR_NOT_ENGLISH}(?:{_UP}{_LOW}{{0,2}}\.|{_UP}{_IN_WORD}*)"
 _FR_DATE = rf"(?:\d{{1,2}}(?:er)?[ \t]+(?i:{alternation(fr.words(fr.MONTHS))})(?:[ \t]+\d{{4}})?{_END})"
 _FR_LOWER_WORD = (
     rf"{_FR_NOT_UNIT}(?!(?:{alternation(fr.words(fr.STOP_WORDS) + _ENGLISH_CHAT)})(?![\p{{L}}\p{{M}}'’-]))"
@@ -324,7 +339,8 @@ _NOT_NAME_START = (
     r"(?!(?i:the|from|to|at|in|on|and|or|of|for|by|with|near|behind|past|via|is|was|i|we|my|our|your|"
     r"visit|see|address|ship|send|deliver|billing|shipping)(?![\p{L}\p{M}'’-]))"
 )
-_INTL_WORD = rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,2}}(?=[ \t]+{_UP}))"
+# A number may name a street: "Av. 8 N° 454", "Diagonal 190 A N° 310".
+_INTL_WORD = rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,3}}(?=[ \t]+{_UP}))"
 _INTL_NAME = rf"{_INTL_WORD}(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}){{0,3}}"
 # After a type the name may open with particles: "Calle de la Paz 5". (Not where the name comes
 # first: a pattern starting at every "de" or "la" of a text costs time for nothing.)
@@ -334,7 +350,8 @@ _TYPE_BEFORE = (
     rf"(?:(?i:{alternation([w for w in _TYPES_BEFORE if not w.endswith('.')])}){_END}"
     # "et al. 2019" is a citation, not the Polish "al." (aleja)
     rf"|(?<!(?i:et)[ \t])(?i:{alternation([w.rstrip('.') for w in _TYPES_BEFORE if w.endswith('.')])})\."
-    rf"|(?:{alternation([w.capitalize() for w in intl.CAPITALIZED_ONLY])}){_END})"
+    rf"|(?:{alternation([w.capitalize() for w in intl.CAPITALIZED_ONLY])}){_END}"
+    rf"|(?:{alternation([w.upper() for w in intl.CAPITALIZED_ONLY - intl.NOT_UPPER])}){_END})"
 )
 _PLAIN_UNITS = [w for w in intl.words(intl.UNITS) if not w.endswith(".")]
 _DOTTED_UNITS = [w.rstrip(".") for w in intl.words(intl.UNITS) if w.endswith(".")]
@@ -461,6 +478,19 @@ _BLOCK_LINE_STREET = (
     rf"{_NOT_YEAR}{_HOUSE}(?:\.(?![\w]))?{_NOT_AFTER_CUE_NUMBER}"
     rf"(?=[ \t]*{_NL}{_BLOCK_NEXT}[ \t]*(?:\r?\n|$))"
 )
+# The same in lower case ("plečnikov podhod 74\n2963 izola"): the next line must hold a postcode
+# and a town, and nothing else; the words are no function words, units or counted things.
+_LOWER_BLOCK_WORD = (
+    rf"(?!(?:{alternation([w for w in STOP_WORDS if w.isalpha()] + _NOT_CUE_STREET)}){_END})"
+    r"\p{Ll}[\p{Ll}\p{M}'’-]+"
+)
+_LOWER_BLOCK_TOWN = rf"{_LOWER_BLOCK_WORD}(?:[ \t]+{_LOWER_BLOCK_WORD}){{0,2}}"
+_LOWER_BLOCK_LINE_STREET = (
+    rf"{_LINE_START}{_LOWER_BLOCK_WORD}(?:[ \t]+{_LOWER_BLOCK_WORD}){{0,2}}[ \t]+"
+    rf"{_NOT_YEAR}\d{{1,4}}[a-z]?(?:/\d{{1,4}})?(?![\w-]){_NOT_AFTER_CUE_NUMBER}"
+    rf"(?=[ \t]*{_NL}(?:\d{{4,5}}[ \t]+{_LOWER_BLOCK_TOWN}|{_LOWER_BLOCK_TOWN}[ \t]*,[ \t]*\d{{4,6}})"
+    r"[ \t]*(?:\r?\n|$))"
+)
 # A form value: everything after `Ship To:`, `Address:`, `address=` or a `| Address |` cell, to the
 # end of the line or cell, when it holds a number and a word (not an IP, MAC or e-mail address).
 _ADDRESS_LABEL = (
@@ -479,16 +509,45 @@ _FORM_VALUE = (
     r"[^\s|](?:(?:[^\n|.!?;]|(?<!\p{L}{4}|\d)[.!?;]|[.!?;](?![ \t]+\S)){0,160}?[^\s|.;,])?"
     r"(?=[ \t.;,]*(?:\||\r?\n|$)|(?<=\p{L}{4}|\d)[.!?;][ \t]+\S)"
 )
+# "at the corner of Maple Avenue and Elm Street", "the intersection of Main and 5th Street": two
+# streets, one of them with its type at least, after a corner word; the phrase from the first
+# street to the last is the address.
+_CORNER_CUE = r"\b(?i:corner|intersection|junction|crossing)[ \t]+(?i:of)[ \t]+(?:(?i:the)[ \t]+)?\K"
+_TYPED_STREET = rf"(?:{_DIRECTION}[ \t]+)?{_NAME}[ \t]+{STREET_TYPE}{_POST_DIRECTION}"
+_UNTYPED_STREET = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}"
+_CORNER = (
+    rf"{_CORNER_CUE}(?:{_TYPED_STREET}[ \t]+(?:and|&)[ \t]+(?:{_TYPED_STREET}|{_UNTYPED_STREET})"
+    rf"|{_UNTYPED_STREET}[ \t]+(?:and|&)[ \t]+{_TYPED_STREET})"
+    r"(?<!\p{L}{4}\.)"  # "... and Daniel Tunnel." ends a sentence
+)
+# Indian: "H.No. 12-3-45, Sodhi Chowk", "h.no. 468\nvirk path", "26/139, Pandit, Ballia-027157".
+# The house-number marker is the evidence; the street line after it may hold no type word.
+_IN_HOUSE_NUMBER = r"\d{1,5}(?:[-/]\d{1,5}){0,3}[A-Za-z]?(?![\w-])"
+_IN_NAME_WORD = r"\p{L}[\p{L}\p{M}'’.]*"
+_IN_LINE = (
+    rf"(?!(?i:{alternation(_NEVER_NAME.split())}){_END}){_IN_NAME_WORD}(?:[ \t]+{_IN_NAME_WORD}){{0,3}}"
+)
+_IN_STREET = (
+    rf"\b(?i:h\.?[ \t]?no|house[ \t]+no|d\.?[ \t]?no)\.?[ \t]*{_IN_HOUSE_NUMBER}"
+    rf"(?:{_SEP}{_IN_LINE}(?=[ \t]*(?:,|\r?\n|$)))?"
+    # a number, a comma, a name and a town with its PIN after a hyphen: "26/139, Pandit, Ballia-027157"
+    rf"|(?<![\w.,/:#-])\d{{1,5}}(?:[-/]\d{{1,5}}){{0,3}},[ \t]*{_IN_LINE}{_SEP}"
+    rf"{_UP}{_IN_WORD}*(?:[ \t]+{_UP}{_IN_WORD}*){{0,2}}-\d{{6}}(?=[ \t]*(?:[,.;)]|\r?\n|$))"
+)
 # Vietnamese: "Số 7/13 Đường Nguyễn Du", "8 phố Hùng Vương Phường Tân Phú Đông tỉnh Thanh Hóa".
 _VN_DIVISION = r"(?i:phường|quận|huyện|xã|thị[ \t]+xã|thị[ \t]+trấn|tỉnh|thành[ \t]+phố|tp\.?|p\.|q\.)"
 _VN_WORD = (
     rf"(?!{_VN_DIVISION}(?![\p{{L}}]))(?:\p{{Lu}}[\p{{L}}\p{{M}}]*|\d{{1,3}}(?![\w-])|(?i:số)(?=[ \t]+\d))"
 )
 _VN_NAME = rf"{_VN_WORD}(?:[ \t]+{_VN_WORD}){{0,4}}"
+_VN_NUMBER = r"\b\d{1,5}[A-Za-z]?(?:/\d{1,5}){0,2}(?![\w-])"
+_VN_SUB_STREET = r"(?:(?i:khu|khóm|ấp|tổ|lô|ngõ|hẻm)[ \t]+\d{1,4}[ \t]+)?"
 _VN_STREET = (
-    r"(?:(?i:số)[ \t]*)?\b\d{1,5}[A-Za-z]?(?:/\d{1,5}){0,2}(?![\w-])[ \t]*,?[ \t]*"
-    r"(?:(?i:khu|khóm|ấp|tổ|lô|ngõ|hẻm)[ \t]+\d{1,4}[ \t]+)?"
+    rf"(?:(?:(?i:số)[ \t]*)?{_VN_NUMBER}[ \t]*,?[ \t]*{_VN_SUB_STREET}"
     rf"(?i:phố|đường|ngõ|ngách|hẻm)[ \t]+{_VN_NAME}"
+    # "Số" ("number") opening an address marks the house number: the street may go without its
+    # type ("Số 4/96 Ngô Quyền"); in lower case it is a count or a score ("tỷ số 2").
+    rf"|(?:Số|SỐ)[ \t]*{_VN_NUMBER}[ \t]+{_VN_SUB_STREET}{_VN_NAME})"
     rf"(?:[ \t]*,?[ \t]*{_VN_DIVISION}[ \t]*{_VN_NAME}){{0,4}}"
 )
 # Korean: "세종특별자치시 종로구 선릉074길 924-41", "강원특별자치도 오산시 서초중앙가 808-27".
@@ -661,7 +720,11 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             # "rue de besençon 75", "avenue deshusses 714": a type before a lower-case name in chat
             "lower-case street type + name + number",
             rf"{_NOT_AFTER_LETTER}(?:{_FR_STREET}|(?:{alternation(_LOWER_TYPES_BEFORE)}){_END})[ \t]+"
-            rf"(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_LOWER_NAME_WORD}(?:[ \t]+{_LOWER_NAME_WORD}){{0,2}}[ \t]+"
+            rf"(?:(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_LOWER_NAME_WORD}"
+            rf"(?:[ \t]+{_LOWER_NAME_WORD}){{0,2}}[ \t]+"
+            rf"(?:{_HOUSE_MARKER}\.?[ \t]*)?"
+            # or a number naming the street before a marked one: "avenida 8 n° 34"
+            rf"|\d{{1,3}}(?:[ \t]+[a-z])?[ \t]+{_HOUSE_MARKER}\.?[ \t]*)"
             r"\d{1,4}[a-z]?(?:/\d{1,4})?(?![\w-])",
             0.45,
         ),
@@ -678,8 +741,11 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             0.5,
         ),
         Pattern("form value after an address label", _FORM_VALUE, 0.6),
+        Pattern("Indian house number + street", _IN_STREET, 0.6),
+        Pattern("corner of two streets", _CORNER, 0.5),
         Pattern("Vietnamese street", _VN_STREET, 0.6),
         Pattern("block line name + number", _BLOCK_LINE_STREET, 0.5),
+        Pattern("lower-case block line name + number", _LOWER_BLOCK_LINE_STREET, 0.5),
         Pattern("Korean street", _KO_STREET, 0.6),
         Pattern("Hebrew street + town", _HE_STREET, 0.5),
         Pattern(
@@ -737,6 +803,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
     # sentences), which halves this recognizer's cost.
     WITHOUT_DIGITS = (
         "unit line + street without number",
+        "corner of two streets",
         "French complement + street",
         "French street without number",
         "French street without number, lower case, needs context",
@@ -826,17 +893,30 @@ _TOWN_JOIN = (
 )
 
 # "Mistelbach an der Zaya", "'s-Gravenpolder", "Bhusawal-043120" (an Indian PIN after a hyphen)
-# A stop ends a town word only in an abbreviation ("St. Diana", "Mt. Eden"), not a sentence.
+# A stop ends a town word only in an abbreviation ("St. Diana", "Mt. Eden"), not a sentence (nor
+# a short Vietnamese syllable: "Hà Nội.").
 # "W/ VNA" after a town is shorthand going on ("with"), no town word: a letter before a slash
 # opens none. "ST. MAY" in upper case is an abbreviation as "St. May" is.
-_TOWN_PART = r"(?:'s-)?(?!\p{L}/)\p{Lu}(?:(?:\p{Ll}{0,2}|TE?)\.(?![\w])|[\p{L}\p{M}'’-]*)"
-_CAP_TOWN = (
-    rf"{_NOT_TOWN_WORD}{_TOWN_PART}"
-    rf"(?:[ \t]+(?:{_TOWN_JOIN}[ \t]+){{0,2}}{_NOT_TOWN_WORD}{_TOWN_PART}){{0,3}}"
-    r"(?:(?<=\p{L})-\d{6}(?![\w-]))?"
-)
+_TOWN_PART = r"(?:'s-)?(?!\p{L}/)\p{Lu}(?:(?:[a-z]{0,2}|TE?)\.(?![\w])|[\p{L}\p{M}'’-]*)"
 _ALPHA_STOP_WORDS = [w for w in STOP_WORDS if w.isalpha()]
 _CHAT_WORDS = "pls plz lol tmrw tmr thx ty ok okay come buzz asap soon later now bye xx"
+# In an UPPER CASE sentence every word is capitalized: one that goes on with the sentence
+# ("... 12 OAK ST NOW", "SINCE MAY", "COME BY") opens or continues no town. The articles and
+# joins of town names ("LA PLATA", "VALLE DE CATAMARCA") stay.
+_ARTICLES = {"la", "le", "les", "los", "las", "el", "da", "de", "del", "di", "du", "des", "san", "santa"}
+_UPPER_SENTENCE_WORDS = {
+    w.upper()
+    for w in [*_ALPHA_STOP_WORDS, *_CHAT_WORDS.split(), "today", "tonight", "tomorrow", "please", "since"]
+    if len(w) > 1 and w not in _ARTICLES
+}
+_NOT_UPPER_WORD = rf"(?!(?:{alternation(_UPPER_SENTENCE_WORDS)}){_END})"
+# ... nor a region code ("12 OAK ST, SPRINGFIELD NOW."); the two-letter ones are codes ("ON", "OR").
+_NOT_UPPER_CODE = rf"(?!(?:{alternation(w for w in _UPPER_SENTENCE_WORDS if len(w) == 3)}){_END})"
+_CAP_TOWN = (
+    rf"{_NOT_TOWN_WORD}{_NOT_UPPER_WORD}{_TOWN_PART}"
+    rf"(?:[ \t]+(?:{_TOWN_JOIN}[ \t]+){{0,2}}{_NOT_TOWN_WORD}{_NOT_UPPER_WORD}{_TOWN_PART}){{0,3}}"
+    r"(?:(?<=\p{L})-\d{6}(?![\w-]))?"
+)
 _LOW_WORD = (
     rf"(?!(?:{alternation(_NOT_TOWN.split() + _CHAT_WORDS.split() + _ALPHA_STOP_WORDS)}){_END})"
     rf"{_LOW}[\p{{Ll}}\p{{M}}'’-]+"
@@ -858,15 +938,18 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
     """Compiled on first use (the country list takes a moment)."""
     if not _GROW:
         country = rf"(?i:{_country_alternation()}){_END}"
-        after = rf"(?:{_LOOSE_POSTCODE}|{_REGION_CODE}|{country})"
+        after = rf"(?:{_LOOSE_POSTCODE}|{_REGION_CODE}|\([a-z]{{2}}\)(?![\w'’-])|{country})"
         flags = regex.MULTILINE
         _GROW.update(
             # Between two pieces: a comma, slash or line break (one: a blank line ends a block).
             sep=regex.compile(r"[ \t]*(?:[,/|][ \t]*)*(?:\r?\n[ \t]*)?(?:[,/|][ \t]*)*", flags),
             unit=regex.compile(_ANY_UNIT, flags),
             postcode=regex.compile(_LOOSE_POSTCODE, flags),
+            # A code in brackets is one whatever follows: "Toronto (ON) last spring".
             region=regex.compile(
-                rf"{_REGION_CODE}(?=[ \t]*(?:[,;.!?)/|]|\r?\n|$)|[ \t]+{_LOOSE_POSTCODE})", flags
+                rf"(?:{_NOT_UPPER_CODE}{_REGION_CODE}(?=[ \t]*(?:[,;.!?)/|]|\r?\n|$)|[ \t]+{_LOOSE_POSTCODE})"
+                r"|\((?:[A-Z]{2}|[a-z]{2})\)(?![\w'’-]))",
+                flags,
             ),
             region_lower=regex.compile(rf"[a-z]{{2,3}}(?=[ \t]+{_LOOSE_POSTCODE})", flags),
             country_any=regex.compile(country, flags),
@@ -882,10 +965,18 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
                 flags,
             ),
             house=regex.compile(_MARKED_HOUSE, flags),
-            ends_with_code=regex.compile(rf"(?<![\w-]){_LOOSE_POSTCODE}\Z", flags),
+            # (a marked house number is none: "Camino Jujuy N° 6177\nSanta Rosa 6300")
+            ends_with_code=regex.compile(
+                rf"(?<![\w-])(?<!{_HOUSE_MARKER}\.?[ \t]*){_LOOSE_POSTCODE}\Z", flags
+            ),
             line_end=regex.compile(r"[ \t]*(?:\r?\n|$)", flags),
-            town_lower=regex.compile(rf"{_LOW_WORD}(?:[ \t]+{_LOW_WORD}){{0,2}}(?=[ \t]+{after})", flags),
-            town_lower_one=regex.compile(rf"{_LOW_WORD}(?![\w'’-])", flags),
+            # "thanjavur 706586", "odorheiu secuiesc, 969899": a code after the town, or after its comma
+            town_lower=regex.compile(
+                rf"{_LOW_WORD}(?:[ \t]+{_LOW_WORD}){{0,2}}(?=[ \t]+{after}|[ \t]*,[ \t]*{_LOOSE_POSTCODE})",
+                flags,
+            ),
+            # "bhopal-081330": an Indian PIN after a hyphen
+            town_lower_one=regex.compile(rf"{_LOW_WORD}(?:(?<=\p{{L}})-\d{{6}})?(?![\w'’-])", flags),
             # "dc home to 12 Oak St, lake banks w/ vna": after a comma, a town before shorthand
             # going on with "w/" or "with"
             town_clause=regex.compile(

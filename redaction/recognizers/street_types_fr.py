@@ -18,13 +18,14 @@ rue ruelle avenue boulevard allée allee impasse quai chemin faubourg venelle se
 rond-point parvis placette lieu-dit
 """
 
-# Types that are also ordinary nouns, adjectives or verbs.
+# Types that are also ordinary nouns, adjectives or verbs ("allé": Canadian addresses write "allée"
+# so, and it is "gone" as well).
 COMMON_WORD_TYPES = """
 place cours cour route passage square voie parc pont port mail jardin villa cité cite clos
 domaine résidence residence hameau quartier lotissement village centre marché marche halle
 plaine plateau côte cote montée montee descente chaussée chaussee esplanade promenade
 traverse corniche carrefour rocade terre-plein écart ecart galerie enclos levée levee
-rang croissant
+rang croissant allé
 """
 
 # FANTOIR abbreviations; used only after a house number. Those that are also words in

@@ -63,13 +63,14 @@ calle avenida avda. av. paseo plaza camino carretera carrer passeig travesía ro
 rua travessa praça praca alameda estrada rúa
 ul. ulica aleja plac
 str. strada bulevardul bd. calea
+blv. blvd. bulevar
 straße strasse
 odos leoforos
 intrarea aleea șoseaua soseaua splaiul piața piata
 jalan jl. gg. gang
 calzada callejón cerrada privada circuito andador prolongación retorno
 rodovia ladeira viela
-vial pasaje pasadizo rambla glorieta cuesta senda urbanización bulevar continuación corredor ampliación
+vial pasaje pasadizo rambla glorieta cuesta senda urbanización continuación diagonal diag. corredor ampliación
 canale incrocio rotonda piazzetta salita traversa vico rione lungomare
 conjunto quadra setor jardim chácara sítio trevo feira campo estação aeroporto passarela viaduto vila
 favela residencial lagoa núcleo
@@ -89,8 +90,11 @@ CAPITALIZED_ONLY = {
     "via", "largo", "ronda", "plaza", "borgo", "strada", "contrada", "corso", "alameda", "gang", "circuito",
     "retorno", "privada", "cerrada", "canale", "rotonda", "corredor", "salita", "senda", "cuesta", "vico",
     "vial", "traversa", "conjunto", "quadra", "setor", "jardim", "trevo", "feira", "campo", "estação",
-    "aeroporto", "passarela", "viaduto", "vila", "favela", "residencial", "lagoa", "núcleo",
+    "aeroporto", "passarela", "viaduto", "vila", "favela", "residencial", "lagoa", "núcleo", "diagonal",
 }  # fmt: skip
+# ... of which these are English words in an UPPER CASE sentence too ("SHIP VIA UPS 2 DAYS"): only
+# the capitalized form counts.
+NOT_UPPER = {"via", "gang", "plaza", "campo", "conjunto", "corredor", "vila", "senda", "feira"}
 
 UNITS = """
 apartment appartement apt appt suite ste unit flat studio floor fl room rm
@@ -98,6 +102,7 @@ wohnung whg etage stock top piso planta puerta pta dpto depto departamento inter
 lgh lägenhet leilighet mieszkanie lok m. sal
 piano ap bl sc edif edificio depto interior level lvl
 appartamento apartamento lejlighed квартира кв. к. корп. стр. оф.
+dto. oficina torre local
 """
 
 

@@ -7,14 +7,19 @@ the last line), a building or PO number before the house number (`42486 Stensås
 streets with no street-type word after a location cue (`lives on Grammova 8`), the locales' own
 one-line forms (Cyrillic `ул.`/`д.`, Greek, Hebrew, Vietnamese, Korean, Hungarian, Romanian,
 Italian `Appartamento`), form values (`Ship To:`, `address=`, a `| Address |` cell), street
-corners, and a country name closing the address. Values come from Faker's address providers of
-the locales below; none is real.
+corners, and a country name closing the address. A second part (`MORE_STYLES`, its own random
+stream so the first part stays as it was) adds whole blocks in UPPER and lower case, Canadian
+French streets (`montée`, `allée`, `allé`) with a province code and postal code, Argentine
+`Diagonal 190 A N° 310 Dto. 2`, `Blv.`/`Blvd` types, Indian `H.No. 12-3-45`, Vietnamese
+`Số 4/96`, a province code in brackets with the sentence going on, `at the corner of X and Y`
+naming two streets, and UPPER CASE sentences whose words after the address (`NOW`, `COME BY`)
+are no town. Values come from Faker's address providers of the locales below; none is real.
 
 Labels follow what is personal data: the street, unit, town and postcode lines are
 STREET_ADDRESS; **a country name is not** (it is left outside the spans, so removing it counts as
 a non-PII word lost). Where a postcode follows the country (`Norway 69239`), it has a span of
 its own. The negatives are sentences with numbers and capitalized words, some after the same
-location cues (`The flight arrived at Gate 12`), that hold no PII at all.
+location cues (`The flight arrived at Gate 12`), that hold no PII at all, in upper and lower case too.
 """
 
 from __future__ import annotations
@@ -86,6 +91,20 @@ NEGATIVES = (
     "The article is on Page 14 of Issue 7.",
     "The shop sold 120 Galaxy S23 and 80 Pixel 8 phones.",
     "Room 4.12 on Floor 3 is booked.",
+    "WE SOLD 12 UNITS SINCE MAY.",
+    "CALL ME AT 5 TODAY, THE MEETING IS IN ROOM 12 NOW.",
+    "THE 3 BOXES ARE HERE NOW, COME BY.",
+    "ORDER 4471 SHIPS TODAY FROM GATE 2.",
+    "we need 4 chairs and 2 tables by friday.",
+    "the score was 190 to 310 in round 2.",
+    "At the corner of the page and the margin there are 2 notes.",
+    "We met at 10 at the corner of the park and the lake.",
+    "Set the switch to 3 (ON) and wait 20 seconds.",
+    "Chapter 4/96 covers the rest of the survey.",
+    "The kit ships with 12 bolts, 4 nuts and 2 manuals.",
+    "LEVEL 3 IS OPEN SINCE MAY, COME BY.",
+    "The Diagonal 2 model costs 310 dollars.",
+    "She scored 12-3-45 in the three sets.",
 )
 
 
@@ -245,6 +264,199 @@ def address_forms(n_per_locale: int = 18, seed: int = 13) -> list[dict]:
             out.append(
                 {
                     "id": f"{locale}-{i}",
+                    "text": rec.text,
+                    "spans": rec.spans,
+                    "language": "en",
+                    "style": style,
+                    "locale": locale,
+                }
+            )
+    return out
+
+
+# --- second part: styles added later, drawn from a random stream of their own ---------------
+MORE_LOCALES = "fr_CA es_AR en_IN ro_RO sl_SI vi_VN he_IL".split()
+CASE_LOCALES = "en_US en_CA fr_CA en_GB es_AR en_IN ro_RO sl_SI de_DE".split()
+CA_FR_TYPES = ("montée", "allée", "allé", "rue", "chemin", "rang")
+UPPER_TAILS = (
+    "MY BROTHER LIVES AT {} NOW.",
+    "THEIR SHOP IS ON {} SINCE MAY.",
+    "OUR NEW PLACE IS {} COME BY",
+    "THE PARTY IS AT {} TODAY.",
+    "SEND IT TO {} TODAY PLEASE.",
+)
+BRACKET_TAILS = (" last spring.", " since 2019, she says.", " and has a blue door.", ", near the school.")
+
+
+def _lines(address: str) -> list[str]:
+    return [line.strip(" ,") for line in address.split("\n") if line.strip(" ,")]
+
+
+def _joined(rng: random.Random, address: str) -> str:
+    return rng.choice((", ", "\n")).join(_lines(address))
+
+
+def _in_text(before: str, value: str, after: str) -> _Record:
+    rec = _Record()
+    rec.add(before)
+    rec.add(value, "STREET_ADDRESS")
+    rec.add(after)
+    return rec
+
+
+def _named_block(fake: Faker, value: str) -> _Record:
+    rec = _Record()
+    rec.add(fake.name(), "PERSON")
+    rec.add("\n")
+    rec.add(value, "STREET_ADDRESS")
+    rec.add("\n")
+    return rec
+
+
+def _locale_lines(fake: Faker, rng: random.Random, locale: str) -> _Record:
+    """The locale's `address()` as a block after a name line, or on one line in a sentence."""
+    if rng.random() < 0.5:
+        return _named_block(fake, "\n".join(_lines(fake.address())))
+    return _in_text("Our address: ", ", ".join(_lines(fake.address())), ".")
+
+
+def _cased(fake: Faker, rng: random.Random, locale: str) -> _Record:
+    """A whole block, name line included, in UPPER or lower case (cased before the spans are
+    taken: "ß" is "SS" in upper case)."""
+    value = "\n".join(_lines(fake.address()))
+    name = fake.name()
+    case = str.upper if rng.random() < 0.5 else str.lower
+    rec = _Record()
+    rec.add(case(name), "PERSON")
+    rec.add("\n")
+    rec.add(case(value), "STREET_ADDRESS")
+    rec.add("\n")
+    return rec
+
+
+def _ca_fr(fake: Faker, rng: random.Random, locale: str) -> _Record:
+    """`1777 montée Poirier, Lavoie QC H2X 1Y4`, also `..., lavoie, ab j2y 4n3` in lower case."""
+    name = rng.choice((fake.last_name, fake.first_name))()
+    street = f"{fake.building_number()} {rng.choice(CA_FR_TYPES)} {name}"
+    town, code, postcode = fake.city(), fake.province_abbr(), fake.postcode()
+    value = rng.choice(
+        (
+            f"{street}, {town} {code} {postcode}",
+            f"{street}\n{town} ({code}) {postcode}",
+            f"{street}, {town}, {code} {postcode}",
+        )
+    )
+    if rng.random() < 0.4:
+        value = value.lower()
+    if rng.random() < 0.5:
+        return _named_block(fake, value)
+    return _in_text(rng.choice(("Elle habite au ", "The office is at ", "Ship to: ")), value, ".")
+
+
+def _ar(fake: Faker, rng: random.Random, locale: str) -> _Record:
+    """`Diagonal 190 A N° 310 Dto. 2`, `La Plata 1900, Buenos Aires`, or the locale's own lines."""
+    if rng.random() < 0.5:
+        street = (
+            f"Diagonal {rng.randrange(1, 200)} {rng.choice('ABCDEF')} N° {fake.building_number()}"
+            f" {fake.secondary_address()}"
+        )
+        value = f"{street}{rng.choice((', ', chr(10)))}{fake.city()} {fake.postcode()[:4]}, {fake.province()}"
+    else:
+        value = _joined(rng, fake.address())
+    if rng.random() < 0.5:
+        return _named_block(fake, value)
+    return _in_text(rng.choice(("Vivo en ", "The shop is at ", "Dirección: ")), value, ".")
+
+
+def _blvd(fake: Faker, rng: random.Random, locale: str) -> _Record:
+    """`812 Roberge Blvd`, `45 Hill Blv., Springfield, OH 44102`, `Blv. 7 N° 9476`."""
+    kind = rng.choice(("Blvd", "Blvd.", "Blv.", "Blv", "BLVD"))
+    us = Faker("en_US")
+    us.seed_instance(rng.randrange(10**6))
+    street = rng.choice(
+        (
+            f"{us.building_number()} {us.last_name()} {kind}",
+            f"{us.building_number()} {us.last_name()} {kind}, {us.city()}, {us.state_abbr()} {us.zipcode()}",
+            f"Blv. {us.last_name()} N° {rng.randrange(10, 9999)}",
+        )
+    )
+    return _in_text(rng.choice(("They moved to ", "The office is at ", "Address: ")), street, " since May.")
+
+
+def _in_hno(fake: Faker, rng: random.Random, locale: str) -> _Record:
+    """`H.No. 12-3-45, Sodhi Chowk, Bhagalpur-706690`, or the locale's own lines."""
+    if rng.random() < 0.5:
+        number = f"{rng.randrange(1, 40)}-{rng.randrange(1, 12)}-{rng.randrange(1, 400)}"
+        town = f"{fake.city()}-{fake.postcode()}"
+        value = f"H.No. {number}, {fake.street_name()}{rng.choice((', ', chr(10)))}{town}"
+    else:
+        value = _joined(rng, fake.address())
+    if rng.random() < 0.5:
+        return _named_block(fake, value)
+    return _in_text(rng.choice(("He stays at ", "Deliver to ", "Address: ")), value, ".")
+
+
+def _vn_so(fake: Faker, rng: random.Random, locale: str) -> _Record:
+    """`Số 4/96 đường Phan Văn Trị, Phường An Phú, tỉnh Bắc Ninh`: a marked, slashed number."""
+    street = f"Số {rng.randrange(1, 99)}/{rng.randrange(1, 400)} {fake.street()}"
+    value = f"{street}, {fake.administrative_unit()}" if rng.random() < 0.5 else street
+    return _in_text(rng.choice(("Địa chỉ: ", "The shop is at ", "Our address: ", "")), value, ".")
+
+
+def _bracket_province(fake: Faker, rng: random.Random, locale: str) -> _Record:
+    """`12 Oak Street, Toronto (ON) last spring.`: the sentence goes on after the code."""
+    value = f"{fake.street_address()}, {fake.city()} ({fake.province_abbr()})"
+    before = rng.choice(("She moved to ", "We live at ", "The shop at "))
+    return _in_text(before, value, rng.choice(BRACKET_TAILS))
+
+
+def _corner_names(fake: Faker, rng: random.Random, locale: str) -> _Record:
+    """`at the corner of Maple Avenue and Elm Street`: the phrase from the first street to the last."""
+    value = f"{fake.street_name()} {rng.choice(('and', '&'))} {fake.street_name()}"
+    before = rng.choice(
+        ("The cafe is at the corner of ", "We met at the intersection of ", "at the corner of ")
+    )
+    return _in_text(before, value, rng.choice((" last night.", ", near the bank.", ".")))
+
+
+def _upper_tail(fake: Faker, rng: random.Random, locale: str) -> _Record:
+    """UPPER CASE sentences: the words after the address (`NOW`, `COME BY`) are no town."""
+    value = ", ".join(_lines(fake.street_address())).upper()
+    if rng.random() < 0.4:
+        value += f", {fake.city().upper()}"
+    before, after = rng.choice(UPPER_TAILS).split("{}")
+    return _in_text(before, value, after)
+
+
+MORE_STYLES = {
+    "locale lines": (_locale_lines, MORE_LOCALES),
+    "upper/lower": (_cased, CASE_LOCALES),
+    "ca french": (_ca_fr, ("fr_CA",)),
+    "argentine": (_ar, ("es_AR",)),
+    "blvd": (_blvd, ("en_US",)),
+    "indian h.no": (_in_hno, ("en_IN",)),
+    "vietnamese số": (_vn_so, ("vi_VN",)),
+    "province (XX)": (_bracket_province, ("en_CA",)),
+    "corner names": (_corner_names, ("en_US", "en_GB", "en_CA", "en_AU")),
+    "upper tail": (_upper_tail, ("en_US", "en_GB", "en_CA", "en_AU")),
+}
+
+
+def more_address_forms(n_per_style: int = 24, seed: int = 29) -> list[dict]:
+    """Labelled records of `MORE_STYLES`, `n_per_style` each, their locales in turn."""
+    rng = random.Random(seed)
+    out = []
+    for s_index, (style, (make, locales)) in enumerate(MORE_STYLES.items()):
+        fakes = {}
+        for i in range(n_per_style):
+            locale = locales[i % len(locales)]
+            if locale not in fakes:
+                fakes[locale] = Faker(locale)
+                fakes[locale].seed_instance(seed * 1000 + s_index * 50 + len(fakes))
+            rec = make(fakes[locale], rng, locale)
+            out.append(
+                {
+                    "id": f"more-{style}-{i}",
                     "text": rec.text,
                     "spans": rec.spans,
                     "language": "en",
