@@ -93,6 +93,26 @@ def test_hipaa_policy_removes_clinical_identifiers_and_keeps_shorthand(hipaa_red
         assert value in out, (value, out)
 
 
+@pytest.mark.parametrize(
+    "text, gone, kept",
+    [
+        ("FAX: 617-555-0101", ["617", "0101"], ["FAX:"]),
+        ("outside records (fax 617-555-0101) reviewed", ["617-555-0101"], ["(fax ", "reviewed"]),
+        ("Records faxed to (508) 555-0123.", ["508", "0123"], ["faxed to"]),
+        ("medicaid id 12345678", ["12345678"], ["medicaid id"]),
+        ("Member no. W123456789", ["W123456789"], ["Member no."]),
+        ("account# 1234567", ["1234567"], ["account#"]),
+        ("fax machine down x2 days, no. 12 bed, ID following", [], ["fax machine", "x2", "no. 12", "ID"]),
+    ],
+)
+def test_hipaa_fax_and_id_patterns_remove_the_number_and_keep_its_label(hipaa_redactor, text, gone, kept):
+    out = redact(hipaa_redactor, text)
+    for value in gone:
+        assert value not in out, (value, out)
+    for value in kept:
+        assert value in out, (value, out)
+
+
 def test_hipaa_policy_maps_every_safe_harbor_kind_to_a_removing_entity(hipaa):
     text = (REPO / "policies" / "hipaa-safe-harbor.yaml").read_text(encoding="utf-8")
     for number in range(1, 19):

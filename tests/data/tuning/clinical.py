@@ -856,7 +856,7 @@ class GeoNotes(ClinicalNotes):
                 while len(short) > 4:
                     short = f.last_name()
                 n.add(
-                    f"{r.choice(['Ft.', 'Ft', 'St', 'St.', 'Mt.', 'Pt.', 'Port', 'Lake'])} {short}",
+                    f"{r.choice(['Ft.', 'Ft', 'St', 'St.', 'Mt.', 'Mt', 'Port', 'Lake'])} {short}",
                     "GEOGRAPHIC",
                 )
             elif roll < 0.7:
