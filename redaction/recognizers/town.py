@@ -25,9 +25,14 @@ _SAFE_CODES = (
 )
 # ... and GA (general anesthesia), MI (infarction), NC (nasal cannula), SC (subcutaneous).
 _ALL_CODES = _SAFE_CODES + "|AL|CO|CT|DE|GA|HI|ID|IN|LA|MD|ME|MI|MS|NC|OK|OR|PA|SC|VA"
-_PLACE_WORD = r"(?:[A-Z][a-z]+(?:['’-][A-Za-z]+)?|[A-Z]{3,}|St\.?|Ft\.?|Mt\.?)"
+# an abbreviated prefix with its full stop first: "Mt. Best" is one name, not "Mt"
+_PLACE_WORD = r"(?:(?:St|Ft|Mt|ST|FT|MT)\.|[A-Z][a-z]+(?:['’-][A-Za-z]+)?|[A-Z]{3,}|St|Ft|Mt|ST|FT|MT)"
 _PLACE = rf"{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,2}}"
-_PLACE_ANY = r"[A-Za-z][a-z'’-]+|[A-Z][A-Z'’-]+"
+# "ft. lee", "MT. RAY": an abbreviated prefix keeps its full stop
+_PLACE_ANY = r"(?:[SsFfMm][Tt]\.)|[A-Za-z][a-z'’-]+|[A-Z][A-Z'’-]+"
+# A prefix after which any word is the town's ("Ft. Lee", "ST. APRIL", "Mt. Best", "ft may"):
+# none of them is a word of its own in a note, as "new" ("new room") or "north" ("north side") are.
+_ABBREVIATED_PREFIX = r"(?i:st\.?|ft\.?|mt\.?|saint|fort|mount)"
 _LIVING = (
     r"(?i:\b(?:lives?|living|resides?|residing|resident|born|raised|grew[ \t]+up|house|home|"
     r"apartment|apt|condo|works?|worked|employed|vacation(?:ing)?|visiting|vacationing|moved|"
@@ -81,6 +86,14 @@ class TownRecognizer(LabelledValueRecognizer):
         ),
         LabelledPattern("town after a moving word", rf"{_MOVING}(?P<value>{_PLACE})", 0.5),
         LabelledPattern(
+            # "d/c to esteshaven, here for f/u", "d/c to robertsbury nm": a discharge goes to a
+            # place in any case; "d/c to rehab/snf/floor" stop at the cue
+            "town after a discharge word, any case",
+            rf"(?i:\b(?:d/?c(?:'?d)?|discharged?)[ \t]+to[ \t]+)"
+            rf"(?P<value>(?:{_PLACE_ANY})(?:[ \t]+(?:{_PLACE_ANY}))?)(?![\w'’-])",
+            0.45,
+        ),
+        LabelledPattern(
             "town after moved to, any case",
             rf"{_RELOCATED}(?P<value>{_PLACE}|(?:{_TOWN_PREFIX}[ \t]+)?{_WORD_TO_TOWN})(?![\w'’-])",
             0.5,
@@ -131,6 +144,8 @@ class TownRecognizer(LabelledValueRecognizer):
             # the words up to the first that is no place word (a prefix word opens the name); a
             # state may stay ("moved to Florida"), "moved to new room/north side" is no town
             words = value.split()
+            if len(words) > 1 and re.fullmatch(_ABBREVIATED_PREFIX, words[0]):
+                return not is_clinical_word(words[1])
             if len(words) > 1 and re.fullmatch(_TOWN_PREFIX, words[0]):
                 return not _not_a_place(words[1])
             if _not_a_place(words[0]):
@@ -141,7 +156,10 @@ class TownRecognizer(LabelledValueRecognizer):
                     break
                 kept.append(word)
             return not re.fullmatch(_STATE_NAMES, " ".join(kept), re.IGNORECASE)
-        words = [w for w in value.split() if not _not_a_place(w)]
+        parts = value.split()
+        if len(parts) > 1 and re.fullmatch(_ABBREVIATED_PREFIX, parts[0]) and not is_clinical_word(parts[1]):
+            return True
+        words = [w for w in parts if not _not_a_place(w)]
         if pattern.name == "county":
             return len(words) >= 2
         return bool(words)
@@ -165,13 +183,19 @@ class TownRecognizer(LabelledValueRecognizer):
                 continue
             keep = [words[0]]
             for word in words[1:]:
-                if (
-                    not county
-                    and _not_a_place(word.group(0))
-                    and not (moved and len(keep) == 1 and re.fullmatch(_TOWN_PREFIX, keep[0].group(0)))
-                ):
+                after_prefix = len(keep) == 1 and (
+                    moved
+                    and re.fullmatch(_TOWN_PREFIX, keep[0].group(0))
+                    or re.fullmatch(_ABBREVIATED_PREFIX, keep[0].group(0))
+                    and not is_clinical_word(word.group(0))
+                )
+                if not county and _not_a_place(word.group(0)) and not after_prefix:
                     break
                 keep.append(word)
+            if len(keep) > 1 and re.fullmatch(_SAFE_CODES, keep[-1].group(0).upper()):
+                keep.pop()  # "robertsbury nm": the state may stay
+            if len(keep) == 1 and re.fullmatch(_ABBREVIATED_PREFIX, keep[0].group(0)):
+                continue  # a prefix alone is no town
             base = result.start
             result.start, result.end = base + keep[0].start(), base + keep[-1].end()
             out.append(result)

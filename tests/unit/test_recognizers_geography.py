@@ -176,3 +176,46 @@ def test_home_with_vna_is_no_address(text):
 )
 def test_a_bed_or_a_town_and_a_duration_after_moved_to_is_no_street(text):
     assert found("street_address", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("d/c to ft may w/ vna.", ["ft may"]),
+        ("d/c to ft. kane, here for f/u.", ["ft. kane"]),
+        ("pt lives in ft. bass last yr.", ["ft. bass"]),
+        ("FAMILY FROM MT. MEZA LAST YR.", ["MT. MEZA"]),
+        ("D/C TO MT. RAY LAST YR.", ["MT. RAY"]),
+        ("PT MOVED TO ST. APRIL; NO LOCAL FAMILY.", ["ST. APRIL"]),
+        ("moved to Mt. Best. DC to SNF in am.", ["Mt. Best"]),
+        ("EMS FROM ST PAUL AFTER FALL.", ["ST PAUL"]),
+    ],
+)
+def test_a_town_with_an_abbreviated_prefix_keeps_its_short_second_word(text, expected):
+    assert sorted(set(found("town", text))) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("d/c to michealmouth wv w/ vna.", ["michealmouth"]),
+        ("d/c to robertsbury nm last yr.", ["robertsbury"]),
+        ("DC TO ESTESHAVEN, HERE FOR F/U.", ["ESTESHAVEN"]),
+    ],
+)
+def test_a_town_after_a_discharge_word_in_any_case_without_its_state(text, expected):
+    assert sorted(set(found("town", text))) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "d/c to snf in am. dc to floor once stable. d/c to home w/ vna.",
+        "discharged to the care of daughter.",
+        "d/c to rehab. d/c to ed. dc to lr bolus.",
+        "st. john's wort held. ft. to ambulate. ambulated 50 ft. may need PT.",
+        "moved to new room. moved to north side of bed.",
+    ],
+)
+def test_care_settings_after_a_discharge_word_and_a_lone_prefix_are_no_town(text):
+    assert found("town", text) == []
