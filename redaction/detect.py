@@ -317,8 +317,10 @@ _DIGITS_DATE = re.compile(
 
 def _ward_number(text: str, finding: Finding, value: str) -> bool:
     """A spaCy "date" that is a room, a clock time, a blood gas or an id's digits."""
-    if re.fullmatch(r"\d{1,5}[A-Za-z]?", value) and _ROOM_BEFORE.search(text, 0, finding.start):
-        return True
+    room = re.fullmatch(r"\d{1,5}[A-Za-z]?((?:[ \t]+[A-Za-z]+)*)", value)
+    if room and _ROOM_BEFORE.search(text, 0, finding.start):
+        # "rm 4102", "ROOM 412 OVERNIGHT": the number and relative time words
+        return all(w.lower() in _RELATIVE_TIME for w in room.group(1).split())
     if _CLOCK.match(value) and not re.match(r"(?:19|20)\d\d$", value):
         return bool(_AT_BEFORE.search(text, 0, finding.start))
     if _CLOCK.match(value):  # 1900-2059 may be years: a clock time only after "at"/"@"

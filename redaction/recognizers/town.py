@@ -225,5 +225,5 @@ _NOT_PLACES = frozenset(
     front couch sofa dialysis surgery procedure radiology cath lab pacu rm unit ward bay pod
     tears sleep nap supine prone sitting standing after before since when while until last next
     this yrs years yr months mos weeks wks ago recently about approx w/ with and then general
-    medicine states abroad overseas country""".split()
+    medicine states abroad overseas country senior housing elevator independent assisted""".split()
 )

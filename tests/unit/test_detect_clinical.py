@@ -117,6 +117,7 @@ def test_hipaa_fax_and_id_patterns_remove_the_number_and_keep_its_label(hipaa_re
     "text, value",
     [
         ("Pt in rm 4102, door closed.", "4102"),
+        ("MOVED TO ROOM 412 OVERNIGHT.", "412"),
         ("Next dose due at 1730.", "1730"),
         ("UNIT 5 BED 12, HANDOFF AT 1900.", "1900"),
         ("ABG 7.38/40/90 on current settings.", "7.38/40/90"),
@@ -149,6 +150,7 @@ def test_years_and_dates_stay_dates(hipaa, text, value):
         ("UNIT 5 BED 12, HANDOFF AT 1900.", ["HANDOFF", "1900", "BED 12"]),
         ("TF Jevity @ 60 cc/hr, residuals < 50.", ["TF Jevity"]),
         ("Pt in rm 4102, door closed.", ["rm 4102"]),
+        ("pt lives in lake gregory last yr. general appearance: nad", ["last yr", "appearance"]),
     ],
 )
 def test_hipaa_policy_keeps_ward_shorthand_spacy_took_for_names(hipaa_redactor, text, kept):

@@ -215,6 +215,7 @@ def test_a_town_after_a_discharge_word_in_any_case_without_its_state(text, expec
         "d/c to rehab. d/c to ed. dc to lr bolus.",
         "st. john's wort held. ft. to ambulate. ambulated 50 ft. may need PT.",
         "moved to new room. moved to north side of bed.",
+        "Lives in senior housing w/ elevator.",
     ],
 )
 def test_care_settings_after_a_discharge_word_and_a_lone_prefix_are_no_town(text):
