@@ -781,6 +781,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
                 results = super().analyze(text, entities, nlp_artifacts, regex_flags)
             finally:
                 self.patterns = every
+        results = [r for r in results if not _counted_number(text, r.start)]
         for result in results:
             result.start, result.end = grow(text, result.start, result.end)
             # A country closing the block stays in the span (an address goes whole, as
@@ -790,6 +791,19 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
 
 
 _ANY_DIGIT = re.compile(r"\d")
+# "MOVED TO MOUNT HOLLY 19 YRS AGO. HOSPITAL COURSE", "12 STEPS. PT MOVED TO", "ROOM 412 OVERNIGHT.
+# PT": a number that counts time, steps or bottles opens no street, though the upper-case words
+# after it (a sentence on) look like a street's name and type.
+_COUNTED = regex.compile(
+    r"\d{1,6}(?:/\d{1,5})?[ \t]+(?i:yrs?|years?|wks?|weeks?|mos?|months?|days?|hrs?|hours?|mins?|minutes?|"
+    rf"steps?|stairs|flights?|overnight|times|bottles?|doses?|attempts?)(?![\w'’-])(?![ \t]+{STREET_TYPE})"
+)
+
+
+def _counted_number(text: str, start: int) -> bool:
+    return _COUNTED.match(text, start) is not None
+
+
 _BUILDING_FIRST = regex.compile(r"\d{4,6}[ \t]+\p{L}.*\p{L}\Z", regex.DOTALL)
 
 

@@ -220,3 +220,28 @@ def test_a_town_after_a_discharge_word_in_any_case_without_its_state(text, expec
 )
 def test_care_settings_after_a_discharge_word_and_a_lone_prefix_are_no_town(text):
     assert found("town", text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WIDOWED, MOVED TO MOUNT HOLLY 19 YRS AGO. HOSPITAL COURSE UNCOMPLICATED.",
+        "LIVES IN A 2 STORY HOUSE, 12 STEPS. PT MOVED TO SOUTH MOLLYSHIRE.",
+        "MOVED TO ROOM 412 OVERNIGHT. PT PT MOVED TO SAMUEL LAST YEAR.",
+        "BCX 2/2 BOTTLES PENDING. PT LIVES IN ELIZABETHVILLE TX LAST YR.",
+    ],
+)
+def test_a_number_that_counts_time_steps_or_bottles_opens_no_street(text):
+    assert found("street_address", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("12 Days Lane, Springfield", ["12 Days Lane, Springfield"]),
+        ("4 Steps Road, Leeds", ["4 Steps Road, Leeds"]),
+        ("dc home to 12 Oak St, Lake Banks w/ vna", ["12 Oak St, Lake Banks"]),
+    ],
+)
+def test_a_street_named_with_a_count_word_is_still_a_street(text, expected):
+    assert found("street_address", text) == expected
