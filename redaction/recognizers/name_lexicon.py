@@ -44,6 +44,10 @@ def _mostly_upper(text: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.6
 
 
+# A capitalized word inside a sentence: the writer capitalizes names.
+_CASED = re.compile(r"[a-z,;][ \t]+[A-Z][a-z]")
+
+
 def _reads_as_note(text: str) -> bool:
     from ..detect import reads_clinical  # detect imports the recognizers
 
@@ -133,11 +137,12 @@ class NameLexiconRecognizer(EntityRecognizer):
                 index += 1
                 continue
             if shape != "title" and is_note_word(word) and fold(previous.rstrip(".")) not in STRONG_CUES:
-                # "FLOOR OVERNIGHT", "MAE", "walker": in a caseless note a first name that is a
-                # ward word is the word ("Floor Jansen", "Mae Ross" in title case stay names)
+                # "FLOOR OVERNIGHT", "MAE", "walker": in a caseless note, or in lower case where
+                # the writer capitalizes names, a first name that is a ward word is the word
+                # ("Floor Jansen", "Mae Ross" in title case stay names)
                 if note is None:
                     note = _reads_as_note(text)
-                if note:
+                if note or shape == "lower" and _CASED.search(text):
                     index += 1
                     continue
             if not self._is_first_name(word.rstrip("."), previous):

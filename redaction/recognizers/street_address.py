@@ -800,7 +800,14 @@ _COUNTED = regex.compile(
 )
 
 
+# "RETIRED TO BED AT 2200, SLEPT WELL": a clock time after "at" and before a comma
+_CLOCK_AT = regex.compile(r"(?:[01]\d|2[0-3])[0-5]\d,")
+_AT_BEFORE = regex.compile(r"(?i:\b(?:at|@)[ \t]*)$")
+
+
 def _counted_number(text: str, start: int) -> bool:
+    if _CLOCK_AT.match(text, start) and _AT_BEFORE.search(text[max(0, start - 8) : start]):
+        return True
     return _COUNTED.match(text, start) is not None
 
 

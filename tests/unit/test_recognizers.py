@@ -217,6 +217,7 @@ def test_words_that_are_also_names_are_not_names_alone(text):
         "CASE DISCUSSED W/ TEAM; FLOOR OVERNIGHT IF STABLE.",
         "PT TO FLOOR OVERNIGHT. MAE, ASA HELD, AMBULATES W/ WALKER.",
         "npo, prn pain. floor overnight, brady to 50s, peg clamped.",
+        "moved to the floor overnight, stable. Family aware, Plan discussed.",
     ],
 )
 def test_ward_words_that_are_first_names_are_no_names_in_a_caseless_note(text):

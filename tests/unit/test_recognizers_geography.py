@@ -229,6 +229,7 @@ def test_care_settings_after_a_discharge_word_and_a_lone_prefix_are_no_town(text
         "LIVES IN A 2 STORY HOUSE, 12 STEPS. PT MOVED TO SOUTH MOLLYSHIRE.",
         "MOVED TO ROOM 412 OVERNIGHT. PT PT MOVED TO SAMUEL LAST YEAR.",
         "BCX 2/2 BOTTLES PENDING. PT LIVES IN ELIZABETHVILLE TX LAST YR.",
+        "RETIRED TO BED AT 2200, SLEPT WELL. OSH: MOUNT CASECHES GENERAL.",
     ],
 )
 def test_a_number_that_counts_time_steps_or_bottles_opens_no_street(text):
@@ -240,6 +241,7 @@ def test_a_number_that_counts_time_steps_or_bottles_opens_no_street(text):
     [
         ("12 Days Lane, Springfield", ["12 Days Lane, Springfield"]),
         ("4 Steps Road, Leeds", ["4 Steps Road, Leeds"]),
+        ("lives at 2200 Wells Road, Leeds", ["2200 Wells Road, Leeds"]),
         ("dc home to 12 Oak St, Lake Banks w/ vna", ["12 Oak St, Lake Banks"]),
     ],
 )
