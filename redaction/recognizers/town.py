@@ -130,6 +130,16 @@ class TownRecognizer(LabelledValueRecognizer):
             0.45,
         ),
         LabelledPattern(
+            # "from dawnport nursing home, dawnport, mh.", "X HOSPITAL, ROBERTCHESTER, PA." a place of
+            # care's address: any state code after its town, abbreviation or not
+            "town, state after a place of care",
+            r"(?i:\b(?:nursing[ \t]+home|hospital|general|clinic|(?:medical|health)[ \t]+center|manor|"
+            r"rehab|assisted[ \t]+living)[ \t]*,[ \t]*)"
+            rf"(?P<value>{_PLACE}|[a-z][a-z'’-]+(?:[ \t]+[a-z][a-z'’-]+)?)[ \t]*,[ \t]*"
+            rf"(?i:{_ALL_CODES}|AS|GU|MP|PR|VI|FM|MH|PW)(?![\w'’-])",
+            0.5,
+        ),
+        LabelledPattern(
             "county",
             rf"(?<![\w.])(?P<value>{_PLACE}[ \t]+(?i:county|parish|township|twp))\b",
             0.6,
@@ -145,7 +155,7 @@ class TownRecognizer(LabelledValueRecognizer):
             # state may stay ("moved to Florida"), "moved to new room/north side" is no town
             words = value.split()
             if len(words) > 1 and re.fullmatch(_ABBREVIATED_PREFIX, words[0]):
-                return not is_clinical_word(words[1])
+                return _named_after_prefix(words[1])
             if len(words) > 1 and re.fullmatch(_TOWN_PREFIX, words[0]):
                 return not _not_a_place(words[1])
             if _not_a_place(words[0]):
@@ -157,7 +167,7 @@ class TownRecognizer(LabelledValueRecognizer):
                 kept.append(word)
             return not re.fullmatch(_STATE_NAMES, " ".join(kept), re.IGNORECASE)
         parts = value.split()
-        if len(parts) > 1 and re.fullmatch(_ABBREVIATED_PREFIX, parts[0]) and not is_clinical_word(parts[1]):
+        if len(parts) > 1 and re.fullmatch(_ABBREVIATED_PREFIX, parts[0]) and _named_after_prefix(parts[1]):
             return True
         words = [w for w in parts if not _not_a_place(w)]
         if pattern.name == "county":
@@ -187,7 +197,7 @@ class TownRecognizer(LabelledValueRecognizer):
                     moved
                     and re.fullmatch(_TOWN_PREFIX, keep[0].group(0))
                     or re.fullmatch(_ABBREVIATED_PREFIX, keep[0].group(0))
-                    and not is_clinical_word(word.group(0))
+                    and _named_after_prefix(word.group(0))
                 )
                 if not county and _not_a_place(word.group(0)) and not after_prefix:
                     break
@@ -200,6 +210,16 @@ class TownRecognizer(LabelledValueRecognizer):
             result.start, result.end = base + keep[0].start(), base + keep[-1].end()
             out.append(result)
         return out
+
+
+def _named_after_prefix(word: str) -> bool:
+    """After "Ft."/"St."/"Mt." any word names the town ("Mt. Ward", "ft page", "ST. APRIL"), but a
+    function word goes on with the sentence ("ft. to ambulate")."""
+    bare = _bare(word)
+    return len(bare) > 1 and bare.isalpha() and bare not in _FUNCTION_WORDS
+
+
+_FUNCTION_WORDS = frozenset("to of the a an and or in on at for with by from as is was w per x".split())
 
 
 def _bare(word: str) -> str:

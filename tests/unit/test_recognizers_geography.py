@@ -189,6 +189,8 @@ def test_a_bed_or_a_town_and_a_duration_after_moved_to_is_no_street(text):
         ("PT MOVED TO ST. APRIL; NO LOCAL FAMILY.", ["ST. APRIL"]),
         ("moved to Mt. Best. DC to SNF in am.", ["Mt. Best"]),
         ("EMS FROM ST PAUL AFTER FALL.", ["ST PAUL"]),
+        ("dc'd to home in mt. ward last yr.", ["mt. ward"]),
+        ("pt lives in ft page, here for f/u.", ["ft page"]),
     ],
 )
 def test_a_town_with_an_abbreviated_prefix_keeps_its_short_second_word(text, expected):
@@ -201,6 +203,8 @@ def test_a_town_with_an_abbreviated_prefix_keeps_its_short_second_word(text, exp
         ("d/c to michealmouth wv w/ vna.", ["michealmouth"]),
         ("d/c to robertsbury nm last yr.", ["robertsbury"]),
         ("DC TO ESTESHAVEN, HERE FOR F/U.", ["ESTESHAVEN"]),
+        ("from dawnport nursing home, dawnport, mh. new onset afib", ["dawnport"]),
+        ("FROM ROBERTCHESTER NURSING HOME, ROBERTCHESTER, PA. MOVED TO ICU", ["ROBERTCHESTER"]),
     ],
 )
 def test_a_town_after_a_discharge_word_in_any_case_without_its_state(text, expected):
@@ -216,6 +220,7 @@ def test_a_town_after_a_discharge_word_in_any_case_without_its_state(text, expec
         "st. john's wort held. ft. to ambulate. ambulated 50 ft. may need PT.",
         "moved to new room. moved to north side of bed.",
         "Lives in senior housing w/ elevator.",
+        "from nursing home, pt, md aware.",
     ],
 )
 def test_care_settings_after_a_discharge_word_and_a_lone_prefix_are_no_town(text):
