@@ -39,6 +39,7 @@ from ..names import STOP_WORDS
 from . import register
 from . import street_types_fr as fr
 from . import street_types_intl as intl
+from .clinical_vocab import is_note_word
 from .declared import DeclaredPatternRecognizer
 
 # Street types: USPS Publication 28, appendix C1 (primary names and common abbreviations), plus
@@ -781,7 +782,11 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
                 results = super().analyze(text, entities, nlp_artifacts, regex_flags)
             finally:
                 self.patterns = every
-        results = [r for r in results if not _counted_number(text, r.start)]
+        results = [
+            r
+            for r in results
+            if not _counted_number(text, r.start) and not _sentence_inside(text, r.start, r.end)
+        ]
         for result in results:
             result.start, result.end = grow(text, result.start, result.end)
             # A country closing the block stays in the span (an address goes whole, as
@@ -803,6 +808,23 @@ _COUNTED = regex.compile(
 # "RETIRED TO BED AT 2200, SLEPT WELL": a clock time after "at" and before a comma
 _CLOCK_AT = regex.compile(r"(?:[01]\d|2[0-3])[0-5]\d,")
 _AT_BEFORE = regex.compile(r"(?i:\b(?:at|@)[ \t]*)$")
+
+
+# A full stop inside a street finding, before a word: an abbreviation ("12 N. Main St. Apt 4",
+# "Blvd. West") goes on with the address, a sentence's last word ("4102, DOOR CLOSED. PT IN RM",
+# "2L NC. Pt", "5/5 BILAT. DR DURHAM") ends it: a note word, or a longer word that is no street type.
+_STOP_INSIDE = regex.compile(r"(?<![\p{L}.])(\p{L}+)\.[ \t]+(?=\p{L})")
+_TYPE_WORD = regex.compile(rf"(?:{STREET_TYPE}|(?i:apt|bldg|suite|unit|ste|flat|floor|fl|dept|room))\.?")
+
+
+def _sentence_inside(text: str, start: int, end: int) -> bool:
+    for match in _STOP_INSIDE.finditer(text, start, end):
+        word = match.group(1)
+        if _TYPE_WORD.fullmatch(word + ".") or _TYPE_WORD.fullmatch(word):
+            continue
+        if is_note_word(word) or len(word) >= 4:
+            return True
+    return False
 
 
 def _counted_number(text: str, start: int) -> bool:

@@ -252,3 +252,27 @@ def test_a_number_that_counts_time_steps_or_bottles_opens_no_street(text):
 )
 def test_a_street_named_with_a_count_word_is_still_a_street(text, expected):
     assert found("street_address", text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MEMBER #KZH484386068. PT IN RM 4102, DOOR CLOSED. PT FROM LAKE KELLY, VACATIONING HERE.",
+        "HR 88 NSR, RR 18, SpO2 97% on 2L NC. Pt email sent.",
+        "GCS 15, MAE, STRENGTH 5/5 BILAT. DR DURHAM IN TO TALK WITH PT.",
+        "CODE STATUS: FULL CODE. NURSING STATION 6-6329 IF ANY CHANGES. SQ HEPARIN, SCDS ON.",
+    ],
+)
+def test_a_sentence_end_inside_a_street_finding_ends_it(text):
+    assert found("street_address", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("lives at 12 N. Main St. Apt 4, Springfield", ["12 N. Main St. Apt 4, Springfield"]),
+        ("send to 400 Ocean Blvd. Suite 2, Miami", ["400 Ocean Blvd. Suite 2, Miami"]),
+    ],
+)
+def test_abbreviations_inside_a_street_keep_it_whole(text, expected):
+    assert found("street_address", text) == expected
