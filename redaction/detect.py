@@ -304,7 +304,8 @@ _RELATIVE_TIME = frozenset(
 _DATE_WORD_BEFORE = re.compile(r"(?i:\b(?:on|the|since|by|until|from|of|dated?)\s*$)")
 # Numbers spaCy reads as dates that a ward writes for something else: a room or bed ("rm 4102",
 # "BED 12"), a clock time after "at" ("due at 1730"; "in 2019" stays a year), an ABG
-# ("ABG 7.38/40/90"), the digits of an id ("MRN 1234567"; the id recognizers type it).
+# ("ABG 7.38/40/90"), a ratio ("1:1 nursing"), a range of values ("FS 180s"), the digits of an id
+# ("MRN 1234567"; the id recognizers type it).
 _ROOM_BEFORE = re.compile(r"(?i:\b(?:rm|room|bed|bay|pod|suite|station|ext)\.?[ \t]*#?[ \t]*)$")
 _AT_BEFORE = re.compile(r"(?i:\b(?:at|@|by|until|till|before|after|around|approx|since|from|to)[ \t]*)$")
 _CLOCK = re.compile(r"^(?:[01]\d|2[0-3])[0-5]\d$")
@@ -327,6 +328,8 @@ def _ward_number(text: str, finding: Finding, value: str) -> bool:
         return bool(re.search(r"(?i:\b(?:at|@)[ \t]*)$", text[: finding.start]))
     if _BLOOD_GAS.match(value):
         return True
+    if re.match(r"\d{1,2}:\d(?!\d)", value) or re.fullmatch(r"\d{3}'?s", value, re.IGNORECASE):
+        return True  # "Ratio 1:1 nursing overnight" (a clock has two digits of minutes), "FS 180S"
     return bool(re.fullmatch(r"\d{5,}", value)) and not _DIGITS_DATE.match(value)
 
 

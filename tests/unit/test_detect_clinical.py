@@ -122,6 +122,8 @@ def test_hipaa_fax_and_id_patterns_remove_the_number_and_keep_its_label(hipaa_re
         ("UNIT 5 BED 12, HANDOFF AT 1900.", "1900"),
         ("ABG 7.38/40/90 on current settings.", "7.38/40/90"),
         ("MRN 1234567. pt seen.", "1234567"),
+        ("Vent settings AC 500 x 14. Ratio 1:1 nursing overnight.", "1:1"),
+        ("INSULIN SS PER PROTOCOL, FS 180S.", "180S"),
     ],
 )
 def test_spacy_dates_that_are_rooms_times_gases_or_id_digits_are_dropped(hipaa, text, value):
@@ -136,6 +138,7 @@ def test_spacy_dates_that_are_rooms_times_gases_or_id_digits_are_dropped(hipaa, 
         ("in 2019 had MI; since 2004.", "2004"),
         ("DOB 19450312.", "19450312"),
         ("ADMITTED TO HOSPITAL 9/3/97.", "9/3/97"),
+        ("seen at 10:30 today", "10:30"),
     ],
 )
 def test_years_and_dates_stay_dates(hipaa, text, value):
