@@ -323,6 +323,35 @@ _RELATIVE_TIME = frozenset(
     weekly hourly earlier later recently""".split()
 )
 _DATE_WORD_BEFORE = re.compile(r"(?i:\b(?:on|the|since|by|until|from|of|dated?)\s*$)")
+# Numbers spaCy reads as dates that a ward writes for something else: a room or bed ("rm 4102",
+# "BED 12"), a clock time after "at" ("due at 1730"; "in 2019" stays a year), an ABG
+# ("ABG 7.38/40/90"), a ratio ("1:1 nursing"), a range of values ("FS 180s"), the digits of an id
+# ("MRN 1234567"; the id recognizers type it).
+_ROOM_BEFORE = re.compile(r"(?i:\b(?:rm|room|bed|bay|pod|suite|station|ext)\.?[ \t]*#?[ \t]*)$")
+_AT_BEFORE = re.compile(r"(?i:\b(?:at|@|by|until|till|before|after|around|approx|since|from|to)[ \t]*)$")
+_CLOCK = re.compile(r"^(?:[01]\d|2[0-3])[0-5]\d$")
+_BLOOD_GAS = re.compile(r"^(?:[A-Za-z]{2,5}[ \t]+)?\d\.\d{1,2}/\d{2,3}/\d{2,3}$")
+_DIGITS_DATE = re.compile(
+    r"^(?:(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|"
+    r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:(?:19|20)\d\d|\d\d))$"
+)
+
+
+def _ward_number(text: str, finding: Finding, value: str) -> bool:
+    """A spaCy "date" that is a room, a clock time, a blood gas or an id's digits."""
+    room = re.fullmatch(r"\d{1,5}[A-Za-z]?((?:[ \t]+[A-Za-z]+)*)", value)
+    if room and _ROOM_BEFORE.search(text, 0, finding.start):
+        # "rm 4102", "ROOM 412 OVERNIGHT": the number and relative time words
+        return all(w.lower() in _RELATIVE_TIME for w in room.group(1).split())
+    if _CLOCK.match(value) and not re.match(r"(?:19|20)\d\d$", value):
+        return bool(_AT_BEFORE.search(text, 0, finding.start))
+    if _CLOCK.match(value):  # 1900-2059 may be years: a clock time only after "at"/"@"
+        return bool(re.search(r"(?i:\b(?:at|@)[ \t]*)$", text[: finding.start]))
+    if _BLOOD_GAS.match(value):
+        return True
+    if re.match(r"\d{1,2}:\d(?!\d)", value) or re.fullmatch(r"\d{3}'?s", value, re.IGNORECASE):
+        return True  # "Ratio 1:1 nursing overnight" (a clock has two digits of minutes), "FS 180S"
+    return bool(re.fullmatch(r"\d{5,}", value)) and not _DIGITS_DATE.match(value)
 
 
 # Abbreviations that only clinical notes use together; three distinct ones make a text a note.
@@ -369,6 +398,8 @@ def _clinical_noise(text: str, finding: Finding) -> bool:
         words = WORD.findall(value)
         if words and all(w.lower() in _RELATIVE_TIME for w in words) and not re.search(r"\d{3,}", value):
             return True  # "today", "this afternoon", "3 days": no date element
+        if _ward_number(text, finding, value):
+            return True
         if not _NOT_A_DATE.match(value):
             return False
         if _VALID_MONTH_DAY.match(value):

@@ -54,7 +54,7 @@ _FRACTIONS = frozenset({"1/2", "1/3", "1/4", "2/3", "3/4", "1/8", "3/8", "5/8", 
 _DATE_CUE_BEFORE = re.compile(
     r"(?i:\b(?:on|since|from|until|till|thru|through|to|dated|date|dos|dob|admit(?:ted)?|adm|"
     r"discharged?|d/c|s/p|f/u|seen|last|next|started|begun|began|stopped|due|appt|appointment|"
-    r"surgery|procedure|born|returns?|back)\s*:?\s*$)"
+    r"surgery|procedure|born|returns?|back|bm)\s*:?\s*$)"
 )
 # An ordinal day after "the" only in date use: "on the 3rd", "since the 21st", "of the 3rd."
 _ORD_ALONE_FOLLOWERS = (
@@ -141,9 +141,10 @@ class ClinicalDateRecognizer(EntityRecognizer):
         value = text[start:end]
         if value in _FRACTIONS and not _DATE_CUE_BEFORE.search(before):
             return True
-        # "2/2", "5/5" (counts, strengths) unless a date word says otherwise
+        # "2/2", "5/5" (counts, strengths) unless a date word says otherwise; a count is never
+        # zero-padded ("ABX 02/02 COMPLETED" is a date)
         left, _, right = value.partition("/")
-        return left == right and not _DATE_CUE_BEFORE.search(before)
+        return left == right and not left.startswith("0") and not _DATE_CUE_BEFORE.search(before)
 
     def analyze(self, text, entities, nlp_artifacts=None):
         entity = self.supported_entities[0]

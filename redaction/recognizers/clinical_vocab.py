@@ -67,6 +67,7 @@ NOTE_WORDS = frozenset(
     lungs heart abd extremities skin neuro resp cv gi gu id endo heme psych social dispo
     coarse crackles rales rhonchi wheezes diminished clear
     sputum secretions suction suctioned lavage
+    hob vap bundle handoff adl adls tf scd scds ems ox ratio rm ins dea medicaid medicare yr appearance
     """.split()
 )
 

@@ -130,16 +130,20 @@ class FacilityRecognizer(LabelledValueRecognizer):
                     out.append(result)
                 continue
             popped = False
-            while words and _not_a_name(words[0].group(0)):
+            # a surname that is a ward word names the place after a cue ("FROM WARD HOSPITAL",
+            # "dc to ward house"), not at the start of a sentence ("page rehab now")
+            cued = pattern == "house after a transfer word"
+            while words and _not_a_name(words[0].group(0)) and not (cued and _surname_before_kind(words)):
                 words.pop(0)
-                popped = True
+                popped = cued = True
             if popped and pattern == "named unit":
                 continue  # "East wing", "the north tower": a part of any hospital, no name
             if not words or not words[0].group(0)[:1].isalpha():
                 continue
             start = result.start + words[0].start()
             name_words = [w.group(0) for w in words if not re.fullmatch(_KIND, w.group(0), re.IGNORECASE)]
-            if not any(not _not_a_name(w) for w in name_words):
+            surname = cued and _surname_before_kind(words)
+            if not surname and not any(not _not_a_name(w) for w in name_words):
                 continue
             result.start = start
             out.append(result)
@@ -171,6 +175,19 @@ def _place_named(words) -> bool:
         ):
             return True
     return False
+
+
+# Ward words that are also surnames: "WARD HOSPITAL", "Page Rehabilitation Center", "ward house"
+# name a place after a cue when the facility word follows at once ("to the ward", "page 4" are no
+# name).
+_SURNAME_WORDS = frozenset("ward page walker brady".split())
+
+
+def _surname_before_kind(words) -> bool:
+    if len(words) < 2 or words[0].group(0).lower() not in _SURNAME_WORDS:
+        return False
+    following = " ".join(w.group(0) for w in words[1:])
+    return bool(re.match(rf"(?i:{_KIND}|house|manor|lodge)\b", following))
 
 
 def _not_a_name(word: str) -> bool:

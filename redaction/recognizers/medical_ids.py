@@ -17,8 +17,10 @@ from .labelled import LabelledPattern, LabelledValueRecognizer
 _SEP = r"[ \t]*(?:#|no\.?|num(?:ber)?\.?|id|number)?[ \t]*[:#=]?[ \t]*(?:is[ \t]+)?"
 # The value holds a digit (checked in the pattern, so that a word after a first label, as in
 # "insurance: medicaid id gg52634g", leaves the second label to match).
+# A quantity is no id ("Plan 1000 cc NS bolus", "group 1200 mg"): a unit after the value ends it.
 _VALUE = (
     r"(?P<value>(?=[A-Za-z0-9./-]{0,24}\d)[A-Za-z0-9](?:[A-Za-z0-9]|[-/.](?=[A-Za-z0-9])){3,24})(?![\w-])"
+    r"(?![ \t]*(?i:cc|mls?|mg|mcg|units?|gm?|kg|l|meq|mmol|mmhg|mins?|hrs?|%)(?!\w))"
 )
 
 

@@ -24,6 +24,7 @@ from ..names import (
     world_first_names,
 )
 from . import coded_result, register
+from .clinical_vocab import is_note_word
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?|[^\w\s]|\n")
 
@@ -41,6 +42,16 @@ _NOT_SURNAME = frozenset(
 def _mostly_upper(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.6
+
+
+# A capitalized word inside a sentence: the writer capitalizes names.
+_CASED = re.compile(r"[a-z,;][ \t]+[A-Z][a-z]")
+
+
+def _reads_as_note(text: str) -> bool:
+    from ..detect import reads_clinical  # detect imports the recognizers
+
+    return _mostly_upper(text) or reads_clinical(text, marks=2)
 
 
 def _shape(token: str) -> str:
@@ -113,6 +124,7 @@ class NameLexiconRecognizer(EntityRecognizer):
             self.load()
         tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
         results = []
+        note = None  # whether the text reads as a clinical note, looked at when needed
         index = 0
         while index < len(tokens):
             word, start, end = tokens[index]
@@ -124,6 +136,15 @@ class NameLexiconRecognizer(EntityRecognizer):
             if glued or not word[:1].isalpha():
                 index += 1
                 continue
+            if shape != "title" and is_note_word(word) and fold(previous.rstrip(".")) not in STRONG_CUES:
+                # "FLOOR OVERNIGHT", "MAE", "walker": in a caseless note, or in lower case where
+                # the writer capitalizes names, a first name that is a ward word is the word
+                # ("Floor Jansen", "Mae Ross" in title case stay names)
+                if note is None:
+                    note = _reads_as_note(text)
+                if note or shape == "lower" and _CASED.search(text):
+                    index += 1
+                    continue
             if not self._is_first_name(word.rstrip("."), previous):
                 # A name that is also a word ("June", "Frank", "carol") counts after a strong cue
                 # ("hi carol", "DEAR DR HEATHER"), or in title case with a surname ("June Turner").

@@ -39,6 +39,7 @@ from ..names import STOP_WORDS
 from . import coded_result, register
 from . import street_types_fr as fr
 from . import street_types_intl as intl
+from .clinical_vocab import is_note_word
 from .declared import DeclaredPatternRecognizer
 
 # Street types: USPS Publication 28, appendix C1 (primary names and common abbreviations), plus
@@ -848,6 +849,11 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
                 results = super().analyze(text, entities, nlp_artifacts, regex_flags)
             finally:
                 self.patterns = every
+        results = [
+            r
+            for r in results
+            if not _counted_number(text, r.start) and not _sentence_inside(text, r.start, r.end)
+        ]
         extra = []
         for result in results:
             result.start, result.end = grow(text, result.start, result.end)
@@ -865,6 +871,43 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
 
 
 _ANY_DIGIT = re.compile(r"\d")
+# "MOVED TO MOUNT HOLLY 19 YRS AGO. HOSPITAL COURSE", "12 STEPS. PT MOVED TO", "ROOM 412 OVERNIGHT.
+# PT": a number that counts time, steps or bottles opens no street, though the upper-case words
+# after it (a sentence on) look like a street's name and type.
+_COUNTED = regex.compile(
+    r"\d{1,6}(?:/\d{1,5})?[ \t]+(?i:yrs?|years?|wks?|weeks?|mos?|months?|days?|hrs?|hours?|mins?|minutes?|"
+    rf"steps?|stairs|flights?|overnight|times|bottles?|doses?|attempts?)(?![\w'’-])(?![ \t]+{STREET_TYPE})"
+)
+
+
+# "RETIRED TO BED AT 2200, SLEPT WELL": a clock time after "at" and before a comma
+_CLOCK_AT = regex.compile(r"(?:[01]\d|2[0-3])[0-5]\d,")
+_AT_BEFORE = regex.compile(r"(?i:\b(?:at|@)[ \t]*)$")
+
+
+# A full stop inside a street finding, before a word: an abbreviation ("12 N. Main St. Apt 4",
+# "Blvd. West") goes on with the address, a sentence's last word ("4102, DOOR CLOSED. PT IN RM",
+# "2L NC. Pt", "5/5 BILAT. DR DURHAM") ends it: a note word, or a longer word that is no street type.
+_STOP_INSIDE = regex.compile(r"(?<![\p{L}.])(\p{L}+)\.[ \t]+(?=\p{L})")
+_TYPE_WORD = regex.compile(rf"(?:{STREET_TYPE}|(?i:apt|bldg|suite|unit|ste|flat|floor|fl|dept|room))\.?")
+
+
+def _sentence_inside(text: str, start: int, end: int) -> bool:
+    for match in _STOP_INSIDE.finditer(text, start, end):
+        word = match.group(1)
+        if _TYPE_WORD.fullmatch(word + ".") or _TYPE_WORD.fullmatch(word):
+            continue
+        if is_note_word(word) or len(word) >= 4:
+            return True
+    return False
+
+
+def _counted_number(text: str, start: int) -> bool:
+    if _CLOCK_AT.match(text, start) and _AT_BEFORE.search(text[max(0, start - 8) : start]):
+        return True
+    return _COUNTED.match(text, start) is not None
+
+
 _BUILDING_FIRST = regex.compile(r"\d{4,6}[ \t]+\p{L}.*\p{L}\Z", regex.DOTALL)
 
 

@@ -25,9 +25,14 @@ _SAFE_CODES = (
 )
 # ... and GA (general anesthesia), MI (infarction), NC (nasal cannula), SC (subcutaneous).
 _ALL_CODES = _SAFE_CODES + "|AL|CO|CT|DE|GA|HI|ID|IN|LA|MD|ME|MI|MS|NC|OK|OR|PA|SC|VA"
-_PLACE_WORD = r"(?:[A-Z][a-z]+(?:['’-][A-Za-z]+)?|[A-Z]{3,}|St\.?|Ft\.?|Mt\.?)"
+# an abbreviated prefix with its full stop first: "Mt. Best" is one name, not "Mt"
+_PLACE_WORD = r"(?:(?:St|Ft|Mt|ST|FT|MT)\.|[A-Z][a-z]+(?:['’-][A-Za-z]+)?|[A-Z]{3,}|St|Ft|Mt|ST|FT|MT)"
 _PLACE = rf"{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,2}}"
-_PLACE_ANY = r"[A-Za-z][a-z'’-]+|[A-Z][A-Z'’-]+"
+# "ft. lee", "MT. RAY": an abbreviated prefix keeps its full stop
+_PLACE_ANY = r"(?:[SsFfMm][Tt]\.)|[A-Za-z][a-z'’-]+|[A-Z][A-Z'’-]+"
+# A prefix after which any word is the town's ("Ft. Lee", "ST. APRIL", "Mt. Best", "ft may"):
+# none of them is a word of its own in a note, as "new" ("new room") or "north" ("north side") are.
+_ABBREVIATED_PREFIX = r"(?i:st\.?|ft\.?|mt\.?|saint|fort|mount)"
 _LIVING = (
     r"(?i:\b(?:lives?|living|resides?|residing|resident|born|raised|grew[ \t]+up|house|home|"
     r"apartment|apt|condo|works?|worked|employed|vacation(?:ing)?|visiting|vacationing|moved|"
@@ -81,6 +86,14 @@ class TownRecognizer(LabelledValueRecognizer):
         ),
         LabelledPattern("town after a moving word", rf"{_MOVING}(?P<value>{_PLACE})", 0.5),
         LabelledPattern(
+            # "d/c to esteshaven, here for f/u", "d/c to robertsbury nm": a discharge goes to a
+            # place in any case; "d/c to rehab/snf/floor" stop at the cue
+            "town after a discharge word, any case",
+            rf"(?i:\b(?:d/?c(?:'?d)?|discharged?)[ \t]+to[ \t]+)"
+            rf"(?P<value>(?:{_PLACE_ANY})(?:[ \t]+(?:{_PLACE_ANY}))?)(?![\w'’-])",
+            0.45,
+        ),
+        LabelledPattern(
             "town after moved to, any case",
             rf"{_RELOCATED}(?P<value>{_PLACE}|(?:{_TOWN_PREFIX}[ \t]+)?{_WORD_TO_TOWN})(?![\w'’-])",
             0.5,
@@ -117,6 +130,16 @@ class TownRecognizer(LabelledValueRecognizer):
             0.45,
         ),
         LabelledPattern(
+            # "from dawnport nursing home, dawnport, mh.", "X HOSPITAL, ROBERTCHESTER, PA." a place of
+            # care's address: any state code after its town, abbreviation or not
+            "town, state after a place of care",
+            r"(?i:\b(?:nursing[ \t]+home|hospital|general|clinic|(?:medical|health)[ \t]+center|manor|"
+            r"rehab|assisted[ \t]+living)[ \t]*,[ \t]*)"
+            rf"(?P<value>{_PLACE}|[a-z][a-z'’-]+(?:[ \t]+[a-z][a-z'’-]+)?)[ \t]*,[ \t]*"
+            rf"(?i:{_ALL_CODES}|AS|GU|MP|PR|VI|FM|MH|PW)(?![\w'’-])",
+            0.5,
+        ),
+        LabelledPattern(
             "county",
             rf"(?<![\w.])(?P<value>{_PLACE}[ \t]+(?i:county|parish|township|twp))\b",
             0.6,
@@ -131,6 +154,8 @@ class TownRecognizer(LabelledValueRecognizer):
             # the words up to the first that is no place word (a prefix word opens the name); a
             # state may stay ("moved to Florida"), "moved to new room/north side" is no town
             words = value.split()
+            if len(words) > 1 and re.fullmatch(_ABBREVIATED_PREFIX, words[0]):
+                return _named_after_prefix(words[1])
             if len(words) > 1 and re.fullmatch(_TOWN_PREFIX, words[0]):
                 return not _not_a_place(words[1])
             if _not_a_place(words[0]):
@@ -141,7 +166,10 @@ class TownRecognizer(LabelledValueRecognizer):
                     break
                 kept.append(word)
             return not re.fullmatch(_STATE_NAMES, " ".join(kept), re.IGNORECASE)
-        words = [w for w in value.split() if not _not_a_place(w)]
+        parts = value.split()
+        if len(parts) > 1 and re.fullmatch(_ABBREVIATED_PREFIX, parts[0]) and _named_after_prefix(parts[1]):
+            return True
+        words = [w for w in parts if not _not_a_place(w)]
         if pattern.name == "county":
             return len(words) >= 2
         return bool(words)
@@ -165,17 +193,33 @@ class TownRecognizer(LabelledValueRecognizer):
                 continue
             keep = [words[0]]
             for word in words[1:]:
-                if (
-                    not county
-                    and _not_a_place(word.group(0))
-                    and not (moved and len(keep) == 1 and re.fullmatch(_TOWN_PREFIX, keep[0].group(0)))
-                ):
+                after_prefix = len(keep) == 1 and (
+                    moved
+                    and re.fullmatch(_TOWN_PREFIX, keep[0].group(0))
+                    or re.fullmatch(_ABBREVIATED_PREFIX, keep[0].group(0))
+                    and _named_after_prefix(word.group(0))
+                )
+                if not county and _not_a_place(word.group(0)) and not after_prefix:
                     break
                 keep.append(word)
+            if len(keep) > 1 and re.fullmatch(_SAFE_CODES, keep[-1].group(0).upper()):
+                keep.pop()  # "robertsbury nm": the state may stay
+            if len(keep) == 1 and re.fullmatch(_ABBREVIATED_PREFIX, keep[0].group(0)):
+                continue  # a prefix alone is no town
             base = result.start
             result.start, result.end = base + keep[0].start(), base + keep[-1].end()
             out.append(result)
         return out
+
+
+def _named_after_prefix(word: str) -> bool:
+    """After "Ft."/"St."/"Mt." any word names the town ("Mt. Ward", "ft page", "ST. APRIL"), but a
+    function word goes on with the sentence ("ft. to ambulate")."""
+    bare = _bare(word)
+    return len(bare) > 1 and bare.isalpha() and bare not in _FUNCTION_WORDS
+
+
+_FUNCTION_WORDS = frozenset("to of the a an and or in on at for with by from as is was w per x".split())
 
 
 def _bare(word: str) -> str:
@@ -201,5 +245,5 @@ _NOT_PLACES = frozenset(
     front couch sofa dialysis surgery procedure radiology cath lab pacu rm unit ward bay pod
     tears sleep nap supine prone sitting standing after before since when while until last next
     this yrs years yr months mos weeks wks ago recently about approx w/ with and then general
-    medicine states abroad overseas country""".split()
+    medicine states abroad overseas country senior housing elevator independent assisted""".split()
 )

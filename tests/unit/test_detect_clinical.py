@@ -93,6 +93,75 @@ def test_hipaa_policy_removes_clinical_identifiers_and_keeps_shorthand(hipaa_red
         assert value in out, (value, out)
 
 
+@pytest.mark.parametrize(
+    "text, gone, kept",
+    [
+        ("FAX: 617-555-0101", ["617", "0101"], ["FAX:"]),
+        ("outside records (fax 617-555-0101) reviewed", ["617-555-0101"], ["(fax ", "reviewed"]),
+        ("Records faxed to (508) 555-0123.", ["508", "0123"], ["faxed to"]),
+        ("medicaid id 12345678", ["12345678"], ["medicaid id"]),
+        ("Member no. W123456789", ["W123456789"], ["Member no."]),
+        ("account# 1234567", ["1234567"], ["account#"]),
+        ("fax machine down x2 days, no. 12 bed, ID following", [], ["fax machine", "x2", "no. 12", "ID"]),
+    ],
+)
+def test_hipaa_fax_and_id_patterns_remove_the_number_and_keep_its_label(hipaa_redactor, text, gone, kept):
+    out = redact(hipaa_redactor, text)
+    for value in gone:
+        assert value not in out, (value, out)
+    for value in kept:
+        assert value in out, (value, out)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Pt in rm 4102, door closed.", "4102"),
+        ("MOVED TO ROOM 412 OVERNIGHT.", "412"),
+        ("Next dose due at 1730.", "1730"),
+        ("UNIT 5 BED 12, HANDOFF AT 1900.", "1900"),
+        ("ABG 7.38/40/90 on current settings.", "7.38/40/90"),
+        ("MRN 1234567. pt seen.", "1234567"),
+        ("Vent settings AC 500 x 14. Ratio 1:1 nursing overnight.", "1:1"),
+        ("INSULIN SS PER PROTOCOL, FS 180S.", "180S"),
+    ],
+)
+def test_spacy_dates_that_are_rooms_times_gases_or_id_digits_are_dropped(hipaa, text, value):
+    (findings,) = Detector(hipaa).detect([text])
+    assert not [f for f in findings if f.entity_type == "DATE_TIME" and value in text[f.start : f.end]]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("in 2019 had MI; since 2004.", "2019"),
+        ("in 2019 had MI; since 2004.", "2004"),
+        ("DOB 19450312.", "19450312"),
+        ("ADMITTED TO HOSPITAL 9/3/97.", "9/3/97"),
+        ("seen at 10:30 today", "10:30"),
+    ],
+)
+def test_years_and_dates_stay_dates(hipaa, text, value):
+    (findings,) = Detector(hipaa).detect([text])
+    assert [f for f in findings if f.entity_type == "DATE_TIME" and text[f.start : f.end] == value]
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("hob > 30 degrees, vap bundle in place.", ["hob", "vap bundle"]),
+        ("UNIT 5 BED 12, HANDOFF AT 1900.", ["HANDOFF", "1900", "BED 12"]),
+        ("TF Jevity @ 60 cc/hr, residuals < 50.", ["TF Jevity"]),
+        ("Pt in rm 4102, door closed.", ["rm 4102"]),
+        ("pt lives in lake gregory last yr. general appearance: nad", ["last yr", "appearance"]),
+    ],
+)
+def test_hipaa_policy_keeps_ward_shorthand_spacy_took_for_names(hipaa_redactor, text, kept):
+    out = redact(hipaa_redactor, text)
+    for value in kept:
+        assert value in out, (value, out)
+
+
 def test_hipaa_policy_maps_every_safe_harbor_kind_to_a_removing_entity(hipaa):
     text = (REPO / "policies" / "hipaa-safe-harbor.yaml").read_text(encoding="utf-8")
     for number in range(1, 19):

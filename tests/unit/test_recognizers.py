@@ -209,3 +209,29 @@ def test_lexicon_names_in_any_casing_with_their_surnames(text, expected):
 )
 def test_words_that_are_also_names_are_not_names_alone(text):
     assert found("name_lexicon", text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CASE DISCUSSED W/ TEAM; FLOOR OVERNIGHT IF STABLE.",
+        "PT TO FLOOR OVERNIGHT. MAE, ASA HELD, AMBULATES W/ WALKER.",
+        "npo, prn pain. floor overnight, brady to 50s, peg clamped.",
+        "moved to the floor overnight, stable. Family aware, Plan discussed.",
+    ],
+)
+def test_ward_words_that_are_first_names_are_no_names_in_a_caseless_note(text):
+    assert found("name_lexicon", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Mae Ross called re: dispo. NPO, PRN, IV.", ["Mae Ross"]),
+        ("DEAR MAE, THANK YOU FOR THE CARDS.", ["MAE"]),
+        ("Floor Jansen sings tonight", ["Floor Jansen"]),
+        ("mae ross called me back", ["mae ross"]),
+    ],
+)
+def test_those_words_stay_names_in_title_case_after_a_cue_or_outside_a_note(text, expected):
+    assert found("name_lexicon", text) == expected

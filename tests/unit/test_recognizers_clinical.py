@@ -253,3 +253,22 @@ def test_role_and_relation_words_alone_are_not_names(text):
 )
 def test_labelled_ids_are_found_and_their_label_kept(name, text, expected):
     assert found(name, text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("LAST BM 8/8. PT C/O NAUSEA", ["8/8"]),
+        ("ABX 02/02 COMPLETED.", ["02/02"]),
+        ("last bm: 3/3", ["3/3"]),
+    ],
+)
+def test_a_same_number_pair_is_a_date_after_a_bowel_movement_or_zero_padded(text, expected):
+    assert found("clinical_dates", text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["BCx 2/2 bottles pending.", "strength 5/5 bilat", "abx 2/2 doses given", "pt 3/3"]
+)
+def test_a_same_number_pair_without_a_date_cue_stays_a_count(text):
+    assert found("clinical_dates", text) == []

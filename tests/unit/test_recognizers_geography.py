@@ -176,3 +176,103 @@ def test_home_with_vna_is_no_address(text):
 )
 def test_a_bed_or_a_town_and_a_duration_after_moved_to_is_no_street(text):
     assert found("street_address", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("d/c to ft may w/ vna.", ["ft may"]),
+        ("d/c to ft. kane, here for f/u.", ["ft. kane"]),
+        ("pt lives in ft. bass last yr.", ["ft. bass"]),
+        ("FAMILY FROM MT. MEZA LAST YR.", ["MT. MEZA"]),
+        ("D/C TO MT. RAY LAST YR.", ["MT. RAY"]),
+        ("PT MOVED TO ST. APRIL; NO LOCAL FAMILY.", ["ST. APRIL"]),
+        ("moved to Mt. Best. DC to SNF in am.", ["Mt. Best"]),
+        ("EMS FROM ST PAUL AFTER FALL.", ["ST PAUL"]),
+        ("dc'd to home in mt. ward last yr.", ["mt. ward"]),
+        ("pt lives in ft page, here for f/u.", ["ft page"]),
+    ],
+)
+def test_a_town_with_an_abbreviated_prefix_keeps_its_short_second_word(text, expected):
+    assert sorted(set(found("town", text))) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("d/c to michealmouth wv w/ vna.", ["michealmouth"]),
+        ("d/c to robertsbury nm last yr.", ["robertsbury"]),
+        ("DC TO ESTESHAVEN, HERE FOR F/U.", ["ESTESHAVEN"]),
+        ("from dawnport nursing home, dawnport, mh. new onset afib", ["dawnport"]),
+        ("FROM ROBERTCHESTER NURSING HOME, ROBERTCHESTER, PA. MOVED TO ICU", ["ROBERTCHESTER"]),
+    ],
+)
+def test_a_town_after_a_discharge_word_in_any_case_without_its_state(text, expected):
+    assert sorted(set(found("town", text))) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "d/c to snf in am. dc to floor once stable. d/c to home w/ vna.",
+        "discharged to the care of daughter.",
+        "d/c to rehab. d/c to ed. dc to lr bolus.",
+        "st. john's wort held. ft. to ambulate. ambulated 50 ft. may need PT.",
+        "moved to new room. moved to north side of bed.",
+        "Lives in senior housing w/ elevator.",
+        "from nursing home, pt, md aware.",
+    ],
+)
+def test_care_settings_after_a_discharge_word_and_a_lone_prefix_are_no_town(text):
+    assert found("town", text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WIDOWED, MOVED TO MOUNT HOLLY 19 YRS AGO. HOSPITAL COURSE UNCOMPLICATED.",
+        "LIVES IN A 2 STORY HOUSE, 12 STEPS. PT MOVED TO SOUTH MOLLYSHIRE.",
+        "MOVED TO ROOM 412 OVERNIGHT. PT PT MOVED TO SAMUEL LAST YEAR.",
+        "BCX 2/2 BOTTLES PENDING. PT LIVES IN ELIZABETHVILLE TX LAST YR.",
+        "RETIRED TO BED AT 2200, SLEPT WELL. OSH: MOUNT CASECHES GENERAL.",
+    ],
+)
+def test_a_number_that_counts_time_steps_or_bottles_opens_no_street(text):
+    assert found("street_address", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("12 Days Lane, Springfield", ["12 Days Lane, Springfield"]),
+        ("4 Steps Road, Leeds", ["4 Steps Road, Leeds"]),
+        ("lives at 2200 Wells Road, Leeds", ["2200 Wells Road, Leeds"]),
+        ("dc home to 12 Oak St, Lake Banks w/ vna", ["12 Oak St, Lake Banks"]),
+    ],
+)
+def test_a_street_named_with_a_count_word_is_still_a_street(text, expected):
+    assert found("street_address", text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MEMBER #KZH484386068. PT IN RM 4102, DOOR CLOSED. PT FROM LAKE KELLY, VACATIONING HERE.",
+        "HR 88 NSR, RR 18, SpO2 97% on 2L NC. Pt email sent.",
+        "GCS 15, MAE, STRENGTH 5/5 BILAT. DR DURHAM IN TO TALK WITH PT.",
+        "CODE STATUS: FULL CODE. NURSING STATION 6-6329 IF ANY CHANGES. SQ HEPARIN, SCDS ON.",
+    ],
+)
+def test_a_sentence_end_inside_a_street_finding_ends_it(text):
+    assert found("street_address", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("lives at 12 N. Main St. Apt 4, Springfield", ["12 N. Main St. Apt 4, Springfield"]),
+        ("send to 400 Ocean Blvd. Suite 2, Miami", ["400 Ocean Blvd. Suite 2, Miami"]),
+    ],
+)
+def test_abbreviations_inside_a_street_keep_it_whole(text, expected):
+    assert found("street_address", text) == expected

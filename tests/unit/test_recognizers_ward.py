@@ -187,3 +187,53 @@ def test_default_policy_still_finds_a_short_name_outside_notes(default_detector)
     text = "Thanks Mae, see you Friday."
     (findings,) = default_detector.detect([text])
     assert [text[f.start : f.end] for f in findings if f.entity_type == "PERSON"] == ["Mae"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plan 1000 cc NS bolus x1.",
+        "PLAN 1000 CC NS BOLUS",
+        "plan: 2000 ml/day fluid restriction",
+        "group 1200 mg",
+    ],
+)
+def test_a_quantity_after_a_plan_word_is_no_health_plan_number(text):
+    assert found("health_plan_number", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("plan # 88123", "88123"),
+        ("Medicaid id GG52634G.", "GG52634G"),
+        ("member #ABC123456789 ok", "ABC123456789"),
+    ],
+)
+def test_plan_numbers_are_still_found(text, expected):
+    assert found("health_plan_number", text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("TRANSFER FROM WARD HOSPITAL FOR CARDIAC CATH.", "WARD HOSPITAL"),
+        ("D/C TO PAGE REHABILITATION CENTER IN AM.", "PAGE REHABILITATION CENTER"),
+        ("dc to ward house when stable.", "ward house"),
+    ],
+)
+def test_a_facility_named_after_a_surname_that_is_a_ward_word_after_a_cue(text, expected):
+    assert found("facility", text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "transferred to the ward. page hospital operator.",
+        "back to ward for care",
+        "page rehab now",
+        "sent to the hospital",
+    ],
+)
+def test_ward_words_without_a_cue_or_a_facility_word_after_them_are_no_facility(text):
+    assert found("facility", text) == []

@@ -193,6 +193,9 @@ class ClinicalNotes:
     def mrn(self) -> str:
         return str(self.rng.randint(1000000, 99999999))
 
+    def digits(self, count: int) -> str:
+        return str(self.rng.randint(1, 9)) + "".join(str(self.rng.randint(0, 9)) for _ in range(count - 1))
+
     def ident(self, letters: int, digits: int) -> str:
         r = self.rng
         return "".join(r.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(letters)) + "".join(
@@ -464,6 +467,27 @@ _WARD_FILLER = [
     "Lytes repleted, AM labs ordered.",
     "Sputum cx sent, abx broadened to vanc/zosyn.",
 ]
+# Numbers of a ward note that are no identifier: beds, rooms, doses, labs, vitals, times,
+# multipliers, counts; beside ids they look like ids ("Plan 1000 cc", "rm 4102", "x2").
+_NUMBER_FILLER = [
+    "Moved to bed 12 by the window.",
+    "Room 412, bed 2.",
+    "Pt in rm 4102, door closed.",
+    "Zosyn 3.375 g IV q8h x2 doses.",
+    "Plan 1000 cc NS bolus x1.",
+    "plan: 2 units PRBC, recheck Hgb 7.9.",
+    "Glucose 134, Cr 1.02, BUN 24.",
+    "HR 112, BP 134/82, T 101.2.",
+    "Next dose due at 1730.",
+    "NS @ 125 ml/hr, K 40 mEq PO x1.",
+    "ID following, vanc 1250 mg q12h.",
+    "Unit 5 bed 12, handoff at 1900.",
+    "Trop 0.04 x2, flat.",
+    "Lot of family at bedside x3.",
+    "Group 2 of 3 wound care.",
+    "Smoker x 30 years, quit 10 yrs ago.",
+    "Case discussed w/ team; floor overnight if stable.",
+]
 
 
 class WardNotes(ClinicalNotes):
@@ -587,7 +611,60 @@ class WardNotes(ClinicalNotes):
             n.add(last, "NAME")
             n.add(tail)
 
-        return [transfer, transfer, lives, lives, ward_ids, ward_ids, ward_phone, ward_phone, ward_doctor]
+        def labelled_ids(n: _Note) -> None:
+            # ids in the forms notes glue, abbreviate and case: "MRN 1234567", "mrn#1234567",
+            # "Medicaid id GG52634G", "acct 55-1234", "ICD S/N PRM123456"
+            d = self.digits
+            label, value, kind = r.choice(
+                [
+                    ("MRN ", d(7), "MRN"),
+                    ("mrn", d(8), "MRN"),
+                    ("MRN#", d(7), "MRN"),
+                    ("MR #: ", d(7), "MRN"),
+                    ("Unit No. ", d(7), "MRN"),
+                    ("Medicaid id ", self.ident(2, 5) + self.ident(1, 0), "HEALTH_PLAN"),
+                    ("medicaid ID: ", d(9), "HEALTH_PLAN"),
+                    (
+                        "Medicare # ",
+                        f"{d(1)}{self.ident(2, 1)}-{self.ident(2, 1)}-{self.ident(2, 2)}",
+                        "HEALTH_PLAN",
+                    ),
+                    ("Member no. ", self.ident(1, 9), "HEALTH_PLAN"),
+                    ("member #", self.ident(3, 9), "HEALTH_PLAN"),
+                    ("subscriber id ", self.ident(1, 8), "HEALTH_PLAN"),
+                    ("Ins ID: ", self.ident(3, 6), "HEALTH_PLAN"),
+                    ("policy no ", d(9), "HEALTH_PLAN"),
+                    ("acct ", f"{d(2)}-{d(4)}", "ACCOUNT"),
+                    ("account# ", d(7), "ACCOUNT"),
+                    ("acct#", d(8), "ACCOUNT"),
+                    ("FIN ", d(8), "ACCOUNT"),
+                    ("licence no. ", d(6), "LICENSE"),
+                    ("license # ", "MD-" + d(5), "LICENSE"),
+                    ("DEA # ", self.ident(2, 7), "LICENSE"),
+                    ("NPI ", d(10), "LICENSE"),
+                    ("device serial ", "SN-" + self.ident(3, 5), "DEVICE"),
+                    ("pacemaker serial # ", d(4) + self.ident(3, 3), "DEVICE"),
+                    ("ICD S/N ", self.ident(3, 6), "DEVICE"),
+                    ("pump serial no. ", self.ident(2, 6), "DEVICE"),
+                ]
+            )
+            n.add(label)
+            n.add(value, kind)
+            n.add(". ")
+
+        return [
+            transfer,
+            transfer,
+            lives,
+            lives,
+            ward_ids,
+            ward_ids,
+            labelled_ids,
+            labelled_ids,
+            ward_phone,
+            ward_phone,
+            ward_doctor,
+        ]
 
     def record(self, record_id: str) -> dict:
         r = self.rng
@@ -596,7 +673,7 @@ class WardNotes(ClinicalNotes):
         fragments = self.fragments()
         for _ in range(r.randint(3, 6)):
             for _ in range(r.randint(1, 2)):
-                note.add(r.choice(_WARD_FILLER + _FILLER) + " ")
+                note.add(r.choice(_WARD_FILLER + _FILLER + _NUMBER_FILLER) + " ")
             r.choice(fragments)(note)
         note.add(r.choice(_WARD_FILLER))
         text = note.text()
@@ -638,7 +715,20 @@ _GEO_FILLER = [
     "New onset afib, rate controlled.",
     "North side of abd tender to palpation.",
     "Worked with PT, ambulated 50 ft.",
+    "d/c to rehab when bed available.",
+    "Pt from home w/ daughter.",
+    "Lives in a 2 story house, 12 steps.",
+    "Arrived from ED at 1730.",
+    "Weaned from vent x2 attempts.",
+    "DC to SNF in am.",
+    "Back from OR at 1400, stable.",
+    "Moved to room 412 overnight.",
+    "Lives in senior housing w/ elevator.",
+    "From 0600 to 1800 NPO.",
 ]
+# States as a bare code after a lower-case town ("moved to prescott az"): codes that are no word
+# or clinical abbreviation.
+_BARE_STATES = ["az", "nh", "nj", "ny", "tx", "fl", "ma", "nv", "wa", "ky", "tn", "nm", "vt", "wv"]
 _TOWN_PREFIXES = ["Lake", "Port", "New", "North", "East", "West", "South", "St.", "Mount", "Fort"]
 
 
@@ -744,7 +834,39 @@ class GeoNotes(ClinicalNotes):
             n.add(f"{f.street_address()}, {self.town_name()}", "GEOGRAPHIC")
             n.add(r.choice([" w/ vna. ", " w/ VNA services. ", " with vna. ", " w/ home PT. "]))
 
-        return [moved, moved, facility_place, facility_place, dc_home]
+        def from_town(n: _Note) -> None:
+            # "originally from Ft. Lee", "lives in St Paul", "d/c to prescott az", "FROM MT. JOY,"
+            lead = r.choice(
+                [
+                    "originally from ",
+                    "visiting from ",
+                    "pt is from ",
+                    "Pt lives in ",
+                    "daughter lives in ",
+                    "d/c to ",
+                    "dc'd to home in ",
+                    "family from ",
+                    "moved to ",
+                ]
+            )
+            n.add(lead)
+            roll = r.random()
+            if roll < 0.4:
+                short = f.last_name()
+                while len(short) > 4:
+                    short = f.last_name()
+                n.add(
+                    f"{r.choice(['Ft.', 'Ft', 'St', 'St.', 'Mt.', 'Mt', 'Port', 'Lake'])} {short}",
+                    "GEOGRAPHIC",
+                )
+            elif roll < 0.7:
+                n.add(f.city().lower(), "GEOGRAPHIC")
+                n.add(f" {r.choice(_BARE_STATES)}")
+            else:
+                n.add(f.city(), "GEOGRAPHIC")
+            n.add(r.choice([". ", " w/ vna. ", ", here for f/u. ", " last yr. "]))
+
+        return [moved, moved, facility_place, facility_place, dc_home, from_town, from_town]
 
     def record(self, record_id: str) -> dict:
         r = self.rng
