@@ -10,9 +10,11 @@ name; the `'s` stays.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ..names import NOT_NAME_WORDS, ambiguous_first_names, first_names, fold, world_first_names
+from ..vocabulary import is_dictionary_word
 from . import register
 from .labelled import LabelledPattern, LabelledValueRecognizer
 
@@ -117,6 +119,12 @@ _NOT_SPEAKERS = frozenset(
     pagerduty zapier calendar announcements announcement notification notifications status agenda
     meeting lunch break call notes minutes item topic schedule session start end update summary action
     todo deadline""".split()
+)
+# @mentions that address a group or a tool, not a person ("@here", "@channel", "@devops").
+_NOT_HANDLES = frozenset(
+    """here channel everyone all team teams devops dev devs ops qa oncall admin admins support sales
+    eng engineering backend frontend infra security it hr legal finance marketing design product
+    staff mods moderators owners reviewers maintainers core bot bots ci release releases""".split()
 )
 # A time in brackets or parentheses after a chat speaker ("Gundhild [10:32]:", "Shohei (9:05 PM):").
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
@@ -245,6 +253,12 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
             "chat speaker", r"^[ \t]*(?:\[[0-9:]+\][ \t]*)?(?P<value>[^\W\d_]{3,})[ \t]?:[ \t]", 0.6
         ),
         LabelledPattern(
+            "chat handle speaker",
+            r"^[ \t]*(?:\[[0-9:]+\][ \t]*)?(?P<value>[^\W\d_]{3,}[_.][^\W\d_]{1,20})[ \t]?:[ \t]",
+            0.6,
+        ),
+        LabelledPattern("chat mention", r"(?<![\w@.])@(?P<value>[^\W_](?:[\w.-]*[^\W_.-])?)", 0.6),
+        LabelledPattern(
             "sign-off line + name line",
             rf"^[ \t]*{_SIGN_OFF}[ \t]*[,.!]?[ \t]*\r?\n[ \t]*{_NAME}[ \t]*$",
             0.7,
@@ -281,7 +295,30 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
         if pattern.name == "chat speaker":
             # "Victor: ..." is a person, "Statut: ..." a label: only known first names.
             return fold(first) in _known_first_names()
+        if pattern.name == "chat handle speaker":
+            head = re.split(r"[_.]", value)[0]
+            return head.lower() not in _NOT_SPEAKERS and fold(head) in _known_first_names()
+        if pattern.name == "chat mention":
+            return _person_handle(value)
         return True
+
+
+def _person_handle(handle: str) -> bool:
+    """An @mention that names a person: a part of it is a first name, alone or with an initial
+    glued on (`@maria.gonzalez`, `@mariag`), or it is one word that is no dictionary word
+    (`@mgonzalez`); `@here`, `@devops`, `@release-notes` address no one."""
+    parts = [p for p in re.split(r"[\W\d_]+", handle.lower()) if p]
+    if not parts or any(p in _NOT_HANDLES or p in _NOT_SPEAKERS for p in parts):
+        return False
+    names = _unambiguous_first_names()
+    if any(fold(p) in names or (len(p) > 4 and fold(p[:-1]) in names) for p in parts):
+        return True
+    return len(parts) == 1 and len(parts[0]) >= 4 and not is_dictionary_word(parts[0])
+
+
+@lru_cache(maxsize=1)
+def _unambiguous_first_names() -> frozenset[str]:
+    return first_names() | world_first_names()
 
 
 @lru_cache(maxsize=1)

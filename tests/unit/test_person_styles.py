@@ -1,0 +1,69 @@
+"""Person names in the styles of tests/data/tuning/person_styles.py that the default policy left
+readable: chat ids, a bare middle initial, family-given order, lower-case names after a cue.
+Each rule with what it must not match."""
+
+from __future__ import annotations
+
+import pytest
+
+from redaction.detect import Detector, propagate_names
+from redaction.policy import load_policy
+
+from .test_recognizers import found
+
+
+@pytest.fixture(scope="module")
+def detector(repo):
+    return Detector(load_policy(repo / "policies" / "default.yaml"))
+
+
+def removed(detector: Detector, text: str) -> str:
+    """The characters of `text` that a PERSON finding (after propagation) covers, others as NUL."""
+    [findings] = propagate_names([text], detector.detect([text]))
+    covered = {i for f in findings if f.entity_type == "PERSON" for i in range(f.start, f.end)}
+    return "".join(c if i in covered else "\0" for i, c in enumerate(text))
+
+
+def person_words(detector: Detector, text: str) -> list[str]:
+    return [w.strip() for w in removed(detector, text).split("\0") if w.strip()]
+
+
+# --- chat ids ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("maria_g: can we push the sync", ["maria_g"]),
+        ("[10:32] sandor.v: merged", ["sandor.v"]),
+        ("ok @maria.gonzalez see you", ["maria.gonzalez"]),
+        ("ping @mariag when done", ["mariag"]),
+        ("ping @mgonzalez when done", ["mgonzalez"]),
+    ],
+)
+def test_chat_handle_speakers_and_mentions_are_names(text, expected):
+    assert sorted(set(found("salutation_name", text))) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@here standup in 2 min",
+        "@channel the release is out",
+        "@everyone lunch?",
+        "ask @devops or @release-notes",
+        "ask @github about it",
+        "mail maria.gonzalez@example.com today",
+        "status_code: 200",
+        "build_id: 7781",
+        "reminder_bot: standup",
+        "ping @monday about the order",
+    ],
+)
+def test_group_mentions_keys_and_bots_are_no_chat_names(text):
+    assert found("salutation_name", text) == []
+
+
+def test_a_speakers_name_in_lower_case_in_a_message_is_removed(detector):
+    text = "maria_g: did anyone see the logs\n<tomas> no, right maria? @here standup on Monday"
+    words = person_words(detector, text)
+    assert "maria_g" in words and "maria" in words and "tomas" in words
+    assert not {"here", "Monday", "logs", "anyone"} & set(" ".join(words).split())
