@@ -259,6 +259,11 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
         ),
         LabelledPattern("chat mention", r"(?<![\w@.])@(?P<value>[^\W_](?:[\w.-]*[^\W_.-])?)", 0.6),
         LabelledPattern(
+            "name + bare initial + surname",
+            rf"(?<![\p{{L}}\p{{M}}'’-])(?P<value>{_WORD}[ \t]+\p{{Lu}}[ \t]+{_WORD})(?![\p{{L}}\p{{M}}'’-])",
+            0.6,
+        ),
+        LabelledPattern(
             "sign-off line + name line",
             rf"^[ \t]*{_SIGN_OFF}[ \t]*[,.!]?[ \t]*\r?\n[ \t]*{_NAME}[ \t]*$",
             0.7,
@@ -300,7 +305,29 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
             return head.lower() not in _NOT_SPEAKERS and fold(head) in _known_first_names()
         if pattern.name == "chat mention":
             return _person_handle(value)
+        if pattern.name == "name + bare initial + surname":
+            return _initialled_name(value)
         return True
+
+
+_CALENDAR = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december""".split()
+)
+
+
+def _initialled_name(value: str) -> bool:
+    """`Simonas N Naujokas`, not `Plan B Budget`: neither word is a stop word, day, month or
+    greeting, the first is a first name of the lexicon or no dictionary word, and so is the last
+    unless the first is a first name ("Maria N Green")."""
+    words = value.split()
+    given, surname = words[0], words[-1]
+    for word in (given, surname):
+        lower = word.lower()
+        if lower in NOT_NAMES or fold(word) in NOT_NAME_WORDS or lower in _CALENDAR:
+            return False
+    named = fold(given) in _unambiguous_first_names()
+    return (named or not is_dictionary_word(given)) and (named or not is_dictionary_word(surname))
 
 
 def _person_handle(handle: str) -> bool:
