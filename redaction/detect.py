@@ -295,6 +295,10 @@ _BARE_INITIAL = regex.compile(
 _AFTER_INITIAL = regex.compile(r"[ \t]+((?:Ma?c|O['’])?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\p{M}-])")
 _ENDS_WITH_INITIAL = regex.compile(r"\p{L}[ \t]+\p{Lu}$")
 _BEFORE_INITIAL = regex.compile(r"(?<![\p{L}\p{M}'’-])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)[ \t]+\p{Lu}[ \t]+$")
+# The rest of a hyphenated given name after a PERSON finding that stops at the hyphen ("Kim
+# Yeong" + "-hui", "Park Jeong" + "-ho"): a name is never half removed. Not a dictionary word
+# ("Smith-led", "Smith-based").
+_HYPHEN_REST = regex.compile(r"(?:-\p{L}[\p{Ll}\p{M}]*)+(?![\p{L}\p{M}\d-])")
 _CALENDAR = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june
     july august september october november december""".split()
@@ -306,7 +310,8 @@ def _join_bare_initials(text: str, findings: list[Finding], words: frozenset[str
     `José` ... `Moreno` around ` A `, `Shaun T` + ` Walters`, and back to the given name before
     it (`Tasdik Y` + `Ramadan`). The other word is another PERSON finding, or a capitalised word
     that is no stop word, day or month, and either no dictionary word or beside a first name of the
-    lexicon ("Maria N Green", not "Plan B Budget": no name on either side)."""
+    lexicon ("Maria N Green", not "Plan B Budget": no name on either side). A finding that stops
+    at a hyphen takes the rest of the hyphenated name (`Kim Yeong` + `-hui`)."""
 
     def name_word(word: str, other: str) -> bool:
         lower = word.lower()
@@ -318,6 +323,15 @@ def _join_bare_initials(text: str, findings: list[Finding], words: frozenset[str
     out = list(findings)
     for finding in persons:
         value = text[finding.start : finding.end]
+        rest = _HYPHEN_REST.match(text, finding.end)
+        if (
+            rest is not None
+            and value[-1:].isalpha()
+            and all(
+                len(p) <= 2 or not is_dictionary_word(p.lower(), words) for p in rest.group(0).split("-")[1:]
+            )
+        ):
+            out.append(Finding(finding.start, rest.end(), "PERSON", finding.score, finding.recognizer))
         before = _BEFORE_INITIAL.search(text, max(0, finding.start - 40), finding.start)
         if before is not None and value[:1].isupper() and not value.isupper():
             given = before.group(1)

@@ -99,3 +99,20 @@ def test_a_bare_middle_initial_joins_the_name(detector, text, name):
 )
 def test_a_capital_letter_between_ordinary_words_days_or_months_is_no_name(detector, text):
     assert person_words(detector, text) == []
+
+
+# --- family name first -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Kim Yeong-hui will join the call on Tuesday.", "Kim Yeong-hui"),
+        ("Please forward this to Heo Jae-ho.", "Heo Jae-ho"),
+    ],
+)
+def test_a_hyphenated_given_name_is_removed_whole(detector, text, name):
+    assert name in person_words(detector, text)
+
+
+@pytest.mark.parametrize("text", ["Anna Smith-based teams met.", "It was a Smith-led review."])
+def test_a_word_glued_to_a_surname_by_a_hyphen_stays(detector, text):
+    assert not any("-" in w for w in person_words(detector, text))
