@@ -53,7 +53,7 @@ NOT_NAME_WORDS = frozenset(
     """bonjour bonsoir salut coucou allo allô merci cher chère chers chères madame monsieur
     mademoiselle messieurs mesdames cordialement bien bonne bon excellente amicalement
     hello hi hey dear thanks thank cheers regards best sincerely kind warm yours greetings
-    mr mrs ms miss dr prof mme mlle m sir madam team customer client patient
+    mr mrs ms miss dr prof mme mlle m sir madam team customer client patient pt pts
     ok okay yes yeah yep nope sorry lol thx pls please sure
     mel tel fax iban rib bic swift siret siren nir tva ssn dob mrn nhs oui non si""".split()
 )

@@ -116,3 +116,28 @@ def test_a_hyphenated_given_name_is_removed_whole(detector, text, name):
 @pytest.mark.parametrize("text", ["Anna Smith-based teams met.", "It was a Smith-led review."])
 def test_a_word_glued_to_a_surname_by_a_hyphen_stays(detector, text):
     assert not any("-" in w for w in person_words(detector, text))
+
+
+# --- lower-case names after a cue --------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("spoke with maria gonzalez re: the refund.", "maria gonzalez"),
+        ("pt's wife linda called at 3.", "linda"),
+        ("cc: tom reyes", "tom reyes"),
+    ],
+)
+def test_lower_case_names_after_a_cue_are_removed(detector, text, name):
+    assert name in person_words(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cc: accounts. talked to support about it.",
+        "pt's wife called back. spoke with the billing team.",
+        "per the contract, monday is fine. met with legal in march.",
+    ],
+)
+def test_lower_case_words_after_the_same_cues_stay(detector, text):
+    assert person_words(detector, text) == []
