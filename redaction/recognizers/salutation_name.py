@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..names import NOT_NAME_WORDS, ambiguous_first_names, first_names, fold, world_first_names
+from ..names import NOT_NAME_WORDS, STOP_WORDS, ambiguous_first_names, first_names, fold, world_first_names
 from ..vocabulary import is_dictionary_word
 from . import register
 from .labelled import LabelledPattern, LabelledValueRecognizer
@@ -301,8 +301,19 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
             # "Victor: ..." is a person, "Statut: ..." a label: only known first names.
             return fold(first) in _known_first_names()
         if pattern.name == "chat handle speaker":
-            head = re.split(r"[_.]", value)[0]
-            return head.lower() not in _NOT_SPEAKERS and fold(head) in _known_first_names()
+            # "maria_g:", "sandor.vidal:"; an unknown name only with an initial ("tymon_b:"),
+            # never a key ("status_code:", "plan_b:").
+            head, tail = re.split(r"[_.]", value, maxsplit=1)
+            lower = head.lower()
+            if (
+                lower in _NOT_SPEAKERS
+                or lower in STOP_WORDS
+                or fold(head) in NOT_NAME_WORDS
+                or lower in NOT_NAMES
+            ):
+                return False
+            known = fold(head) in _unambiguous_first_names()
+            return known or (len(tail) == 1 and not is_dictionary_word(head))
         if pattern.name == "chat mention":
             return _person_handle(value)
         if pattern.name == "name + bare initial + surname":

@@ -35,6 +35,7 @@ def person_words(detector: Detector, text: str) -> list[str]:
     [
         ("maria_g: can we push the sync", ["maria_g"]),
         ("[10:32] sandor.v: merged", ["sandor.v"]),
+        ("tymon_b: lunch?", ["tymon_b"]),
         ("ok @maria.gonzalez see you", ["maria.gonzalez"]),
         ("ping @mariag when done", ["mariag"]),
         ("ping @mgonzalez when done", ["mgonzalez"]),
@@ -56,6 +57,9 @@ def test_chat_handle_speakers_and_mentions_are_names(text, expected):
         "status_code: 200",
         "build_id: 7781",
         "reminder_bot: standup",
+        "plan_b: go",
+        "line_a: 12",
+        "node_a: up",
         "ping @monday about the order",
     ],
 )
