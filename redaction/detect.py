@@ -170,10 +170,7 @@ def _name_parts(text: str, finding: Finding, words: frozenset[str]) -> tuple[dic
         # A first name that is a word ("Grace", "Young") is no surname; as the last of several
         # capitalised words it is one ("Konstanty Brown"), lent as a word, found again capitalised.
         ambiguous = lower in AMBIGUOUS
-        # A first name that is a word heading a full name ("Hazel Lowe" ... "Hazel has the keys")
-        # is lent the same way, found again capitalised only.
-        heads = position == 0 and len(tokens) >= 2 and capitalised == len(tokens)
-        if ambiguous and not (position == len(tokens) - 1 and position and capitalised >= 2) and not heads:
+        if ambiguous and not (position == len(tokens) - 1 and position and capitalised >= 2):
             continue
         common = ambiguous or is_dictionary_word(lower, words)
         if common and not (

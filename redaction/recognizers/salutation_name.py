@@ -254,7 +254,7 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
         ),
         LabelledPattern(
             "chat handle speaker",
-            r"^[ \t]*(?:\[[0-9:]+\][ \t]*)?(?P<value>[^\W\d_]{3,}[_.][^\W\d_]{1,20})[ \t]?:[ \t]",
+            r"^[ \t]*(?P<value>[^\W\d_]{3,}[_.][^\W\d_]{1,20})[ \t]?:[ \t]",
             0.6,
         ),
         LabelledPattern("chat mention", r"(?<![\w@.])@(?P<value>[^\W_](?:[\w.-]*[^\W_.-])?)", 0.6),
