@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import phonenumbers
+import regex
 import spacy
 from presidio_analyzer import (
     AnalyzerEngine,
@@ -36,6 +37,7 @@ from .names import (
     NOT_NAME_WORDS,
     STOP_WORDS,
     WORD,
+    dictionary_words,
     is_dictionary_word,
     is_first_name,
     truecase,
@@ -303,6 +305,86 @@ def propagate_names(
             and not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
         ]
         out.append(findings + extra)
+    return out
+
+
+# A bare middle initial between a name and its surname ("Anja R Fuchs said"): the models stop at
+# the initial or find the two names apart. Group 1: the surname after the initial.
+_BARE_INITIAL = regex.compile(
+    r"[ \t]+\p{Lu}[ \t]+((?:Ma?c|O['’])?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\p{M}-])"
+)
+_AFTER_INITIAL = regex.compile(r"[ \t]+((?:Ma?c|O['’])?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\p{M}-])")
+_ENDS_WITH_INITIAL = regex.compile(r"\p{L}[ \t]+\p{Lu}$")
+# A family name written first that the models left off the name after it ("Vu" + "Mai Bao Quang").
+_WORD_BEFORE = regex.compile(r"(?<![\p{L}\p{M}'’.-])(?<!\p{Lu}\p{Ll}*[ \t])(\p{Lu}\p{Ll}+)[ \t]$")
+_BEFORE_INITIAL = regex.compile(r"(?<![\p{L}\p{M}'’-])(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)[ \t]+\p{Lu}[ \t]+$")
+# The rest of a hyphenated given name after a PERSON finding that stops at the hyphen ("Kim
+# Yeong" + "-hui", "Park Jeong" + "-ho"): a name is never half removed. Not a dictionary word
+# ("Smith-led", "Smith-based").
+_HYPHEN_REST = regex.compile(r"(?:-\p{L}[\p{Ll}\p{M}]*)+(?![\p{L}\p{M}\d-])")
+_CALENDAR = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december""".split()
+)
+
+
+def _join_bare_initials(text: str, findings: list[Finding], words: frozenset[str]) -> list[Finding]:
+    """PERSON findings carried over a bare initial to the surname after it: `Anja` + ` R Fuchs`,
+    `José` ... `Moreno` around ` A `, `Shaun T` + ` Walters`, and back to the given name before
+    it (`Tasdik Y` + `Ramadan`). The other word is another PERSON finding, or a capitalised word
+    that is no stop word, day or month, and either no dictionary word or beside a first name of the
+    lexicon ("Maria N Green", not "Plan B Budget": no name on either side). A finding that stops
+    at a hyphen takes the rest of the hyphenated name (`Kim Yeong` + `-hui`), and a full name the
+    family name written before it, mid-sentence, when that is no dictionary word (`Vu` + `Mai Bao
+    Quang`)."""
+
+    def name_word(word: str, other: str) -> bool:
+        lower = word.lower()
+        if lower in STOP_WORDS or lower in _CALENDAR or lower in NOT_NAME_WORDS:
+            return False
+        return not is_dictionary_word(lower, words) or is_first_name(other) or is_first_name(word)
+
+    persons = [f for f in findings if f.entity_type == "PERSON"]
+    out = list(findings)
+    for finding in persons:
+        value = text[finding.start : finding.end]
+        names = WORD.findall(value)
+        rest = _HYPHEN_REST.match(text, finding.end)
+        if (
+            rest is not None
+            and value[-1:].isalpha()
+            and all(
+                len(p) <= 2 or not is_dictionary_word(p.lower(), words) for p in rest.group(0).split("-")[1:]
+            )
+        ):
+            out.append(Finding(finding.start, rest.end(), "PERSON", finding.score, finding.recognizer))
+        family = _WORD_BEFORE.search(text, max(0, finding.start - 40), finding.start)
+        if (
+            family is not None
+            and len(names) >= 2
+            and all(n[:1].isupper() and not n.isupper() for n in names)
+            and name_word(family.group(1), "")
+            and not is_dictionary_word(family.group(1).lower(), words)
+            and not _sentence_start(text, family.start(1))
+        ):
+            out.append(Finding(family.start(1), finding.end, "PERSON", finding.score, finding.recognizer))
+        before = _BEFORE_INITIAL.search(text, max(0, finding.start - 40), finding.start)
+        if before is not None and value[:1].isupper() and not value.isupper():
+            given = before.group(1)
+            if any(f.end == before.end(1) for f in persons) or name_word(given, value.split()[0]):
+                out.append(Finding(before.start(1), finding.end, "PERSON", finding.score, finding.recognizer))
+        if not names or not names[0][:1].isupper() or names[0].isupper():
+            continue
+        after = (_AFTER_INITIAL if _ENDS_WITH_INITIAL.search(value) else _BARE_INITIAL).match(
+            text, finding.end
+        )
+        if after is None:
+            continue
+        joined = [f.end for f in persons if f.start == after.start(1)]
+        if not joined and not name_word(after.group(1), names[0]):
+            continue
+        end = max([after.end(1), *joined])
+        out.append(Finding(finding.start, end, "PERSON", finding.score, finding.recognizer))
     return out
 
 
@@ -888,6 +970,9 @@ class Detector:
                 and _court_role_only(text[f.start : f.end])
             )
         ]
+        if any(f.entity_type == "PERSON" for f in findings):
+            model = self.policy.languages[language].model
+            findings = _join_bare_initials(text, findings, dictionary_words(model))
         findings = [_email_without_key(text, f) for f in findings]
         findings = _addresses_beyond_phones(text, findings)
         # "x4", "D5", "X1": Presidio's licence pattern on counts and fluids; no licence is that short

@@ -31,7 +31,7 @@ the_stans turkey arabia israel china india japan korea vietnam other_countries""
 _MIN_FREQUENCY = 1  # the list's scale: 1 (rare) .. 13 (very common) per country
 _MIN_WORLD_FREQUENCY = 5
 
-# First names that are ordinary English or French words, months or titles.
+# First names that are ordinary English or French words, months, weekdays or titles.
 AMBIGUOUS = frozenset(
     """will may june april august grace hope faith joy rose mark bill art sue pat ray don jack
     dawn eve summer autumn winter spring page chance hunter sky river rich frank earl guy max
@@ -42,7 +42,9 @@ AMBIGUOUS = frozenset(
     france paris florence lorraine come
     violet olive hazel jade scarlett sage ash forest storm rain sonny major prince king duke
     case golden young black white brown green gray grey long short little small
-    judge line lies""".split()
+    judge line lies
+    january february march july september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 
 # Greetings, titles and politeness words that the NER models often take for a name or a place
@@ -51,7 +53,7 @@ NOT_NAME_WORDS = frozenset(
     """bonjour bonsoir salut coucou allo allô merci cher chère chers chères madame monsieur
     mademoiselle messieurs mesdames cordialement bien bonne bon excellente amicalement
     hello hi hey dear thanks thank cheers regards best sincerely kind warm yours greetings
-    mr mrs ms miss dr prof mme mlle m sir madam team customer client patient
+    mr mrs ms miss dr prof mme mlle m sir madam team customer client patient pt pts
     ok okay yes yeah yep nope sorry lol thx pls please sure
     mel tel fax iban rib bic swift siret siren nir tva ssn dob mrn nhs oui non si""".split()
 )

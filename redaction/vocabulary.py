@@ -181,7 +181,8 @@ def ordinary_words(text: str, findings: list, recognizers: frozenset[str], dicti
     case where lower case says something (text that is not caseless, or a bare value of three
     words at most); never when it is a first name of the lexicon written in lower case. A
     finding made only of ordinary words (and stop words) is dropped, and so is a person in a
-    lower-case bare value with no first name of the lexicon in it (`paquet cadeau`), unless an honorific is
+    lower-case bare value with no first name of the lexicon in it (`paquet cadeau`), and a person
+    that is one lower-case dictionary word in caseless text (`cc: accounts`), unless an honorific is
     right before it (`Dr. Price`); keys and lower-case words at its edges are trimmed off
     (`Tom ship` -> `Tom`). Label and number words are never trimmed off a longer name
     (`Jimmy Page`). `dictionary` False (text that is not English): no dictionary words.
@@ -275,6 +276,16 @@ def ordinary_words(text: str, findings: list, recognizers: frozenset[str], dicti
             continue
         if bare_lower and finding.entity_type == "PERSON" and not any(named(w.group(0)) for w in words):
             continue  # a lower-case value on its own ("paquet cadeau"), no first name in it
+        if (
+            dictionary
+            and not cased
+            and finding.entity_type == "PERSON"
+            and len(words) == 1
+            and words[0].group(0).islower()
+            and is_dictionary_word(words[0].group(0))
+            and not named(words[0].group(0))
+        ):
+            continue  # one lower-case word in lower-case text, no first name: "cc: accounts"
         while (
             words
             and edge(words[0], words)

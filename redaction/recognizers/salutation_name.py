@@ -10,9 +10,11 @@ name; the `'s` stays.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from ..names import NOT_NAME_WORDS, ambiguous_first_names, first_names, fold, world_first_names
+from ..names import NOT_NAME_WORDS, STOP_WORDS, ambiguous_first_names, first_names, fold, world_first_names
+from ..vocabulary import is_dictionary_word
 from . import register
 from .labelled import LabelledPattern, LabelledValueRecognizer
 
@@ -117,6 +119,12 @@ _NOT_SPEAKERS = frozenset(
     pagerduty zapier calendar announcements announcement notification notifications status agenda
     meeting lunch break call notes minutes item topic schedule session start end update summary action
     todo deadline""".split()
+)
+# @mentions that address a group or a tool, not a person ("@here", "@channel", "@devops").
+_NOT_HANDLES = frozenset(
+    """here channel everyone all team teams devops dev devs ops qa oncall admin admins support sales
+    eng engineering backend frontend infra security it hr legal finance marketing design product
+    staff mods moderators owners reviewers maintainers core bot bots ci release releases""".split()
 )
 # A time in brackets or parentheses after a chat speaker ("Gundhild [10:32]:", "Shohei (9:05 PM):").
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
@@ -245,6 +253,17 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
             "chat speaker", r"^[ \t]*(?:\[[0-9:]+\][ \t]*)?(?P<value>[^\W\d_]{3,})[ \t]?:[ \t]", 0.6
         ),
         LabelledPattern(
+            "chat handle speaker",
+            r"^[ \t]*(?P<value>[^\W\d_]{3,}[_.][^\W\d_]{1,20})[ \t]?:[ \t]",
+            0.6,
+        ),
+        LabelledPattern("chat mention", r"(?<![\w@.])@(?P<value>[^\W_](?:[\w.-]*[^\W_.-])?)", 0.6),
+        LabelledPattern(
+            "name + bare initial + surname",
+            rf"(?<![\p{{L}}\p{{M}}'’-])(?P<value>{_WORD}[ \t]+\p{{Lu}}[ \t]+{_WORD})(?![\p{{L}}\p{{M}}'’-])",
+            0.6,
+        ),
+        LabelledPattern(
             "sign-off line + name line",
             rf"^[ \t]*{_SIGN_OFF}[ \t]*[,.!]?[ \t]*\r?\n[ \t]*{_NAME}[ \t]*$",
             0.7,
@@ -281,7 +300,63 @@ class SalutationNameRecognizer(LabelledValueRecognizer):
         if pattern.name == "chat speaker":
             # "Victor: ..." is a person, "Statut: ..." a label: only known first names.
             return fold(first) in _known_first_names()
+        if pattern.name == "chat handle speaker":
+            # "maria_g:", "sandor.vidal:"; an unknown name only with an initial ("tymon_b:"),
+            # never a key ("status_code:", "plan_b:").
+            head, tail = re.split(r"[_.]", value, maxsplit=1)
+            lower = head.lower()
+            if (
+                lower in _NOT_SPEAKERS
+                or lower in STOP_WORDS
+                or fold(head) in NOT_NAME_WORDS
+                or lower in NOT_NAMES
+            ):
+                return False
+            known = fold(head) in _unambiguous_first_names()
+            return known or (len(tail) == 1 and not is_dictionary_word(head))
+        if pattern.name == "chat mention":
+            return _person_handle(value)
+        if pattern.name == "name + bare initial + surname":
+            return _initialled_name(value)
         return True
+
+
+_CALENDAR = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december""".split()
+)
+
+
+def _initialled_name(value: str) -> bool:
+    """`Simonas N Naujokas`, not `Plan B Budget`: neither word is a stop word, day, month or
+    greeting, the first is a first name of the lexicon or no dictionary word, and so is the last
+    unless the first is a first name ("Maria N Green")."""
+    words = value.split()
+    given, surname = words[0], words[-1]
+    for word in (given, surname):
+        lower = word.lower()
+        if lower in NOT_NAMES or fold(word) in NOT_NAME_WORDS or lower in _CALENDAR:
+            return False
+    named = fold(given) in _unambiguous_first_names()
+    return (named or not is_dictionary_word(given)) and (named or not is_dictionary_word(surname))
+
+
+def _person_handle(handle: str) -> bool:
+    """An @mention that names a person: a part of it is a first name, alone or with an initial
+    glued on (`@maria.gonzalez`, `@mariag`), or it is one word that is no dictionary word
+    (`@mgonzalez`); `@here`, `@devops`, `@release-notes` address no one."""
+    parts = [p for p in re.split(r"[\W\d_]+", handle.lower()) if p]
+    if not parts or any(p in _NOT_HANDLES or p in _NOT_SPEAKERS for p in parts):
+        return False
+    names = _unambiguous_first_names()
+    if any(fold(p) in names or (len(p) > 4 and fold(p[:-1]) in names) for p in parts):
+        return True
+    return len(parts) == 1 and len(parts[0]) >= 4 and not is_dictionary_word(parts[0])
+
+
+@lru_cache(maxsize=1)
+def _unambiguous_first_names() -> frozenset[str]:
+    return first_names() | world_first_names()
 
 
 @lru_cache(maxsize=1)

@@ -345,7 +345,8 @@ _INTL_WORD = rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,3}}(?=[ \t]+{_UP}))"
 _INTL_NAME = rf"{_INTL_WORD}(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}){{0,3}}"
 # After a type the name may open with particles: "Calle de la Paz 5". (Not where the name comes
 # first: a pattern starting at every "de" or "la" of a text costs time for nothing.)
-_TYPED_NAME = rf"(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_NAME}"
+# A unit word is no name there: "400 Ocean Blvd. Suite 2".
+_TYPED_NAME = rf"(?!(?i:{_UNIT_WORD})\b)(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_NAME}"
 _TYPES_BEFORE = [w for w in intl.words(intl.TYPES_BEFORE) if w.rstrip(".") not in intl.CAPITALIZED_ONLY]
 _TYPE_BEFORE = (
     rf"(?:(?i:{alternation([w for w in _TYPES_BEFORE if not w.endswith('.')])}){_END}"

@@ -6,7 +6,12 @@ The tuning set for PERSON detection in the styles where the default policy misse
 nicknames, names after thanks/hey/cc), court judgments in English (parties `Smith v Jones`,
 `R v Okafor`, roles, judges `MR JUSTICE X`, `X J`, `per X LJ`, `HHJ X`, witnesses, surnames alone
 later, ALL-CAPS headers), short template sentences with names from 30+ locales (particles,
-compound surnames), and key-value dumps of capitalised common values (the words-kept side). Its
+compound surnames), key-value dumps of capitalised common values (the words-kept side), and five
+styles the default policy left partly readable: a bare middle initial (`Anja R Fuchs said`), a
+given name alone opening a sentence after the full name or a cue (`Priya will call back`),
+family-given order (`Kim Min-jun`, `Wang Xiuying`, `Nguyen Van An`), lower-case names after a
+cue (`spoke with maria gonzalez`, `cc: tom reyes`) and chat ids (`@maria.gonzalez`, `<maria>`,
+`maria_g:`), each beside words that must stay (`Plan B Budget`, `Monday`, `@here`). Its
 templates are written here, apart from the training script's carriers
 (training/train_pii_ner.py), so the figures say how detection does on phrasings it was not
 trained on. Every name is made up by Faker; nothing comes from tests/data/sources/.
@@ -66,7 +71,17 @@ LOCALES = (
     "sq_AL",
     "ga_IE",
 )
-STYLES = ("transcript", "court", "intl", "kv_dump")
+STYLES = (
+    "transcript",
+    "court",
+    "intl",
+    "kv_dump",
+    "mid_initial",
+    "given_alone",
+    "family_first",
+    "lower_cued",
+    "chat_ids",
+)
 PARTICLES = ("van", "van den", "de", "de los", "da", "von der", "al-", "bin", "ibn", "Abdel", "della", "ter")
 
 
@@ -289,21 +304,286 @@ def _kv_dump(fake: Faker, rng: random.Random) -> _Builder:
     return b
 
 
-BUILDERS = {"transcript": _transcript, "court": _court, "intl": _intl, "kv_dump": _kv_dump}
+# --- a bare middle initial ------------------------------------------------------------------------
+INITIAL_TEMPLATES = (
+    "{N} said the parcel arrived.",
+    "I met {N} at the depot.",
+    "Ask {N} about the refund.",
+    "The form was signed by {N} on Monday.",
+    "{N} and the Night Shift team closed the ticket.",
+)
+# Capitalised word, single letter, capitalised word: no one's name.
+INITIAL_NEGATIVES = (
+    "The Plan B Budget was approved.",
+    "Vitamin D Supplement is out of stock.",
+    "Building C Reception opens at 9.",
+    "We moved Option A Pricing to March.",
+    "Grade A Honey sells well in June.",
+)
+
+
+def _mid_initial(fake: Faker, rng: random.Random) -> _Builder:
+    b = _Builder()
+    b.add(rng.choice(INITIAL_NEGATIVES) + " ")
+    template = rng.choice(INITIAL_TEMPLATES)
+    before, after = template.split("{N}")
+    b.add(before)
+    b.pii(f"{_first(fake)} {chr(rng.randint(65, 90))} {_last(fake)}", "PERSON")
+    b.add(after)
+    return b
+
+
+# --- a given name alone opening a sentence --------------------------------------------------------
+GIVEN_OPENERS = ("Hi {F},\n", "Thanks, {F}.\n", "Spoke to {F} {L} this morning. ", "From: {F} {L}\n")
+GIVEN_LATER = (
+    "{F} will call back tomorrow.",
+    "{F} says the invoice is wrong.",
+    "{F} is away until Friday.",
+    "{F} has the spare keys.",
+    "{F} asked for a copy.",
+)
+# Sentences opened by capitalised words that are no one's name: ordinary words, days, months,
+# product names.
+GIVEN_NEGATIVES = (
+    "Tomorrow works for us.",
+    "Monday is a holiday.",
+    "Outlook keeps crashing on the laptop.",
+    "Please send the receipt.",
+    "Everything else is fine.",
+    "August is fully booked.",
+    "Excel exports are attached.",
+)
+
+
+def _given_alone(fake: Faker, rng: random.Random) -> _Builder:
+    b = _Builder()
+    first, last = _first(fake), _last(fake)
+    opener = rng.choice(GIVEN_OPENERS)
+    for index, piece in enumerate(re.split(r"(\{F\}(?: \{L\})?)", opener)):
+        if index % 2:
+            b.pii(piece.replace("{F}", first).replace("{L}", last), "PERSON")
+        else:
+            b.add(piece)
+    b.add(rng.choice(GIVEN_NEGATIVES) + " ")
+    before, after = rng.choice(GIVEN_LATER).split("{F}")
+    b.add(before)
+    b.pii(first, "PERSON")
+    b.add(after + " " + rng.choice(GIVEN_NEGATIVES))
+    return b
+
+
+# --- family name first ----------------------------------------------------------------------------
+_HANGUL_INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
+_HANGUL_VOWELS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
+_HANGUL_FINALS = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
+# Korean surnames as they are usually spelt in Latin letters.
+_KOREAN_SURNAMES = {
+    "김": "Kim", "이": "Lee", "박": "Park", "최": "Choi", "정": "Jung", "강": "Kang", "조": "Cho",
+    "윤": "Yoon", "장": "Jang", "임": "Lim", "한": "Han", "오": "Oh", "서": "Seo", "신": "Shin",
+    "권": "Kwon", "황": "Hwang", "안": "Ahn", "송": "Song", "류": "Ryu", "홍": "Hong",
+}  # fmt: skip
+
+
+def _romanize_hangul(word: str) -> str:
+    """Revised Romanization of Faker's Hangul, syllable by syllable (no sound changes)."""
+    syllables = []
+    for char in word:
+        code = ord(char) - 0xAC00
+        if not 0 <= code < 11172:
+            continue
+        initial, vowel, final = code // 588, (code % 588) // 28, code % 28
+        syllables.append(
+            "".join(
+                p
+                for p in (_HANGUL_INITIALS[initial], _HANGUL_VOWELS[vowel], _HANGUL_FINALS[final])
+                if p != "-"
+            )
+        )
+    return "-".join(syllables).capitalize()
+
+
+def _strip_accents(text: str) -> str:
+    import unicodedata
+
+    return "".join(
+        c
+        for c in unicodedata.normalize("NFKD", text.replace("Đ", "D").replace("đ", "d"))
+        if not unicodedata.combining(c)
+    )
+
+
+def _family_first_name(fakes: dict[str, Faker], rng: random.Random) -> str:
+    kind = rng.randrange(5)
+    if kind == 0:
+        fake = fakes["ko_KR"]
+        last = fake.last_name()
+        return f"{_KOREAN_SURNAMES.get(last) or _romanize_hangul(last)} {_romanize_hangul(fake.first_name())}"
+    if kind == 1:
+        fake = fakes["zh_CN"]
+        return f"{fake.last_romanized_name()} {fake.first_romanized_name()}"
+    if kind == 2:
+        fake = fakes["zh_TW"]
+        return f"{fake.last_romanized_name().title()} {fake.first_romanized_name().title()}"
+    if kind == 3:
+        fake = fakes["ja_JP"]
+        return f"{fake.last_romanized_name()} {fake.first_romanized_name()}"
+    fake = fakes["vi_VN"]
+    given = fake.first_name_female() if rng.random() < 0.5 else fake.first_name_male()
+    name = f"{fake.last_name()} {fake.middle_name()} {given}"
+    return _strip_accents(name) if rng.random() < 0.5 else name
+
+
+FAMILY_TEMPLATES = (
+    "{N} approved the transfer.",
+    "I spoke to {N} this morning.",
+    "Please forward this to {N}.",
+    "{N} will join the call on Tuesday.",
+    "The report from {N} is attached.",
+    "We are waiting on {N} for the figures.",
+)
+FAMILY_NEGATIVES = (
+    "The Tai Chi Club meets in May.",
+    "Kung Pao Chicken was on the menu.",
+    "Dim Sum Lunch is on Friday.",
+    "The Feng Shui Workshop is full.",
+)
+
+
+def _family_first(fake: Faker, rng: random.Random, fakes: dict[str, Faker]) -> _Builder:
+    b = _Builder()
+    if rng.random() < 0.5:
+        b.add(rng.choice(FAMILY_NEGATIVES) + " ")
+    before, after = rng.choice(FAMILY_TEMPLATES).split("{N}")
+    b.add(before)
+    b.pii(_family_first_name(fakes, rng), "PERSON")
+    b.add(after)
+    return b
+
+
+# --- lower-case names after a cue -----------------------------------------------------------------
+LOWER_CUES = (
+    ("spoke with ", " re: the refund", True),
+    ("pt's wife ", " called at 3", False),
+    ("cc: ", "", True),
+    ("talked to ", " about the delivery", True),
+    ("per ", ", the order ships monday", True),
+    ("met with ", " and her manager", True),
+    ("his daughter ", " will pick him up", False),
+    ("left a message for ", " at 4pm", True),
+)
+# The same cues before words that are no one's name.
+LOWER_NEGATIVES = (
+    "spoke with the billing team",
+    "pt's wife called back",
+    "cc: accounts",
+    "talked to support about it",
+    "per the contract, monday is fine",
+    "met with legal in march",
+    "his daughter will visit",
+)
+
+
+def _lower_cued(fake: Faker, rng: random.Random) -> _Builder:
+    b = _Builder()
+    b.add(rng.choice(LOWER_NEGATIVES) + ". ")
+    cue, after, full = rng.choice(LOWER_CUES)
+    b.add(cue)
+    name = f"{_first(fake)} {_last(fake)}" if full and rng.random() < 0.7 else _first(fake)
+    b.pii(name.lower(), "PERSON")
+    b.add(after + ". " + rng.choice(LOWER_NEGATIVES) + ".")
+    return b
+
+
+# --- chat: handles, speaker forms, lower-case names of speakers -----------------------------------
+CHAT_IDS_FILLER = (
+    "build is green again",
+    "moving standup to Thursday",
+    "Jira is down, fyi",
+    "the October release notes are up",
+    "can someone review the Slack bot PR",
+    "lunch?",
+)
+
+
+def _ascii(word: str) -> str:
+    return re.sub(r"[^a-z]", "", _strip_accents(word).lower())
+
+
+def _chat_ids(fake: Faker, rng: random.Random) -> _Builder:
+    b = _Builder()
+    people = []
+    for _ in range(2):
+        first, last = _first(fake), _last(fake)
+        if _ascii(first) and _ascii(last):
+            people.append((first, last))
+    if not people:
+        people.append(("Maria", "Gonzalez"))
+    for turn in range(rng.randint(3, 5)):
+        if turn:
+            b.add("\n")
+        first, last = people[turn % len(people)]
+        first_a, last_a = _ascii(first), _ascii(last)
+        form = rng.randrange(2)
+        if form == 0:
+            b.add("<")
+            b.pii(first_a, "PERSON")
+            b.add("> ")
+        else:
+            b.pii(f"{first_a}_{last_a[0]}", "PERSON")
+            b.add(": ")
+        other_first, other_last = people[(turn + 1) % len(people)]
+        o_first, o_last = _ascii(other_first), _ascii(other_last)
+        kind = rng.randrange(5)
+        if kind == 0:
+            b.add("@")
+            b.pii(
+                rng.choice((f"{o_first}.{o_last}", f"{o_first[0]}{o_last}", f"{o_first}{o_last[0]}")),
+                "PERSON",
+            )
+            b.add(" " + rng.choice(CHAT_IDS_FILLER))
+        elif kind == 1:
+            b.add(rng.choice(("@here ", "@channel ", "@everyone ")) + rng.choice(CHAT_IDS_FILLER))
+        elif kind == 2:
+            b.add(rng.choice(("ok ", "sure ", "thx ")))
+            b.pii(o_first, "PERSON")
+            b.add(", " + rng.choice(CHAT_IDS_FILLER))
+        elif kind == 3:
+            b.add(rng.choice(CHAT_IDS_FILLER) + ", right ")
+            b.pii(o_first, "PERSON")
+            b.add("?")
+        else:
+            b.add(rng.choice(CHAT_IDS_FILLER))
+    return b
+
+
+BUILDERS = {
+    "transcript": _transcript,
+    "court": _court,
+    "intl": _intl,
+    "kv_dump": _kv_dump,
+    "mid_initial": _mid_initial,
+    "given_alone": _given_alone,
+    "family_first": _family_first,
+    "lower_cued": _lower_cued,
+    "chat_ids": _chat_ids,
+}
+_FAMILY_FIRST_LOCALES = ("ko_KR", "zh_CN", "zh_TW", "ja_JP", "vi_VN")
 
 
 def generate(n_per_style: int = 250, seed: int = 11) -> list[dict]:
     """n_per_style labelled English records of each style (STYLES)."""
     rng = random.Random(seed)
     fakers = {}
-    for locale in LOCALES:
+    for locale in (*LOCALES, *(c for c in _FAMILY_FIRST_LOCALES if c not in LOCALES)):
         fakers[locale] = Faker(locale)
         fakers[locale].seed_instance(f"{seed}-{locale}")
     records = []
     for style in STYLES:
         for index in range(n_per_style):
             fake = fakers[rng.choice(LOCALES)]
-            record = BUILDERS[style](fake, rng).record(f"{style}-{index}", style)
+            builder = BUILDERS[style]
+            built = builder(fake, rng, fakers) if style == "family_first" else builder(fake, rng)
+            record = built.record(f"{style}-{index}", style)
             record["language"] = "en"
             records.append(record)
     return records
