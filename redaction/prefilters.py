@@ -9,7 +9,9 @@
 * The registry's recognizers for a language and entity list are looked up once, not once per text
   (`ordered_recognizer_lookup`, which also puts them in the registry's order, shortcuts or not).
 * Presidio's context enhancer deep-copies every finding of a text before it boosts those a
-  context word can boost; `SelectiveCopyEnhancer` hands it only those.
+  context word can boost; `SelectiveCopyEnhancer` hands it only those, and without the copy:
+  the findings are this text's, made by its recognizers for this call, and nothing reads them
+  after the enhancer (the analyzer goes on with what it returns).
 
 `Detector(policy, shortcuts=False)` turns the skipping off; tests compare both ways.
 """
@@ -111,10 +113,18 @@ def ordered_recognizer_lookup(registry, cache: bool = True) -> None:
     registry.get_recognizers = get_recognizers
 
 
+class _BoostInPlace(list):
+    """Findings the enhancer boosts where they are: its `copy.deepcopy` hands back the list."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class SelectiveCopyEnhancer(LemmaContextAwareEnhancer):
     """Presidio's lemma context enhancer, given only the findings it could boost (their
-    recognizer has context words and did not boost them itself); the rest come back as they
-    are, without the deep copy. Each finding is boosted on its own, so the scores are the same."""
+    recognizer has context words and did not boost them itself), boosted in place instead of
+    on a deep copy (see above); the rest come back as they are. Each finding is boosted on its
+    own, so the scores are the same."""
 
     def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
         with_context = {recognizer.id for recognizer in recognizers if recognizer.context}
@@ -126,9 +136,13 @@ class SelectiveCopyEnhancer(LemmaContextAwareEnhancer):
             ):
                 picked.append(index)
         if len(picked) == len(raw_results):
-            return super().enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+            return list(
+                super().enhance_using_context(
+                    text, _BoostInPlace(raw_results), nlp_artifacts, recognizers, context
+                )
+            )
         boosted = super().enhance_using_context(
-            text, [raw_results[i] for i in picked], nlp_artifacts, recognizers, context
+            text, _BoostInPlace(raw_results[i] for i in picked), nlp_artifacts, recognizers, context
         )
         out = list(raw_results)
         for index, result in zip(picked, boosted, strict=True):
