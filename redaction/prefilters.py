@@ -1,18 +1,21 @@
 """Detection work that can be skipped without changing a single finding.
 
 * Recognizers whose every pattern needs a decimal digit skip a text that has none, and those whose
-  every pattern needs an `@`, a `.` or a `:` skip a text without it (`skip_impossible`): most
+  every pattern needs an `@` (or one of `:-.`) skip a text without it (`skip_impossible`): most
   string fields (names, subjects, sentences) have no digit, and each of these recognizers still
   made a pass of its patterns over them. A recognizer is listed only when each of its patterns
   (or its phonenumbers candidates) requires a `\\d` or `[0-9]` (both within the Unicode digits
   `\\d` finds), or the character as a literal.
+  Presidio's URL and IP recognizers need a finer shape (`NEEDS_SHAPE`): a dot between a domain
+  character and a letter (every top-level domain in its list starts with a letter), and a colon
+  or a dot between two digits (IPv4). Sentences end with ". ", so most texts with a dot still
+  cannot hold a URL, nor one without a colon or a decimal number an IP address.
 * The registry's recognizers for a language and entity list are looked up once, not once per text
   (`ordered_recognizer_lookup`, which also puts them in the registry's order, shortcuts or not).
 * Presidio's context enhancer deep-copies every finding of a text before it boosts those a
   context word can boost; `SelectiveCopyEnhancer` hands it only those, and without the copy:
   the findings are this text's, made by its recognizers for this call, and nothing reads them
   after the enhancer (the analyzer goes on with what it returns).
-
 * Before that enhancer, Presidio hands each recognizer its findings (and everyone else's) to
   boost them itself, sorting the findings afresh for each of the ~30 recognizers; none of
   Presidio's or Scrubline's recognizers does anything there (they keep `EntityRecognizer`'s,
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import re
 
+import regex
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
@@ -59,10 +63,17 @@ NEEDS_A_DIGIT = frozenset(
 # them has no match.
 NEEDS_ONE_OF = {
     "EmailRecognizer": "@",
-    "UrlRecognizer": ".",  # [.] before the top-level domain
-    "IpRecognizer": ".:",  # IPv4 dots, IPv6 colons
     "MacAddressRecognizer": ":-.",
 }
+# Recognizers whose every match contains a match of this pattern, compiled with the flags
+# Presidio compiles theirs with (the same engine and case folding, so the classes agree).
+NEEDS_SHAPE = {
+    # `[a-z0-9.\-]{1,253}[.](?:com|edu|...)`: a domain character, the dot, a top-level domain
+    "UrlRecognizer": r"[a-z0-9.\-][.][a-z]",
+    # IPv6 forms all have a colon; IPv4 is octet.octet.octet.octet
+    "IpRecognizer": r":|[0-9][.][0-9]",
+}
+_SHAPE_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 
 _ANY_DIGIT = re.compile(r"\d")
 
@@ -74,6 +85,9 @@ def _impossible(name: str):
     if name in NEEDS_ONE_OF:
         chars = NEEDS_ONE_OF[name]
         return lambda text: not any(char in text for char in chars)
+    if name in NEEDS_SHAPE:
+        shape = regex.compile(NEEDS_SHAPE[name], _SHAPE_FLAGS)
+        return lambda text: shape.search(text) is None
     return None
 
 
