@@ -901,7 +901,8 @@ class Detector:
         prefilters.ordered_recognizer_lookup(registry, cache=shortcuts)
         if shortcuts:
             prefilters.skip_impossible(registry.recognizers)
-        self.analyzer = AnalyzerEngine(
+        engine = prefilters.ContextShortcutAnalyzer if shortcuts else AnalyzerEngine
+        self.analyzer = engine(
             registry=registry,
             nlp_engine=self.nlp_engine,
             supported_languages=list(policy.languages),

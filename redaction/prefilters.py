@@ -1,15 +1,26 @@
 """Detection work that can be skipped without changing a single finding.
 
 * Recognizers whose every pattern needs a decimal digit skip a text that has none, and those whose
-  every pattern needs an `@`, a `.` or a `:` skip a text without it (`skip_impossible`): most
+  every pattern needs an `@` (or one of `:-.`) skip a text without it (`skip_impossible`): most
   string fields (names, subjects, sentences) have no digit, and each of these recognizers still
   made a pass of its patterns over them. A recognizer is listed only when each of its patterns
   (or its phonenumbers candidates) requires a `\\d` or `[0-9]` (both within the Unicode digits
   `\\d` finds), or the character as a literal.
+  Presidio's URL and IP recognizers need a finer shape (`NEEDS_SHAPE`): a dot between a domain
+  character and a letter (every top-level domain in its list starts with a letter), and a colon
+  or a dot between two digits (IPv4). Sentences end with ". ", so most texts with a dot still
+  cannot hold a URL, nor one without a colon or a decimal number an IP address.
 * The registry's recognizers for a language and entity list are looked up once, not once per text
   (`ordered_recognizer_lookup`, which also puts them in the registry's order, shortcuts or not).
 * Presidio's context enhancer deep-copies every finding of a text before it boosts those a
-  context word can boost; `SelectiveCopyEnhancer` hands it only those.
+  context word can boost; `SelectiveCopyEnhancer` hands it only those, and without the copy:
+  the findings are this text's, made by its recognizers for this call, and nothing reads them
+  after the enhancer (the analyzer goes on with what it returns).
+* Before that enhancer, Presidio hands each recognizer its findings (and everyone else's) to
+  boost them itself, sorting the findings afresh for each of the ~30 recognizers; none of
+  Presidio's or Scrubline's recognizers does anything there (they keep `EntityRecognizer`'s,
+  which returns the findings as they are), so `ContextShortcutAnalyzer` groups the findings
+  once and asks only a recognizer that has its own.
 
 `Detector(policy, shortcuts=False)` turns the skipping off; tests compare both ways.
 """
@@ -18,7 +29,8 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import RecognizerResult
+import regex
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
 # Recognizer names (Presidio's predefined ones and Scrubline's coded ones) whose patterns all
@@ -51,10 +63,17 @@ NEEDS_A_DIGIT = frozenset(
 # them has no match.
 NEEDS_ONE_OF = {
     "EmailRecognizer": "@",
-    "UrlRecognizer": ".",  # [.] before the top-level domain
-    "IpRecognizer": ".:",  # IPv4 dots, IPv6 colons
     "MacAddressRecognizer": ":-.",
 }
+# Recognizers whose every match contains a match of this pattern, compiled with the flags
+# Presidio compiles theirs with (the same engine and case folding, so the classes agree).
+NEEDS_SHAPE = {
+    # `[a-z0-9.\-]{1,253}[.](?:com|edu|...)`: a domain character, the dot, a top-level domain
+    "UrlRecognizer": r"[a-z0-9.\-][.][a-z]",
+    # IPv6 forms all have a colon; IPv4 is octet.octet.octet.octet
+    "IpRecognizer": r":|[0-9][.][0-9]",
+}
+_SHAPE_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 
 _ANY_DIGIT = re.compile(r"\d")
 
@@ -66,6 +85,9 @@ def _impossible(name: str):
     if name in NEEDS_ONE_OF:
         chars = NEEDS_ONE_OF[name]
         return lambda text: not any(char in text for char in chars)
+    if name in NEEDS_SHAPE:
+        shape = regex.compile(NEEDS_SHAPE[name], _SHAPE_FLAGS)
+        return lambda text: shape.search(text) is None
     return None
 
 
@@ -111,10 +133,18 @@ def ordered_recognizer_lookup(registry, cache: bool = True) -> None:
     registry.get_recognizers = get_recognizers
 
 
+class _BoostInPlace(list):
+    """Findings the enhancer boosts where they are: its `copy.deepcopy` hands back the list."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class SelectiveCopyEnhancer(LemmaContextAwareEnhancer):
     """Presidio's lemma context enhancer, given only the findings it could boost (their
-    recognizer has context words and did not boost them itself); the rest come back as they
-    are, without the deep copy. Each finding is boosted on its own, so the scores are the same."""
+    recognizer has context words and did not boost them itself), boosted in place instead of
+    on a deep copy (see above); the rest come back as they are. Each finding is boosted on its
+    own, so the scores are the same."""
 
     def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
         with_context = {recognizer.id for recognizer in recognizers if recognizer.context}
@@ -126,11 +156,58 @@ class SelectiveCopyEnhancer(LemmaContextAwareEnhancer):
             ):
                 picked.append(index)
         if len(picked) == len(raw_results):
-            return super().enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+            return list(
+                super().enhance_using_context(
+                    text, _BoostInPlace(raw_results), nlp_artifacts, recognizers, context
+                )
+            )
         boosted = super().enhance_using_context(
-            text, [raw_results[i] for i in picked], nlp_artifacts, recognizers, context
+            text, _BoostInPlace(raw_results[i] for i in picked), nlp_artifacts, recognizers, context
         )
         out = list(raw_results)
         for index, result in zip(picked, boosted, strict=True):
             out[index] = result
         return out
+
+
+def _own_enhancement(recognizer) -> bool:
+    return type(
+        recognizer
+    ).enhance_using_context is not EntityRecognizer.enhance_using_context or "enhance_using_context" in vars(
+        recognizer
+    )
+
+
+class ContextShortcutAnalyzer(AnalyzerEngine):
+    """Presidio's analyzer, asking only the recognizers with their own context step for it (see
+    above): the findings come out in the same order (by recognizer, in the recognizers' order)."""
+
+    def _enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+        key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+        by_recognizer: dict[str, list] = {}
+        for result in raw_results:
+            by_recognizer.setdefault(result.recognition_metadata[key], []).append(result)
+        results = []
+        for recognizer in recognizers:
+            own = by_recognizer.get(recognizer.id, [])
+            if not _own_enhancement(recognizer):
+                results.extend(own)
+                continue
+            results.extend(
+                recognizer.enhance_using_context(
+                    text=text,
+                    raw_recognizer_results=own,
+                    other_raw_recognizer_results=[
+                        r for r in raw_results if r.recognition_metadata[key] != recognizer.id
+                    ],
+                    nlp_artifacts=nlp_artifacts,
+                    context=context,
+                )
+            )
+        return self.context_aware_enhancer.enhance_using_context(
+            text=text,
+            raw_results=results,
+            nlp_artifacts=nlp_artifacts,
+            recognizers=recognizers,
+            context=context,
+        )

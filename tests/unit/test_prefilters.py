@@ -80,3 +80,50 @@ def test_recognizers_run_in_the_registry_order():
     positions = [next(i for i, r in enumerate(registry.recognizers) if r is rec) for rec in found]
     assert positions == sorted(positions)
     assert len(found) > 10
+
+
+# Each shape-listed recognizer's texts with its shape broken: URLs and domains with a space after
+# every dot before a letter ("example. com"), IP addresses without colons and with a space after
+# every dot between digits ("10. 0. 0. 1").
+_BREAK_SHAPE = {
+    "UrlRecognizer": lambda t: re.sub(r"\.(?=[A-Za-z])", ". ", t),
+    "IpRecognizer": lambda t: re.sub(r"(?<=\d)\.(?=\d)", ". ", t.replace(":", " ")),
+}
+_SHAPED = [
+    "see https://www.example.com/path or shop.example.org",
+    "mail j.doe@example.co.uk, site Foo.Bar.NET",
+    "host 10.0.0.1, gateway 192.168.1.254/24 and fe80::1ff:fe23:4567:890a",
+    "::ffff:10.0.0.1 and ::",
+]
+
+
+def test_a_recognizer_skipped_without_its_shape_finds_nothing_without_it(texts):
+    """URL and IP addresses are found in texts with their shape, and nothing is found, without
+    the shortcut, in any text once the shape is broken: the skip loses no finding."""
+    detector = Detector(load_policy(POLICIES / "default.yaml"), shortcuts=False)
+    checked = set()
+    for recognizer in detector.analyzer.registry.recognizers:
+        if recognizer.name not in prefilters.NEEDS_SHAPE or recognizer.supported_language != "en":
+            continue
+        checked.add(recognizer.name)
+        impossible = prefilters._impossible(recognizer.name)
+        found = [
+            recognizer.analyze(text, recognizer.supported_entities, artifacts)
+            for text, artifacts in detector.nlp_engine.process_batch(_SHAPED, "en")
+        ]
+        assert all(found[:2]) if recognizer.name == "UrlRecognizer" else all(found[2:]), recognizer.name
+        broken = [_BREAK_SHAPE[recognizer.name](t) for language, t in texts if language == "en"]
+        broken += [_BREAK_SHAPE[recognizer.name](t) for t in _SHAPED]
+        for text, artifacts in detector.nlp_engine.process_batch(broken, "en"):
+            assert impossible(text), (recognizer.name, text)
+            assert recognizer.analyze(text, recognizer.supported_entities, artifacts) == [], recognizer.name
+    assert checked == set(prefilters.NEEDS_SHAPE)
+
+
+def test_shape_checks_keep_texts_that_may_match():
+    url = prefilters._impossible("UrlRecognizer")
+    ip = prefilters._impossible("IpRecognizer")
+    assert not url("go to example.com") and not url("e.g. this") and not url("EXAMPLE.ORG")
+    assert url("Thanks. I paid 3.50 on 12.03.") and url("no dots here")
+    assert not ip("at 10:30") and not ip("paid 3.50") and not ip("1.2.3.4")
+    assert ip("Thanks. See you. Order A-12.") and ip("v. 2 of it")
