@@ -13,8 +13,10 @@ says (`van Dijk`, `da Silva` are names). Names in lists (`Salvi, Basu, Roy, Dar 
 capitalised single word between two findings of a list, one of them a PERSON and the other a
 PERSON or a one-word place, is a PERSON too.
 
-Runs with name propagation (`detection.propagate_names`), before it, so a completed name recurs
-whole. Offsets only: no text is kept.
+Runs with name propagation (`detection.propagate_names`), before and after it, so a completed name
+recurs whole and a lent part is completed. Detection has joined bare initials, the rest of a
+hyphenated name and a family name written before a full name already (`detect._join_bare_initials`,
+per text); this step works on the record's findings, one-word names. Offsets only: no text is kept.
 """
 
 from __future__ import annotations
