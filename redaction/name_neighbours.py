@@ -11,7 +11,10 @@ capitalised name, lower case beside a lower-case one), is no stop word, title, d
 that ends with a surname particle (`van`, `de`, `da`) takes the next word whatever the dictionary
 says (`van Dijk`, `da Silva` are names). Names in lists (`Salvi, Basu, Roy, Dar and Ladner`): a
 capitalised single word between two findings of a list, one of them a PERSON and the other a
-PERSON or a one-word place, is a PERSON too.
+PERSON or a one-word place, is a PERSON too. Cues name a person no model found: the one to call
+between a verb of calling and "on"/"at" before a phone number found there ("please ring Visarion
+on 0712 742 412"), a name alone after a comma closing a greeting or thanks ("Thanks for the lift,
+Doğannur!"), and a Korean name in Hangul in a text of another language ("정숙 강", "강 서영").
 
 Runs with name propagation (`detection.propagate_names`), before and after it, so a completed name
 recurs whole and a lent part is completed. Detection has joined bare initials, the rest of a
@@ -24,6 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
+
+import regex
 
 from .detect import Finding
 from .names import STOP_WORDS, fold, is_dictionary_word, is_first_name, world_first_names
@@ -163,6 +168,70 @@ def _list_members(text: str, findings: list[Finding], words: Words) -> list[Find
     return findings + extra
 
 
+# "please ring Visarion on 0712 742 412", "call Vamakshi Pillay on 02-217-2119": between a verb of
+# calling and "on"/"at" right before a phone number found there, the person to call. Words with
+# a capital or of a script without case (Hebrew, Hangul, CJK).
+_NAME_WORD = r"(?:\p{Lu}[\p{L}\p{M}'’-]*|\p{Lo}[\p{Lo}\p{M}]*)"
+_CALL = regex.compile(
+    rf"(?i:\b(?:call|ring|phone|text|contact|ask[ \t]+for|whatsapp)\b)[ \t]+"
+    rf"(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})[ \t]+(?i:on|at)[ \t]+"
+)
+# "Thanks for the lift yesterday, Doğannur!": a name alone after a comma closing a sentence that
+# opens with thanks, a greeting or a wish.
+_GREETING = (
+    r"thanks|thank[ \t]+you|thx|cheers|sorry|congratulations|congrats|happy[ \t]+birthday|good[ \t]+luck"
+    r"|well[ \t]+done|see[ \t]+you|welcome[ \t]+back|hi|hello|hey"
+)
+_VOCATIVE = regex.compile(
+    rf"(?:^|(?<=[.!?][ \t]{{1,3}})|(?<=\n))[ \t\"“]*(?i:{_GREETING})\b"
+    r"[^.!?\n,]{0,80},[ \t]+(?P<name>\p{Lu}[\p{L}\p{M}'’-]+)[ \t]*[!.?]"
+)
+# Korean names in a text of another language: a family name (the commonest, one syllable) and a
+# given name of one or two syllables, in either order or written together ("강 서영", "정숙 강",
+# "김민준").
+_KOREAN_FAMILY = (
+    "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄"
+    "채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉"
+)
+_HANGUL_NAME = regex.compile(
+    rf"(?<!\p{{Hangul}})(?:[{_KOREAN_FAMILY}][ \t]\p{{Hangul}}{{1,2}}"
+    rf"|\p{{Hangul}}{{1,2}}[ \t][{_KOREAN_FAMILY}]|[{_KOREAN_FAMILY}]\p{{Hangul}}{{1,2}})(?!\p{{Hangul}})"
+)
+
+
+def _name_words_fit(value: str, words: Words) -> bool:
+    """Each word of `value` could be a name's: no stop, title, day or dictionary word (a lexicon
+    first name may be one: "Grace")."""
+    parts = regex.findall(r"[\p{L}\p{M}'’-]+", value)
+    return bool(parts) and all(
+        _known_first(p)
+        or (p[:1].isupper() and _fits(p, _casing(p), words))
+        or not p[:1].isupper()
+        and not p.islower()
+        for p in parts
+    )
+
+
+def _cued_names(text: str, findings: list[Finding], words: Words) -> list[Finding]:
+    """PERSON findings the cues above give that no finding holds yet."""
+    extra: list[Finding] = []
+    phones = {f.start for f in findings if f.entity_type == "PHONE_NUMBER"}
+    for match in _CALL.finditer(text):
+        start, end = match.span("name")
+        if match.end() in phones and _name_words_fit(match.group("name"), words):
+            extra.append(Finding(start, end, "PERSON", 0.6, "name_cue"))
+    for match in _VOCATIVE.finditer(text):
+        start, end = match.span("name")
+        if _name_words_fit(match.group("name"), words):
+            extra.append(Finding(start, end, "PERSON", 0.6, "name_cue"))
+    hangul = len(regex.findall(r"\p{Hangul}", text))
+    if hangul and hangul * 2 < len(regex.findall(r"\p{L}", text)):  # a carrier of another language
+        extra.extend(
+            Finding(m.start(), m.end(), "PERSON", 0.6, "name_cue") for m in _HANGUL_NAME.finditer(text)
+        )
+    return findings + [f for f in extra if not _covered(findings, f.start, f.end)]
+
+
 def complete_names(
     texts: Sequence[str], found: Sequence[list[Finding]], words: Words = Words()
 ) -> list[list[Finding]]:
@@ -174,5 +243,5 @@ def complete_names(
             _grow(text, f, [g for g in findings if g is not f], words) if f.entity_type == "PERSON" else f
             for f in findings
         ]
-        out.append(_list_members(text, grown, words))
+        out.append(_list_members(text, _cued_names(text, grown, words), words))
     return out

@@ -109,3 +109,75 @@ def test_the_redactor_completes_a_name_and_its_recurrences(repo, tmp_path):
     [outcome] = redactor.redact([[text]], ["en"])
     assert "Gotthold" not in outcome.texts[0] and "Lindner" not in outcome.texts[0]
     assert "favourite" in outcome.texts[0] and "coach" in outcome.texts[0]
+
+
+def cued(text: str, seeds: list[tuple[str, str]] = ()) -> list[str]:
+    """The PERSON values the cues add to `text`, from seeds (value, type) found before."""
+    findings = []
+    for value, entity_type in seeds:
+        start = text.index(value)
+        findings.append(Finding(start, start + len(value), entity_type, 0.85, "world_phone"))
+    [out] = complete_names([text], [findings], ENGLISH_WORDS)
+    return [text[f.start : f.end] for f in out if f.recognizer == "name_cue"]
+
+
+@pytest.mark.parametrize(
+    "text, phone, name",
+    [
+        ("If you found a grey cat, please ring Visarion on 0712 742 412.", "0712 742 412", "Visarion"),
+        (
+            "For bookings call Vamakshi Pillay on 02-217-2119 or leave a message",
+            "02-217-2119",
+            "Vamakshi Pillay",
+        ),
+        ("please ring Πάρις on 691 915 0522.", "691 915 0522", "Πάρις"),
+        ("call נוה חסן at +972 52 123 4567", "+972 52 123 4567", "נוה חסן"),
+    ],
+)
+def test_the_person_to_call_before_a_phone_number_is_a_name(text, phone, name):
+    assert cued(text, [(phone, "PHONE_NUMBER")]) == [name]
+
+
+@pytest.mark.parametrize(
+    "text, phone",
+    [
+        ("Call us on 0800 123 456", "0800 123 456"),  # a stop word
+        ("ring Reception on 0712 742 412", "0712 742 412"),  # a dictionary word
+        ("call the Helpdesk on 0712 742 412", "0712 742 412"),
+        ("Call Monday on 0712 742 412", "0712 742 412"),
+    ],
+)
+def test_who_to_call_that_is_no_name(text, phone):
+    assert cued(text, [(phone, "PHONE_NUMBER")]) == []
+
+
+def test_a_call_cue_needs_a_phone_number_found_after_it():
+    assert cued("please ring Visarion on Monday") == []
+    assert cued("please ring Visarion on 12 May") == []
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Thanks for the lift yesterday, Doğannur! Say hi to them.", ["Doğannur"]),
+        ("Great game. Congrats on the goal, Kobielsky.", ["Kobielsky"]),
+        ("Thanks for coming, Everyone!", []),  # a dictionary word
+        ("See you soon, Monday.", []),
+        ("The report is late, Lindner!", []),  # no greeting opens the sentence
+    ],
+)
+def test_a_name_after_a_greeting_or_thanks_closing_the_sentence(text, names):
+    assert cued(text) == names
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("In the second half 정숙 강 crossed and 강 서영 headed in.", ["정숙 강", "강 서영"]),
+        ("Meet 김민준 at the gate", ["김민준"]),
+        ("서울특별시 강남구 테헤란로 123", []),  # a Korean text: its words are no names
+        ("We ate 갈비 and 불고기", []),  # no family name
+    ],
+)
+def test_korean_names_in_another_language(text, names):
+    assert cued(text) == names
