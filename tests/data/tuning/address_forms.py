@@ -13,7 +13,8 @@ French streets (`montée`, `allée`, `allé`) with a province code and postal co
 `Diagonal 190 A N° 310 Dto. 2`, `Blv.`/`Blvd` types, Indian `H.No. 12-3-45`, Vietnamese
 `Số 4/96`, a province code in brackets with the sentence going on, `at the corner of X and Y`
 naming two streets, and UPPER CASE sentences whose words after the address (`NOW`, `COME BY`)
-are no town. Values come from Faker's address providers of the locales below; none is real.
+are no town, and the name-first national forms of pt_PT, pt_BR, it_IT, sl_SI, sk_SK, hu_HU, uk_UA
+and he_IL (`Av Alves, S/N`, `Na medzi 78, 099 12 Divín`, `сквер ..., буд. 5`). Values come from Faker's address providers of the locales below; none is real.
 
 Labels follow what is personal data: the street, unit, town and postcode lines are
 STREET_ADDRESS; **a country name is not** (it is left outside the spans, so removing it counts as
@@ -105,6 +106,13 @@ NEGATIVES = (
     "LEVEL 3 IS OPEN SINCE MAY, COME BY.",
     "The Diagonal 2 model costs 310 dollars.",
     "She scored 12-3-45 in the three sets.",
+    "Pot roast tonight, 2 plates at 19.",
+    "Na, I can't, maybe on Monday 14.",
+    "Av. speed 40 km/h on the 12 km loop.",
+    "Ob 3 Uhr oder 4, egal.",
+    "Stretto 4 is the hardest passage, bar 74.",
+    "Parque 3 is closed until May 12.",
+    "Esplanada 2 has 40 seats.",
 )
 
 
@@ -428,6 +436,15 @@ def _upper_tail(fake: Faker, rng: random.Random, locale: str) -> _Record:
     return _in_text(before, value, after)
 
 
+def _national(fake: Faker, rng: random.Random, locale: str) -> _Record:
+    """The locale's `address()`, name first (`Av Rodrigues, S/N`, `Na medzi 78, 099 12 Divín`,
+    `сквер Прохоровський, буд. 5, Олевськ, 40535`), as a block or on one line in a sentence."""
+    lines = _lines(fake.address())
+    if rng.random() < 0.5:
+        return _named_block(fake, "\n".join(lines))
+    return _in_text(rng.choice(("Our address: ", "Send it to ", "Ship To: ")), ", ".join(lines), ".")
+
+
 MORE_STYLES = {
     "locale lines": (_locale_lines, MORE_LOCALES),
     "upper/lower": (_cased, CASE_LOCALES),
@@ -439,6 +456,11 @@ MORE_STYLES = {
     "province (XX)": (_bracket_province, ("en_CA",)),
     "corner names": (_corner_names, ("en_US", "en_GB", "en_CA", "en_AU")),
     "upper tail": (_upper_tail, ("en_US", "en_GB", "en_CA", "en_AU")),
+    "pt/br natl": (_national, ("pt_PT", "pt_BR")),
+    "it natl": (_national, ("it_IT",)),
+    "sl/sk/hu natl": (_national, ("sl_SI", "sk_SK", "hu_HU")),
+    "uk natl": (_national, ("uk_UA",)),
+    "he natl": (_national, ("he_IL",)),
 }
 
 
