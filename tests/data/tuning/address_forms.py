@@ -14,7 +14,8 @@ French streets (`montée`, `allée`, `allé`) with a province code and postal co
 `Số 4/96`, a province code in brackets with the sentence going on, `at the corner of X and Y`
 naming two streets, and UPPER CASE sentences whose words after the address (`NOW`, `COME BY`)
 are no town, and the name-first national forms of pt_PT, pt_BR, it_IT, sl_SI, sk_SK, hu_HU, uk_UA
-and he_IL (`Av Alves, S/N`, `Na medzi 78, 099 12 Divín`, `сквер ..., буд. 5`). Values come from Faker's address providers of the locales below; none is real.
+and he_IL (`Av Alves, S/N`, `Na medzi 78, 099 12 Divín`, `сквер ..., буд. 5`).
+Values come from Faker's address providers of the locales below; none is real.
 
 Labels follow what is personal data: the street, unit, town and postcode lines are
 STREET_ADDRESS; **a country name is not** (it is left outside the spans, so removing it counts as
