@@ -71,7 +71,7 @@ jalan jl. gg. gang
 calzada callejón cerrada privada circuito andador prolongación retorno
 rodovia ladeira viela
 vial pasaje pasadizo rambla glorieta cuesta senda urbanización continuación diagonal diag. corredor ampliación
-canale incrocio rotonda piazzetta salita traversa vico rione lungomare
+canale incrocio rotonda piazzetta salita traversa vico rione lungomare stretto
 conjunto quadra setor jardim chácara sítio trevo feira campo estação aeroporto passarela viaduto vila
 favela residencial lagoa núcleo
 drumul nám. náměstí námestie
@@ -91,6 +91,7 @@ CAPITALIZED_ONLY = {
     "retorno", "privada", "cerrada", "canale", "rotonda", "corredor", "salita", "senda", "cuesta", "vico",
     "vial", "traversa", "conjunto", "quadra", "setor", "jardim", "trevo", "feira", "campo", "estação",
     "aeroporto", "passarela", "viaduto", "vila", "favela", "residencial", "lagoa", "núcleo", "diagonal",
+    "stretto",
 }  # fmt: skip
 # ... of which these are English words in an UPPER CASE sentence too ("SHIP VIA UPS 2 DAYS"): only
 # the capitalized form counts.

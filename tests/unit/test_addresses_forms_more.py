@@ -330,3 +330,27 @@ def test_a_lower_case_block_line_before_a_postcode_and_town_line(text, expected)
 )
 def test_lower_case_lines_with_numbers_are_no_block(text):
     assert found(StreetAddressRecognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Our address: Stretto Ottone, 74, 20851, Lissone (MB).",
+            "Stretto Ottone, 74, 20851, Lissone (MB)",
+        ),
+        (
+            "Fedele Strangio\nStretto Buscetta, 727 Piano 5\n10125, Torino (TO)\n",
+            "Stretto Buscetta, 727 Piano 5\n10125, Torino (TO)",
+        ),
+    ],
+)
+def test_an_italian_stretto_opens_a_street(text, expected):
+    _assert_found(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text", ["Stretto 4 is the hardest passage, bar 74.", "Play the stretto 4 times before bar 12."]
+)
+def test_stretto_in_music_is_no_street(text):
+    assert found(StreetAddressRecognizer, text) == []
