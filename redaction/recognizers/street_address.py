@@ -418,6 +418,8 @@ _LOWER_TYPES_BEFORE = [
     w for w in _TYPES_BEFORE if not w.endswith(".") and w not in ("str", "camino", "ronda", "borgo")
 ]
 _TYPE_AFTER = rf"(?i:{alternation(intl.words(intl.TYPES_AFTER))}){_END}"
+# Hungarian types only after a lower-case word ("Dózsa györgy utca"): "Je suis allé 3" is French.
+_HU_TYPE = rf"(?i:utca|útja|út|tér|körút|köz|fasor){_END}"
 # The common types after which a number alone makes an address: "Kimberly Lane 99".
 _STRONG_TYPE = rf"(?i:{alternation(_LOWER_CASE_TYPES.split())}){_END}\.?"
 _PO_BOX = (
@@ -706,10 +708,13 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             0.5,
         ),
         Pattern(
-            # "Györgyhalasi utca 121.", "Šišenska cesta 3", "Skodsborg Allé 5", "Jalan Yos Sudarso No. 76"
+            # "Györgyhalasi utca 121.", "Šišenska cesta 3", "Skodsborg Allé 5", "Jalan Yos Sudarso No. 76";
+            # a given name after a family name may be written lower case ("Dózsa györgy utca 188.,
+            # H-3174 Székesfehérvár"), and the code and town after it belong to the address.
             "name + separate type + number",
-            rf"{_NOT_AFTER_LETTER}(?:{_UP}{_IN_WORD}*[ \t]+){{1,3}}{_TYPE_AFTER}[ \t]*,?[ \t]*"
-            rf"{_MARKED_HOUSE}",
+            rf"{_NOT_AFTER_LETTER}(?:(?:{_UP}{_IN_WORD}*[ \t]+){{1,3}}{_TYPE_AFTER}"
+            rf"|{_UP}{_IN_WORD}*[ \t]+{_LOW}{_IN_WORD}+[ \t]+{_HU_TYPE})"
+            rf"[ \t]*,?[ \t]*{_MARKED_HOUSE}{_INTL_TAIL}",
             0.6,
         ),
         Pattern(

@@ -354,3 +354,24 @@ def test_an_italian_stretto_opens_a_street(text, expected):
 )
 def test_stretto_in_music_is_no_street(text):
     assert found(StreetAddressRecognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Send it to Dózsa györgy utca 188., H-3174 Székesfehérvár.",
+            "Dózsa györgy utca 188., H-3174 Székesfehérvár",
+        ),
+        ("Ship To: Ligetfalvai utca 27., H-6000 Zalaegerszeg.", "Ligetfalvai utca 27., H-6000 Zalaegerszeg"),
+    ],
+)
+def test_a_hungarian_street_with_a_lower_case_given_name_keeps_its_code_and_town(text, expected):
+    _assert_found(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text", ["the györgy utca 5 is long", "Order 188., H-3174 ships today.", "Version 2 utca, 3 ways."]
+)
+def test_no_hungarian_street_without_a_capitalized_name_before_the_type(text):
+    assert found(StreetAddressRecognizer, text) == []
