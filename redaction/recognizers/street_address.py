@@ -340,8 +340,12 @@ _NOT_NAME_START = (
     r"(?!(?i:the|from|to|at|in|on|and|or|of|for|by|with|near|behind|past|via|is|was|i|we|my|our|your|"
     r"visit|see|address|ship|send|deliver|billing|shipping)(?![\p{L}\p{M}'’-]))"
 )
-# A number may name a street: "Av. 8 N° 454", "Diagonal 190 A N° 310".
-_INTL_WORD = rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,3}}(?=[ \t]+{_UP}))"
+# A number may name a street: "Av. 8 N° 454", "Diagonal 190 A N° 310"; so may a Ukrainian or
+# Russian ordinal ("шосе Аеродромний 2-й", "Пересипська 8-ма").
+_INTL_WORD = (
+    rf"(?:{_UP}[\p{{L}}\p{{M}}'’.-]*|\d{{1,3}}(?=[ \t]+{_UP})"
+    r"|\d{1,3}-\p{Cyrillic}{1,3}(?![\p{L}\p{M}]))"
+)
 _INTL_NAME = rf"{_INTL_WORD}(?:[ \t]+(?:{_INTL_PARTICLE}[ \t]+){{0,2}}{_INTL_WORD}){{0,3}}"
 # After a type the name may open with particles: "Calle de la Paz 5". (Not where the name comes
 # first: a pattern starting at every "de" or "la" of a text costs time for nothing.)
@@ -718,9 +722,10 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
             0.6,
         ),
         Pattern(
+            # "сквер Прохоровський, буд. 5, Олевськ, 40535": the town and code after it belong to it.
             "street type + name + marked number",
             rf"{_NOT_AFTER_LETTER}{_TYPE_BEFORE}[ \t]*{_TYPED_NAME}[ \t]*,?[ \t]*"
-            rf"(?:{_HOUSE_MARKER}\.?[ \t]*{_HOUSE}|(?i:s/n)(?![\w/]))",
+            rf"(?:{_HOUSE_MARKER}\.?[ \t]*{_HOUSE}|(?i:s/n)(?![\w/])){_INTL_UNITS}{_INTL_TAIL}",
             0.6,
         ),
         Pattern(

@@ -375,3 +375,37 @@ def test_a_hungarian_street_with_a_lower_case_given_name_keeps_its_code_and_town
 )
 def test_no_hungarian_street_without_a_capitalized_name_before_the_type(text):
     assert found(StreetAddressRecognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Send it to сквер Прохоровський, буд. 5, Олевськ, 40535.",
+            "сквер Прохоровський, буд. 5, Олевськ, 40535",
+        ),
+        (
+            "Send it to шосе Аеродромний 2-й, буд. 1, Джанкой, 01012.",
+            "шосе Аеродромний 2-й, буд. 1, Джанкой, 01012",
+        ),
+        (
+            "Юстина Устенко\nпарк Квітки-Основ’яненка, буд. 5 кв. 09, Мала Виска, 10154\n",
+            "парк Квітки-Основ’яненка, буд. 5 кв. 09, Мала Виска, 10154",
+        ),
+    ],
+)
+def test_a_ukrainian_street_keeps_its_ordinal_town_and_code(text, expected):
+    _assert_found(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ми гуляли в парк Шевченка о 5 годині.",
+        "Концерт у парку 2-й раз, 40 людей.",
+        "Відкрито парк Горького, вхід 50 грн.",
+        "Це сквер, де 12 лавок і 3 фонтани.",
+    ],
+)
+def test_a_park_or_square_without_a_house_number_is_no_address(text):
+    assert found(StreetAddressRecognizer, text) == []
