@@ -394,7 +394,7 @@ kiitos dank groeten pozdrawiam
 _NOT_TOWN_WORD = rf"(?!(?i:{alternation(_NOT_TOWN.split())}){_END})"
 _INTL_TOWN = (
     rf"{_NOT_TOWN_WORD}{_UP}{_IN_WORD}+"
-    r"(?:[ \t]+(?:(?i:del|de|la|los|las|di|da|do|am|an|der|upon|on|sur|en|in|pri|nad)[ \t]+){0,2}"
+    r"(?:[ \t]+(?:(?i:del|de|la|los|las|di|da|do|am|an|der|upon|on|sur|en|in|pri|nad|na)[ \t]+){0,2}"
     rf"{_UP}{_IN_WORD}*){{0,3}}"
 )
 # After a street and its number, the town, the region or country, in any order: the street is the
@@ -405,6 +405,24 @@ _INTL_PLACE = rf"(?:{_POSTCODE}[ \t]+{_INTL_TOWN}|{_INTL_TOWN}(?:[ \t]*,?[ \t]*{
 _INTL_TAIL = (
     rf"(?:[ \t]*[,/][ \t]*(?:[,/][ \t]*)*{_INTL_PLACE}(?![ \t]*:|[\p{{L}}\p{{M}}'’-])"
     rf"|{_SEP}{_INTL_PLACE}(?![ \t]+\p{{Ll}}|[ \t]*:|[\p{{L}}\p{{M}}'’-])){{0,3}}"
+)
+
+# Portuguese "Av" without its stop, and the Slovenian and Slovak prepositions that open a street
+# written lower case after them ("Pot do šole 1", "Na medzi 78", "Ob zdravstvenem domu 5a"), are
+# ordinary words elsewhere ("Av speed 40", "Na, I can't"): they open a street only where a house
+# number and then a postcode and town follow the name.
+# (A lower-case word after the town is the text going on: "Na ja 5, 2000 Leute kamen".)
+_PLACE_AFTER = (
+    rf"(?={_SEP}(?:{_POSTCODE}[ \t]+{_INTL_TOWN}|{_INTL_TOWN}[ \t]*,?[ \t]*{_POSTCODE})"
+    r"(?![ \t]+\p{Ll}|[\p{L}\p{M}'’-]))"
+)
+_PT_AV_STREET = (
+    rf"{_NOT_AFTER_LETTER}Av[ \t]+{_TYPED_NAME}[ \t]*,?[ \t]*(?:{_HOUSE}|(?i:s/n)(?![\w/]))"
+    rf"{_PLACE_AFTER}{_INTL_TAIL}"
+)
+_PREPOSITION_STREET = (
+    rf"{_NOT_AFTER_LETTER}(?:Pot|Ob|Na|Pod|Za|Pri|Nad|Pred|Med|Po|Do|Ku|K|V)"
+    rf"(?:[ \t]+{_LOW}[\p{{L}}\p{{M}}'’-]*){{1,3}}[ \t]+{_HOUSE}{_PLACE_AFTER}{_INTL_TAIL}"
 )
 
 # A house number with its marker ("No. 76", "Nr. 777", "nº 5"), a closing stop ("121.") or none
@@ -760,6 +778,8 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         Pattern("lower-case block line name + number", _LOWER_BLOCK_LINE_STREET, 0.5),
         Pattern("Korean street", _KO_STREET, 0.6),
         Pattern("Hebrew street + town", _HE_STREET, 0.5),
+        Pattern("Portuguese Av + name + number + postcode and town", _PT_AV_STREET, 0.6),
+        Pattern("preposition + lower-case name + number + postcode and town", _PREPOSITION_STREET, 0.6),
         Pattern(
             "US military",
             rf"\b(?:(?:PSC|CMR|Unit)[ \t]+\d{{1,5}},?[ \t]+Box[ \t]+\d{{1,5}}(?:{_GAP}{_MILITARY_TAIL})?"

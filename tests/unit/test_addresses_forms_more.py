@@ -409,3 +409,38 @@ def test_a_ukrainian_street_keeps_its_ordinal_town_and_code(text, expected):
 )
 def test_a_park_or_square_without_a_house_number_is_no_address(text):
     assert found(StreetAddressRecognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Maria Silva\nAv Rodrigues, S/N\n2436-390 Espinho\n", "Av Rodrigues, S/N\n2436-390 Espinho"),
+        ("Send it to Av Alves, 59, 4806-504 Ourém.", "Av Alves, 59, 4806-504 Ourém"),
+        ("Ana\nPot do šole 1\n7021 Ravne na Koroškem\n", "Pot do šole 1\n7021 Ravne na Koroškem"),
+        (
+            "Moj naslov je Ob zdravstvenem domu 5a, 2429 Ilirska Bistrica, pridi.",
+            "Ob zdravstvenem domu 5a, 2429 Ilirska Bistrica",
+        ),
+        ("Na medzi 78, 099 12 Divín", "Na medzi 78, 099 12 Divín"),
+    ],
+)
+def test_av_and_slavic_prepositions_open_a_street_before_a_number_postcode_and_town(text, expected):
+    _assert_found(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pot roast tonight, 2 plates at 19.",
+        "Na, I can't, maybe on Monday 14.",
+        "Av. speed 40 km/h on the 12 km loop.",
+        "Av Speed 40 km/h on the 12 km loop.",
+        "The Av Club 5 met today.",
+        "AV Room 4 is booked.",
+        "Na ja 5, 2000 Leute kamen.",
+        "Ob 3 Uhr oder 4, egal.",
+        "Na 2 weeks later we met.",
+    ],
+)
+def test_av_and_slavic_prepositions_without_a_postcode_and_town_are_no_street(text):
+    assert found(StreetAddressRecognizer, text) == []
