@@ -1031,7 +1031,8 @@ def _grow_patterns() -> dict[str, regex.Pattern]:
             town_after_code=regex.compile(_CAP_TOWN, flags),
             # "г. Екатеринбург", "к. Биробиджан": a Russian or Ukrainian locality after the street
             locality=regex.compile(
-                rf"(?:(?:г|к|ст|с|пос|пгт|п|дер|м|смт|мкр|х)\.|місто|село)[ \t]*{_CAP_TOWN}", flags
+                rf"(?:(?:г|к|ст|с|пос|пгт|п|дер|м|смт|мкр|х)\.|місто|село|селище|хутір)[ \t]*{_CAP_TOWN}",
+                flags,
             ),
             # Scripts without capitals (Hebrew, Korean): "פקיעין חדשה", "포천시"
             town_caseless=regex.compile(

@@ -444,3 +444,24 @@ def test_av_and_slavic_prepositions_open_a_street_before_a_number_postcode_and_t
 )
 def test_av_and_slavic_prepositions_without_a_postcode_and_town_are_no_street(text):
     assert found(StreetAddressRecognizer, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Галина Ященко\nплоща Баринштейна, буд. 53 кв. 408\nхутір Подільськ, 53081\n",
+            "площа Баринштейна, буд. 53 кв. 408\nхутір Подільськ, 53081",
+        ),
+        (
+            "Ship To: сквер Івасюка Володимира, буд. 70 кв. 87, 27833, селище Жмеринка, Україна",
+            "сквер Івасюка Володимира, буд. 70 кв. 87, 27833, селище Жмеринка",
+        ),
+    ],
+)
+def test_a_ukrainian_hamlet_or_settlement_line_after_the_street_joins_it(text, expected):
+    _assert_found(text, expected)
+
+
+def test_a_hamlet_word_alone_is_no_address():
+    assert found(StreetAddressRecognizer, "Це хутір Подільськ, там 40 хат.") == []
