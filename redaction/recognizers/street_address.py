@@ -425,6 +425,21 @@ _PREPOSITION_STREET = (
     rf"(?:[ \t]+{_LOW}[\p{{L}}\p{{M}}'’-]*){{1,3}}[ \t]+{_HOUSE}{_PLACE_AFTER}{_INTL_TAIL}"
 )
 
+# A Brazilian address closes with its CEP, town and state ("19473096 Borges / BA"): with that
+# close, a street needs no number ("Esplanada Cavalcanti, São Tomaz, 20422095 Pinto do Oeste / PA"),
+# and the words that name places in Brazil open it, besides the types ("Parque", "Recanto").
+_BR_TYPE = (
+    r"(?:Área|Colônia|Condomínio|Distrito|Esplanada|Fazenda|Lago|Loteamento|Morro|Parque|Pátio|Praia"
+    r"|Recanto|Trecho|Vale|Vereda)(?![\p{L}\p{M}'’-])"
+)
+_BR_UF = r"(?:AC|AL|AP|AM|BA|CE|DF|ES|GO|MA|MT|MS|MG|PA|PB|PR|PE|PI|RJ|RN|RS|RO|RR|SC|SP|SE|TO)(?![\w'’-])"
+_BR_PLACE = r"[\p{L}\p{M}\dªº'’.-]+(?:[ \t]+[\p{L}\p{M}\dªº'’.-]+){0,4}"
+_BR_STREET = (
+    rf"{_NOT_AFTER_LETTER}(?:{_BR_TYPE}|{_TYPE_BEFORE})[ \t]*{_TYPED_NAME}"
+    rf"(?:[ \t]*,[ \t]*(?:{_HOUSE}|(?i:s/n)(?![\w/])))?(?:{_SEP}{_UP}{_BR_PLACE}){{0,2}}"
+    rf"{_SEP}\d{{5}}-?\d{{3}}[ \t]+(?:(?:da|de|do|dos|das)[ \t]+)?{_UP}{_BR_PLACE}[ \t]*/[ \t]*{_BR_UF}"
+)
+
 # A house number with its marker ("No. 76", "Nr. 777", "nº 5"), a closing stop ("121.") or none
 # at all ("S/N", sin número).
 _HOUSE_MARKER = rf"(?i:{alternation(intl.words(intl.HOUSE_MARKERS) + ['č'])})"
@@ -779,6 +794,7 @@ class StreetAddressRecognizer(DeclaredPatternRecognizer):
         Pattern("Korean street", _KO_STREET, 0.6),
         Pattern("Hebrew street + town", _HE_STREET, 0.5),
         Pattern("Portuguese Av + name + number + postcode and town", _PT_AV_STREET, 0.6),
+        Pattern("Brazilian street + CEP, town and state", _BR_STREET, 0.6),
         Pattern("preposition + lower-case name + number + postcode and town", _PREPOSITION_STREET, 0.6),
         Pattern(
             "US military",

@@ -465,3 +465,42 @@ def test_a_ukrainian_hamlet_or_settlement_line_after_the_street_joins_it(text, e
 
 def test_a_hamlet_word_alone_is_no_address():
     assert found(StreetAddressRecognizer, "Це хутір Подільськ, там 40 хат.") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Our address: Parque de Martins, 91, Cruzeiro, 19473096 Borges / BA.",
+            "Parque de Martins, 91, Cruzeiro, 19473096 Borges / BA",
+        ),
+        (
+            "Our address: Esplanada Cavalcanti, São Tomaz, 20422095 Pinto do Oeste / PA.",
+            "Esplanada Cavalcanti, São Tomaz, 20422095 Pinto do Oeste / PA",
+        ),
+        (
+            "Isadora Melo\nTrevo Câmara\nVila Calafate\n38214-411 Santos de Fonseca / TO\n",
+            "Trevo Câmara\nVila Calafate\n38214-411 Santos de Fonseca / TO",
+        ),
+        (
+            "Send it to Jardim Thomas Lopes, Marieta 2ª Seção, 19066-242 Camargo / GO.",
+            "Jardim Thomas Lopes, Marieta 2ª Seção, 19066-242 Camargo / GO",
+        ),
+    ],
+)
+def test_a_brazilian_street_closed_by_cep_town_and_state_needs_no_number(text, expected):
+    _assert_found(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Parque 3 is closed until May 12.",
+        "Esplanada 2 has 40 seats.",
+        "Parque Central, 12345678 visitors / SP",
+        "Vale Fund, Series 12, 50000000 raised / PA",
+        "Praia Grande tem 40 km de areia / SP 12",
+    ],
+)
+def test_brazilian_place_words_without_cep_town_and_state_are_no_address(text):
+    assert found(StreetAddressRecognizer, text) == []
