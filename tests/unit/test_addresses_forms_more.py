@@ -1,8 +1,10 @@
 """Street addresses in the forms of the tuning set's second part (`more_address_forms`): a
 province code in brackets with the sentence going on, UPPER CASE sentences after an address,
 `Blvd`/`Blv.`, Indian `H.No.`, Argentine `Diagonal ... N°`, Canadian French blocks, whole blocks
-in UPPER or lower case, corners named by two streets, Vietnamese `Số`. Also what must stay: the
-words going on after the address, and sentences with numbers."""
+in UPPER or lower case, corners named by two streets, Vietnamese `Số`, and the name-first national
+forms (Italian `Stretto`, Hungarian `Dózsa györgy utca`, Ukrainian `сквер ..., буд. 5`, Portuguese
+`Av` and Slovenian/Slovak `Pot`/`Na`/`Ob` before a postcode and town, Brazilian CEP `/ UF`). Also
+what must stay: the words going on after the address, and sentences with numbers."""
 
 from __future__ import annotations
 
