@@ -228,4 +228,4 @@ def test_words_after_dr_or_a_relative_that_are_no_name(text):
 def test_default_and_surrogate_propagate_names(repo, name):
     policy = load_policy(repo / "policies" / name)
     assert policy.detection.propagate_names
-    assert policy.version == "1.4.0"
+    assert policy.version == "1.5.0"
