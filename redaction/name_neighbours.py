@@ -30,13 +30,13 @@ from dataclasses import dataclass
 
 import regex
 
-from .detect import Finding
+from .detect import Finding, _sentence_start
 from .names import STOP_WORDS, fold, is_dictionary_word, is_first_name, world_first_names
 from .recognizers.clinical_vocab import is_clinical_word, is_note_word
 from .recognizers.clinical_vocab_fr import is_french_clinical_word
+from .vocabulary import PARTICLES
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
-_PARTICLES = frozenset("van von der den de del della di da dos das du le la bin ibn al el ter ten".split())
 _NEVER = frozenset(
     """
     mr mrs ms miss mx dr prof sir dame lord lady madam sr jr st saint mme mlle monsieur madame
@@ -58,7 +58,7 @@ class Words:
     forms: Container[str] = frozenset()
 
 
-_NOT_NAME_WORDS = STOP_WORDS | _NEVER | _PARTICLES
+_NOT_NAME_WORDS = STOP_WORDS | _NEVER | PARTICLES
 _WORD_BEFORE = re.compile(r"(?<![\w'’-])(" + _WORD.pattern + r")[ \t]\Z")
 _WORD_AFTER = re.compile(r"[ \t](" + _WORD.pattern + r")(?![\w'’-])")
 _LIST_GAP = re.compile(
@@ -79,7 +79,7 @@ def _casing(word: str) -> str | None:
 
 def _name_casing(text: str, finding: Finding) -> str | None:
     words = _WORD.findall(text, finding.start, finding.end)
-    kinds = {_casing(w) for w in words if w.casefold() not in _PARTICLES}
+    kinds = {_casing(w) for w in words if w.casefold() not in PARTICLES}
     return kinds.pop() if len(kinds) == 1 else None
 
 
@@ -97,12 +97,6 @@ def _fits(word: str, casing: str | None, words: Words, after_particle: bool = Fa
     return after_particle or not (is_dictionary_word(word, words.lemmas) or folded in words.forms)
 
 
-def _opens_sentence(text: str, start: int) -> bool:
-    """A word at `start` opens a line or a sentence, so its capital says nothing ("Appeler Susanne")."""
-    head = text[:start].rstrip(" \t\"'“(")
-    return not head or head[-1] in ".!?:;\n"
-
-
 def _known_first(word: str) -> bool:
     return is_first_name(word) or fold(word) in world_first_names()
 
@@ -113,7 +107,7 @@ def _covered(findings: Sequence[Finding], start: int, end: int) -> bool:
 
 def _grow(text: str, finding: Finding, findings: Sequence[Finding], words: Words) -> Finding:
     inside = _WORD.findall(text, finding.start, finding.end)
-    particle = bool(inside) and inside[-1].casefold() in _PARTICLES
+    particle = bool(inside) and inside[-1].casefold() in PARTICLES
     if len(inside) != 1 and not particle:
         return finding  # two words or more are a name already ("Priya Natarajan" + "Microsoft")
     casing = _name_casing(text, finding)
@@ -123,7 +117,7 @@ def _grow(text: str, finding: Finding, findings: Sequence[Finding], words: Words
         before is not None
         and _fits(before.group(1), casing, words)
         and not _covered(findings, before.start(), start)
-        and not (_opens_sentence(text, before.start()) and not _known_first(before.group(1)))
+        and not (_sentence_start(text, before.start()) and not _known_first(before.group(1)))
     ):
         start = before.start()
     after = _WORD_AFTER.match(text, end, min(len(text), end + 40))
@@ -193,6 +187,7 @@ _KOREAN_FAMILY = (
     "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄"
     "채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉"
 )
+_ANY_HANGUL = regex.compile(r"\p{Hangul}")
 _HANGUL_NAME = regex.compile(
     rf"(?<!\p{{Hangul}})(?:[{_KOREAN_FAMILY}][ \t]\p{{Hangul}}{{1,2}}"
     rf"|\p{{Hangul}}{{1,2}}[ \t][{_KOREAN_FAMILY}]|[{_KOREAN_FAMILY}]\p{{Hangul}}{{1,2}})(?!\p{{Hangul}})"
@@ -224,7 +219,7 @@ def _cued_names(text: str, findings: list[Finding], words: Words) -> list[Findin
         start, end = match.span("name")
         if _name_words_fit(match.group("name"), words):
             extra.append(Finding(start, end, "PERSON", 0.6, "name_cue"))
-    hangul = len(regex.findall(r"\p{Hangul}", text))
+    hangul = len(regex.findall(r"\p{Hangul}", text)) if _ANY_HANGUL.search(text) else 0
     if hangul and hangul * 2 < len(regex.findall(r"\p{L}", text)):  # a carrier of another language
         extra.extend(
             Finding(m.start(), m.end(), "PERSON", 0.6, "name_cue") for m in _HANGUL_NAME.finditer(text)
@@ -233,15 +228,18 @@ def _cued_names(text: str, findings: list[Finding], words: Words) -> list[Findin
 
 
 def complete_names(
-    texts: Sequence[str], found: Sequence[list[Finding]], words: Words = Words()
+    texts: Sequence[str], found: Sequence[list[Finding]], words: Words = Words(), cues: bool = True
 ) -> list[list[Finding]]:
     """Each text's findings with PERSON findings grown by the name words beside them and names in
-    lists added (see the module docstring); other findings unchanged."""
+    lists added (see the module docstring); other findings unchanged. `cues`: also add the names
+    the cues give (once per record is enough: propagation adds no cue)."""
     out = []
     for text, findings in zip(texts, found, strict=True):
         grown = [
             _grow(text, f, [g for g in findings if g is not f], words) if f.entity_type == "PERSON" else f
             for f in findings
         ]
-        out.append(_list_members(text, _cued_names(text, grown, words), words))
+        if cues:
+            grown = _cued_names(text, grown, words)
+        out.append(_list_members(text, grown, words))
     return out

@@ -166,7 +166,7 @@ class TextRedactor:
                     known = self._words(language)
                     # completed before (a whole name recurs) and after (a lent part is completed)
                     findings = propagate_names(texts, complete_names(texts, findings, known), words=words)
-                    findings = complete_names(texts, findings, known)
+                    findings = complete_names(texts, findings, known, cues=False)
             # No timer signal while operators run: they write pseudonyms to their store, which
             # an exception raised at an arbitrary point could leave half-done. Checked on leaving.
             with budget.running(alarm=False):

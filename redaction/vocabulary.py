@@ -136,7 +136,7 @@ _NAME_TYPES = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "NRP"})
 _HONORIFIC = re.compile(r"(?i:\b(?:dr|mr|mrs|ms|miss|mx|prof)\.?[ \t]*)$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 # Surname particles, written in lower case at the head of a name (`van Parijs`, `da Costa`).
-_PARTICLES = frozenset(
+PARTICLES = frozenset(
     "van von der den de da di du des del della dos das le la ter ten op bin ibn al el".split()
 )
 
@@ -289,7 +289,7 @@ def ordinary_words(text: str, findings: list, recognizers: frozenset[str], dicti
         while (
             words
             and edge(words[0], words)
-            and not (words[0].group(0) in _PARTICLES and len(words) > 1 and words[1].group(0)[:1].isupper())
+            and not (words[0].group(0) in PARTICLES and len(words) > 1 and words[1].group(0)[:1].isupper())
             and not first_name_before_surname(words)
         ):
             words.pop(0)
